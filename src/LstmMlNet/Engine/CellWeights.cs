@@ -1,0 +1,7 @@
+using static TorchSharp.torch;
+
+namespace LstmMlNet.Engine;
+
+/// <summary>The weights of one layer and direction, PyTorch layout: <c>InputWeight</c> [G·H, I],
+/// <c>RecurrentWeight</c> [G·H, H], biases [G·H], where G is the cell's gate count.</summary>
+internal sealed record CellWeights(Tensor InputWeight, Tensor RecurrentWeight, Tensor? InputBias, Tensor? RecurrentBias);

@@ -1,0 +1,45 @@
+namespace LstmMlNet.Engine;
+
+/// <summary>
+/// A whole sequence network: input (token embedding or float frames with an optional linear projection)
+/// → recurrent encoder → pooling → dropout → linear head with <see cref="Outputs"/> units.
+/// </summary>
+internal sealed record NetworkSpec(
+    SequenceInputKind Input,
+    int Outputs,
+    RecurrentCellKind Cell = RecurrentCellKind.Lstm,
+    int HiddenSize = 128,
+    int Layers = 1,
+    bool Bidirectional = false,
+    double Dropout = 0.0,
+    PoolingKind Pooling = PoolingKind.Last,
+    int AttentionSize = 64,
+    double HeadDropout = 0.0,
+    int VocabularySize = 0,
+    int EmbeddingSize = 0,
+    int FrameSize = 0,
+    int ProjectionSize = 0,
+    RecurrentInitialization? Initialization = null)
+{
+    /// <summary>Features per step seen by the encoder.</summary>
+    public int EncoderInputSize => Input == SequenceInputKind.Tokens ? EmbeddingSize : ProjectionSize > 0 ? ProjectionSize : FrameSize;
+
+    public EncoderSpec Encoder => new(Cell, EncoderInputSize, HiddenSize, Layers, Bidirectional, Dropout, Initialization);
+
+    public void Validate()
+    {
+        if (Outputs <= 0) throw new ArgumentOutOfRangeException(nameof(Outputs), Outputs, "The head needs at least one output.");
+        if (Input == SequenceInputKind.Tokens)
+        {
+            if (VocabularySize <= 0) throw new ArgumentOutOfRangeException(nameof(VocabularySize), VocabularySize, "Vocabulary size must be a positive integer.");
+            if (EmbeddingSize <= 0) throw new ArgumentOutOfRangeException(nameof(EmbeddingSize), EmbeddingSize, "Embedding size must be a positive integer.");
+        }
+        else
+        {
+            if (FrameSize <= 0) throw new ArgumentOutOfRangeException(nameof(FrameSize), FrameSize, "Frame size must be a positive integer.");
+            if (ProjectionSize < 0) throw new ArgumentOutOfRangeException(nameof(ProjectionSize), ProjectionSize, "Projection size must be 0 (none) or positive.");
+        }
+        if (HeadDropout is < 0.0 or >= 1.0 || double.IsNaN(HeadDropout)) throw new ArgumentOutOfRangeException(nameof(HeadDropout), HeadDropout, "Dropout must be in [0, 1).");
+        Encoder.Validate();
+    }
+}

@@ -1,0 +1,13 @@
+namespace LstmMlNet.Engine;
+
+/// <summary>How a recurrent encoder runs its cells over time.</summary>
+public enum RecurrentPath
+{
+    /// <summary>Fused libtorch modules (torch.nn.LSTM/GRU/RNN) over packed sequences: fastest.
+    /// Falls back to <see cref="Explicit"/> for cells libtorch has no fused kernel for.</summary>
+    Fused,
+
+    /// <summary>Per-step loop written from the gate equations (linear, σ, tanh, ⊙): slower, but it
+    /// exposes every gate at every step, for variants and diagnostics.</summary>
+    Explicit,
+}

@@ -1,0 +1,68 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace LstmMlNet.Engine;
+
+/// <summary>Pools encoder outputs [B, T, D] over valid steps into [B, D]; see <see cref="PoolingKind"/>.</summary>
+internal sealed class SequencePooling : nn.Module
+{
+    private readonly Linear? attentionProjection;
+    private readonly Linear? attentionScore;
+
+    public SequencePooling(PoolingKind kind, int hiddenSize, bool bidirectional, int attentionSize) : base(nameof(SequencePooling))
+    {
+        Kind = kind;
+        HiddenSize = hiddenSize;
+        Bidirectional = bidirectional;
+        if (kind == PoolingKind.Attention)
+        {
+            if (attentionSize <= 0) throw new ArgumentOutOfRangeException(nameof(attentionSize), attentionSize, "Attention size must be a positive integer.");
+            int width = hiddenSize * (bidirectional ? 2 : 1);
+            attentionProjection = nn.Linear(width, attentionSize);
+            attentionScore = nn.Linear(attentionSize, 1, hasBias: false);
+        }
+        RegisterComponents();
+    }
+
+    public PoolingKind Kind { get; }
+
+    public int HiddenSize { get; }
+
+    public bool Bidirectional { get; }
+
+    /// <summary>Pools <paramref name="output"/> [B, T, D] with <paramref name="lengths"/> (int64 [B], CPU or device).
+    /// Returns the pooled [B, D] and, for attention, the weights α [B, T] (zero past each length).</summary>
+    public (Tensor Pooled, Tensor? Weights) Forward(Tensor output, Tensor lengths)
+    {
+        long steps = output.shape[1];
+        Tensor len = lengths.to(output.device);
+        Tensor valid = arange(steps, device: output.device).unsqueeze(0).lt(len.unsqueeze(1)); // [B, T]
+        switch (Kind)
+        {
+            case PoolingKind.Last:
+            {
+                Tensor lastIndex = (len - 1).view(-1, 1, 1).expand(output.shape[0], 1, output.shape[2]);
+                Tensor last = output.gather(1, lastIndex).squeeze(1);
+                if (!Bidirectional) return (last, null);
+                Tensor forward = last.narrow(1, 0, HiddenSize);
+                Tensor backward = output.select(1, 0).narrow(1, HiddenSize, HiddenSize);
+                return (cat(new[] { forward, backward }, dim: 1), null);
+            }
+            case PoolingKind.Mean:
+            {
+                Tensor sum = (output * valid.unsqueeze(-1).to(output.dtype)).sum(1);
+                return (sum / len.unsqueeze(1).to(output.dtype), null);
+            }
+            case PoolingKind.Max:
+                return (output.masked_fill(valid.logical_not().unsqueeze(-1), double.NegativeInfinity).amax(new long[] { 1 }), null);
+            case PoolingKind.Attention:
+            {
+                Tensor scores = attentionScore!.call(attentionProjection!.call(output).tanh()).squeeze(-1); // [B, T]
+                Tensor alpha = scores.masked_fill(valid.logical_not(), double.NegativeInfinity).softmax(1);
+                return ((alpha.unsqueeze(-1) * output).sum(1), alpha);
+            }
+            default:
+                throw new InvalidOperationException($"Unknown pooling {Kind}.");
+        }
+    }
+}

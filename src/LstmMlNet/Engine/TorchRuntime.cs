@@ -1,0 +1,31 @@
+using Microsoft.ML;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LstmMlNet.Engine;
+
+/// <summary>Facts about the loaded libtorch and the device training runs on.</summary>
+public static class TorchRuntime
+{
+    /// <summary>Loads libtorch if needed and returns its version string as TorchSharp reports it
+    /// (e.g. "0.107.0"), proving the native library is usable; throws with the loader's message otherwise.</summary>
+    public static string EnsureLoaded()
+    {
+        using var probe = ones(1) + 1; // forces the native backend to load
+        if (probe.item<float>() != 2f) throw new InvalidOperationException("libtorch loaded but computed a wrong result.");
+        return typeof(torch).Assembly.GetName().Version?.ToString() ?? "unknown";
+    }
+
+    /// <summary>The device for an <see cref="MLContext"/>: CUDA device <see cref="MLContext.GpuDeviceId"/> when set and
+    /// available; the CPU when it is not set, or when CUDA is unavailable and <see cref="MLContext.FallbackToCpu"/> is true.</summary>
+    /// <exception cref="InvalidOperationException">A GPU was asked for, none is available, and fallback is off.</exception>
+    public static Device SelectDevice(MLContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.GpuDeviceId is not { } id) return CPU;
+        if (cuda.is_available() && id < cuda.device_count()) return new Device(DeviceType.CUDA, id);
+        if (context.FallbackToCpu) return CPU;
+        throw new InvalidOperationException(
+            $"MLContext.GpuDeviceId is {id} but no such CUDA device is available to TorchSharp (reference a TorchSharp CUDA package), and FallbackToCpu is false.");
+    }
+}

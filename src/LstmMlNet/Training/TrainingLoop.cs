@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using LstmMlNet.Data;
+using LstmMlNet.Engine;
+using Microsoft.ML.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LstmMlNet.Training;
+
+/// <summary>
+/// The one training loop every recurrent estimator uses: seeded bucketed mini-batches, Adam/AdamW/SGD,
+/// warm-up and schedule, global-norm clipping, optional truncated BPTT, validation each epoch, early stopping
+/// with best-weights restore, one log line and one progress report per epoch, cancellation between batches.
+/// Every batch runs inside its own dispose scope so native memory does not grow with the epochs.
+/// </summary>
+internal static class TrainingLoop
+{
+    public static TrainingResult Run(
+        SequenceNetwork network,
+        ITrainingObjective objective,
+        SequenceDataset train,
+        SequenceDataset? validation,
+        TrainingOptions options,
+        int seed,
+        Device device,
+        IChannel? log = null)
+    {
+        options.Validate();
+        if (train.Count == 0) throw new InvalidOperationException("There are no training rows.");
+        CancellationToken cancel = options.CancellationToken;
+        torch.random.manual_seed(seed);
+        var random = new Random(seed);
+        var parameters = network.parameters().ToArray();
+        using optim.Optimizer optimizer = CreateOptimizer(parameters, options);
+        ITruncatedObjective? truncated = options.TruncatedBpttSteps > 0
+            ? objective as ITruncatedObjective ?? throw new InvalidOperationException("Truncated BPTT needs a sequence-to-sequence objective (a target at every step).")
+            : null;
+
+        var history = new List<TrainingProgress>();
+        double bestLoss = double.PositiveInfinity;
+        int bestEpoch = 0;
+        int sinceBest = 0;
+        Dictionary<string, Tensor>? bestWeights = null;
+        bool stoppedEarly = false;
+        try
+        {
+            for (int epoch = 0; epoch < options.Epochs; epoch++)
+            {
+                cancel.ThrowIfCancellationRequested();
+                var clock = Stopwatch.StartNew();
+                network.train();
+                List<int[]> batches = BatchPlanner.Training(train, options.BatchSize, random);
+                int chunks = truncated is null ? 1 : (int)Math.Ceiling((double)batches.Max(b => b.Max(train.Length)) / options.TruncatedBpttSteps);
+                int stepsPerEpoch = batches.Count * chunks;
+                int step = 0;
+                double lossSum = 0;
+                double lr = options.LearningRate;
+                foreach (int[] indices in batches)
+                {
+                    cancel.ThrowIfCancellationRequested();
+                    using var scope = NewDisposeScope();
+                    SequenceBatch batch = BatchBuilder.Build(train, indices, device);
+                    IEnumerable<Tensor> losses = truncated is null
+                        ? new[] { objective.Loss(network, batch) }
+                        : truncated.ChunkLosses(network, batch, options.TruncatedBpttSteps);
+                    double batchLoss = 0;
+                    int pieces = 0;
+                    foreach (Tensor loss in losses)
+                    {
+                        lr = LearningRatePlan.At(options, epoch, Math.Min(step++, stepsPerEpoch - 1), stepsPerEpoch);
+                        SetLearningRate(optimizer, lr);
+                        optimizer.zero_grad();
+                        loss.backward();
+                        if (options.GradientClipNorm > 0) nn.utils.clip_grad_norm_(parameters, options.GradientClipNorm);
+                        optimizer.step();
+                        double value = loss.item<float>();
+                        if (!double.IsFinite(value))
+                            throw new InvalidOperationException($"The training loss became {value} in epoch {epoch + 1}; lower the learning rate or check the inputs' scale.");
+                        batchLoss += value;
+                        pieces++;
+                    }
+                    lossSum += batchLoss / pieces * batch.Count;
+                }
+
+                double? validationLoss = null;
+                double? metric = null;
+                if (validation is not null && validation.Count > 0)
+                {
+                    (validationLoss, metric) = Evaluate(network, objective, validation, options.BatchSize, device);
+                }
+                var report = new TrainingProgress(epoch + 1, options.Epochs, lossSum / train.Count, validationLoss, metric,
+                    objective.MetricName, lr, clock.Elapsed.TotalSeconds);
+                history.Add(report);
+                log?.Info(MessageSensitivity.None, report.ToString());
+                options.Progress?.Report(report);
+
+                double monitored = validationLoss ?? report.TrainLoss;
+                if (monitored < bestLoss)
+                {
+                    bestLoss = monitored;
+                    bestEpoch = epoch + 1;
+                    sinceBest = 0;
+                    if (validationLoss is not null && options.RestoreBestWeights)
+                    {
+                        Dispose(bestWeights);
+                        bestWeights = Snapshot(network);
+                    }
+                }
+                else if (validationLoss is not null && options.EarlyStoppingPatience > 0 && ++sinceBest >= options.EarlyStoppingPatience)
+                {
+                    stoppedEarly = epoch + 1 < options.Epochs;
+                    log?.Info(MessageSensitivity.None, $"early stopping after epoch {epoch + 1}: no lower validation loss for {sinceBest} epochs; best epoch {bestEpoch}");
+                    break;
+                }
+            }
+            if (bestWeights is not null)
+            {
+                network.load_state_dict(bestWeights);
+            }
+            else
+            {
+                bestEpoch = history.Count;
+            }
+        }
+        finally
+        {
+            Dispose(bestWeights);
+            network.eval();
+        }
+        return new TrainingResult(history, bestEpoch, stoppedEarly);
+    }
+
+    /// <summary>Mean loss and mean metric over <paramref name="data"/>, in evaluation mode without gradients.</summary>
+    public static (double Loss, double Metric) Evaluate(SequenceNetwork network, ITrainingObjective objective, SequenceDataset data, int batchSize, Device device)
+    {
+        bool wasTraining = network.training;
+        network.eval();
+        try
+        {
+            using var noGrad = no_grad();
+            double loss = 0, metric = 0;
+            foreach (int[] indices in BatchPlanner.Evaluation(data, batchSize))
+            {
+                using var scope = NewDisposeScope();
+                var (l, m) = objective.Score(network, BatchBuilder.Build(data, indices, device));
+                loss += l;
+                metric += m;
+            }
+            return (loss / data.Count, metric / data.Count);
+        }
+        finally
+        {
+            network.train(wasTraining);
+        }
+    }
+
+    private static optim.Optimizer CreateOptimizer(IEnumerable<TorchSharp.Modules.Parameter> parameters, TrainingOptions o) => o.Optimizer switch
+    {
+        OptimizerKind.Adam => optim.Adam(parameters, o.LearningRate, weight_decay: o.WeightDecay),
+        OptimizerKind.AdamW => optim.AdamW(parameters, o.LearningRate, weight_decay: o.WeightDecay),
+        OptimizerKind.Sgd => optim.SGD(parameters, o.LearningRate, momentum: o.Momentum, weight_decay: o.WeightDecay),
+        _ => throw new ArgumentOutOfRangeException(nameof(o), o.Optimizer, "Unknown optimizer."),
+    };
+
+    private static void SetLearningRate(optim.Optimizer optimizer, double lr)
+    {
+        foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
+    }
+
+    private static Dictionary<string, Tensor> Snapshot(nn.Module network) =>
+        network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone().DetachFromDisposeScope());
+
+    private static void Dispose(Dictionary<string, Tensor>? weights)
+    {
+        if (weights is null) return;
+        foreach (Tensor t in weights.Values) t.Dispose();
+    }
+}

@@ -1,0 +1,94 @@
+namespace LstmMlNet.Training;
+
+/// <summary>
+/// Options of the shared training loop: mini-batches, optimiser, schedule, clipping, truncated BPTT,
+/// early stopping, seeding, progress and cancellation. Every recurrent trainer's options derive from this.
+/// </summary>
+public class TrainingOptions
+{
+    /// <summary>Maximum passes over the training rows. Default 10.</summary>
+    public int Epochs { get; set; } = 10;
+
+    /// <summary>Sequences per mini-batch. Batches group sequences of similar length (bucketing). Default 32.</summary>
+    public int BatchSize { get; set; } = 32;
+
+    /// <summary>Base learning rate. Default 1e-3 (Adam).</summary>
+    public double LearningRate { get; set; } = 1e-3;
+
+    /// <summary>Optimiser. Default <see cref="OptimizerKind.Adam"/>.</summary>
+    public OptimizerKind Optimizer { get; set; } = OptimizerKind.Adam;
+
+    /// <summary>Momentum of <see cref="OptimizerKind.Sgd"/>. Default 0.9.</summary>
+    public double Momentum { get; set; } = 0.9;
+
+    /// <summary>Weight decay: L2 for Adam and SGD, decoupled for AdamW. Default 0.</summary>
+    public double WeightDecay { get; set; }
+
+    /// <summary>Learning-rate schedule. Default <see cref="LearningRateSchedule.Constant"/>.</summary>
+    public LearningRateSchedule Schedule { get; set; } = LearningRateSchedule.Constant;
+
+    /// <summary>Epochs between decays of <see cref="LearningRateSchedule.Step"/>. Default 10.</summary>
+    public int StepEpochs { get; set; } = 10;
+
+    /// <summary>Decay factor of <see cref="LearningRateSchedule.Step"/>. Default 0.5.</summary>
+    public double StepGamma { get; set; } = 0.5;
+
+    /// <summary>Epochs of linear warm-up from 0 to the base rate, counted in optimiser steps. Default 0 (none).</summary>
+    public double WarmupEpochs { get; set; }
+
+    /// <summary>Clip the global L2 norm of all gradients to this value before each step; 0 turns clipping off.
+    /// Default 5.</summary>
+    public double GradientClipNorm { get; set; } = 5.0;
+
+    /// <summary>Truncated backpropagation through time: for sequence-to-sequence objectives, split each batch into
+    /// chunks of this many steps, take an optimiser step per chunk and carry the (detached) state to the next.
+    /// 0 = full BPTT. Default 0.</summary>
+    public int TruncatedBpttSteps { get; set; }
+
+    /// <summary>Fraction of the training rows held out for validation when no validation set is given;
+    /// 0 disables validation (and early stopping). Default 0.1.</summary>
+    public double ValidationFraction { get; set; } = 0.1;
+
+    /// <summary>Stop after this many epochs without a lower validation loss; 0 = never stop early. Default 3.</summary>
+    public int EarlyStoppingPatience { get; set; } = 3;
+
+    /// <summary>At the end, restore the weights of the epoch with the lowest validation loss. Default true.</summary>
+    public bool RestoreBestWeights { get; set; } = true;
+
+    /// <summary>Seed for initialisation, shuffling, the validation split and dropout. Null takes the
+    /// <c>MLContext</c> seed (or 0 when it has none). Same seed → bit-identical weights on CPU.</summary>
+    public int? Seed { get; set; }
+
+    /// <summary>Receives one report per epoch. Default null.</summary>
+    public IProgress<TrainingProgress>? Progress { get; set; }
+
+    /// <summary>Cancels training between batches with <see cref="OperationCanceledException"/>. Default none.</summary>
+    public CancellationToken CancellationToken { get; set; }
+
+    /// <summary>Checks every value and throws <see cref="ArgumentOutOfRangeException"/> naming the first bad one.</summary>
+    public virtual void Validate()
+    {
+        Positive(Epochs, nameof(Epochs));
+        Positive(BatchSize, nameof(BatchSize));
+        if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw Bad(nameof(LearningRate), LearningRate, "a positive finite number");
+        if (!(Momentum >= 0 && Momentum < 1)) throw Bad(nameof(Momentum), Momentum, "a value in [0, 1)");
+        if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay)) throw Bad(nameof(WeightDecay), WeightDecay, "a non-negative finite number");
+        Positive(StepEpochs, nameof(StepEpochs));
+        if (!(StepGamma > 0 && StepGamma <= 1)) throw Bad(nameof(StepGamma), StepGamma, "a value in (0, 1]");
+        if (!(WarmupEpochs >= 0) || double.IsInfinity(WarmupEpochs)) throw Bad(nameof(WarmupEpochs), WarmupEpochs, "a non-negative number");
+        if (!(GradientClipNorm >= 0) || double.IsInfinity(GradientClipNorm)) throw Bad(nameof(GradientClipNorm), GradientClipNorm, "0 (off) or a positive number");
+        if (TruncatedBpttSteps < 0) throw Bad(nameof(TruncatedBpttSteps), TruncatedBpttSteps, "0 (full BPTT) or a positive number of steps");
+        if (!(ValidationFraction >= 0 && ValidationFraction < 1)) throw Bad(nameof(ValidationFraction), ValidationFraction, "a value in [0, 1)");
+        if (EarlyStoppingPatience < 0) throw Bad(nameof(EarlyStoppingPatience), EarlyStoppingPatience, "0 (off) or a positive number of epochs");
+    }
+
+    /// <summary>Throws for a value that is not a positive integer.</summary>
+    protected static void Positive(int value, string name)
+    {
+        if (value <= 0) throw Bad(name, value, "a positive integer");
+    }
+
+    /// <summary>An exception naming the option, the value received and what was expected.</summary>
+    protected static ArgumentOutOfRangeException Bad(string name, object value, string expected) =>
+        new(name, value, $"{name} must be {expected}; got {Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)}.");
+}

@@ -1,0 +1,196 @@
+using LstmMlNet.Engine;
+using LstmMlNet.Tests.Infrastructure;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LstmMlNet.Tests.Engine;
+
+public sealed class RecurrentEncoderTests
+{
+    private const int Batch = 4, Steps = 7, Input = 5, Hidden = 6;
+    private static readonly long[] Lengths = { 7, 3, 1, 5 };
+
+    public static TheoryData<RecurrentCellKind, int, bool> Architectures()
+    {
+        var data = new TheoryData<RecurrentCellKind, int, bool>();
+        foreach (var cell in new[] { RecurrentCellKind.RnnTanh, RecurrentCellKind.RnnRelu, RecurrentCellKind.Lstm, RecurrentCellKind.Gru })
+            foreach (int layers in new[] { 1, 3 })
+                foreach (bool bi in new[] { false, true })
+                    data.Add(cell, layers, bi);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Architectures))]
+    public void Explicit_path_equals_fused_path_in_outputs_states_and_gradients(RecurrentCellKind cell, int layers, bool bidirectional)
+    {
+        using var scope = NewDisposeScope();
+        random.manual_seed(11);
+        var encoder = new RecurrentEncoder(new EncoderSpec(cell, Input, Hidden, layers, bidirectional));
+        Tensor lengths = tensor(Lengths);
+        Tensor x = randn(Batch, Steps, Input);
+        Tensor upstream = randn(Batch, Steps, (bidirectional ? 2 : 1) * Hidden);
+        Tensor upstreamH = randn(layers * (bidirectional ? 2 : 1), Batch, Hidden);
+
+        var fused = Run(encoder, x, lengths, upstream, upstreamH, RecurrentPath.Fused);
+        var manual = Run(encoder, x, lengths, upstream, upstreamH, RecurrentPath.Explicit);
+
+        TensorAssert.Close(fused.Output, manual.Output, 1e-5, "per-step outputs");
+        TensorAssert.Close(fused.H, manual.H, 1e-5, "final hidden state");
+        if (cell == RecurrentCellKind.Lstm) TensorAssert.Close(fused.C!, manual.C!, 1e-5, "final cell state");
+        TensorAssert.Close(fused.InputGrad, manual.InputGrad, 1e-5, "gradient w.r.t. the input");
+        foreach (var (name, grad) in fused.Grads)
+        {
+            TensorAssert.Close(grad, manual.Grads[name], 1e-5, "gradient of " + name);
+        }
+        Assert.Equal(layers * (bidirectional ? 2 : 1) * 4, fused.Grads.Count);
+    }
+
+    private sealed record RunResult(Tensor Output, Tensor H, Tensor? C, Tensor InputGrad, Dictionary<string, Tensor> Grads);
+
+    private static RunResult Run(RecurrentEncoder encoder, Tensor x, Tensor lengths, Tensor upstream, Tensor upstreamH, RecurrentPath path)
+    {
+        encoder.zero_grad();
+        Tensor input = x.detach().clone().requires_grad_(true);
+        EncoderOutput result = encoder.Forward(input, lengths, null, path);
+        Tensor loss = (result.Output * upstream).sum() + (result.HiddenState * upstreamH).sum();
+        if (result.CellState is not null) loss = loss + result.CellState.square().sum();
+        loss.backward();
+        var grads = encoder.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!.clone());
+        return new RunResult(result.Output.detach(), result.HiddenState.detach(), result.CellState?.detach(), input.grad!.clone(), grads);
+    }
+
+    [Theory]
+    [MemberData(nameof(Architectures))]
+    public void Padding_never_changes_a_sequence_result(RecurrentCellKind cell, int layers, bool bidirectional)
+    {
+        using var scope = NewDisposeScope();
+        random.manual_seed(5);
+        var encoder = new RecurrentEncoder(new EncoderSpec(cell, Input, Hidden, layers, bidirectional));
+        Tensor x = randn(Batch, Steps, Input);
+        Tensor lengths = tensor(Lengths);
+        foreach (RecurrentPath path in Enum.GetValues<RecurrentPath>())
+        {
+            using var noGrad = no_grad();
+            EncoderOutput together = encoder.Forward(x, lengths, null, path);
+            for (int b = 0; b < Batch; b++)
+            {
+                long len = Lengths[b];
+                // The same sequence alone, with nothing after its last step.
+                EncoderOutput alone = encoder.Forward(x.narrow(0, b, 1).narrow(1, 0, len), tensor(new[] { len }), null, path);
+                TensorAssert.Close(alone.Output[0], together.Output[b].narrow(0, 0, len), 1e-5, $"{path} outputs of sequence {b}");
+                TensorAssert.Close(alone.HiddenState.select(1, 0), together.HiddenState.select(1, b), 1e-5, $"{path} final state of sequence {b}");
+                if (len < Steps)
+                {
+                    Assert.Equal(0.0, TensorAssert.MaxAbs(together.Output[b].narrow(0, len, Steps - len)));
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Garbage_in_padded_steps_does_not_leak_into_results()
+    {
+        using var scope = NewDisposeScope();
+        random.manual_seed(3);
+        var encoder = new RecurrentEncoder(new EncoderSpec(RecurrentCellKind.Lstm, Input, Hidden, 2, true));
+        Tensor x = randn(Batch, Steps, Input);
+        Tensor lengths = tensor(Lengths);
+        Tensor noisy = x.clone();
+        for (int b = 0; b < Batch; b++)
+        {
+            long len = Lengths[b];
+            if (len < Steps) noisy[b].narrow(0, len, Steps - len).copy_(randn(Steps - len, Input) * 100);
+        }
+        using var noGrad = no_grad();
+        foreach (RecurrentPath path in Enum.GetValues<RecurrentPath>())
+        {
+            TensorAssert.Close(encoder.Forward(x, lengths, null, path).Output, encoder.Forward(noisy, lengths, null, path).Output, 0, $"{path} outputs");
+        }
+    }
+
+    [Fact]
+    public void Canary_libtorch_lstm_without_gradients_differs_on_unpacked_input()
+    {
+        // Upstream behaviour the fused path works around (it packs LSTM input when grad mode is off). When this
+        // starts failing, libtorch has fixed its CPU LSTM inference kernel and the workaround can go.
+        using var scope = NewDisposeScope();
+        random.manual_seed(1);
+        var lstm = nn.LSTM(Input, Hidden, 1, batchFirst: true);
+        Tensor x = randn(Batch, Steps, Input);
+        var (withGrad, _, _) = lstm.call(x, null);
+        Tensor withoutGrad;
+        using (no_grad()) (withoutGrad, _, _) = lstm.call(x, null);
+        Assert.True(TensorAssert.MaxAbs(withGrad - withoutGrad) > 1e-2, "libtorch's LSTM now agrees with itself without gradients");
+    }
+
+    [Fact]
+    public void Fused_lstm_is_right_with_gradients_off()
+    {
+        using var scope = NewDisposeScope();
+        random.manual_seed(1);
+        var encoder = new RecurrentEncoder(new EncoderSpec(RecurrentCellKind.Lstm, Input, Hidden, 2, true));
+        Tensor x = randn(Batch, Steps, Input);
+        Tensor lengths = full(Batch, (long)Steps, ScalarType.Int64);
+        Tensor reference = encoder.Forward(x, lengths, null, RecurrentPath.Explicit).Output;
+        using var noGrad = no_grad();
+        TensorAssert.Close(reference, encoder.Forward(x, lengths, null, RecurrentPath.Fused).Output, 1e-5, "fused LSTM without gradients");
+    }
+
+    [Theory]
+    [InlineData(RecurrentCellKind.Lstm)]
+    [InlineData(RecurrentCellKind.Gru)]
+    [InlineData(RecurrentCellKind.RnnTanh)]
+    public void Initial_state_is_used_by_both_paths(RecurrentCellKind cell)
+    {
+        using var scope = NewDisposeScope();
+        random.manual_seed(9);
+        var encoder = new RecurrentEncoder(new EncoderSpec(cell, Input, Hidden, 2, true));
+        Tensor x = randn(Batch, Steps, Input);
+        Tensor lengths = tensor(Lengths);
+        Tensor h0 = randn(4, Batch, Hidden);
+        Tensor? c0 = cell == RecurrentCellKind.Lstm ? randn(4, Batch, Hidden) : null;
+        using var noGrad = no_grad();
+        var fused = encoder.Forward(x, lengths, (h0, c0), RecurrentPath.Fused);
+        var manual = encoder.Forward(x, lengths, (h0, c0), RecurrentPath.Explicit);
+        var zero = encoder.Forward(x, lengths, null, RecurrentPath.Fused);
+        TensorAssert.Close(fused.Output, manual.Output, 1e-5, "outputs with an initial state");
+        Assert.True(TensorAssert.MaxAbs(fused.Output - zero.Output) > 1e-3, "the initial state had no effect");
+    }
+
+    [Fact]
+    public void Bad_lengths_and_shapes_are_rejected_with_clear_messages()
+    {
+        using var scope = NewDisposeScope();
+        var encoder = new RecurrentEncoder(new EncoderSpec(RecurrentCellKind.Lstm, Input, Hidden));
+        Tensor x = randn(2, 3, Input);
+        var zeroLength = Assert.Throws<ArgumentException>(() => encoder.Forward(x, tensor(new long[] { 3, 0 })));
+        Assert.Contains("[1, 3]", zeroLength.Message);
+        Assert.Throws<ArgumentException>(() => encoder.Forward(x, tensor(new long[] { 4, 3 })));
+        var wrongWidth = Assert.Throws<ArgumentException>(() => encoder.Forward(randn(2, 3, Input + 1), tensor(new long[] { 3, 3 })));
+        Assert.Contains($"[batch, steps, {Input}]", wrongWidth.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new RecurrentEncoder(new EncoderSpec(RecurrentCellKind.Lstm, Input, 0)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new RecurrentEncoder(new EncoderSpec(RecurrentCellKind.Lstm, Input, Hidden, Dropout: 1.5)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Architectures))]
+    public void Parameter_count_matches_the_closed_form(RecurrentCellKind cell, int layers, bool bidirectional)
+    {
+        using var encoder = new RecurrentEncoder(new EncoderSpec(cell, Input, Hidden, layers, bidirectional));
+        Assert.Equal(ParameterCount.Encoder(cell, Input, Hidden, layers, bidirectional), encoder.ParameterCount());
+    }
+
+    [Fact]
+    public void Closed_form_counts_are_the_textbook_ones()
+    {
+        // One layer, I = 32, H = 128: LSTM 4(I+H)H + 8H, GRU 3(I+H)H + 6H, RNN (I+H)H + 2H.
+        Assert.Equal(4 * (32 + 128) * 128 + 8 * 128, ParameterCount.Encoder(RecurrentCellKind.Lstm, 32, 128));
+        Assert.Equal(3 * (32 + 128) * 128 + 6 * 128, ParameterCount.Encoder(RecurrentCellKind.Gru, 32, 128));
+        Assert.Equal((32 + 128) * 128 + 2 * 128, ParameterCount.Encoder(RecurrentCellKind.RnnTanh, 32, 128));
+        // Bidirectional, 2 layers: the second layer reads 2H features.
+        long first = 2 * (4 * (32 + 128) * 128 + 8 * 128);
+        long second = 2 * (4 * (256 + 128) * 128 + 8 * 128);
+        Assert.Equal(first + second, ParameterCount.Encoder(RecurrentCellKind.Lstm, 32, 128, 2, true));
+    }
+}

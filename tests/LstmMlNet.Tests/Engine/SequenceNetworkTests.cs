@@ -1,0 +1,48 @@
+using LstmMlNet.Engine;
+using LstmMlNet.Tests.Infrastructure;
+using static TorchSharp.torch;
+
+namespace LstmMlNet.Tests.Engine;
+
+public sealed class SequenceNetworkTests
+{
+    [Theory]
+    [InlineData(PoolingKind.Last)]
+    [InlineData(PoolingKind.Mean)]
+    [InlineData(PoolingKind.Max)]
+    [InlineData(PoolingKind.Attention)]
+    public void Token_network_gives_the_same_logits_on_both_paths_and_alone_or_batched(PoolingKind pooling)
+    {
+        using var scope = NewDisposeScope();
+        random.manual_seed(8);
+        var network = new SequenceNetwork(new NetworkSpec(SequenceInputKind.Tokens, Outputs: 3, Cell: RecurrentCellKind.Lstm, HiddenSize: 8,
+            Layers: 2, Bidirectional: true, Pooling: pooling, AttentionSize: 4, VocabularySize: 20, EmbeddingSize: 5));
+        network.eval();
+        Tensor ids = randint(0, 20, new long[] { 3, 6 });
+        Tensor lengths = tensor(new long[] { 6, 2, 4 });
+        using var noGrad = no_grad();
+        Tensor fused = network.Forward(ids, lengths, RecurrentPath.Fused);
+        TensorAssert.Close(fused, network.Forward(ids, lengths, RecurrentPath.Explicit), 1e-5, "explicit vs fused logits");
+        for (int b = 0; b < 3; b++)
+        {
+            long len = lengths[b].item<long>();
+            Tensor alone = network.Forward(ids.narrow(0, b, 1).narrow(1, 0, len), tensor(new[] { len }));
+            TensorAssert.Close(fused[b], alone[0], 1e-5, $"row {b} alone");
+        }
+        Assert.Equal(new long[] { 3, 3 }, fused.shape);
+    }
+
+    [Fact]
+    public void Frame_network_projects_and_counts_its_parameters()
+    {
+        using var scope = NewDisposeScope();
+        var spec = new NetworkSpec(SequenceInputKind.Frames, Outputs: 2, Cell: RecurrentCellKind.Gru, HiddenSize: 6, FrameSize: 4, ProjectionSize: 5);
+        var network = new SequenceNetwork(spec);
+        long expected = (4 * 5 + 5) + ParameterCount.Encoder(RecurrentCellKind.Gru, 5, 6) + (6 * 2 + 2);
+        Assert.Equal(expected, network.ParameterCount());
+        Tensor output = network.Forward(randn(2, 3, 4), tensor(new long[] { 3, 1 }));
+        Assert.Equal(new long[] { 2, 2 }, output.shape);
+        var wrong = Assert.Throws<ArgumentException>(() => network.Forward(randn(2, 3, 5), tensor(new long[] { 3, 1 })));
+        Assert.Contains("[batch, steps, 4]", wrong.Message);
+    }
+}

@@ -1,0 +1,163 @@
+using LstmMlNet.Data;
+using LstmMlNet.Engine;
+using LstmMlNet.Tests.Infrastructure;
+using LstmMlNet.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LstmMlNet.Tests.Training;
+
+public sealed class TrainingLoopTests
+{
+    private static SequenceNetwork AddingNetwork(RecurrentCellKind cell, int seed, int hidden = 32)
+    {
+        random.manual_seed(seed);
+        return new SequenceNetwork(new NetworkSpec(SequenceInputKind.Frames, Outputs: 1, Cell: cell, HiddenSize: hidden, FrameSize: 2));
+    }
+
+    [Theory]
+    [InlineData(RecurrentCellKind.Lstm)]
+    [InlineData(RecurrentCellKind.Gru)]
+    public void Gated_cells_learn_the_adding_problem_at_T30(RecurrentCellKind cell)
+    {
+        var train = AddingProblem.Create(2000, 30, seed: 1);
+        var validation = AddingProblem.Create(400, 30, seed: 2);
+        using var network = AddingNetwork(cell, 7);
+        var options = new TrainingOptions { Epochs = 12, BatchSize = 32, LearningRate = 1e-2, EarlyStoppingPatience = 0 };
+        TrainingResult result = TrainingLoop.Run(network, new RegressionObjective(), train, validation, options, seed: 3, CPU);
+        double mse = result.History[result.BestEpoch - 1].ValidationLoss!.Value;
+        // Chance level (always predicting 1.0) is 1/6 ≈ 0.167.
+        Assert.True(mse < 0.01, $"{cell}: validation MSE {mse:F4} after {result.History.Count} epochs");
+        Assert.Equal(12, result.History.Count);
+    }
+
+    [Fact]
+    public void Same_seed_gives_bit_identical_weights_and_another_seed_does_not()
+    {
+        var data = AddingProblem.Create(200, 10, seed: 4);
+        var options = new TrainingOptions { Epochs = 2, BatchSize = 16, ValidationFraction = 0 };
+
+        Dictionary<string, Tensor> Train(int seed)
+        {
+            using var network = AddingNetwork(RecurrentCellKind.Lstm, seed, hidden: 8);
+            TrainingLoop.Run(network, new RegressionObjective(), data, null, options, seed, CPU);
+            return network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
+        }
+
+        var a = Train(5);
+        var b = Train(5);
+        var c = Train(6);
+        foreach (var (name, tensor) in a)
+        {
+            Assert.True(TensorAssert.Identical(tensor, b[name]), $"{name} differs between two runs with the same seed");
+        }
+        Assert.Contains(a, kv => !TensorAssert.Identical(kv.Value, c[kv.Key]));
+    }
+
+    [Fact]
+    public void Early_stopping_restores_the_best_epoch_weights_and_reports_progress()
+    {
+        var train = AddingProblem.Create(64, 10, seed: 8);
+        var validation = AddingProblem.Create(64, 10, seed: 9);
+        using var network = AddingNetwork(RecurrentCellKind.Gru, 1, hidden: 64);
+        var reports = new List<TrainingProgress>();
+        // A large rate on tiny data overfits quickly, so the validation loss turns up.
+        var options = new TrainingOptions
+        {
+            Epochs = 60, BatchSize = 8, LearningRate = 3e-2, EarlyStoppingPatience = 2,
+            Progress = new SynchronousProgress<TrainingProgress>(reports.Add),
+        };
+        TrainingResult result = TrainingLoop.Run(network, new RegressionObjective(), train, validation, options, seed: 1, CPU);
+
+        Assert.True(result.StoppedEarly, "expected early stopping within 60 epochs");
+        Assert.Equal(result.History.Count, reports.Count);
+        Assert.Equal(Enumerable.Range(1, reports.Count), reports.Select(r => r.Epoch));
+        double best = reports.Min(r => r.ValidationLoss!.Value);
+        Assert.Equal(best, reports[result.BestEpoch - 1].ValidationLoss!.Value);
+        Assert.True(reports[^1].ValidationLoss > best);
+        var (restored, _) = TrainingLoop.Evaluate(network, new RegressionObjective(), validation, 8, CPU);
+        Assert.Equal(best, restored, 5);
+        Assert.Contains("validation loss", reports[0].ToString());
+    }
+
+    [Fact]
+    public void Cancellation_stops_training_with_OperationCanceledException()
+    {
+        var data = AddingProblem.Create(200, 10, seed: 4);
+        using var network = AddingNetwork(RecurrentCellKind.Lstm, 1, hidden: 8);
+        using var cts = new CancellationTokenSource();
+        var options = new TrainingOptions
+        {
+            Epochs = 50, BatchSize = 16, ValidationFraction = 0, CancellationToken = cts.Token,
+            Progress = new SynchronousProgress<TrainingProgress>(p => { if (p.Epoch == 2) cts.Cancel(); }),
+        };
+        Assert.ThrowsAny<OperationCanceledException>(() => TrainingLoop.Run(network, new RegressionObjective(), data, null, options, 1, CPU));
+    }
+
+    [Fact]
+    public void Invalid_options_name_the_option_and_value()
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new TrainingOptions { BatchSize = 0 }.Validate());
+        Assert.Equal("BatchSize", ex.ParamName);
+        Assert.Contains("got 0", ex.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TrainingOptions { LearningRate = double.NaN }.Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TrainingOptions { ValidationFraction = 1 }.Validate());
+    }
+
+    [Fact]
+    public void Gradient_clipping_bounds_the_update_of_one_sgd_step()
+    {
+        var data = AddingProblem.Create(32, 10, seed: 4);
+        Tensor Step(double clip)
+        {
+            using var network = AddingNetwork(RecurrentCellKind.RnnTanh, 2, hidden: 8);
+            Tensor before = nn.utils.parameters_to_vector(network.parameters()).detach().clone();
+            var options = new TrainingOptions { Epochs = 1, BatchSize = 32, Optimizer = OptimizerKind.Sgd, Momentum = 0, LearningRate = 1.0, GradientClipNorm = clip, ValidationFraction = 0 };
+            TrainingLoop.Run(network, new RegressionObjective(), data, null, options, 1, CPU);
+            return nn.utils.parameters_to_vector(network.parameters()).detach() - before;
+        }
+        // One SGD step with rate 1 moves the weights by exactly the (clipped) gradient.
+        Assert.Equal(0.01, Step(0.01).norm().item<float>(), 4);
+        Assert.True(Step(0).norm().item<float>() > 0.05);
+    }
+
+    [Fact]
+    public void Truncated_bptt_with_a_chunk_as_long_as_the_sequence_equals_full_bptt()
+    {
+        var random = new Random(3);
+        var frames = Enumerable.Range(0, 16).Select(_ => Enumerable.Range(0, 12 * 2).Select(_ => (float)random.NextDouble()).ToArray()).ToList();
+        var steps = frames.Select(f => Enumerable.Range(0, 12).Select(t => f[2 * t] - f[2 * t + 1]).ToArray()).ToList();
+        var data = SequenceDataset.FromFramesWithStepTargets(frames, 2, steps, 1);
+
+        Tensor Train(int chunk)
+        {
+            using var network = AddingNetwork(RecurrentCellKind.Lstm, 4, hidden: 6);
+            var options = new TrainingOptions { Epochs = 2, BatchSize = 16, ValidationFraction = 0, TruncatedBpttSteps = chunk };
+            TrainingLoop.Run(network, new StepRegressionObjective(), data, null, options, 1, CPU);
+            return nn.utils.parameters_to_vector(network.parameters()).detach().clone();
+        }
+
+        Tensor full = Train(0);
+        Assert.True(TensorAssert.Identical(full, Train(12)), "one chunk of T steps must be plain BPTT");
+        Tensor truncated = Train(4);
+        Assert.False(TensorAssert.Identical(full, truncated), "three chunks take three optimiser steps per batch");
+        Assert.True(truncated.isfinite().all().item<bool>());
+    }
+
+    [Theory]
+    [InlineData(LearningRateSchedule.Constant, 0, 3, 0, 1e-3)]
+    [InlineData(LearningRateSchedule.Step, 0, 4, 0, 1e-3 * 0.25)]
+    [InlineData(LearningRateSchedule.Cosine, 0, 5, 0, 5e-4)]
+    [InlineData(LearningRateSchedule.Constant, 2, 0, 4, 1e-3 * 5 / 20)]
+    public void Learning_rate_plan_follows_warmup_and_schedule(LearningRateSchedule schedule, double warmup, int epoch, int step, double expected)
+    {
+        var options = new TrainingOptions { Epochs = 10, LearningRate = 1e-3, Schedule = schedule, StepEpochs = 2, StepGamma = 0.5, WarmupEpochs = warmup };
+        Assert.Equal(expected, LearningRatePlan.At(options, epoch, step, stepsPerEpoch: 10), 12);
+    }
+}
+
+/// <summary>An IProgress that reports on the calling thread (Progress&lt;T&gt; posts to the thread pool).</summary>
+internal sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
+}
