@@ -69,11 +69,7 @@ internal static class TrainingLoop
                     {
                         lr = LearningRatePlan.At(options, epoch, Math.Min(step++, stepsPerEpoch - 1), stepsPerEpoch);
                         SetLearningRate(optimizer, lr);
-                        optimizer.zero_grad();
-                        loss.backward();
-                        if (options.GradientClipNorm > 0) nn.utils.clip_grad_norm_(parameters, options.GradientClipNorm);
-                        optimizer.step();
-                        double value = loss.item<float>();
+                        double value = ApplyStep(optimizer, parameters, loss, options.GradientClipNorm);
                         if (!double.IsFinite(value))
                             throw new InvalidOperationException($"The training loss became {value} in epoch {epoch + 1}; lower the learning rate or check the inputs' scale.");
                         batchLoss += value;
@@ -154,7 +150,18 @@ internal static class TrainingLoop
         }
     }
 
-    private static optim.Optimizer CreateOptimizer(IEnumerable<TorchSharp.Modules.Parameter> parameters, TrainingOptions o) => o.Optimizer switch
+    /// <summary>One optimiser step: zero the gradients, backpropagate <paramref name="loss"/>, clip the global
+    /// gradient norm to <paramref name="clipNorm"/> (0 = off), step. Returns the loss value.</summary>
+    internal static double ApplyStep(optim.Optimizer optimizer, IEnumerable<TorchSharp.Modules.Parameter> parameters, Tensor loss, double clipNorm)
+    {
+        optimizer.zero_grad();
+        loss.backward();
+        if (clipNorm > 0) nn.utils.clip_grad_norm_(parameters, clipNorm);
+        optimizer.step();
+        return loss.item<float>();
+    }
+
+    internal static optim.Optimizer CreateOptimizer(IEnumerable<TorchSharp.Modules.Parameter> parameters, TrainingOptions o) => o.Optimizer switch
     {
         OptimizerKind.Adam => optim.Adam(parameters, o.LearningRate, weight_decay: o.WeightDecay),
         OptimizerKind.AdamW => optim.AdamW(parameters, o.LearningRate, weight_decay: o.WeightDecay),
