@@ -30,6 +30,12 @@ internal sealed class SequencePooling : nn.Module
 
     public bool Bidirectional { get; }
 
+    /// <summary>Attention's W and b (Linear D → A); null unless pooling is attention.</summary>
+    internal Linear? AttentionProjection => attentionProjection;
+
+    /// <summary>Attention's v (Linear A → 1, no bias); null unless pooling is attention.</summary>
+    internal Linear? AttentionScore => attentionScore;
+
     /// <summary>Pools <paramref name="output"/> [B, T, D] with <paramref name="lengths"/> (int64 [B], CPU or device).
     /// Returns the pooled [B, D] and, for attention, the weights α [B, T] (zero past each length).</summary>
     public (Tensor Pooled, Tensor? Weights) Forward(Tensor output, Tensor lengths)

@@ -1,0 +1,31 @@
+namespace LstmMlNet.Onnx;
+
+/// <summary>What an exported ONNX graph computes after the network's linear head.</summary>
+internal enum OnnxHead
+{
+    /// <summary>Softmax over the K head outputs: multiclass probabilities.</summary>
+    Softmax,
+
+    /// <summary>Element-wise logistic sigmoid: binary classification (one logit → probability).</summary>
+    Sigmoid,
+
+    /// <summary>The head output as is: regression.</summary>
+    Identity,
+}
+
+/// <summary>How <see cref="OnnxExporter"/> writes a network.</summary>
+/// <param name="Head">The activation applied to the head output to give <paramref name="ScoreName"/>.</param>
+/// <param name="InputName">Name of the graph input: int64 token ids [1, N] or float frames [1, N] (N = steps·F).</param>
+/// <param name="ScoreName">Name of the graph output: the head output after the activation, float [1, K].</param>
+/// <param name="LogitName">When set, a second graph output with the raw head output [1, K].</param>
+/// <param name="FrameMean">Frames only: per-feature mean (F values) subtracted before the network; null = 0.</param>
+/// <param name="FrameScale">Frames only: per-feature factor (F values) applied after the mean; null = 1.</param>
+/// <param name="Metadata">Extra entries for the model's metadata_props; they override the exporter's own on equal keys.</param>
+internal sealed record OnnxExportOptions(
+    OnnxHead Head,
+    string InputName = "Input",
+    string ScoreName = "Score",
+    string? LogitName = null,
+    float[]? FrameMean = null,
+    float[]? FrameScale = null,
+    IReadOnlyDictionary<string, string>? Metadata = null);

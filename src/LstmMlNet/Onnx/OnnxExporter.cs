@@ -1,0 +1,266 @@
+using System.Globalization;
+using LstmMlNet.Engine;
+using LstmMlNet.Onnx.Protobuf;
+using TorchSharp.Modules;
+using static LstmMlNet.Onnx.OnnxGraphBuilder;
+using static TorchSharp.torch;
+using DataType = LstmMlNet.Onnx.Protobuf.TensorProto.Types.DataType;
+
+namespace LstmMlNet.Onnx;
+
+/// <summary>
+/// Writes a <see cref="SequenceNetwork"/> (in inference form: no dropout) as an ONNX model, opset 17, batch of one.
+/// <list type="bullet">
+/// <item>Input: int64 token ids [1, N] or float frames [1, N] with N = steps·F, N symbolic — the form OnnxTransformer
+/// feeds from a variable-length vector column. An empty row (N = 0) is read as one out-of-vocabulary token (id 0)
+/// or one all-zero frame (before normalisation), so every row gets a score.</item>
+/// <item>Frames: x' = (x − mean) · scale per feature, then the optional projection (MatMul + Add).
+/// Tokens: Gather from the embedding table.</item>
+/// <item>One ONNX LSTM/GRU/RNN node per layer over [steps, 1, I], weights moved from PyTorch to ONNX gate order
+/// (LSTM i,f,g,o → i,o,f,c; GRU r,z,n → z,r,h with linear_before_reset = 1; RNN Tanh or Relu), B = [W_b ; R_b];
+/// the output Y [steps, dirs, 1, H] is reshaped to [steps, 1, dirs·H] for the next layer.</item>
+/// <item>Pooling Last / Mean / Max / Attention over the steps, the head as Gemm, then Softmax, Sigmoid or nothing.</item>
+/// </list>
+/// </summary>
+internal static class OnnxExporter
+{
+    /// <summary>The ONNX operator set the graph uses.</summary>
+    public const int OpsetVersion = 17;
+
+    /// <summary>IR version matching opset 17 (ONNX 1.12).</summary>
+    public const long IrVersion = 8;
+
+    /// <summary>The model's producer_name.</summary>
+    public const string ProducerName = "LstmMlNet";
+
+    /// <summary>Serialises <paramref name="network"/> as ONNX model bytes.</summary>
+    public static byte[] Export(SequenceNetwork network, OnnxExportOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(options);
+        NetworkSpec spec = network.Spec;
+        CheckOptions(spec, options);
+
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var g = new OnnxGraphBuilder("LstmMlNet");
+        string input = g.Reserve(options.InputName);
+        string score = g.Reserve(options.ScoreName);
+        string? logitOutput = options.LogitName is null ? null : g.Reserve(options.LogitName);
+
+        string steps = spec.Input == SequenceInputKind.Tokens
+            ? TokenSteps(g, network, input)
+            : FrameSteps(g, network, input, options);
+        string encoded = Encoder(g, network.Encoder, steps);
+        string pooled = Pool(g, network.Pooling, encoded, spec);
+
+        Linear head = network.Head;
+        string logits = g.Node("Gemm",
+            new[] { pooled, g.Floats("head_weight", Values(head.weight!), spec.Outputs, spec.Encoder.OutputSize), g.Floats("head_bias", Values(head.bias!), spec.Outputs) },
+            logitOutput, Attribute("transB", 1L));
+        string activation = options.Head switch
+        {
+            OnnxHead.Softmax => "Softmax",
+            OnnxHead.Sigmoid => "Sigmoid",
+            _ => "Identity",
+        };
+        g.Node(activation, new[] { logits }, score, options.Head == OnnxHead.Softmax ? new[] { Attribute("axis", 1L) } : Array.Empty<AttributeProto>());
+
+        g.Graph.Input.Add(Value(input, spec.Input == SequenceInputKind.Tokens ? DataType.Int64 : DataType.Float, 1L, "N"));
+        g.Graph.Output.Add(Value(score, DataType.Float, 1L, (long)spec.Outputs));
+        if (logitOutput is not null) g.Graph.Output.Add(Value(logitOutput, DataType.Float, 1L, (long)spec.Outputs));
+
+        var model = new ModelProto
+        {
+            IrVersion = IrVersion,
+            ProducerName = ProducerName,
+            ProducerVersion = typeof(OnnxExporter).Assembly.GetName().Version?.ToString() ?? "0.0.0.0",
+            ModelVersion = 1,
+            Graph = g.Graph,
+        };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = string.Empty, Version = OpsetVersion });
+        foreach (var (key, value) in Metadata(spec, options))
+        {
+            model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+        }
+        return Google.Protobuf.MessageExtensions.ToByteArray(model);
+    }
+
+    /// <summary>The metadata_props written: the network's shape, then <see cref="OnnxExportOptions.Metadata"/>.</summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> Metadata(NetworkSpec spec, OnnxExportOptions options)
+    {
+        var entries = new List<KeyValuePair<string, string>>
+        {
+            new("lstmmlnet.input", spec.Input.ToString()),
+            new("lstmmlnet.cell", spec.Cell.ToString()),
+            new("lstmmlnet.hidden_size", spec.HiddenSize.ToString(CultureInfo.InvariantCulture)),
+            new("lstmmlnet.layers", spec.Layers.ToString(CultureInfo.InvariantCulture)),
+            new("lstmmlnet.bidirectional", spec.Bidirectional ? "true" : "false"),
+            new("lstmmlnet.pooling", spec.Pooling.ToString()),
+            new("lstmmlnet.outputs", spec.Outputs.ToString(CultureInfo.InvariantCulture)),
+            new("lstmmlnet.head", options.Head.ToString()),
+        };
+        if (options.Metadata is not null)
+        {
+            foreach (var (key, value) in options.Metadata)
+            {
+                entries.RemoveAll(e => e.Key == key);
+                entries.Add(new(key, value));
+            }
+        }
+        return entries;
+    }
+
+    private static void CheckOptions(NetworkSpec spec, OnnxExportOptions options)
+    {
+        if (!Enum.IsDefined(options.Head)) throw new ArgumentException($"Unknown head activation {options.Head}.", nameof(options));
+        if (spec.Input == SequenceInputKind.Tokens && (options.FrameMean is not null || options.FrameScale is not null))
+            throw new ArgumentException("FrameMean and FrameScale apply to frame input only; this network reads tokens.", nameof(options));
+        if (options.FrameMean is { } mean && mean.Length != spec.FrameSize)
+            throw new ArgumentException($"FrameMean has {mean.Length} values; the network's frames have {spec.FrameSize} features.", nameof(options));
+        if (options.FrameScale is { } scale && scale.Length != spec.FrameSize)
+            throw new ArgumentException($"FrameScale has {scale.Length} values; the network's frames have {spec.FrameSize} features.", nameof(options));
+    }
+
+    /// <summary>Token ids [1, N] → embedded steps [max(N, 1), 1, E]; an empty row becomes the single id 0.</summary>
+    private static string TokenSteps(OnnxGraphBuilder g, SequenceNetwork network, string input)
+    {
+        Embedding embedding = network.Embedding ?? throw new InvalidOperationException("A token network has an embedding.");
+        NetworkSpec spec = network.Spec;
+        string ids = g.Node("Reshape", new[] { input, g.Int64s("flat", new[] { -1L }) });
+        string padded = g.Node("Concat", new[] { ids, g.Int64s("oov_id", new[] { 0L }) }, null, Attribute("axis", 0L));
+        string count = g.Node("Shape", new[] { ids });
+        string length = g.Node("Max", new[] { count, g.Int64s("one", new[] { 1L }) });
+        string kept = g.Node("Slice", new[] { padded, g.Int64s("zero", new[] { 0L }), length, g.Int64s("axis0", new[] { 0L }) });
+        string table = g.Floats("embedding", Values(embedding.weight!), spec.VocabularySize, spec.EmbeddingSize);
+        string embedded = g.Node("Gather", new[] { table, kept }, null, Attribute("axis", 0L));
+        return g.Node("Unsqueeze", new[] { embedded, g.Int64s("batch_axis", new[] { 1L }) });
+    }
+
+    /// <summary>Frames [1, N] → steps [max(N, F)/F, 1, I], normalised and projected; an empty row becomes one zero frame.</summary>
+    private static string FrameSteps(OnnxGraphBuilder g, SequenceNetwork network, string input, OnnxExportOptions options)
+    {
+        int f = network.Spec.FrameSize;
+        string padded = g.Node("Concat", new[] { input, g.Floats("zero_frame", new float[f], 1, f) }, null, Attribute("axis", 1L));
+        string count = g.Node("Shape", new[] { input }, null, Attribute("start", 1L));
+        string length = g.Node("Max", new[] { count, g.Int64s("frame_size", new[] { (long)f }) });
+        string kept = g.Node("Slice", new[] { padded, g.Int64s("zero", new[] { 0L }), length, g.Int64s("axis1", new[] { 1L }) });
+        string x = g.Node("Reshape", new[] { kept, g.Int64s("steps_shape", new[] { -1L, 1L, f }) });
+        if (options.FrameMean is { } mean) x = g.Node("Sub", new[] { x, g.Floats("frame_mean", mean, f) });
+        if (options.FrameScale is { } scale) x = g.Node("Mul", new[] { x, g.Floats("frame_scale", scale, f) });
+        if (network.Projection is { } projection)
+        {
+            int p = network.Spec.ProjectionSize;
+            x = g.Node("MatMul", new[] { x, g.Floats("projection_weight_t", Values(projection.weight!.t()), f, p) });
+            x = g.Node("Add", new[] { x, g.Floats("projection_bias", Values(projection.bias!), p) });
+        }
+        return x;
+    }
+
+    /// <summary>One ONNX recurrent node per layer; returns the last layer's outputs [steps, 1, dirs·H].</summary>
+    private static string Encoder(OnnxGraphBuilder g, RecurrentEncoder encoder, string x)
+    {
+        EncoderSpec spec = encoder.Spec;
+        int h = spec.HiddenSize;
+        int dirs = spec.Directions;
+        (string op, int gates, int[] order) = spec.Cell switch
+        {
+            RecurrentCellKind.Lstm => ("LSTM", 4, new[] { 0, 3, 1, 2 }),  // i,f,g,o → i,o,f,c
+            RecurrentCellKind.Gru => ("GRU", 3, new[] { 1, 0, 2 }),       // r,z,n → z,r,h
+            RecurrentCellKind.RnnTanh or RecurrentCellKind.RnnRelu => ("RNN", 1, new[] { 0 }),
+            _ => throw new ArgumentOutOfRangeException(nameof(encoder), spec.Cell, "Unknown cell kind."),
+        };
+        string stackShape = g.Int64s("layer_output_shape", new[] { 0L, 1L, -1L });
+        for (int layer = 0; layer < spec.Layers; layer++)
+        {
+            int inputSize = layer == 0 ? spec.InputSize : spec.OutputSize;
+            var w = new List<float>();
+            var r = new List<float>();
+            var b = new List<float>();
+            for (int direction = 0; direction < dirs; direction++)
+            {
+                CellWeights weights = encoder.Weights(layer, direction);
+                w.AddRange(Reorder(Values(weights.InputWeight), h, inputSize, order));
+                r.AddRange(Reorder(Values(weights.RecurrentWeight), h, h, order));
+                b.AddRange(weights.InputBias is null ? new float[gates * h] : Reorder(Values(weights.InputBias), h, 1, order));
+                b.AddRange(weights.RecurrentBias is null ? new float[gates * h] : Reorder(Values(weights.RecurrentBias), h, 1, order));
+            }
+            var attributes = new List<AttributeProto>
+            {
+                Attribute("hidden_size", (long)h),
+                Attribute("direction", spec.Bidirectional ? "bidirectional" : "forward"),
+            };
+            if (spec.Cell == RecurrentCellKind.Gru) attributes.Add(Attribute("linear_before_reset", 1L));
+            if (op == "RNN")
+            {
+                string activation = spec.Cell == RecurrentCellKind.RnnRelu ? "Relu" : "Tanh";
+                attributes.Add(Attribute("activations", Enumerable.Repeat(activation, dirs).ToArray()));
+            }
+            string y = g.Node(op, new[]
+            {
+                x,
+                g.Floats($"l{layer}_W", w.ToArray(), dirs, gates * h, inputSize),
+                g.Floats($"l{layer}_R", r.ToArray(), dirs, gates * h, h),
+                g.Floats($"l{layer}_B", b.ToArray(), dirs, 2 * gates * h),
+            }, null, attributes.ToArray());
+            // Y [steps, dirs, 1, H] → [steps, 1, dirs·H]: with a batch of one the memory order already matches.
+            x = g.Node("Reshape", new[] { y, stackShape });
+        }
+        return x;
+    }
+
+    /// <summary>Pools outputs [steps, 1, D] into [1, D].</summary>
+    private static string Pool(OnnxGraphBuilder g, SequencePooling pooling, string o, NetworkSpec spec)
+    {
+        int h = spec.HiddenSize;
+        switch (pooling.Kind)
+        {
+            case PoolingKind.Last:
+            {
+                string last = g.Node("Gather", new[] { o, g.Int64s("last_step", new[] { -1L }, scalar: true) }, null, Attribute("axis", 0L));
+                if (!spec.Bidirectional) return last;
+                string first = g.Node("Gather", new[] { o, g.Int64s("first_step", new[] { 0L }, scalar: true) }, null, Attribute("axis", 0L));
+                string axis1 = g.Int64s("axis1", new[] { 1L });
+                string forward = g.Node("Slice", new[] { last, g.Int64s("start", new[] { 0L }), g.Int64s("end", new[] { (long)h }), axis1 });
+                string backward = g.Node("Slice", new[] { first, g.Int64s("start", new[] { (long)h }), g.Int64s("end", new[] { 2L * h }), axis1 });
+                return g.Node("Concat", new[] { forward, backward }, null, Attribute("axis", 1L));
+            }
+            case PoolingKind.Mean:
+                return g.Node("ReduceMean", new[] { o }, null, Attribute("axes", new[] { 0L }), Attribute("keepdims", 0L));
+            case PoolingKind.Max:
+                return g.Node("ReduceMax", new[] { o }, null, Attribute("axes", new[] { 0L }), Attribute("keepdims", 0L));
+            case PoolingKind.Attention:
+            {
+                Linear projection = pooling.AttentionProjection ?? throw new InvalidOperationException("Attention pooling has a projection.");
+                Linear score = pooling.AttentionScore ?? throw new InvalidOperationException("Attention pooling has a score vector.");
+                int d = spec.Encoder.OutputSize;
+                int a = (int)projection.weight!.shape[0];
+                string hidden = g.Node("MatMul", new[] { o, g.Floats("attention_weight_t", Values(projection.weight.t()), d, a) });
+                hidden = g.Node("Tanh", new[] { g.Node("Add", new[] { hidden, g.Floats("attention_bias", Values(projection.bias!), a) }) });
+                string scores = g.Node("MatMul", new[] { hidden, g.Floats("attention_v", Values(score.weight!.t()), a, 1) }); // [steps, 1, 1]
+                string alpha = g.Node("Softmax", new[] { scores }, null, Attribute("axis", 0L));
+                string weighted = g.Node("Mul", new[] { alpha, o });
+                return g.Node("ReduceSum", new[] { weighted, g.Int64s("axis0", new[] { 0L }) }, null, Attribute("keepdims", 0L));
+            }
+            default:
+                throw new InvalidOperationException($"Unknown pooling {pooling.Kind}.");
+        }
+    }
+
+    /// <summary>Rearranges the gate blocks (each <paramref name="h"/> rows of <paramref name="columns"/>) of a
+    /// [G·H, columns] matrix: block k of the result is block <paramref name="order"/>[k] of the source.</summary>
+    internal static float[] Reorder(float[] source, int h, int columns, int[] order)
+    {
+        int block = h * columns;
+        if (source.Length != order.Length * block)
+            throw new ArgumentException($"Expected {order.Length * block} values for {order.Length} gate blocks, got {source.Length}.", nameof(source));
+        var result = new float[source.Length];
+        for (int k = 0; k < order.Length; k++)
+        {
+            Array.Copy(source, order[k] * block, result, k * block, block);
+        }
+        return result;
+    }
+
+    private static float[] Values(Tensor t) => t.detach().cpu().to_type(ScalarType.Float32).contiguous().data<float>().ToArray();
+}
