@@ -1,0 +1,77 @@
+using Microsoft.ML;
+
+namespace LstmMlNet.Onnx;
+
+/// <summary>
+/// Builds the scoring chain that stands for a trained network inside an ML.NET model: only ML.NET's own
+/// saveable transforms, so <c>ml.Model.Save</c> / <c>ml.Model.Load</c> need no custom loader and the zip
+/// carries the ONNX bytes. Deploying needs Microsoft.ML, Microsoft.ML.OnnxTransformer and
+/// Microsoft.ML.OnnxRuntime, not TorchSharp.
+/// <list type="bullet">
+/// <item>Tokens: <c>MapValue</c> (vocabulary token → int64 id; a token missing from the vocabulary maps to 0,
+/// the out-of-vocabulary id) into a column named like the ONNX input, then <c>ApplyOnnxModel</c>, then the
+/// temporary id column is dropped.</item>
+/// <item>Frames: <c>ApplyOnnxModel</c> on the float vector column (copied to a column named like the ONNX
+/// input first when the names differ, and that copy dropped after).</item>
+/// </list>
+/// OnnxTransformer feeds a variable-length vector column to the graph input declared [1, N], the row's length
+/// becoming N (an empty row gives N = 0, which the exported graph answers). Each graph output [1, K] becomes a
+/// column named like the output, of type Vector&lt;Single, 1, K&gt; (the ONNX shape kept as the vector's
+/// dimensions; K values per row). That holds for K = 1 too: [1, 1] gives Vector&lt;Single, 1, 1&gt;, a
+/// one-value vector, not a scalar, so a binary model's probability is slot 0 of its score vector and a
+/// scalar Single column (e.g. ML.NET's binary <c>Probability</c>) needs a further step.
+/// </summary>
+internal static class OnnxScoringChain
+{
+    /// <summary>The chain for a token network: <paramref name="tokensColumn"/> (vector of text) → ids → ONNX outputs.</summary>
+    /// <param name="ml">The context.</param>
+    /// <param name="tokensColumn">Input column: a vector of text tokens (variable length).</param>
+    /// <param name="vocabulary">Token → id (ids ≥ 1; 0 is reserved for tokens not in the vocabulary).</param>
+    /// <param name="onnxModel">Exported model bytes (<see cref="OnnxExporter.Export"/>).</param>
+    /// <param name="onnxInputName">The graph input's name; also the name of the temporary id column.</param>
+    /// <param name="onnxOutputNames">Graph outputs to expose; each becomes a column of the same name.</param>
+    public static IEstimator<ITransformer> ForTokens(MLContext ml, string tokensColumn, IEnumerable<KeyValuePair<string, long>> vocabulary,
+        byte[] onnxModel, string onnxInputName, params string[] onnxOutputNames)
+    {
+        ArgumentNullException.ThrowIfNull(ml);
+        ArgumentNullException.ThrowIfNull(vocabulary);
+        Check(tokensColumn, onnxModel, onnxInputName, onnxOutputNames);
+        var entries = vocabulary.ToList();
+        if (entries.Count == 0) throw new ArgumentException("The vocabulary must hold at least one token.", nameof(vocabulary));
+        if (entries.FirstOrDefault(e => e.Value <= 0) is { Key: not null } reserved)
+            throw new ArgumentException($"Token '{reserved.Key}' has id {reserved.Value}; ids start at 1 (0 means out of vocabulary).", nameof(vocabulary));
+
+        IEstimator<ITransformer> chain = ml.Transforms.Conversion.MapValue(onnxInputName, entries, tokensColumn)
+            .Append(ml.Transforms.ApplyOnnxModel(onnxOutputNames, new[] { onnxInputName }, new MemoryStream(onnxModel, writable: false)));
+        return onnxInputName == tokensColumn ? chain : chain.Append(ml.Transforms.DropColumns(onnxInputName));
+    }
+
+    /// <summary>The chain for a frame network: <paramref name="framesColumn"/> (float vector, steps·F values) → ONNX outputs.</summary>
+    /// <param name="ml">The context.</param>
+    /// <param name="framesColumn">Input column: a vector of Single, the row's frames one after another.</param>
+    /// <param name="onnxModel">Exported model bytes (<see cref="OnnxExporter.Export"/>).</param>
+    /// <param name="onnxInputName">The graph input's name.</param>
+    /// <param name="onnxOutputNames">Graph outputs to expose; each becomes a column of the same name.</param>
+    public static IEstimator<ITransformer> ForFrames(MLContext ml, string framesColumn, byte[] onnxModel, string onnxInputName, params string[] onnxOutputNames)
+    {
+        ArgumentNullException.ThrowIfNull(ml);
+        Check(framesColumn, onnxModel, onnxInputName, onnxOutputNames);
+        var apply = ml.Transforms.ApplyOnnxModel(onnxOutputNames, new[] { onnxInputName }, new MemoryStream(onnxModel, writable: false));
+        if (onnxInputName == framesColumn) return apply;
+        return ml.Transforms.CopyColumns(onnxInputName, framesColumn)
+            .Append(apply)
+            .Append(ml.Transforms.DropColumns(onnxInputName));
+    }
+
+    private static void Check(string inputColumn, byte[] onnxModel, string onnxInputName, string[] onnxOutputNames)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(inputColumn);
+        ArgumentNullException.ThrowIfNull(onnxModel);
+        ArgumentException.ThrowIfNullOrEmpty(onnxInputName);
+        ArgumentNullException.ThrowIfNull(onnxOutputNames);
+        if (onnxModel.Length == 0) throw new ArgumentException("The ONNX model is empty.", nameof(onnxModel));
+        if (onnxOutputNames.Length == 0) throw new ArgumentException("Name at least one ONNX output to expose.", nameof(onnxOutputNames));
+        if (onnxOutputNames.Contains(onnxInputName))
+            throw new ArgumentException($"'{onnxInputName}' cannot name both the ONNX input and an output.", nameof(onnxOutputNames));
+    }
+}
