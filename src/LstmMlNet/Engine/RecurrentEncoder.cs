@@ -78,13 +78,14 @@ internal sealed class RecurrentEncoder : nn.Module
     public EncoderOutput Forward(Tensor input, Tensor lengths, (Tensor H, Tensor? C)? initialState = null,
         RecurrentPath path = RecurrentPath.Fused, GateRecorder? recorder = null)
     {
-        CheckInput(input, lengths);
+        bool full = CheckInput(input, lengths);
         return path == RecurrentPath.Fused && recorder is null
-            ? ForwardFused(input, lengths, initialState)
-            : ForwardExplicit(input, lengths, initialState, recorder);
+            ? ForwardFused(input, lengths, full, initialState)
+            : ForwardExplicit(input, lengths, full, initialState, recorder);
     }
 
-    private void CheckInput(Tensor input, Tensor lengths)
+    /// <summary>Checks shapes and lengths; returns true when every sequence fills all steps (no padding).</summary>
+    private bool CheckInput(Tensor input, Tensor lengths)
     {
         if (input.dim() != 3 || input.shape[2] != Spec.InputSize)
             throw new ArgumentException($"Expected input of shape [batch, steps, {Spec.InputSize}], got [{string.Join(", ", input.shape)}].", nameof(input));
@@ -95,12 +96,12 @@ internal sealed class RecurrentEncoder : nn.Module
         long max = lengths.max().item<long>();
         if (min < 1 || max > steps)
             throw new ArgumentException($"Every sequence length must lie in [1, {steps}]; got lengths from {min} to {max}.", nameof(lengths));
+        return min == steps;
     }
 
-    private EncoderOutput ForwardFused(Tensor input, Tensor lengths, (Tensor H, Tensor? C)? initialState)
+    private EncoderOutput ForwardFused(Tensor input, Tensor lengths, bool full, (Tensor H, Tensor? C)? initialState)
     {
         long steps = input.shape[1];
-        bool full = lengths.min().item<long>() == steps;
         // libtorch 2.10's CPU LSTM gives wrong outputs on unpacked input when gradients are off (its inference
         // kernel); the packed kernel is right. Pack LSTM input whenever grad mode is off. Guarded by a canary test.
         bool pack = !full || (lstm is not null && !is_grad_enabled());
@@ -134,13 +135,12 @@ internal sealed class RecurrentEncoder : nn.Module
         }
     }
 
-    private EncoderOutput ForwardExplicit(Tensor input, Tensor lengths, (Tensor H, Tensor? C)? initialState, GateRecorder? recorder)
+    private EncoderOutput ForwardExplicit(Tensor input, Tensor lengths, bool full, (Tensor H, Tensor? C)? initialState, GateRecorder? recorder)
     {
         long batch = input.shape[0];
         long steps = input.shape[1];
         int hiddenSize = Spec.HiddenSize;
         Tensor lengthsOnDevice = lengths.to(input.device);
-        bool full = lengths.min().item<long>() == steps;
         // mask[b, t] = t < length[b]; only needed when some sequence is shorter than the batch.
         Tensor? mask = full ? null : arange(steps, device: input.device).unsqueeze(0).lt(lengthsOnDevice.unsqueeze(1)).unsqueeze(-1);
 
