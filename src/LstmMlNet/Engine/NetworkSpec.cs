@@ -2,8 +2,10 @@ namespace LstmMlNet.Engine;
 
 /// <summary>
 /// A whole sequence network: input (token embedding or float frames with an optional linear projection)
-/// → recurrent encoder → pooling → dropout → linear head with <see cref="Outputs"/> units.
+/// → input dropout → recurrent encoder → pooling → dropout → linear head with <see cref="Outputs"/> units.
 /// </summary>
+/// <remarks><see cref="InputDropout"/> zeroes elements of the encoder's inputs (embeddings or frames) while training;
+/// <see cref="HeadDropout"/> does the same to the pooled vector. Neither changes inference.</remarks>
 internal sealed record NetworkSpec(
     SequenceInputKind Input,
     int Outputs,
@@ -19,7 +21,8 @@ internal sealed record NetworkSpec(
     int EmbeddingSize = 0,
     int FrameSize = 0,
     int ProjectionSize = 0,
-    RecurrentInitialization? Initialization = null)
+    RecurrentInitialization? Initialization = null,
+    double InputDropout = 0.0)
 {
     /// <summary>Features per step seen by the encoder.</summary>
     public int EncoderInputSize => Input == SequenceInputKind.Tokens ? EmbeddingSize : ProjectionSize > 0 ? ProjectionSize : FrameSize;
@@ -40,6 +43,7 @@ internal sealed record NetworkSpec(
             if (ProjectionSize < 0) throw new ArgumentOutOfRangeException(nameof(ProjectionSize), ProjectionSize, "Projection size must be 0 (none) or positive.");
         }
         if (HeadDropout is < 0.0 or >= 1.0 || double.IsNaN(HeadDropout)) throw new ArgumentOutOfRangeException(nameof(HeadDropout), HeadDropout, "Dropout must be in [0, 1).");
+        if (InputDropout is < 0.0 or >= 1.0 || double.IsNaN(InputDropout)) throw new ArgumentOutOfRangeException(nameof(InputDropout), InputDropout, "Dropout must be in [0, 1).");
         Encoder.Validate();
     }
 }

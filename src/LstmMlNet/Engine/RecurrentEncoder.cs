@@ -102,8 +102,9 @@ internal sealed class RecurrentEncoder : nn.Module
     private EncoderOutput ForwardFused(Tensor input, Tensor lengths, bool full, (Tensor H, Tensor? C)? initialState)
     {
         long steps = input.shape[1];
-        // libtorch 2.10's CPU LSTM gives wrong outputs on unpacked input when gradients are off (its inference
-        // kernel); the packed kernel is right. Pack LSTM input whenever grad mode is off. Guarded by a canary test.
+        // On some CPUs libtorch 2.10's CPU LSTM gives wrong outputs on unpacked input when gradients are off (its
+        // inference kernel; seen on one machine, not on another); the packed kernel is right on both. Pack LSTM input
+        // whenever grad mode is off. Guarded by the test Fused_lstm_is_right_with_gradients_off.
         bool pack = !full || (lstm is not null && !is_grad_enabled());
         if (!pack)
         {

@@ -60,6 +60,13 @@ internal sealed class SequenceNetwork : nn.Module
         return projection is null ? inputs : projection.call(inputs);
     }
 
+    /// <summary><see cref="Embed"/> with <see cref="NetworkSpec.InputDropout"/> applied while training.</summary>
+    private Tensor EncoderInputs(Tensor inputs)
+    {
+        Tensor embedded = Embed(inputs);
+        return Spec.InputDropout > 0 ? nn.functional.dropout(embedded, Spec.InputDropout, training) : embedded;
+    }
+
     /// <summary>Logits (or regression outputs) [B, Outputs] for a padded batch with CPU int64 lengths [B].</summary>
     public Tensor Forward(Tensor inputs, Tensor lengths, RecurrentPath path = RecurrentPath.Fused) =>
         ForwardWithAttention(inputs, lengths, path).Output;
@@ -67,7 +74,7 @@ internal sealed class SequenceNetwork : nn.Module
     /// <summary>As <see cref="Forward"/>, also returning attention weights [B, T] when pooling is attention.</summary>
     public (Tensor Output, Tensor? AttentionWeights) ForwardWithAttention(Tensor inputs, Tensor lengths, RecurrentPath path = RecurrentPath.Fused)
     {
-        EncoderOutput encoded = encoder.Forward(Embed(inputs), lengths, null, path);
+        EncoderOutput encoded = encoder.Forward(EncoderInputs(inputs), lengths, null, path);
         var (pooled, weights) = pooling.Forward(encoded.Output, lengths);
         if (Spec.HeadDropout > 0) pooled = nn.functional.dropout(pooled, Spec.HeadDropout, training);
         return (head.call(pooled), weights);
@@ -77,7 +84,7 @@ internal sealed class SequenceNetwork : nn.Module
     /// (e.g. truncated BPTT, which carries <paramref name="state"/> from one chunk to the next).</summary>
     public (Tensor Output, (Tensor H, Tensor? C) State) ForwardSteps(Tensor inputs, Tensor lengths, (Tensor H, Tensor? C)? state, RecurrentPath path = RecurrentPath.Fused)
     {
-        EncoderOutput encoded = encoder.Forward(Embed(inputs), lengths, state, path);
+        EncoderOutput encoded = encoder.Forward(EncoderInputs(inputs), lengths, state, path);
         Tensor steps = encoded.Output;
         if (Spec.HeadDropout > 0) steps = nn.functional.dropout(steps, Spec.HeadDropout, training);
         return (head.call(steps), (encoded.HiddenState, encoded.CellState));

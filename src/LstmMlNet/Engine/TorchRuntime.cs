@@ -22,9 +22,26 @@ public static class TorchRuntime
     public static Device SelectDevice(MLContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (context.GpuDeviceId is not { } id) return CPU;
+        return SelectDevice(context.GpuDeviceId, context.FallbackToCpu);
+    }
+
+    /// <summary>As <see cref="SelectDevice(MLContext)"/>, for the host environment behind an MLContext's catalogs
+    /// (its GpuDeviceId and FallbackToCpu settings are read from the environment).</summary>
+    internal static Device SelectDevice(Microsoft.ML.Runtime.IHostEnvironment environment)
+    {
+        if (environment is MLContext context) return SelectDevice(context);
+        var type = environment.GetType();
+        const System.Reflection.BindingFlags flags = System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic;
+        int? gpu = type.GetProperty("GpuDeviceId", flags)?.GetValue(environment) as int?;
+        bool fallback = type.GetProperty("FallbackToCpu", flags)?.GetValue(environment) as bool? ?? false;
+        return SelectDevice(gpu, fallback);
+    }
+
+    private static Device SelectDevice(int? gpuDeviceId, bool fallbackToCpu)
+    {
+        if (gpuDeviceId is not { } id) return CPU;
         if (cuda.is_available() && id < cuda.device_count()) return new Device(DeviceType.CUDA, id);
-        if (context.FallbackToCpu) return CPU;
+        if (fallbackToCpu) return CPU;
         throw new InvalidOperationException(
             $"MLContext.GpuDeviceId is {id} but no such CUDA device is available to TorchSharp (reference a TorchSharp CUDA package), and FallbackToCpu is false.");
     }

@@ -21,6 +21,7 @@ internal enum OnnxHead
 /// <param name="FrameMean">Frames only: per-feature mean (F values) subtracted before the network; null = 0.</param>
 /// <param name="FrameScale">Frames only: per-feature factor (F values) applied after the mean; null = 1.</param>
 /// <param name="Metadata">Extra entries for the model's metadata_props; they override the exporter's own on equal keys.</param>
+/// <param name="MaxLength">When &gt; 0, only the first MaxLength steps of a row are read (the trainers' truncation policy).</param>
 internal sealed record OnnxExportOptions(
     OnnxHead Head,
     string InputName = "Input",
@@ -28,4 +29,5 @@ internal sealed record OnnxExportOptions(
     string? LogitName = null,
     float[]? FrameMean = null,
     float[]? FrameScale = null,
-    IReadOnlyDictionary<string, string>? Metadata = null);
+    IReadOnlyDictionary<string, string>? Metadata = null,
+    int MaxLength = 0);

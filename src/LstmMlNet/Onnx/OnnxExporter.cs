@@ -49,7 +49,7 @@ internal static class OnnxExporter
         string? logitOutput = options.LogitName is null ? null : g.Reserve(options.LogitName);
 
         string steps = spec.Input == SequenceInputKind.Tokens
-            ? TokenSteps(g, network, input)
+            ? TokenSteps(g, network, input, options.MaxLength)
             : FrameSteps(g, network, input, options);
         string encoded = Encoder(g, network.Encoder, steps);
         string pooled = Pool(g, network.Pooling, encoded, spec);
@@ -57,18 +57,18 @@ internal static class OnnxExporter
         Linear head = network.Head;
         string logits = g.Node("Gemm",
             new[] { pooled, g.Floats("head_weight", Values(head.weight!), spec.Outputs, spec.Encoder.OutputSize), g.Floats("head_bias", Values(head.bias!), spec.Outputs) },
-            logitOutput, Attribute("transB", 1L));
+            null, Attribute("transB", 1L));
         string activation = options.Head switch
         {
             OnnxHead.Softmax => "Softmax",
             OnnxHead.Sigmoid => "Sigmoid",
             _ => "Identity",
         };
-        g.Node(activation, new[] { logits }, score, options.Head == OnnxHead.Softmax ? new[] { Attribute("axis", 1L) } : Array.Empty<AttributeProto>());
+        string activated = g.Node(activation, new[] { logits }, null, options.Head == OnnxHead.Softmax ? new[] { Attribute("axis", 1L) } : Array.Empty<AttributeProto>());
 
         g.Graph.Input.Add(Value(input, spec.Input == SequenceInputKind.Tokens ? DataType.Int64 : DataType.Float, 1L, "N"));
-        g.Graph.Output.Add(Value(score, DataType.Float, 1L, (long)spec.Outputs));
-        if (logitOutput is not null) g.Graph.Output.Add(Value(logitOutput, DataType.Float, 1L, (long)spec.Outputs));
+        g.Graph.Output.Add(Output(g, activated, score, spec.Outputs));
+        if (logitOutput is not null) g.Graph.Output.Add(Output(g, logits, logitOutput, spec.Outputs));
 
         var model = new ModelProto
         {
@@ -84,6 +84,13 @@ internal static class OnnxExporter
             model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
         }
         return Google.Protobuf.MessageExtensions.ToByteArray(model);
+    }
+
+    /// <summary>Names <paramref name="value"/> [1, K] as the float graph output <paramref name="name"/>.</summary>
+    private static ValueInfoProto Output(OnnxGraphBuilder g, string value, string name, int width)
+    {
+        g.Node("Identity", new[] { value }, name);
+        return Value(name, DataType.Float, 1L, (long)width);
     }
 
     /// <summary>The metadata_props written: the network's shape, then <see cref="OnnxExportOptions.Metadata"/>.</summary>
@@ -123,7 +130,7 @@ internal static class OnnxExporter
     }
 
     /// <summary>Token ids [1, N] → embedded steps [max(N, 1), 1, E]; an empty row becomes the single id 0.</summary>
-    private static string TokenSteps(OnnxGraphBuilder g, SequenceNetwork network, string input)
+    private static string TokenSteps(OnnxGraphBuilder g, SequenceNetwork network, string input, int maxLength)
     {
         Embedding embedding = network.Embedding ?? throw new InvalidOperationException("A token network has an embedding.");
         NetworkSpec spec = network.Spec;
@@ -132,6 +139,7 @@ internal static class OnnxExporter
         string count = g.Node("Shape", new[] { ids });
         string length = g.Node("Max", new[] { count, g.Int64s("one", new[] { 1L }) });
         string kept = g.Node("Slice", new[] { padded, g.Int64s("zero", new[] { 0L }), length, g.Int64s("axis0", new[] { 0L }) });
+        if (maxLength > 0) kept = g.Node("Slice", new[] { kept, g.Int64s("zero", new[] { 0L }), g.Int64s("max_length", new[] { (long)maxLength }), g.Int64s("axis0", new[] { 0L }) });
         string table = g.Floats("embedding", Values(embedding.weight!), spec.VocabularySize, spec.EmbeddingSize);
         string embedded = g.Node("Gather", new[] { table, kept }, null, Attribute("axis", 0L));
         return g.Node("Unsqueeze", new[] { embedded, g.Int64s("batch_axis", new[] { 1L }) });
@@ -145,6 +153,7 @@ internal static class OnnxExporter
         string count = g.Node("Shape", new[] { input }, null, Attribute("start", 1L));
         string length = g.Node("Max", new[] { count, g.Int64s("frame_size", new[] { (long)f }) });
         string kept = g.Node("Slice", new[] { padded, g.Int64s("zero", new[] { 0L }), length, g.Int64s("axis1", new[] { 1L }) });
+        if (options.MaxLength > 0) kept = g.Node("Slice", new[] { kept, g.Int64s("zero", new[] { 0L }), g.Int64s("max_values", new[] { (long)options.MaxLength * f }), g.Int64s("axis1", new[] { 1L }) });
         string x = g.Node("Reshape", new[] { kept, g.Int64s("steps_shape", new[] { -1L, 1L, f }) });
         if (options.FrameMean is { } mean) x = g.Node("Sub", new[] { x, g.Floats("frame_mean", mean, f) });
         if (options.FrameScale is { } scale) x = g.Node("Mul", new[] { x, g.Floats("frame_scale", scale, f) });

@@ -110,23 +110,10 @@ public sealed class RecurrentEncoderTests
     }
 
     [Fact]
-    public void Canary_libtorch_lstm_without_gradients_differs_on_unpacked_input()
-    {
-        // Upstream behaviour the fused path works around (it packs LSTM input when grad mode is off). When this
-        // starts failing, libtorch has fixed its CPU LSTM inference kernel and the workaround can go.
-        using var scope = NewDisposeScope();
-        random.manual_seed(1);
-        var lstm = nn.LSTM(Input, Hidden, 1, batchFirst: true);
-        Tensor x = randn(Batch, Steps, Input);
-        var (withGrad, _, _) = lstm.call(x, null);
-        Tensor withoutGrad;
-        using (no_grad()) (withoutGrad, _, _) = lstm.call(x, null);
-        Assert.True(TensorAssert.MaxAbs(withGrad - withoutGrad) > 1e-2, "libtorch's LSTM now agrees with itself without gradients");
-    }
-
-    [Fact]
     public void Fused_lstm_is_right_with_gradients_off()
     {
+        // Guards the encoder's packing of LSTM input when grad mode is off: on some CPUs libtorch 2.10's unpacked
+        // CPU LSTM inference kernel gives wrong outputs (seen on one CI machine, not on others), the packed one does not.
         using var scope = NewDisposeScope();
         random.manual_seed(1);
         var encoder = new RecurrentEncoder(new EncoderSpec(RecurrentCellKind.Lstm, Input, Hidden, 2, true));

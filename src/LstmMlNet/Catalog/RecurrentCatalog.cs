@@ -1,0 +1,102 @@
+using LstmMlNet.Engine;
+using System.Reflection;
+using Microsoft.ML;
+using Microsoft.ML.Runtime;
+
+namespace LstmMlNet.Catalog;
+
+/// <summary>
+/// Catalog entries for the recurrent trainers: <c>ml.BinaryClassification.Trainers.Lstm(...)</c>,
+/// <c>ml.MulticlassClassification.Trainers.Lstm(...)</c>, <c>ml.Regression.Trainers.Lstm(...)</c>, each with the
+/// common arguments inline and an overload taking the options object. The cell is chosen with <c>cell</c>
+/// (LSTM, GRU, RNN) despite the method name.
+/// </summary>
+public static class RecurrentCatalog
+{
+    /// <summary>A recurrent binary classifier. Defaults: bidirectional LSTM, H = 128, embedding 128, max pooling, 10 epochs.</summary>
+    /// <param name="catalog">The binary classification trainers.</param>
+    /// <param name="labelColumnName">Boolean label column.</param>
+    /// <param name="featureColumnName">Token vector column (Text or Key), or float vector with <see cref="RecurrentTrainerOptions.FrameSize"/> set.</param>
+    /// <param name="cell">Recurrent cell.</param>
+    /// <param name="hiddenSize">Hidden units per direction.</param>
+    /// <param name="bidirectional">Read sequences in both directions.</param>
+    /// <param name="epochs">Maximum epochs (early stopping on a 10% validation split).</param>
+    public static RecurrentBinaryTrainer Lstm(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
+        string labelColumnName = "Label", string featureColumnName = "Tokens", RecurrentCellKind cell = RecurrentCellKind.Lstm,
+        int hiddenSize = 128, bool bidirectional = true, int epochs = 10) =>
+        catalog.Lstm(new RecurrentBinaryTrainer.Options
+        {
+            LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName, Cell = cell, HiddenSize = hiddenSize,
+            Bidirectional = bidirectional, Epochs = epochs,
+        });
+
+    /// <summary>A recurrent binary classifier configured by <paramref name="options"/>.</summary>
+    public static RecurrentBinaryTrainer Lstm(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog, RecurrentBinaryTrainer.Options options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new RecurrentBinaryTrainer(Context(catalog), options);
+    }
+
+    /// <summary>A recurrent multiclass classifier. Defaults as the binary one; label: a key column.</summary>
+    /// <param name="catalog">The multiclass classification trainers.</param>
+    /// <param name="labelColumnName">Key label column.</param>
+    /// <param name="featureColumnName">Token vector column (Text or Key), or float vector with <see cref="RecurrentTrainerOptions.FrameSize"/> set.</param>
+    /// <param name="cell">Recurrent cell.</param>
+    /// <param name="hiddenSize">Hidden units per direction.</param>
+    /// <param name="bidirectional">Read sequences in both directions.</param>
+    /// <param name="epochs">Maximum epochs (early stopping on a 10% validation split).</param>
+    public static RecurrentMulticlassTrainer Lstm(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        string labelColumnName = "Label", string featureColumnName = "Tokens", RecurrentCellKind cell = RecurrentCellKind.Lstm,
+        int hiddenSize = 128, bool bidirectional = true, int epochs = 10) =>
+        catalog.Lstm(new RecurrentMulticlassTrainer.Options
+        {
+            LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName, Cell = cell, HiddenSize = hiddenSize,
+            Bidirectional = bidirectional, Epochs = epochs,
+        });
+
+    /// <summary>A recurrent multiclass classifier configured by <paramref name="options"/>.</summary>
+    public static RecurrentMulticlassTrainer Lstm(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, RecurrentMulticlassTrainer.Options options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new RecurrentMulticlassTrainer(Context(catalog), options);
+    }
+
+    /// <summary>A recurrent regressor. Label: Single.</summary>
+    /// <param name="catalog">The regression trainers.</param>
+    /// <param name="labelColumnName">Single label column.</param>
+    /// <param name="featureColumnName">Token vector column (Text or Key), or float vector with <see cref="RecurrentTrainerOptions.FrameSize"/> set.</param>
+    /// <param name="cell">Recurrent cell.</param>
+    /// <param name="hiddenSize">Hidden units per direction.</param>
+    /// <param name="bidirectional">Read sequences in both directions.</param>
+    /// <param name="epochs">Maximum epochs (early stopping on a 10% validation split).</param>
+    public static RecurrentRegressionTrainer Lstm(this RegressionCatalog.RegressionTrainers catalog,
+        string labelColumnName = "Label", string featureColumnName = "Tokens", RecurrentCellKind cell = RecurrentCellKind.Lstm,
+        int hiddenSize = 128, bool bidirectional = true, int epochs = 10) =>
+        catalog.Lstm(new RecurrentRegressionTrainer.Options
+        {
+            LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName, Cell = cell, HiddenSize = hiddenSize,
+            Bidirectional = bidirectional, Epochs = epochs,
+        });
+
+    /// <summary>A recurrent regressor configured by <paramref name="options"/>.</summary>
+    public static RecurrentRegressionTrainer Lstm(this RegressionCatalog.RegressionTrainers catalog, RecurrentRegressionTrainer.Options options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new RecurrentRegressionTrainer(Context(catalog), options);
+    }
+
+    /// <summary>The host environment behind a trainers catalog: the one its MLContext logs to and seeds from.
+    /// ML.NET keeps it in a non-public property of the catalog.</summary>
+    private static IHostEnvironment Context(object trainers)
+    {
+        for (Type? type = trainers.GetType(); type is not null; type = type.BaseType)
+        {
+            foreach (PropertyInfo property in type.GetProperties(BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public | BindingFlags.DeclaredOnly))
+            {
+                // An explicit implementation of ML.NET's internal catalog interface: "...IInternalCatalog.Environment".
+                if (property.Name.EndsWith("Environment", StringComparison.Ordinal) && property.GetValue(trainers) is IHostEnvironment environment) return environment;
+            }
+        }
+        throw new InvalidOperationException("Could not find the MLContext behind this trainers catalog.");
+    }
+}

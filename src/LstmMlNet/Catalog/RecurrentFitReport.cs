@@ -1,0 +1,50 @@
+using LstmMlNet.Training;
+
+namespace LstmMlNet.Catalog;
+
+/// <summary>What the last <c>Fit</c> of a recurrent trainer did and produced.</summary>
+public sealed class RecurrentFitReport
+{
+    internal RecurrentFitReport(IReadOnlyList<TrainingProgress> history, int bestEpoch, bool stoppedEarly, long parameterCount,
+        int vocabularySize, int trainingRows, int validationRows, byte[] onnxModel)
+    {
+        History = history;
+        BestEpoch = bestEpoch;
+        StoppedEarly = stoppedEarly;
+        ParameterCount = parameterCount;
+        VocabularySize = vocabularySize;
+        TrainingRows = trainingRows;
+        ValidationRows = validationRows;
+        this.onnxModel = onnxModel;
+    }
+
+    private readonly byte[] onnxModel;
+
+    /// <summary>One report per epoch run.</summary>
+    public IReadOnlyList<TrainingProgress> History { get; }
+
+    /// <summary>1-based epoch whose weights the model carries (lowest validation loss when validating).</summary>
+    public int BestEpoch { get; }
+
+    /// <summary>True when early stopping ended training before the planned epochs.</summary>
+    public bool StoppedEarly { get; }
+
+    /// <summary>Trainable parameters of the network (embedding, encoder, pooling, head).</summary>
+    public long ParameterCount { get; }
+
+    /// <summary>Known tokens (excluding the out-of-vocabulary id 0); 0 for numeric sequences.</summary>
+    public int VocabularySize { get; }
+
+    /// <summary>Rows trained on.</summary>
+    public int TrainingRows { get; }
+
+    /// <summary>Rows validated on each epoch (0 without validation).</summary>
+    public int ValidationRows { get; }
+
+    /// <summary>The trained network as an ONNX model (opset 17): input "Input" of shape [1, N] (token ids as int64 after
+    /// the vocabulary, or N = steps × frame size floats), outputs as the fitted model's columns. Runs in any ONNX Runtime.</summary>
+    public byte[] OnnxModel() => (byte[])onnxModel.Clone();
+
+    /// <summary>Writes <see cref="OnnxModel"/> to <paramref name="path"/>.</summary>
+    public void SaveOnnx(string path) => File.WriteAllBytes(path, onnxModel);
+}

@@ -1,0 +1,73 @@
+using LstmMlNet.Data;
+using LstmMlNet.Onnx;
+using LstmMlNet.Training;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+
+namespace LstmMlNet.Catalog;
+
+/// <summary>
+/// Multiclass classification with a recurrent network over a token or numeric sequence column. Label: a key
+/// (e.g. from <c>MapValueToKey</c>). Output columns as ML.NET's multiclass trainers: <c>Score</c> (vector of
+/// Single, one softmax probability per class, in key order) and <c>PredictedLabel</c> (a key of the same
+/// classes, so <c>MapKeyToValue("PredictedLabel")</c> gives back the label values), for
+/// <c>ml.MulticlassClassification.Evaluate</c> and <c>CrossValidate</c>.
+/// </summary>
+public sealed class RecurrentMulticlassTrainer : RecurrentTrainerBase<RecurrentMulticlassTrainer.Options>
+{
+    /// <summary>Options of <see cref="RecurrentMulticlassTrainer"/>; see <see cref="RecurrentTrainerOptions"/>.</summary>
+    public sealed class Options : RecurrentTrainerOptions
+    {
+    }
+
+    internal RecurrentMulticlassTrainer(IHostEnvironment context, Options options) : base(context, options, nameof(RecurrentMulticlassTrainer))
+    {
+    }
+
+    private protected override ITrainingObjective Objective { get; } = new MulticlassObjective();
+
+    private protected override LabelData ReadLabels(IDataView data)
+    {
+        var (classes, count) = DataViewSequenceReader.ReadKeyLabels(data, TrainerOptions.LabelColumnName);
+        DataViewSchema.Column column = data.Schema[TrainerOptions.LabelColumnName];
+        string[] names = column.Annotations.Schema.GetColumnOrNull("KeyValues")?.Type is VectorDataViewType { ItemType: TextDataViewType }
+            ? KeyNames(column)
+            : Enumerable.Range(1, checked((int)count)).Select(k => k.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        if (count < 2) throw new InvalidOperationException($"The label column '{TrainerOptions.LabelColumnName}' has {count} class; a classifier needs at least 2.");
+        return new LabelData(classes, null, checked((int)count), names);
+    }
+
+    private protected override LabelData ReadLabels(IDataView data, LabelData training)
+    {
+        LabelData validation = ReadLabels(data);
+        if (validation.Outputs != training.Outputs)
+            throw new ArgumentException($"The validation set's label column '{TrainerOptions.LabelColumnName}' has {validation.Outputs} classes; the training data has {training.Outputs}.", "ValidationSet");
+        return validation;
+    }
+
+    private static string[] KeyNames(DataViewSchema.Column column)
+    {
+        VBuffer<ReadOnlyMemory<char>> values = default;
+        column.GetKeyValues(ref values);
+        return values.DenseValues().Select(v => v.ToString()).ToArray();
+    }
+
+    private protected override OnnxExportOptions TaskExportOptions(string inputName, int maxLength, IReadOnlyDictionary<string, string> metadata) =>
+        new(OnnxHead.Softmax, inputName, ScoreName: DefaultColumnNames.Score, LogitName: RawOutputColumn, Metadata: metadata, MaxLength: maxLength);
+
+    private protected override ITransformer PredictionHead(IDataView scored, LabelData labels) =>
+        PredictionHeads.Multiclass(Environment, scored, RawOutputColumn, TrainerOptions.LabelColumnName, labels.Outputs);
+
+    private protected override void CheckLabel(SchemaShape.Column label)
+    {
+        if (label.Kind != SchemaShape.Column.VectorKind.Scalar || !label.IsKey)
+            throw new ArgumentOutOfRangeException("inputSchema", $"The label column '{label.Name}' has type {label.ItemType}; expected a key (use MapValueToKey).");
+    }
+
+    private protected override IEnumerable<SchemaShape.Column> OutputColumns(SchemaShape.Column label) => new[]
+    {
+        SchemaShapeColumns.Vector(DefaultColumnNames.Score, NumberDataViewType.Single),
+        SchemaShapeColumns.Key(DefaultColumnNames.PredictedLabel, label.Annotations),
+    };
+}

@@ -1,0 +1,200 @@
+using LstmMlNet.Data;
+using LstmMlNet.Engine;
+using LstmMlNet.Onnx;
+using LstmMlNet.Training;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LstmMlNet.Catalog;
+
+/// <summary>
+/// The shared part of the recurrent trainers: reads the feature column once (vocabulary at Fit), trains a
+/// <c>SequenceNetwork</c> with the shared loop, exports it to ONNX, and returns a transformer made only of ML.NET's
+/// own saveable parts (MapValue for the vocabulary, ApplyOnnxModel over the model bytes, key mapping of labels),
+/// so <c>ml.Model.Save</c>/<c>Load</c> work with no custom loader and scoring needs no TorchSharp.
+/// </summary>
+/// <typeparam name="TOptions">The trainer's options.</typeparam>
+public abstract class RecurrentTrainerBase<TOptions> : IEstimator<ITransformer>
+    where TOptions : RecurrentTrainerOptions
+{
+    /// <summary>Name of the ONNX graph input that token ids are fed to (a temporary column of the fitted model).</summary>
+    private protected const string IdsColumn = "LstmMlNet.TokenIds";
+
+    /// <summary>The network's raw output [1, K] read from the ONNX graph (logits of classifiers, the value of regression);
+    /// a temporary column of the fitted model.</summary>
+    private protected const string RawOutputColumn = "LstmMlNet.RawOutput";
+
+    private protected RecurrentTrainerBase(IHostEnvironment environment, TOptions options, string name)
+    {
+        Environment = environment ?? throw new ArgumentNullException(nameof(environment));
+        Context = new MLContext();
+        TrainerOptions = options ?? throw new ArgumentNullException(nameof(options));
+        Name = name;
+    }
+
+    /// <summary>The user's MLContext environment: logging, seed, GPU settings.</summary>
+    private protected IHostEnvironment Environment { get; }
+
+    /// <summary>A context for building the scoring transforms (they carry no state of their own environment).</summary>
+    private protected MLContext Context { get; }
+
+    private protected string Name { get; }
+
+    /// <summary>The options this trainer fits with.</summary>
+    public TOptions TrainerOptions { get; }
+
+    /// <summary>Training history, sizes and the ONNX model of the last <see cref="Fit"/>; null before the first.</summary>
+    public RecurrentFitReport? LastFitReport { get; private set; }
+
+    /// <summary>Trains on <paramref name="input"/> and returns the fitted scoring transformer.</summary>
+    public ITransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        TrainerOptions.Validate();
+        IHostEnvironment env = Environment;
+        using IChannel log = env.Start(Name);
+        int seed = TrainerOptions.Seed ?? env.Register(Name).Rand.Next();
+
+        SequenceFeatures features = SequenceFeatures.Fit(input, TrainerOptions.FeatureColumnName, TrainerOptions.FrameSize, TrainerOptions.MaxSequenceLength,
+            TrainerOptions.MaxVocabularySize, TrainerOptions.MinTokenCount);
+        LabelData labels = ReadLabels(input);
+        SequenceDataset data = BuildDataset(features, input, labels, log);
+        SequenceDataset? validation = null;
+        if (TrainerOptions.ValidationSet is not null)
+        {
+            validation = BuildDataset(features, TrainerOptions.ValidationSet, ReadLabels(TrainerOptions.ValidationSet, labels), log);
+        }
+        else if (TrainerOptions.ValidationFraction > 0 && data.Count >= 10)
+        {
+            (data, validation) = data.Split(TrainerOptions.ValidationFraction, seed);
+        }
+        log.Info(MessageSensitivity.None, $"{Name}: {data.Count} training rows, {validation?.Count ?? 0} validation rows, vocabulary {features.Vocabulary?.Ids.Count ?? 0}");
+
+        Device device = TorchRuntime.SelectDevice(env);
+        TorchSharp.torch.random.manual_seed(seed);
+        var spec = new NetworkSpec(features.InputKind, labels.Outputs, TrainerOptions.Cell, TrainerOptions.HiddenSize, TrainerOptions.Layers, TrainerOptions.Bidirectional,
+            TrainerOptions.Layers > 1 ? TrainerOptions.Dropout : 0.0, TrainerOptions.Pooling, TrainerOptions.AttentionSize, TrainerOptions.HeadDropout,
+            VocabularySize: features.Vocabulary?.EmbeddingRows ?? 0, EmbeddingSize: TrainerOptions.EmbeddingSize,
+            FrameSize: features.FrameSize, ProjectionSize: TrainerOptions.ProjectionSize, Initialization: TrainerOptions.Initialization,
+            InputDropout: TrainerOptions.InputDropout);
+        using var network = new SequenceNetwork(spec);
+        network.to(device);
+        TrainingResult result = TrainingLoop.Run(network, Objective, data, validation, TrainerOptions, seed, device, log);
+        network.to(CPU);
+
+        byte[] onnx = OnnxExporter.Export(network, ExportOptions(features, labels));
+        LastFitReport = new RecurrentFitReport(result.History, result.BestEpoch, result.StoppedEarly, network.ParameterCount(),
+            features.Vocabulary?.Ids.Count ?? 0, data.Count, validation?.Count ?? 0, onnx);
+        return BuildScorer(features, onnx, labels, input);
+    }
+
+    private SequenceDataset BuildDataset(SequenceFeatures features, IDataView view, LabelData labels, IChannel log)
+    {
+        var (tokens, frames) = features.Read(view, TrainerOptions.FeatureColumnName, log);
+        int rows = tokens?.Count ?? frames!.Count;
+        if (rows != labels.Count) throw new InvalidOperationException($"Read {rows} feature rows but {labels.Count} labels.");
+        if (rows == 0) throw new InvalidOperationException("The training data has no rows.");
+        if (labels.Classes is not null)
+        {
+            return tokens is not null ? SequenceDataset.FromTokens(tokens, labels.Classes) : SequenceDataset.FromFrames(frames!, features.FrameSize, labels.Classes);
+        }
+        return tokens is not null
+            ? SequenceDataset.FromTokens(tokens, labels.Values!, labels.Outputs)
+            : SequenceDataset.FromFrames(frames!, features.FrameSize, labels.Values!, labels.Outputs);
+    }
+
+    private ITransformer BuildScorer(SequenceFeatures features, byte[] onnx, LabelData labels, IDataView input)
+    {
+        string onnxInput = features.Kind == FeatureColumnKind.Frames ? TrainerOptions.FeatureColumnName : IdsColumn;
+        var temporary = new List<string>();
+        IEstimator<ITransformer> chain = new EstimatorChain<ITransformer>();
+        if (features.Kind != FeatureColumnKind.Frames)
+        {
+            string tokenText = TrainerOptions.FeatureColumnName;
+            if (features.Kind == FeatureColumnKind.KeyTokens)
+            {
+                tokenText = IdsColumn + ".Text";
+                chain = chain.Append(Context.Transforms.Conversion.MapKeyToValue(tokenText, TrainerOptions.FeatureColumnName));
+                temporary.Add(tokenText);
+            }
+            chain = chain.Append(Context.Transforms.Conversion.MapValue(IdsColumn, features.Vocabulary!.Ids.Select(kv => new KeyValuePair<string, long>(kv.Key, kv.Value)), tokenText));
+            temporary.Add(IdsColumn);
+        }
+        chain = chain.Append(Context.Transforms.ApplyOnnxModel(new[] { RawOutputColumn }, new[] { onnxInput }, new MemoryStream(onnx)));
+        temporary.Add(RawOutputColumn);
+        ITransformer network = chain.Fit(input);
+        IDataView scored = network.Transform(input);
+        ITransformer head = PredictionHead(scored, labels);
+        IDataView predicted = head.Transform(scored);
+        ITransformer drop = Context.Transforms.DropColumns(temporary.ToArray()).Fit(predicted);
+        return new TransformerChain<ITransformer>(network, head, drop);
+    }
+
+    /// <summary>The ONNX export settings of the task (head, output names), with the graph input named for the chain.</summary>
+    private OnnxExportOptions ExportOptions(SequenceFeatures features, LabelData labels)
+    {
+        var metadata = new Dictionary<string, string>
+        {
+            ["task"] = Name,
+            ["max_sequence_length"] = features.MaxLength.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        if (labels.ClassNames is not null) metadata["labels"] = string.Join("\n", labels.ClassNames);
+        return TaskExportOptions(features.Kind == FeatureColumnKind.Frames ? TrainerOptions.FeatureColumnName : IdsColumn, features.MaxLength, metadata);
+    }
+
+    /// <summary>Checks the input columns and returns the output schema (the task's output columns added).</summary>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        if (!TryFind(inputSchema, TrainerOptions.FeatureColumnName, out SchemaShape.Column feature))
+            throw SchemaErrors.Missing("feature", TrainerOptions.FeatureColumnName);
+        bool ok = TrainerOptions.FrameSize > 0
+            ? feature.Kind == SchemaShape.Column.VectorKind.VariableVector || feature.Kind == SchemaShape.Column.VectorKind.Vector ? feature.ItemType == NumberDataViewType.Single : false
+            : feature.Kind != SchemaShape.Column.VectorKind.Scalar && (feature.ItemType is TextDataViewType || feature.IsKey);
+        if (!ok)
+        {
+            string expected = TrainerOptions.FrameSize > 0 ? "a vector of Single" : "a vector of Text or Key tokens";
+            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"The feature column '{TrainerOptions.FeatureColumnName}' has type {feature.ItemType} ({feature.Kind}); expected {expected}.");
+        }
+        if (!TryFind(inputSchema, TrainerOptions.LabelColumnName, out SchemaShape.Column label))
+            throw SchemaErrors.Missing("label", TrainerOptions.LabelColumnName);
+        CheckLabel(label);
+        var columns = inputSchema.ToDictionary(c => c.Name);
+        foreach (SchemaShape.Column output in OutputColumns(label)) columns[output.Name] = output;
+        return new SchemaShape(columns.Values);
+    }
+
+    private static bool TryFind(SchemaShape schema, string name, out SchemaShape.Column column)
+    {
+        foreach (SchemaShape.Column c in schema)
+        {
+            if (c.Name == name)
+            {
+                column = c;
+                return true;
+            }
+        }
+        column = default;
+        return false;
+    }
+
+    private protected abstract ITrainingObjective Objective { get; }
+
+    /// <summary>Labels of the training data.</summary>
+    private protected abstract LabelData ReadLabels(IDataView data);
+
+    /// <summary>Labels of a validation set, checked against the training labels (e.g. the same classes).</summary>
+    private protected virtual LabelData ReadLabels(IDataView data, LabelData training) => ReadLabels(data);
+
+    private protected abstract OnnxExportOptions TaskExportOptions(string inputName, int maxLength, IReadOnlyDictionary<string, string> metadata);
+
+    /// <summary>ML.NET's prediction transformer over <see cref="RawOutputColumn"/> of <paramref name="scored"/> (see
+    /// <see cref="PredictionHeads"/>).</summary>
+    private protected abstract ITransformer PredictionHead(IDataView scored, LabelData labels);
+
+    private protected abstract void CheckLabel(SchemaShape.Column label);
+
+    private protected abstract IEnumerable<SchemaShape.Column> OutputColumns(SchemaShape.Column label);
+}

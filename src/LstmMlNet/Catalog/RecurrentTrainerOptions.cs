@@ -1,0 +1,94 @@
+using LstmMlNet.Engine;
+using LstmMlNet.Training;
+using Microsoft.ML;
+
+namespace LstmMlNet.Catalog;
+
+/// <summary>
+/// Options shared by the recurrent trainers: the input column and how it is read, the network, and (inherited)
+/// the training loop. Defaults train a bidirectional LSTM with max pooling that works on short texts without tuning.
+/// </summary>
+public abstract class RecurrentTrainerOptions : TrainingOptions
+{
+    /// <summary>Label column. Default "Label".</summary>
+    public string LabelColumnName { get; set; } = "Label";
+
+    /// <summary>Input sequence column: a vector of Text tokens (e.g. from <c>TokenizeIntoWords</c>), a vector of
+    /// Key&lt;UInt32&gt; tokens (from <c>MapValueToKey</c>), or, when <see cref="FrameSize"/> &gt; 0, a vector of
+    /// Single holding steps × FrameSize values. Default "Tokens".</summary>
+    public string FeatureColumnName { get; set; } = "Tokens";
+
+    /// <summary>Features per step of a numeric sequence column; 0 means the column holds tokens. Default 0.</summary>
+    public int FrameSize { get; set; }
+
+    /// <summary>Recurrent cell. Default <see cref="RecurrentCellKind.Lstm"/>.</summary>
+    public RecurrentCellKind Cell { get; set; } = RecurrentCellKind.Lstm;
+
+    /// <summary>Hidden units per direction, H. Default 128.</summary>
+    public int HiddenSize { get; set; } = 128;
+
+    /// <summary>Stacked recurrent layers. Default 1.</summary>
+    public int Layers { get; set; } = 1;
+
+    /// <summary>Run each layer in both directions. Default true.</summary>
+    public bool Bidirectional { get; set; } = true;
+
+    /// <summary>Dropout on the outputs of every recurrent layer but the last, in [0, 1). Default 0.2 (only used with 2+ layers).</summary>
+    public double Dropout { get; set; } = 0.2;
+
+    /// <summary>Dropout on the pooled vector before the head, in [0, 1). Default 0.3.</summary>
+    public double HeadDropout { get; set; } = 0.3;
+
+    /// <summary>Dropout on the encoder's inputs (token embeddings or frames) while training, in [0, 1). Default 0.</summary>
+    public double InputDropout { get; set; }
+
+    /// <summary>Token embedding width E. Default 128.</summary>
+    public int EmbeddingSize { get; set; } = 128;
+
+    /// <summary>Linear projection of numeric frames to this width before the encoder; 0 = none. Default 0.</summary>
+    public int ProjectionSize { get; set; }
+
+    /// <summary>Pooling over steps. Default <see cref="PoolingKind.Max"/>.</summary>
+    public PoolingKind Pooling { get; set; } = PoolingKind.Max;
+
+    /// <summary>Width A of additive attention (only for <see cref="PoolingKind.Attention"/>). Default 64.</summary>
+    public int AttentionSize { get; set; } = 64;
+
+    /// <summary>Longest sequence used, in steps. Longer sequences keep their first MaxSequenceLength steps, in training
+    /// and in the fitted model alike (the count of truncated rows is logged). Default 256.</summary>
+    public int MaxSequenceLength { get; set; } = 256;
+
+    /// <summary>Most distinct tokens kept (the most frequent); others map to the out-of-vocabulary id 0. Default 30000.</summary>
+    public int MaxVocabularySize { get; set; } = 30000;
+
+    /// <summary>Least training occurrences for a token to enter the vocabulary. Default 2: tokens seen once in training
+    /// share the out-of-vocabulary embedding with tokens never seen, so that embedding is trained on the same kind of
+    /// words the model meets as unknown at prediction time.</summary>
+    public int MinTokenCount { get; set; } = 2;
+
+    /// <summary>Rows to validate on each epoch instead of a split of the training rows. Default null.</summary>
+    public IDataView? ValidationSet { get; set; }
+
+    /// <summary>Weight initialisation. Default: Xavier input, orthogonal recurrent, forget-gate bias 1.</summary>
+    public RecurrentInitialization Initialization { get; set; } = new();
+
+    /// <inheritdoc />
+    public override void Validate()
+    {
+        base.Validate();
+        if (string.IsNullOrWhiteSpace(LabelColumnName)) throw Bad(nameof(LabelColumnName), LabelColumnName ?? "null", "a column name");
+        if (string.IsNullOrWhiteSpace(FeatureColumnName)) throw Bad(nameof(FeatureColumnName), FeatureColumnName ?? "null", "a column name");
+        if (FrameSize < 0) throw Bad(nameof(FrameSize), FrameSize, "0 (tokens) or a positive number of features per step");
+        Positive(HiddenSize, nameof(HiddenSize));
+        Positive(Layers, nameof(Layers));
+        if (!(Dropout >= 0 && Dropout < 1)) throw Bad(nameof(Dropout), Dropout, "a value in [0, 1)");
+        if (!(HeadDropout >= 0 && HeadDropout < 1)) throw Bad(nameof(HeadDropout), HeadDropout, "a value in [0, 1)");
+        if (!(InputDropout >= 0 && InputDropout < 1)) throw Bad(nameof(InputDropout), InputDropout, "a value in [0, 1)");
+        Positive(EmbeddingSize, nameof(EmbeddingSize));
+        if (ProjectionSize < 0) throw Bad(nameof(ProjectionSize), ProjectionSize, "0 (none) or a positive width");
+        Positive(AttentionSize, nameof(AttentionSize));
+        Positive(MaxSequenceLength, nameof(MaxSequenceLength));
+        Positive(MaxVocabularySize, nameof(MaxVocabularySize));
+        Positive(MinTokenCount, nameof(MinTokenCount));
+    }
+}

@@ -1,0 +1,200 @@
+using LstmMlNet.Catalog;
+using LstmMlNet.Tests.Infrastructure;
+using LstmMlNet.Training;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace LstmMlNet.Tests.Catalog;
+
+/// <summary>The input of a PredictionEngine over a text pipeline.</summary>
+public sealed class TextInput
+{
+    public string Text { get; set; } = "";
+}
+
+/// <summary>A binary classifier's outputs, as ML.NET's own binary trainers name them.</summary>
+public sealed class BinaryOutput
+{
+    public float Score { get; set; }
+
+    public float Probability { get; set; }
+
+    public bool PredictedLabel { get; set; }
+}
+
+/// <summary>What a fitted recurrent model is to ML.NET: columns, Save/Load, PredictionEngine, CrossValidate, errors.</summary>
+public sealed class TrainerModelTests
+{
+    internal static IDataView Yelp(MLContext ml) =>
+        ml.Data.LoadFromTextFile<SentimentRow>(SharedData.Path("sentiment", "yelp_labelled.txt"), separatorChar: '\t', hasHeader: false, allowQuoting: false);
+
+    internal static IEstimator<ITransformer> TextPipeline(MLContext ml) =>
+        ml.Transforms.Text.NormalizeText("Normalized", "Text", keepPunctuations: false)
+            .Append(ml.Transforms.Text.TokenizeIntoWords("Tokens", "Normalized"));
+
+    private static RecurrentBinaryTrainer.Options Small(int epochs = 2) => new() { Seed = 1, Epochs = epochs, HiddenSize = 16, EmbeddingSize = 16 };
+
+    [Fact]
+    public void Binary_model_has_ml_net_binary_columns_and_round_trips_through_save_and_load()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView data = Yelp(ml);
+        ITransformer model = TextPipeline(ml).Append(ml.BinaryClassification.Trainers.Lstm(Small())).Fit(data);
+        IDataView scored = model.Transform(data);
+
+        Assert.Equal(NumberDataViewType.Single, scored.Schema["Score"].Type);
+        Assert.Equal(NumberDataViewType.Single, scored.Schema["Probability"].Type);
+        Assert.Equal(BooleanDataViewType.Instance, scored.Schema["PredictedLabel"].Type);
+        Assert.Null(scored.Schema.GetColumnOrNull("LstmMlNet.RawOutput"));
+        float[] score = scored.GetColumn<float>("Score").ToArray();
+        float[] probability = scored.GetColumn<float>("Probability").ToArray();
+        bool[] predicted = scored.GetColumn<bool>("PredictedLabel").ToArray();
+        for (int i = 0; i < score.Length; i++)
+        {
+            Assert.Equal(1.0 / (1.0 + Math.Exp(-score[i])), probability[i], 1e-6);
+            Assert.Equal(score[i] > 0, predicted[i]);
+        }
+        Assert.Contains(true, predicted);
+        Assert.Contains(false, predicted);
+
+        var stream = new MemoryStream();
+        ml.Model.Save(model, data.Schema, stream);
+        stream.Position = 0;
+        var other = new MLContext(seed: 7);
+        ITransformer loaded = other.Model.Load(stream, out DataViewSchema inputSchema);
+        Assert.Equal(data.Schema["Text"].Type, inputSchema["Text"].Type);
+        IDataView reloaded = loaded.Transform(Yelp(other));
+        Assert.Equal(score, reloaded.GetColumn<float>("Score").ToArray());
+        Assert.Equal(probability, reloaded.GetColumn<float>("Probability").ToArray());
+        Assert.Equal(predicted, reloaded.GetColumn<bool>("PredictedLabel").ToArray());
+
+        var metrics = other.BinaryClassification.Evaluate(reloaded);
+        Assert.InRange(metrics.Accuracy, 0.5, 1.0);
+    }
+
+    [Fact]
+    public void Prediction_engine_scores_single_sentences_including_empty_and_unknown_words()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView data = Yelp(ml);
+        ITransformer model = TextPipeline(ml).Append(ml.BinaryClassification.Trainers.Lstm(Small())).Fit(data);
+        var engine = ml.Model.CreatePredictionEngine<TextInput, BinaryOutput>(model);
+        var batch = model.Transform(ml.Data.LoadFromEnumerable(new[] { new TextInput { Text = "great food" }, new TextInput { Text = "" }, new TextInput { Text = "zzqx wvvk" } }));
+        float[] expected = batch.GetColumn<float>("Score").ToArray();
+        Assert.Equal(expected[0], engine.Predict(new TextInput { Text = "great food" }).Score, 1e-6);
+        Assert.Equal(expected[1], engine.Predict(new TextInput { Text = "" }).Score, 1e-6);
+        Assert.Equal(expected[2], engine.Predict(new TextInput { Text = "zzqx wvvk" }).Score, 1e-6);
+        Assert.All(expected, s => Assert.True(float.IsFinite(s)));
+    }
+
+    [Fact]
+    public void Multiclass_model_has_key_predicted_label_that_maps_back_to_class_names_and_round_trips()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView news = ml.Data.TakeRows(MulticlassTrainerTests.LoadNews(ml), 600);
+        var trainer = ml.MulticlassClassification.Trainers.Lstm(new RecurrentMulticlassTrainer.Options { Seed = 1, Epochs = 2, HiddenSize = 16, EmbeddingSize = 16 });
+        ITransformer model = MulticlassTrainerTests.Featurize(ml).Append(trainer)
+            .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedClass", "PredictedLabel")).Fit(news);
+        IDataView scored = model.Transform(news);
+
+        Assert.True(scored.Schema["PredictedLabel"].Type is KeyDataViewType { Count: 4 });
+        Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, 4), scored.Schema["Score"].Type);
+        VBuffer<ReadOnlyMemory<char>> slotNames = default;
+        scored.Schema["Score"].GetSlotNames(ref slotNames);
+        string[] labelOrder = new[] { "3", "4", "2", "1" };
+        Assert.Equal(labelOrder, slotNames.DenseValues().Select(v => v.ToString()).ToArray());
+
+        float[][] score = scored.GetColumn<float[]>("Score").ToArray();
+        string[] predicted = scored.GetColumn<string>("PredictedClass").ToArray();
+        for (int i = 0; i < score.Length; i++)
+        {
+            Assert.Equal(1.0, score[i].Sum(), 1e-5);
+            int best = Array.IndexOf(score[i], score[i].Max());
+            Assert.Equal(labelOrder[best], predicted[i]);
+        }
+
+        var metrics = ml.MulticlassClassification.Evaluate(scored);
+        Assert.Equal(4, metrics.ConfusionMatrix.NumberOfClasses);
+
+        var stream = new MemoryStream();
+        ml.Model.Save(model, news.Schema, stream);
+        stream.Position = 0;
+        ITransformer loaded = new MLContext().Model.Load(stream, out _);
+        Assert.Equal(predicted, loaded.Transform(news).GetColumn<string>("PredictedClass").ToArray());
+    }
+
+    [Fact]
+    public void Cross_validation_fits_and_scores_every_fold()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView data = Yelp(ml);
+        var results = ml.BinaryClassification.CrossValidate(data, TextPipeline(ml).Append(ml.BinaryClassification.Trainers.Lstm(Small(1))), numberOfFolds: 3);
+        Assert.Equal(3, results.Count);
+        double scoredRows = results.Sum(r => r.Metrics.ConfusionMatrix.Counts.Sum(row => row.Sum()));
+        Assert.Equal(1000, scoredRows);
+    }
+
+    [Fact]
+    public void Key_typed_tokens_train_and_unseen_keys_score()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView data = Yelp(ml);
+        var options = Small();
+        ITransformer model = TextPipeline(ml).Append(ml.Transforms.Conversion.MapValueToKey("TokenKeys", "Tokens"))
+            .Append(ml.BinaryClassification.Trainers.Lstm(new RecurrentBinaryTrainer.Options { Seed = 1, Epochs = 2, HiddenSize = 16, EmbeddingSize = 16, FeatureColumnName = "TokenKeys" }))
+            .Fit(data);
+        var metrics = ml.BinaryClassification.Evaluate(model.Transform(data));
+        Assert.True(metrics.AreaUnderRocCurve > 0.6, $"training AUC {metrics.AreaUnderRocCurve}");
+        float unseen = model.Transform(ml.Data.LoadFromEnumerable(new[] { new SentimentRow { Text = "qqqzz" } })).GetColumn<float>("Score").Single();
+        Assert.True(float.IsFinite(unseen));
+    }
+
+    [Fact]
+    public void Progress_is_reported_each_epoch_and_cancellation_stops_fit()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView data = Yelp(ml);
+        var reports = new List<TrainingProgress>();
+        var options = Small(3);
+        options.Progress = new SynchronousProgress(reports.Add);
+        options.ValidationFraction = 0;
+        TextPipeline(ml).Append(ml.BinaryClassification.Trainers.Lstm(options)).Fit(data);
+        Assert.Equal(new[] { 1, 2, 3 }, reports.Select(r => r.Epoch).ToArray());
+
+        using var cancel = new CancellationTokenSource();
+        cancel.Cancel();
+        var cancelled = Small(3);
+        cancelled.CancellationToken = cancel.Token;
+        Assert.ThrowsAny<OperationCanceledException>(() => TextPipeline(ml).Append(ml.BinaryClassification.Trainers.Lstm(cancelled)).Fit(data));
+    }
+
+    [Fact]
+    public void Wrong_column_types_name_the_column()
+    {
+        var ml = new MLContext(seed: 1);
+        var rows = ml.Data.LoadFromEnumerable(new[] { new FloatLabelRow { Text = "good", Label = 1 }, new FloatLabelRow { Text = "bad", Label = 0 } });
+        var pipeline = TextPipeline(ml).Append(ml.BinaryClassification.Trainers.Lstm(Small()));
+        var error = Assert.ThrowsAny<ArgumentException>(() => pipeline.Fit(rows));
+        Assert.Contains("'Label'", error.Message);
+
+        var missing = TextPipeline(ml).Append(ml.BinaryClassification.Trainers.Lstm(new RecurrentBinaryTrainer.Options { FeatureColumnName = "Words" }));
+        var missingError = Assert.ThrowsAny<ArgumentException>(() => missing.Fit(Yelp(ml)));
+        Assert.Contains("Words", missingError.Message);
+
+        var notTokens = ml.BinaryClassification.Trainers.Lstm(new RecurrentBinaryTrainer.Options { FeatureColumnName = "Text" });
+        var typeError = Assert.ThrowsAny<ArgumentException>(() => notTokens.Fit(Yelp(ml)));
+        Assert.Contains("'Text'", typeError.Message);
+    }
+
+    private sealed class FloatLabelRow
+    {
+        public string Text { get; set; } = "";
+
+        public float Label { get; set; }
+    }
+
+    private sealed class SynchronousProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+}
