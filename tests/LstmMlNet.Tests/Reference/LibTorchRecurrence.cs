@@ -21,7 +21,7 @@ internal sealed record LibTorchRecurrence(
     {
         var p = problem.Parameters;
         long rows = p.GateRows, input = p.InputSize, hidden = p.HiddenSize, steps = problem.Steps, batch = problem.Batch;
-        nn.Module module = problem.Cell switch
+        using nn.Module module = problem.Cell switch
         {
             RecurrentCellKind.Lstm => nn.LSTM(input, hidden, 1, bias: true, batchFirst: false),
             RecurrentCellKind.Gru => nn.GRU(input, hidden, 1, bias: true, batchFirst: false),
