@@ -105,12 +105,13 @@ internal static class TrainingLoop
                 else if (validationLoss is not null && options.EarlyStoppingPatience > 0 && ++sinceBest >= options.EarlyStoppingPatience)
                 {
                     stoppedEarly = epoch + 1 < options.Epochs;
-                    log?.Info(MessageSensitivity.None, $"early stopping after epoch {epoch + 1}: no lower validation loss for {sinceBest} epochs; best epoch {bestEpoch}");
+                    if (stoppedEarly) log?.Info(MessageSensitivity.None, $"early stopping after epoch {epoch + 1}: no lower validation loss for {sinceBest} epochs; best epoch {bestEpoch}");
                     break;
                 }
             }
             if (bestWeights is not null)
             {
+                if (bestEpoch < history.Count) log?.Info(MessageSensitivity.None, $"restoring the weights of epoch {bestEpoch} (lowest validation loss {bestLoss:G4})");
                 network.load_state_dict(bestWeights);
             }
             else
