@@ -55,7 +55,7 @@ internal static class PredictionHeads
     /// <summary>Score from the one-slot output column.</summary>
     public static ITransformer Regression(IHostEnvironment environment, IDataView scored, string valueColumn)
     {
-        var model = Create<LinearRegressionModelParameters>(environment, new VBuffer<float>(1, new[] { 1f }), 0f, null);
+        var model = Create<LinearRegressionModelParameters>(environment, new VBuffer<float>(1, new[] { 1f }), 0f);
         return Create<RegressionPredictionTransformer<LinearRegressionModelParameters>>(environment, model, scored.Schema, valueColumn);
     }
 
@@ -71,9 +71,12 @@ internal static class PredictionHeads
             }
         }
         throw new InvalidOperationException(
-            $"Microsoft.ML {typeof(MLContext).Assembly.GetName().Version} has no constructor of {typeof(T).Name} taking ({string.Join(", ", arguments.Select(a => a?.GetType().Name ?? "null"))}); " +
-            $"LstmMlNet {typeof(PredictionHeads).Assembly.GetName().Version} is built against Microsoft.ML 5.0.x.");
+            $"Microsoft.ML {Version(typeof(MLContext).Assembly)} has no constructor of {typeof(T).Name} taking ({string.Join(", ", arguments.Select(a => a?.GetType().Name ?? "null"))}); " +
+            $"LstmMlNet {Version(typeof(PredictionHeads).Assembly)} is built against Microsoft.ML 5.0.x.");
     }
+
+    private static string Version(Assembly assembly) =>
+        assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? assembly.GetName().Version?.ToString() ?? "?";
 
     private static bool Accepts(Type parameter, object? argument)
     {
