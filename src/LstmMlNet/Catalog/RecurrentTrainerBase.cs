@@ -60,6 +60,11 @@ public abstract class RecurrentTrainerBase<TOptions> : IEstimator<ITransformer>
 
         SequenceFeatures features = SequenceFeatures.Fit(input, TrainerOptions.FeatureColumnName, TrainerOptions.FrameSize, TrainerOptions.MaxSequenceLength,
             TrainerOptions.MaxVocabularySize, TrainerOptions.MinTokenCount);
+        if (features.Vocabulary is { Ids.Count: 0 })
+        {
+            throw new InvalidOperationException(
+                $"No token of the feature column '{TrainerOptions.FeatureColumnName}' occurs at least {TrainerOptions.MinTokenCount} times (MinTokenCount) in the training data, so the vocabulary is empty.");
+        }
         LabelData labels = ReadLabels(input);
         SequenceDataset data = BuildDataset(features, input, labels, log);
         SequenceDataset? validation = null;
@@ -108,23 +113,25 @@ public abstract class RecurrentTrainerBase<TOptions> : IEstimator<ITransformer>
 
     private ITransformer BuildScorer(SequenceFeatures features, byte[] onnx, LabelData labels, IDataView input)
     {
-        string onnxInput = features.Kind == FeatureColumnKind.Frames ? TrainerOptions.FeatureColumnName : IdsColumn;
-        var temporary = new List<string>();
-        IEstimator<ITransformer> chain = new EstimatorChain<ITransformer>();
-        if (features.Kind != FeatureColumnKind.Frames)
+        var temporary = new List<string> { RawOutputColumn };
+        IEstimator<ITransformer> chain;
+        if (features.Kind == FeatureColumnKind.Frames)
+        {
+            chain = OnnxScoringChain.ForFrames(Context, TrainerOptions.FeatureColumnName, onnx, TrainerOptions.FeatureColumnName, RawOutputColumn);
+        }
+        else
         {
             string tokenText = TrainerOptions.FeatureColumnName;
+            IEstimator<ITransformer> keysToText = new EstimatorChain<ITransformer>();
             if (features.Kind == FeatureColumnKind.KeyTokens)
             {
                 tokenText = IdsColumn + ".Text";
-                chain = chain.Append(Context.Transforms.Conversion.MapKeyToValue(tokenText, TrainerOptions.FeatureColumnName));
+                keysToText = Context.Transforms.Conversion.MapKeyToValue(tokenText, TrainerOptions.FeatureColumnName);
                 temporary.Add(tokenText);
             }
-            chain = chain.Append(Context.Transforms.Conversion.MapValue(IdsColumn, features.Vocabulary!.Ids.Select(kv => new KeyValuePair<string, long>(kv.Key, kv.Value)), tokenText));
-            temporary.Add(IdsColumn);
+            var vocabulary = features.Vocabulary!.Ids.Select(kv => new KeyValuePair<string, long>(kv.Key, kv.Value));
+            chain = keysToText.Append(OnnxScoringChain.ForTokens(Context, tokenText, vocabulary, onnx, IdsColumn, RawOutputColumn));
         }
-        chain = chain.Append(Context.Transforms.ApplyOnnxModel(new[] { RawOutputColumn }, new[] { onnxInput }, new MemoryStream(onnx)));
-        temporary.Add(RawOutputColumn);
         ITransformer network = chain.Fit(input);
         IDataView scored = network.Transform(input);
         ITransformer head = PredictionHead(scored, labels);

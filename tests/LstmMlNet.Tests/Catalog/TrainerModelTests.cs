@@ -186,6 +186,16 @@ public sealed class TrainerModelTests
         Assert.Contains("'Text'", typeError.Message);
     }
 
+    [Fact]
+    public void Empty_vocabulary_is_a_clear_error()
+    {
+        var ml = new MLContext(seed: 1);
+        var rows = ml.Data.LoadFromEnumerable(new[] { new SentimentRow { Text = "good food", Label = true }, new SentimentRow { Text = "bad service", Label = false } });
+        var error = Assert.Throws<InvalidOperationException>(() => TextPipeline(ml).Append(ml.BinaryClassification.Trainers.Lstm(Small())).Fit(rows));
+        Assert.Contains("'Tokens'", error.Message);
+        Assert.Contains("MinTokenCount", error.Message);
+    }
+
     private sealed class FloatLabelRow
     {
         public string Text { get; set; } = "";
