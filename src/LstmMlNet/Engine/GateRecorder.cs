@@ -2,14 +2,24 @@ using static TorchSharp.torch;
 
 namespace LstmMlNet.Engine;
 
-/// <summary>Collects the gate activations of explicit-path steps (for diagnostics). Each call adds one
-/// step's gates, each [B, H], keyed by gate name ("i", "f", "g", "o", "r", "z", "n").</summary>
+/// <summary>Collects the activations of explicit-path steps (for diagnostics). Each call adds one step's
+/// activations, each [B, H], keyed by name: gates ("i", "f", "g", "o" for LSTM; "r", "z", "n" for GRU), the
+/// new hidden state "h" (every cell) and the new cell state "c" (LSTM). The encoder records the forward direction
+/// of every layer and sets <see cref="Layer"/> before each layer, so <see cref="StepLayers"/> tells which layer
+/// each recorded step belongs to.</summary>
 internal sealed class GateRecorder
 {
     private readonly List<Dictionary<string, Tensor>> steps = new();
+    private readonly List<int> stepLayers = new();
 
-    /// <summary>Per step, the gate activations recorded (detached).</summary>
+    /// <summary>Per step, the activations recorded (detached), in the order they were computed.</summary>
     public IReadOnlyList<IReadOnlyDictionary<string, Tensor>> Steps => steps;
+
+    /// <summary>The layer (0-based) of each entry of <see cref="Steps"/>.</summary>
+    public IReadOnlyList<int> StepLayers => stepLayers;
+
+    /// <summary>The layer that the next recorded steps belong to. Default 0.</summary>
+    public int Layer { get; set; }
 
     public void Record(params (string Name, Tensor Value)[] gates)
     {
@@ -19,5 +29,6 @@ internal sealed class GateRecorder
             step[name] = value.detach().MoveToOuterDisposeScope();
         }
         steps.Add(step);
+        stepLayers.Add(Layer);
     }
 }

@@ -23,7 +23,7 @@ internal sealed class GruCell : IRecurrentCell
         Tensor z = (x[1] + u[1]).sigmoid();
         Tensor n = (x[2] + r * u[2]).tanh();
         Tensor hNext = (1 - z) * n + z * h;
-        recorder?.Record(("r", r), ("z", z), ("n", n));
+        recorder?.Record(("r", r), ("z", z), ("n", n), ("h", hNext));
         return (hNext, null);
     }
 }

@@ -27,7 +27,7 @@ internal sealed class LstmCell : IRecurrentCell
         Tensor o = parts[3].sigmoid();
         Tensor cNext = f * c + i * g;
         Tensor hNext = o * cNext.tanh();
-        recorder?.Record(("i", i), ("f", f), ("g", g), ("o", o), ("c", cNext));
+        recorder?.Record(("i", i), ("f", f), ("g", g), ("o", o), ("c", cNext), ("h", hNext));
         return (hNext, cNext);
     }
 }

@@ -74,6 +74,8 @@ internal sealed class RecurrentEncoder : nn.Module
     /// <summary>
     /// Runs the encoder. <paramref name="input"/>: [B, T, I], batch first. <paramref name="lengths"/>: int64 [B] on the CPU,
     /// each in [1, T]. <paramref name="initialState"/>: optional (h0, c0), each [layers·directions, B, H] (c0 only for LSTM).
+    /// <paramref name="recorder"/>, when given, forces the explicit path and receives the activations of the forward
+    /// direction of every layer at every step (padded steps included).
     /// </summary>
     public EncoderOutput Forward(Tensor input, Tensor lengths, (Tensor H, Tensor? C)? initialState = null,
         RecurrentPath path = RecurrentPath.Fused, GateRecorder? recorder = null)
@@ -161,10 +163,12 @@ internal sealed class RecurrentEncoder : nn.Module
                     : null;
                 Tensor sequence = direction == 0 ? layerInput : ReverseWithinLengths(layerInput, lengthsOnDevice, full);
                 Tensor projection = nn.functional.linear(sequence, w.InputWeight, w.InputBias);
+                GateRecorder? stepRecorder = direction == 0 ? recorder : null;
+                if (stepRecorder is not null) stepRecorder.Layer = layer;
                 var outputs = new Tensor[steps];
                 for (long t = 0; t < steps; t++)
                 {
-                    var (hNext, cNext) = Cell.Step(projection.select(1, t), h, c, w, direction == 0 && layer == Spec.Layers - 1 ? recorder : null);
+                    var (hNext, cNext) = Cell.Step(projection.select(1, t), h, c, w, stepRecorder);
                     if (mask is null)
                     {
                         h = hNext;
