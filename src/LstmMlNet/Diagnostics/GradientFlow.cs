@@ -1,4 +1,5 @@
 using LstmMlNet.Engine;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LstmMlNet.Diagnostics;
@@ -20,7 +21,7 @@ public static class GradientFlow
     /// <summary>
     /// Gradient flow through a freshly initialised single-layer, unidirectional encoder on standard-normal inputs
     /// [batchSize, steps, inputSize]. Loss: L = (1/B) Σ_b Σ_j h_T[b, j], the batch mean of the summed last hidden state,
-    /// so ‖∂L/∂h_T‖ = √(B·H)/B and the earlier norms show what the recurrence keeps of it.
+    /// so ‖∂L/∂h_T‖ = √(B·H)/B and the earlier norms show what the recurrence keeps of it. Computed in float64.
     /// </summary>
     /// <param name="cell">Recurrent cell.</param>
     /// <param name="steps">Sequence length T (positive).</param>
@@ -38,7 +39,9 @@ public static class GradientFlow
         using var scope = NewDisposeScope();
         random.manual_seed(seed);
         using var encoder = new RecurrentEncoder(new EncoderSpec(cell, inputSize, hiddenSize, Initialization: initialization));
-        Tensor input = randn(batchSize, steps, inputSize);
+        // float64, so that norms 30 or more decades below the last step's do not underflow.
+        encoder.to(ScalarType.Float64);
+        Tensor input = randn(new long[] { batchSize, steps, inputSize }, dtype: ScalarType.Float64);
         return Measure(encoder, input);
     }
 
