@@ -4,12 +4,14 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 namespace LstmMlNet.Benchmarks;
 
-/// <summary>In-process runs (no generated project, so libtorch is not copied again), few iterations:
-/// each operation is tens of milliseconds. Ratios are taken against the baseline of the same run.</summary>
-public sealed class InProcessConfig : ManualConfig
+/// <summary>In-process runs (no generated project, so libtorch is not copied again) with the given counts.
+/// Ratios are taken against the baseline of the same run.</summary>
+public abstract class InProcessRunConfig : ManualConfig
 {
-    public InProcessConfig()
-    {
-        AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(3).WithIterationCount(15).WithInvocationCount(4).WithUnrollFactor(1));
-    }
+    protected InProcessRunConfig(int warmups, int iterations, int invocations) =>
+        AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(warmups).WithIterationCount(iterations)
+            .WithInvocationCount(invocations).WithUnrollFactor(1));
 }
+
+/// <summary>For operations of tens of milliseconds: 3 warm-ups, 15 measured iterations of 4 operations.</summary>
+public sealed class InProcessConfig() : InProcessRunConfig(3, 15, 4);

@@ -24,11 +24,7 @@ public static class RecurrentCatalog
     public static RecurrentBinaryTrainer Lstm(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
         string labelColumnName = "Label", string featureColumnName = "Tokens", RecurrentCellKind cell = RecurrentCellKind.Lstm,
         int hiddenSize = 128, bool bidirectional = true, int epochs = 10) =>
-        catalog.Lstm(new RecurrentBinaryTrainer.Options
-        {
-            LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName, Cell = cell, HiddenSize = hiddenSize,
-            Bidirectional = bidirectional, Epochs = epochs,
-        });
+        catalog.Lstm(Common(new RecurrentBinaryTrainer.Options(), labelColumnName, featureColumnName, cell, hiddenSize, bidirectional, epochs));
 
     /// <summary>A recurrent binary classifier configured by <paramref name="options"/>.</summary>
     public static RecurrentBinaryTrainer Lstm(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog, RecurrentBinaryTrainer.Options options)
@@ -48,11 +44,7 @@ public static class RecurrentCatalog
     public static RecurrentMulticlassTrainer Lstm(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = "Label", string featureColumnName = "Tokens", RecurrentCellKind cell = RecurrentCellKind.Lstm,
         int hiddenSize = 128, bool bidirectional = true, int epochs = 10) =>
-        catalog.Lstm(new RecurrentMulticlassTrainer.Options
-        {
-            LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName, Cell = cell, HiddenSize = hiddenSize,
-            Bidirectional = bidirectional, Epochs = epochs,
-        });
+        catalog.Lstm(Common(new RecurrentMulticlassTrainer.Options(), labelColumnName, featureColumnName, cell, hiddenSize, bidirectional, epochs));
 
     /// <summary>A recurrent multiclass classifier configured by <paramref name="options"/>.</summary>
     public static RecurrentMulticlassTrainer Lstm(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, RecurrentMulticlassTrainer.Options options)
@@ -72,17 +64,27 @@ public static class RecurrentCatalog
     public static RecurrentRegressionTrainer Lstm(this RegressionCatalog.RegressionTrainers catalog,
         string labelColumnName = "Label", string featureColumnName = "Tokens", RecurrentCellKind cell = RecurrentCellKind.Lstm,
         int hiddenSize = 128, bool bidirectional = true, int epochs = 10) =>
-        catalog.Lstm(new RecurrentRegressionTrainer.Options
-        {
-            LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName, Cell = cell, HiddenSize = hiddenSize,
-            Bidirectional = bidirectional, Epochs = epochs,
-        });
+        catalog.Lstm(Common(new RecurrentRegressionTrainer.Options(), labelColumnName, featureColumnName, cell, hiddenSize, bidirectional, epochs));
 
     /// <summary>A recurrent regressor configured by <paramref name="options"/>.</summary>
     public static RecurrentRegressionTrainer Lstm(this RegressionCatalog.RegressionTrainers catalog, RecurrentRegressionTrainer.Options options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         return new RecurrentRegressionTrainer(Context(catalog), options);
+    }
+
+    /// <summary>Sets the arguments the short overloads share on <paramref name="options"/>.</summary>
+    private static TOptions Common<TOptions>(TOptions options, string labelColumnName, string featureColumnName, RecurrentCellKind cell,
+        int hiddenSize, bool bidirectional, int epochs)
+        where TOptions : RecurrentTrainerOptions
+    {
+        options.LabelColumnName = labelColumnName;
+        options.FeatureColumnName = featureColumnName;
+        options.Cell = cell;
+        options.HiddenSize = hiddenSize;
+        options.Bidirectional = bidirectional;
+        options.Epochs = epochs;
+        return options;
     }
 
     /// <summary>The host environment behind a trainers catalog: the one its MLContext logs to and seeds from.

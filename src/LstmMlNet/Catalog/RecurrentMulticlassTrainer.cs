@@ -30,10 +30,7 @@ public sealed class RecurrentMulticlassTrainer : RecurrentTrainerBase<RecurrentM
     private protected override LabelData ReadLabels(IDataView data)
     {
         var (classes, count) = DataViewSequenceReader.ReadKeyLabels(data, TrainerOptions.LabelColumnName);
-        DataViewSchema.Column column = data.Schema[TrainerOptions.LabelColumnName];
-        string[] names = column.Annotations.Schema.GetColumnOrNull("KeyValues")?.Type is VectorDataViewType { ItemType: TextDataViewType }
-            ? KeyNames(column)
-            : Enumerable.Range(1, checked((int)count)).Select(k => k.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        string[] names = KeyValueNames.Of(data.Schema[TrainerOptions.LabelColumnName]);
         if (count < 2) throw new InvalidOperationException($"The label column '{TrainerOptions.LabelColumnName}' has {count} class; a classifier needs at least 2.");
         return new LabelData(classes, null, checked((int)count), names);
     }
@@ -44,13 +41,6 @@ public sealed class RecurrentMulticlassTrainer : RecurrentTrainerBase<RecurrentM
         if (validation.Outputs != training.Outputs)
             throw new ArgumentException($"The validation set's label column '{TrainerOptions.LabelColumnName}' has {validation.Outputs} classes; the training data has {training.Outputs}.", "ValidationSet");
         return validation;
-    }
-
-    private static string[] KeyNames(DataViewSchema.Column column)
-    {
-        VBuffer<ReadOnlyMemory<char>> values = default;
-        column.GetKeyValues(ref values);
-        return values.DenseValues().Select(v => v.ToString()).ToArray();
     }
 
     private protected override OnnxExportOptions TaskExportOptions(string inputName, int maxLength, IReadOnlyDictionary<string, string> metadata) =>

@@ -58,25 +58,27 @@ public abstract class RecurrentTrainerBase<TOptions> : IEstimator<ITransformer>
         using IChannel log = env.Start(Name);
         int seed = TrainerOptions.Seed ?? env.Register(Name).Rand.Next();
 
-        SequenceFeatures features = SequenceFeatures.Fit(input, TrainerOptions.FeatureColumnName, TrainerOptions.FrameSize, TrainerOptions.MaxSequenceLength,
-            TrainerOptions.MaxVocabularySize, TrainerOptions.MinTokenCount);
+        var (features, trainingRows) = SequenceFeatures.Fit(input, TrainerOptions.FeatureColumnName, TrainerOptions.FrameSize, TrainerOptions.MaxSequenceLength,
+            TrainerOptions.MaxVocabularySize, TrainerOptions.MinTokenCount, log);
+        int vocabularySize = features.Vocabulary?.Ids.Count ?? 0;
         if (features.Vocabulary is { Ids.Count: 0 })
         {
             throw new InvalidOperationException(
                 $"No token of the feature column '{TrainerOptions.FeatureColumnName}' occurs at least {TrainerOptions.MinTokenCount} times (MinTokenCount) in the training data, so the vocabulary is empty.");
         }
         LabelData labels = ReadLabels(input);
-        SequenceDataset data = BuildDataset(features, input, labels, log);
+        SequenceDataset data = BuildDataset(features, trainingRows, labels);
         SequenceDataset? validation = null;
         if (TrainerOptions.ValidationSet is not null)
         {
-            validation = BuildDataset(features, TrainerOptions.ValidationSet, ReadLabels(TrainerOptions.ValidationSet, labels), log);
+            validation = BuildDataset(features, features.Read(TrainerOptions.ValidationSet, TrainerOptions.FeatureColumnName, log),
+                ReadLabels(TrainerOptions.ValidationSet, labels));
         }
         else if (TrainerOptions.ValidationFraction > 0 && data.Count >= 10)
         {
             (data, validation) = data.Split(TrainerOptions.ValidationFraction, seed);
         }
-        log.Info(MessageSensitivity.None, $"{Name}: {data.Count} training rows, {validation?.Count ?? 0} validation rows, vocabulary {features.Vocabulary?.Ids.Count ?? 0}");
+        log.Info(MessageSensitivity.None, $"{Name}: {data.Count} training rows, {validation?.Count ?? 0} validation rows, vocabulary {vocabularySize}");
 
         Device device = TorchRuntime.SelectDevice(env);
         TorchSharp.torch.random.manual_seed(seed);
@@ -92,14 +94,14 @@ public abstract class RecurrentTrainerBase<TOptions> : IEstimator<ITransformer>
 
         byte[] onnx = OnnxExporter.Export(network, ExportOptions(features, labels));
         LastFitReport = new RecurrentFitReport(result.History, result.BestEpoch, result.StoppedEarly, network.ParameterCount(),
-            features.Vocabulary?.Ids.Count ?? 0, data.Count, validation?.Count ?? 0, onnx);
+            vocabularySize, data.Count, validation?.Count ?? 0, onnx);
         return BuildScorer(features, onnx, labels, input);
     }
 
-    private SequenceDataset BuildDataset(SequenceFeatures features, IDataView view, LabelData labels, IChannel log)
+    private static SequenceDataset BuildDataset(SequenceFeatures features, SequenceFeatures.SequenceRows read, LabelData labels)
     {
-        var (tokens, frames) = features.Read(view, TrainerOptions.FeatureColumnName, log);
-        int rows = tokens?.Count ?? frames!.Count;
+        var (tokens, frames) = read;
+        int rows = read.Count;
         if (rows != labels.Count) throw new InvalidOperationException($"Read {rows} feature rows but {labels.Count} labels.");
         if (rows == 0) throw new InvalidOperationException("The training data has no rows.");
         if (labels.Classes is not null)

@@ -21,6 +21,12 @@ internal enum FeatureColumnKind
 /// </summary>
 internal sealed class SequenceFeatures
 {
+    /// <summary>Rows read from a feature column: token ids, or flattened frames (steps × F values).</summary>
+    public sealed record SequenceRows(List<long[]>? Tokens, List<float[]>? Frames)
+    {
+        public int Count => Tokens?.Count ?? Frames!.Count;
+    }
+
     private SequenceFeatures(FeatureColumnKind kind, Vocabulary? vocabulary, int frameSize, int maxLength)
     {
         Kind = kind;
@@ -39,72 +45,64 @@ internal sealed class SequenceFeatures
 
     public SequenceInputKind InputKind => Kind == FeatureColumnKind.Frames ? SequenceInputKind.Frames : SequenceInputKind.Tokens;
 
-    /// <summary>Checks the column's type and fits the vocabulary on <paramref name="data"/>.</summary>
-    public static SequenceFeatures Fit(IDataView data, string column, int frameSize, int maxLength, int maxVocabulary, int minCount)
+    /// <summary>Checks the column's type, fits the vocabulary on <paramref name="data"/> and returns the training rows
+    /// read as <see cref="Read"/> would (the column is read once).</summary>
+    public static (SequenceFeatures Features, SequenceRows Rows) Fit(IDataView data, string column, int frameSize, int maxLength, int maxVocabulary, int minCount, IChannel? log)
     {
         DataViewSchema.Column col = SchemaErrors.Find(data.Schema, "feature", column);
         if (frameSize > 0)
         {
             if (!SchemaErrors.IsFloatVector(col.Type)) throw SchemaErrors.Mismatch("feature", column, $"a vector of Single (steps × {frameSize} values)", col.Type);
-            return new SequenceFeatures(FeatureColumnKind.Frames, null, frameSize, maxLength);
+            var frames = new SequenceFeatures(FeatureColumnKind.Frames, null, frameSize, maxLength);
+            return (frames, frames.Read(data, column, log));
         }
         if (SchemaErrors.IsTextVector(col.Type))
         {
-            var rows = DataViewSequenceReader.ReadTextTokens(data, column);
-            return new SequenceFeatures(FeatureColumnKind.TextTokens, Vocabulary.Build(rows.Select(r => r.Length > maxLength ? r[..maxLength] : r), maxVocabulary, minCount), 0, maxLength);
+            List<string[]> rows = DataViewSequenceReader.ReadTextTokens(data, column);
+            var vocabulary = Vocabulary.Build(rows.Select(r => r.Length > maxLength ? r[..maxLength] : r), maxVocabulary, minCount);
+            var text = new SequenceFeatures(FeatureColumnKind.TextTokens, vocabulary, 0, maxLength);
+            return (text, text.Finish(rows.Select(vocabulary.Encode).ToList(), column, log));
         }
         if (SchemaErrors.IsKeyVector(col.Type))
         {
-            return new SequenceFeatures(FeatureColumnKind.KeyTokens, Vocabulary.FromKeyValues(KeyValues(col)), 0, maxLength);
+            var keys = new SequenceFeatures(FeatureColumnKind.KeyTokens, Vocabulary.FromKeyValues(KeyValueNames.Of(col)), 0, maxLength);
+            return (keys, keys.Read(data, column, log));
         }
         throw SchemaErrors.Mismatch("feature", column, "a vector of Text or Key tokens, or a vector of Single with FrameSize set", col.Type);
     }
 
-    /// <summary>The text of each key of a key-typed vector column (1-based key k at index k − 1); the key
-    /// index itself when the column carries no key values.</summary>
-    public static string[] KeyValues(DataViewSchema.Column col)
-    {
-        var key = (KeyDataViewType)((VectorDataViewType)col.Type).ItemType;
-        VBuffer<ReadOnlyMemory<char>> values = default;
-        if (col.HasKeyValues())
-        {
-            col.GetKeyValues(ref values);
-            return values.DenseValues().Select(v => v.ToString()).ToArray();
-        }
-        return Enumerable.Range(1, checked((int)key.Count)).Select(k => k.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-    }
-
     /// <summary>Reads <paramref name="data"/>'s feature column as id sequences (tokens) or flattened frames.</summary>
-    public (List<long[]>? Tokens, List<float[]>? Frames) Read(IDataView data, string column, IChannel? log)
+    public SequenceRows Read(IDataView data, string column, IChannel? log)
     {
-        int truncated = 0;
         if (Kind == FeatureColumnKind.Frames)
         {
             var frames = DataViewSequenceReader.ReadFrames(data, column, FrameSize);
+            int truncatedFrames = 0;
             for (int i = 0; i < frames.Count; i++)
             {
                 if (frames[i].Length > MaxLength * FrameSize)
                 {
                     frames[i] = frames[i][..(MaxLength * FrameSize)];
-                    truncated++;
+                    truncatedFrames++;
                 }
             }
-            Report(log, column, truncated, 0);
-            return (null, frames);
+            Report(log, column, truncatedFrames, 0);
+            return new SequenceRows(null, frames);
         }
-
-        List<long[]> ids;
         if (Kind == FeatureColumnKind.TextTokens)
         {
-            ids = DataViewSequenceReader.ReadTextTokens(data, column).Select(Vocabulary!.Encode).ToList();
+            return Finish(DataViewSequenceReader.ReadTextTokens(data, column).Select(Vocabulary!.Encode).ToList(), column, log);
         }
-        else
-        {
-            // Key tokens keep their key value as id; a missing key (0) is out of vocabulary.
-            var (rows, _) = DataViewSequenceReader.ReadKeyTokens(data, column);
-            ids = rows.Select(r => r.Select(k => (long)k).ToArray()).ToList();
-        }
-        int empty = 0;
+        // Key tokens keep their key value as id; a missing key (0) is out of vocabulary.
+        var (keys, _) = DataViewSequenceReader.ReadKeyTokens(data, column);
+        return Finish(keys.Select(r => r.Select(k => (long)k).ToArray()).ToList(), column, log);
+    }
+
+    /// <summary>Token ids as the network reads them: an empty row becomes one out-of-vocabulary token, a long row
+    /// keeps its first <see cref="MaxLength"/> tokens.</summary>
+    private SequenceRows Finish(List<long[]> ids, string column, IChannel? log)
+    {
+        int empty = 0, truncated = 0;
         for (int i = 0; i < ids.Count; i++)
         {
             if (ids[i].Length == 0)
@@ -119,7 +117,7 @@ internal sealed class SequenceFeatures
             }
         }
         Report(log, column, truncated, empty);
-        return (ids, null);
+        return new SequenceRows(ids, null);
     }
 
     private void Report(IChannel? log, string column, int truncated, int empty)

@@ -139,7 +139,6 @@ public sealed class TrainerModelTests
     {
         var ml = new MLContext(seed: 1);
         IDataView data = Yelp(ml);
-        var options = Small();
         ITransformer model = TextPipeline(ml).Append(ml.Transforms.Conversion.MapValueToKey("TokenKeys", "Tokens"))
             .Append(ml.BinaryClassification.Trainers.Lstm(new RecurrentBinaryTrainer.Options { Seed = 1, Epochs = 2, HiddenSize = 16, EmbeddingSize = 16, FeatureColumnName = "TokenKeys" }))
             .Fit(data);
@@ -184,6 +183,19 @@ public sealed class TrainerModelTests
         var notTokens = ml.BinaryClassification.Trainers.Lstm(new RecurrentBinaryTrainer.Options { FeatureColumnName = "Text" });
         var typeError = Assert.ThrowsAny<ArgumentException>(() => notTokens.Fit(Yelp(ml)));
         Assert.Contains("'Text'", typeError.Message);
+    }
+
+    [Fact]
+    public void Trainer_reads_the_gpu_setting_of_the_mlcontext_behind_the_catalog()
+    {
+        Assert.False(TorchSharp.torch.cuda.is_available(), "this test expects a machine without CUDA");
+        var ml = new MLContext(seed: 1) { GpuDeviceId = 0, FallbackToCpu = false };
+        var error = Assert.Throws<InvalidOperationException>(() => TextPipeline(ml).Append(ml.BinaryClassification.Trainers.Lstm(Small(1))).Fit(Yelp(ml)));
+        Assert.Contains("GpuDeviceId is 0", error.Message);
+
+        var fallback = new MLContext(seed: 1) { GpuDeviceId = 0, FallbackToCpu = true };
+        ITransformer model = TextPipeline(fallback).Append(fallback.BinaryClassification.Trainers.Lstm(Small(1))).Fit(Yelp(fallback));
+        Assert.NotNull(model);
     }
 
     [Fact]
