@@ -30,7 +30,7 @@ public static class RecurrentCatalog
     public static RecurrentBinaryTrainer Lstm(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog, RecurrentBinaryTrainer.Options options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new RecurrentBinaryTrainer(Context(catalog), options);
+        return new RecurrentBinaryTrainer(EnvironmentOf(catalog), options);
     }
 
     /// <summary>A recurrent multiclass classifier. Defaults as the binary one; label: a key column.</summary>
@@ -50,7 +50,7 @@ public static class RecurrentCatalog
     public static RecurrentMulticlassTrainer Lstm(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, RecurrentMulticlassTrainer.Options options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new RecurrentMulticlassTrainer(Context(catalog), options);
+        return new RecurrentMulticlassTrainer(EnvironmentOf(catalog), options);
     }
 
     /// <summary>A recurrent regressor. Label: Single.</summary>
@@ -70,7 +70,7 @@ public static class RecurrentCatalog
     public static RecurrentRegressionTrainer Lstm(this RegressionCatalog.RegressionTrainers catalog, RecurrentRegressionTrainer.Options options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new RecurrentRegressionTrainer(Context(catalog), options);
+        return new RecurrentRegressionTrainer(EnvironmentOf(catalog), options);
     }
 
     /// <summary>Sets the arguments the short overloads share on <paramref name="options"/>.</summary>
@@ -87,9 +87,9 @@ public static class RecurrentCatalog
         return options;
     }
 
-    /// <summary>The host environment behind a trainers catalog: the one its MLContext logs to and seeds from.
+    /// <summary>The host environment behind an ML.NET catalog (trainers, forecasting): the one its MLContext logs to and seeds from.
     /// ML.NET keeps it in a non-public property of the catalog.</summary>
-    private static IHostEnvironment Context(object trainers)
+    internal static IHostEnvironment EnvironmentOf(object trainers)
     {
         for (Type? type = trainers.GetType(); type is not null; type = type.BaseType)
         {

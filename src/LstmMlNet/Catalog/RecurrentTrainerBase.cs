@@ -157,7 +157,7 @@ public abstract class RecurrentTrainerBase<TOptions> : IEstimator<ITransformer>
     /// <summary>Checks the input columns and returns the output schema (the task's output columns added).</summary>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
-        if (!TryFind(inputSchema, TrainerOptions.FeatureColumnName, out SchemaShape.Column feature))
+        if (!SchemaShapeColumns.TryFind(inputSchema, TrainerOptions.FeatureColumnName, out SchemaShape.Column feature))
             throw SchemaErrors.Missing("feature", TrainerOptions.FeatureColumnName);
         bool ok = TrainerOptions.FrameSize > 0
             ? feature.Kind == SchemaShape.Column.VectorKind.VariableVector || feature.Kind == SchemaShape.Column.VectorKind.Vector ? feature.ItemType == NumberDataViewType.Single : false
@@ -167,26 +167,12 @@ public abstract class RecurrentTrainerBase<TOptions> : IEstimator<ITransformer>
             string expected = TrainerOptions.FrameSize > 0 ? "a vector of Single" : "a vector of Text or Key tokens";
             throw new ArgumentOutOfRangeException(nameof(inputSchema), $"The feature column '{TrainerOptions.FeatureColumnName}' has type {feature.ItemType} ({feature.Kind}); expected {expected}.");
         }
-        if (!TryFind(inputSchema, TrainerOptions.LabelColumnName, out SchemaShape.Column label))
+        if (!SchemaShapeColumns.TryFind(inputSchema, TrainerOptions.LabelColumnName, out SchemaShape.Column label))
             throw SchemaErrors.Missing("label", TrainerOptions.LabelColumnName);
         CheckLabel(label);
         var columns = inputSchema.ToDictionary(c => c.Name);
         foreach (SchemaShape.Column output in OutputColumns(label)) columns[output.Name] = output;
         return new SchemaShape(columns.Values);
-    }
-
-    private static bool TryFind(SchemaShape schema, string name, out SchemaShape.Column column)
-    {
-        foreach (SchemaShape.Column c in schema)
-        {
-            if (c.Name == name)
-            {
-                column = c;
-                return true;
-            }
-        }
-        column = default;
-        return false;
     }
 
     private protected abstract ITrainingObjective Objective { get; }

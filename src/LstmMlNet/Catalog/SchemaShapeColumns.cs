@@ -21,4 +21,19 @@ internal static class SchemaShapeColumns
 
     private static SchemaShape.Column Create(string name, SchemaShape.Column.VectorKind kind, DataViewType itemType, bool isKey, SchemaShape? annotations) =>
         (SchemaShape.Column)Constructor.Invoke(new object?[] { name, kind, itemType, isKey, annotations });
+
+    /// <summary>The column named <paramref name="name"/> of a schema shape, if any.</summary>
+    public static bool TryFind(SchemaShape schema, string name, out SchemaShape.Column column)
+    {
+        foreach (SchemaShape.Column c in schema)
+        {
+            if (c.Name == name)
+            {
+                column = c;
+                return true;
+            }
+        }
+        column = default;
+        return false;
+    }
 }

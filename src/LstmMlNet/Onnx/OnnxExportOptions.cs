@@ -22,6 +22,8 @@ internal enum OnnxHead
 /// <param name="FrameScale">Frames only: per-feature factor (F values) applied after the mean; null = 1.</param>
 /// <param name="Metadata">Extra entries for the model's metadata_props; they override the exporter's own on equal keys.</param>
 /// <param name="MaxLength">When &gt; 0, only the first MaxLength steps of a row are read (the trainers' truncation policy).</param>
+/// <param name="StepOutputs">When K &gt; 0, no pooling: the head runs on each of the last K steps' encoder outputs (as
+/// <c>SequenceNetwork.ForwardSteps</c>) and the output is [1, K·Outputs], step-major. Rows must have at least K steps.</param>
 internal sealed record OnnxExportOptions(
     OnnxHead Head,
     string InputName = "Input",
@@ -30,4 +32,5 @@ internal sealed record OnnxExportOptions(
     float[]? FrameMean = null,
     float[]? FrameScale = null,
     IReadOnlyDictionary<string, string>? Metadata = null,
-    int MaxLength = 0);
+    int MaxLength = 0,
+    int StepOutputs = 0);

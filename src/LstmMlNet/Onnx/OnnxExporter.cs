@@ -19,7 +19,8 @@ namespace LstmMlNet.Onnx;
 /// <item>One ONNX LSTM/GRU/RNN node per layer over [steps, 1, I], weights moved from PyTorch to ONNX gate order
 /// (LSTM i,f,g,o → i,o,f,c; GRU r,z,n → z,r,h with linear_before_reset = 1; RNN Tanh or Relu), B = [W_b ; R_b];
 /// the output Y [steps, dirs, 1, H] is reshaped to [steps, 1, dirs·H] for the next layer.</item>
-/// <item>Pooling Last / Mean / Max / Attention over the steps, the head as Gemm, then Softmax, Sigmoid or nothing.</item>
+/// <item>Pooling Last / Mean / Max / Attention over the steps, the head as Gemm, then Softmax, Sigmoid or nothing; or, with
+/// <see cref="OnnxExportOptions.StepOutputs"/> = K, no pooling: the head on each of the last K steps, flattened to [1, K·Outputs].</item>
 /// </list>
 /// </summary>
 internal static class OnnxExporter
@@ -52,7 +53,11 @@ internal static class OnnxExporter
             ? TokenSteps(g, network, input, options.MaxLength)
             : FrameSteps(g, network, input, options);
         string encoded = Encoder(g, network.Encoder, steps);
-        string pooled = Pool(g, network.Pooling, encoded, spec);
+        int k = options.StepOutputs;
+        string pooled = k > 0
+            ? g.Node("Reshape", new[] { g.Node("Slice", new[] { encoded, g.Int64s("last_steps", new[] { (long)-k }), g.Int64s("end", new[] { long.MaxValue }), g.Int64s("axis0", new[] { 0L }) }),
+                g.Int64s("step_rows", new[] { (long)k, spec.Encoder.OutputSize }) })
+            : Pool(g, network.Pooling, encoded, spec);
 
         Linear head = network.Head;
         string logits = g.Node("Gemm",
@@ -66,9 +71,16 @@ internal static class OnnxExporter
         };
         string activated = g.Node(activation, new[] { logits }, null, options.Head == OnnxHead.Softmax ? new[] { Attribute("axis", 1L) } : Array.Empty<AttributeProto>());
 
+        if (k > 0)
+        {
+            string flat = g.Int64s("one_row", new[] { 1L, -1L });
+            activated = g.Node("Reshape", new[] { activated, flat });
+            logits = g.Node("Reshape", new[] { logits, flat });
+        }
+        int width = spec.Outputs * Math.Max(k, 1);
         g.Graph.Input.Add(Value(input, spec.Input == SequenceInputKind.Tokens ? DataType.Int64 : DataType.Float, 1L, "N"));
-        g.Graph.Output.Add(Output(g, activated, score, spec.Outputs));
-        if (logitOutput is not null) g.Graph.Output.Add(Output(g, logits, logitOutput, spec.Outputs));
+        g.Graph.Output.Add(Output(g, activated, score, width));
+        if (logitOutput is not null) g.Graph.Output.Add(Output(g, logits, logitOutput, width));
 
         var model = new ModelProto
         {

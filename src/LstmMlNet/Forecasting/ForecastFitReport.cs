@@ -1,0 +1,23 @@
+using LstmMlNet.Training;
+
+namespace LstmMlNet.Forecasting;
+
+/// <summary>What a forecasting Fit did: training history, data sizes and the conformal calibration.</summary>
+/// <param name="History">One entry per epoch (losses in scaled units; the metric is the scaled MAE).</param>
+/// <param name="BestEpoch">Epoch whose weights were kept (1-based).</param>
+/// <param name="StoppedEarly">True when early stopping ended training before the last epoch.</param>
+/// <param name="Parameters">Trainable parameters of the network.</param>
+/// <param name="Series">Number of series.</param>
+/// <param name="TrainingWindows">Windows trained on (all series).</param>
+/// <param name="CalibrationWindows">Windows of the validation tails, whose errors calibrate the bounds.</param>
+/// <param name="Quantiles">Per horizon step, the half-width of the bounds in units of the window scale s
+/// (<see cref="ForecastScaling"/>), in level space (after the target transform).</param>
+public sealed record ForecastFitReport(
+    IReadOnlyList<TrainingProgress> History,
+    int BestEpoch,
+    bool StoppedEarly,
+    long Parameters,
+    int Series,
+    int TrainingWindows,
+    int CalibrationWindows,
+    IReadOnlyList<float> Quantiles);

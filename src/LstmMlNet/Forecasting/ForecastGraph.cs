@@ -1,0 +1,137 @@
+using System.Globalization;
+using LstmMlNet.Engine;
+using LstmMlNet.Onnx;
+using LstmMlNet.Onnx.Protobuf;
+using static LstmMlNet.Onnx.OnnxGraphBuilder;
+using DataType = LstmMlNet.Onnx.Protobuf.TensorProto.Types.DataType;
+
+namespace LstmMlNet.Forecasting;
+
+/// <summary>
+/// Writes a trained forecasting network as one ONNX model that does everything <see cref="ForecastLayout"/> describes:
+/// inputs <c>Window</c> float [1, W] (raw observations, oldest first) and, with covariates, <c>Covariates</c> float
+/// [1, (W + h)·C] (step-major, window steps then horizon steps); outputs the forecast and the lower and upper bounds,
+/// float [1, h] each, named like the user's columns. The network part is <see cref="OnnxExporter"/>'s graph, fed by the
+/// pre-processing nodes and followed by the decoding and bound nodes.
+/// </summary>
+internal static class ForecastGraph
+{
+    /// <summary>Name of the window input (and of the column the saved model reads).</summary>
+    public const string WindowInput = "Window";
+
+    /// <summary>Name of the covariate input (and of the column the saved model reads).</summary>
+    public const string CovariatesInput = "Covariates";
+
+    private const string NetworkInput = "lstm_network_frames";
+    private const string NetworkOutput = "lstm_network_output";
+
+    public static byte[] Export(SequenceNetwork network, ForecastLayout layout, float[] quantiles,
+        string forecastName, string lowerName, string upperName, IReadOnlyDictionary<string, string> metadata)
+    {
+        if (quantiles.Length != layout.Horizon) throw new ArgumentException($"One quantile per horizon step ({layout.Horizon}) is needed.", nameof(quantiles));
+        byte[] networkBytes = OnnxExporter.Export(network, new OnnxExportOptions(OnnxHead.Identity, InputName: NetworkInput, ScoreName: NetworkOutput, StepOutputs: layout.Horizon));
+        ModelProto inner = ModelProto.Parser.ParseFrom(networkBytes);
+
+        var g = new OnnxGraphBuilder("LstmMlNetForecast");
+        foreach (var init in inner.Graph.Initializer) g.Reserve(init.Name);
+        foreach (var node in inner.Graph.Node)
+        {
+            foreach (string output in node.Output) g.Reserve(output);
+            g.Reserve(node.Name);
+        }
+        g.Reserve(NetworkInput);
+        string window = g.Reserve(WindowInput);
+        string? covariates = layout.Covariates > 0 ? g.Reserve(CovariatesInput) : null;
+        string forecast = g.Reserve(forecastName);
+        string lower = g.Reserve(lowerName);
+        string upper = g.Reserve(upperName);
+
+        int w = layout.WindowSize, h = layout.Horizon, c = layout.Covariates, p = layout.PastSteps;
+        string axis1 = g.Int64s("axis1", new[] { 1L });
+        string Slice(string x, long start, long end, string axis) =>
+            g.Node("Slice", new[] { x, g.Int64s("start", new[] { start }), g.Int64s("end", new[] { end }), axis });
+
+        // Pre-processing: Window [1, W] → network frames [1, Steps·F].
+        string y = g.Node("Reshape", new[] { window, g.Int64s("window_shape", new[] { 1L, w }) });
+        string level = layout.Transform == ForecastTargetTransform.Log1p
+            ? g.Node("Log", new[] { g.Node("Add", new[] { y, g.Floats("one", new[] { 1f }, 1) }) })
+            : y;
+        string u = layout.Transform == ForecastTargetTransform.Difference
+            ? g.Node("Sub", new[] { Slice(level, 1, w, axis1), Slice(level, 0, w - 1, axis1) })
+            : level;
+        string m, s;
+        switch (layout.Scaling)
+        {
+            case ForecastScaling.WindowMean:
+                m = g.Floats("zero", new[] { 0f }, 1);
+                s = g.Node("Add", new[] { g.Node("ReduceMean", new[] { g.Node("Abs", new[] { u }) }, null, Attribute("axes", new[] { 1L }), Attribute("keepdims", 1L)),
+                    g.Floats("scale_epsilon", new[] { ForecastLayout.ScaleEpsilon }, 1) });
+                break;
+            case ForecastScaling.Standard:
+                m = g.Floats("series_mean", new[] { layout.Mean }, 1);
+                s = g.Floats("series_scale", new[] { layout.Scale }, 1);
+                break;
+            default:
+                m = g.Floats("zero", new[] { 0f }, 1);
+                s = g.Floats("one", new[] { 1f }, 1);
+                break;
+        }
+        string x = g.Node("Div", new[] { g.Node("Sub", new[] { u, m }), s });
+        string column = g.Node("Reshape", new[] { x, g.Int64s("column_shape", new[] { (long)p, 1L }) });
+        var pastParts = new List<string> { column, g.Floats("observed", Enumerable.Repeat(1f, p).ToArray(), p, 1) };
+        var futureParts = new List<string> { g.Floats("unobserved", new float[2 * h], h, 2) };
+        if (covariates is not null)
+        {
+            string cov = g.Node("Reshape", new[] { covariates, g.Int64s("covariate_shape", new[] { (long)(w + h), c }) });
+            cov = g.Node("Div", new[] { g.Node("Sub", new[] { cov, g.Floats("covariate_mean", layout.CovariateMean, c) }), g.Floats("covariate_scale", layout.CovariateScale, c) });
+            string axis0 = g.Int64s("axis0", new[] { 0L });
+            pastParts.Add(Slice(cov, w - p, w, axis0));
+            futureParts.Add(Slice(cov, w, w + h, axis0));
+        }
+        string past = g.Node("Concat", pastParts.ToArray(), null, Attribute("axis", 1L));
+        string future = futureParts.Count == 1 ? futureParts[0] : g.Node("Concat", futureParts.ToArray(), null, Attribute("axis", 1L));
+        string frames = g.Node("Concat", new[] { past, future }, null, Attribute("axis", 0L));
+        g.Node("Reshape", new[] { frames, g.Int64s("frames_shape", new[] { 1L, -1L }) }, NetworkInput);
+
+        // The network.
+        g.Graph.Initializer.AddRange(inner.Graph.Initializer);
+        g.Graph.Node.AddRange(inner.Graph.Node);
+
+        // Decoding: [1, h] network output → levels → forecast and bounds.
+        string z = g.Node("Add", new[] { g.Node("Mul", new[] { NetworkOutput, s }), m });
+        string levels = layout.Transform == ForecastTargetTransform.Difference
+            ? g.Node("Add", new[] { Slice(level, w - 1, w, axis1), g.Node("CumSum", new[] { z, g.Int64s("cumsum_axis", new[] { 1L }, scalar: true) }) })
+            : z;
+        string margin = g.Node("Mul", new[] { g.Floats("conformal_quantiles", quantiles, 1, h), s });
+        string Unlevel(string value, string? name) => layout.Transform == ForecastTargetTransform.Log1p
+            ? g.Node("Sub", new[] { g.Node("Exp", new[] { value }), g.Floats("one", new[] { 1f }, 1) }, name)
+            : g.Node("Identity", new[] { value }, name);
+        Unlevel(levels, forecast);
+        Unlevel(g.Node("Sub", new[] { levels, margin }), lower);
+        Unlevel(g.Node("Add", new[] { levels, margin }), upper);
+
+        g.Graph.Input.Add(Value(window, DataType.Float, 1L, (long)w));
+        if (covariates is not null) g.Graph.Input.Add(Value(covariates, DataType.Float, 1L, (long)((w + h) * c)));
+        foreach (string output in new[] { forecast, lower, upper }) g.Graph.Output.Add(Value(output, DataType.Float, 1L, (long)h));
+
+        var model = new ModelProto
+        {
+            IrVersion = inner.IrVersion,
+            ProducerName = inner.ProducerName,
+            ProducerVersion = inner.ProducerVersion,
+            ModelVersion = 1,
+            Graph = g.Graph,
+        };
+        model.OpsetImport.AddRange(inner.OpsetImport);
+        var entries = inner.MetadataProps.ToDictionary(e => e.Key, e => e.Value);
+        entries["lstmmlnet.task"] = "forecasting";
+        entries["lstmmlnet.window_size"] = w.ToString(CultureInfo.InvariantCulture);
+        entries["lstmmlnet.horizon"] = h.ToString(CultureInfo.InvariantCulture);
+        entries["lstmmlnet.covariates"] = c.ToString(CultureInfo.InvariantCulture);
+        entries["lstmmlnet.target_transform"] = layout.Transform.ToString();
+        entries["lstmmlnet.scaling"] = layout.Scaling.ToString();
+        foreach (var (key, value) in metadata) entries[key] = value;
+        foreach (var (key, value) in entries) model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+        return Google.Protobuf.MessageExtensions.ToByteArray(model);
+    }
+}

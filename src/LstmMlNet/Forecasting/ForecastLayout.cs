@@ -1,0 +1,138 @@
+namespace LstmMlNet.Forecasting;
+
+/// <summary>
+/// The arithmetic between raw observations and the network, shared by training (C#) and the exported ONNX graph
+/// (<see cref="ForecastGraph"/>), which must compute the same thing.
+/// <list type="number">
+/// <item>Level: ℓ = y (None, Difference) or log(1 + y) (Log1p).</item>
+/// <item>Network series u over the window: ℓ (W steps), or the W − 1 differences ℓ_t − ℓ_{t−1} (Difference).</item>
+/// <item>Scale: m = 0, s = mean|u| + 1e-6 (WindowMean); m = μ, s = σ of training u (Standard); m = 0, s = 1 (None).</item>
+/// <item>Frames: x_t = (u_t − m) / s. Each past step is [x_t, 1, c_t] and h future steps [0, 0, c_{T+k}] follow (the
+/// 1/0 feature marks observed steps; c are the C covariates standardised with their training mean and deviation, absent
+/// when C = 0), F = 2 + C. The network's head reads the encoder output at each future step (a one-unit head per step),
+/// so the forecast of step T+k is made after the network has seen the covariates up to T+k.</item>
+/// <item>Network output z'_k, k = 1..h: z_k = z'_k·s + m in u units; the level forecast is ℓ̂_k = z_k, or
+/// ℓ_T + Σ_{j≤k} z_j (Difference).</item>
+/// <item>Forecast ŷ_k = level⁻¹(ℓ̂_k); bounds level⁻¹(ℓ̂_k ∓ q_k·s), with q_k the split-conformal quantile of the
+/// normalised calibration errors |ℓ_{T+k} − ℓ̂_k| / s.</item>
+/// </list>
+/// </summary>
+internal sealed record ForecastLayout(
+    int WindowSize,
+    int Horizon,
+    int Covariates,
+    ForecastTargetTransform Transform,
+    ForecastScaling Scaling,
+    float Mean,
+    float Scale,
+    float[] CovariateMean,
+    float[] CovariateScale)
+{
+    /// <summary>Added to the window's mean absolute value so a window of zeros has a finite scale.</summary>
+    public const float ScaleEpsilon = 1e-6f;
+
+    public int PastSteps => Transform == ForecastTargetTransform.Difference ? WindowSize - 1 : WindowSize;
+
+    public int FutureSteps => Horizon;
+
+    public int Steps => PastSteps + FutureSteps;
+
+    public int FrameSize => 2 + Covariates;
+
+    /// <summary>Covariate values a forecast needs: (W + h)·C, step-major (all covariates of a step together).</summary>
+    public int CovariateValues => (WindowSize + Horizon) * Covariates;
+
+    public float Level(float y) => Transform == ForecastTargetTransform.Log1p ? MathF.Log(1f + y) : y;
+
+    public float Unlevel(float level) => Transform == ForecastTargetTransform.Log1p ? MathF.Exp(level) - 1f : level;
+
+    /// <summary>The network series u of raw observations: their levels, or the differences of consecutive levels
+    /// (one value fewer).</summary>
+    public float[] Series(ReadOnlySpan<float> window)
+    {
+        var u = new float[Transform == ForecastTargetTransform.Difference ? window.Length - 1 : window.Length];
+        if (Transform == ForecastTargetTransform.Difference)
+        {
+            for (int t = 0; t < u.Length; t++) u[t] = Level(window[t + 1]) - Level(window[t]);
+        }
+        else
+        {
+            for (int t = 0; t < u.Length; t++) u[t] = Level(window[t]);
+        }
+        return u;
+    }
+
+    /// <summary>(m, s) of a window's network series.</summary>
+    public (float M, float S) ScaleOf(ReadOnlySpan<float> u)
+    {
+        switch (Scaling)
+        {
+            case ForecastScaling.WindowMean:
+                float sum = 0;
+                foreach (float v in u) sum += MathF.Abs(v);
+                return (0f, sum / u.Length + ScaleEpsilon);
+            case ForecastScaling.Standard:
+                return (Mean, Scale);
+            default:
+                return (0f, 1f);
+        }
+    }
+
+    /// <summary>Frames [Steps·F] for a window of W raw values and (W + h)·C raw covariates; also (m, s).</summary>
+    public (float[] Frames, float M, float S) Encode(ReadOnlySpan<float> window, ReadOnlySpan<float> covariates)
+    {
+        float[] u = Series(window);
+        var (m, s) = ScaleOf(u);
+        int f = FrameSize;
+        var frames = new float[Steps * f];
+        int first = WindowSize - PastSteps; // the step of the window each u_t belongs to
+        for (int t = 0; t < PastSteps; t++)
+        {
+            frames[t * f] = (u[t] - m) / s;
+            frames[t * f + 1] = 1f;
+            WriteCovariates(covariates, first + t, frames, t * f + 2);
+        }
+        for (int k = 0; k < FutureSteps; k++)
+        {
+            WriteCovariates(covariates, WindowSize + k, frames, (PastSteps + k) * f + 2);
+        }
+        return (frames, m, s);
+    }
+
+    private void WriteCovariates(ReadOnlySpan<float> covariates, int step, float[] frames, int at)
+    {
+        for (int c = 0; c < Covariates; c++)
+        {
+            frames[at + c] = (covariates[step * Covariates + c] - CovariateMean[c]) / CovariateScale[c];
+        }
+    }
+
+    /// <summary>Scaled targets z'_k for the h observations after a window.</summary>
+    public float[] Targets(ReadOnlySpan<float> window, ReadOnlySpan<float> future, float m, float s)
+    {
+        var z = new float[Horizon];
+        float previous = Level(window[^1]);
+        for (int k = 0; k < Horizon; k++)
+        {
+            float level = Level(future[k]);
+            float u = Transform == ForecastTargetTransform.Difference ? level - previous : level;
+            previous = level;
+            z[k] = (u - m) / s;
+        }
+        return z;
+    }
+
+    /// <summary>Level forecasts ℓ̂_k from the network outputs z'_k.</summary>
+    public float[] Levels(ReadOnlySpan<float> window, ReadOnlySpan<float> output, float m, float s)
+    {
+        var levels = new float[Horizon];
+        float running = Level(window[^1]);
+        for (int k = 0; k < Horizon; k++)
+        {
+            float z = output[k] * s + m;
+            running = Transform == ForecastTargetTransform.Difference ? running + z : z;
+            levels[k] = running;
+        }
+        return levels;
+    }
+}

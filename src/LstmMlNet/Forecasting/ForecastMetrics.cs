@@ -1,0 +1,62 @@
+namespace LstmMlNet.Forecasting;
+
+/// <summary>Point and interval forecast errors over paired actual and forecast values (same length, finite).</summary>
+public static class ForecastMetrics
+{
+    /// <summary>Mean absolute error, in the series' units.</summary>
+    public static double MeanAbsoluteError(IReadOnlyList<float> actual, IReadOnlyList<float> forecast) =>
+        Pairs(actual, forecast).Average(p => Math.Abs(p.A - p.F));
+
+    /// <summary>Root mean squared error, in the series' units.</summary>
+    public static double RootMeanSquaredError(IReadOnlyList<float> actual, IReadOnlyList<float> forecast) =>
+        Math.Sqrt(Pairs(actual, forecast).Average(p => (p.A - p.F) * (p.A - p.F)));
+
+    /// <summary>Symmetric MAPE in percent: mean of 200·|a − f| / (|a| + |f|), a pair with a = f = 0 counting 0.</summary>
+    public static double SymmetricMeanAbsolutePercentageError(IReadOnlyList<float> actual, IReadOnlyList<float> forecast) =>
+        Pairs(actual, forecast).Average(p => p.A == 0 && p.F == 0 ? 0 : 200.0 * Math.Abs(p.A - p.F) / (Math.Abs(p.A) + Math.Abs(p.F)));
+
+    /// <summary>Mean absolute percentage error in percent: mean of 100·|a − f| / |a|; every actual value must be non-zero.</summary>
+    public static double MeanAbsolutePercentageError(IReadOnlyList<float> actual, IReadOnlyList<float> forecast) =>
+        Pairs(actual, forecast).Average(p => p.A != 0 ? 100.0 * Math.Abs(p.A - p.F) / Math.Abs(p.A) : throw new ArgumentException("MAPE is undefined for an actual value of 0.", nameof(actual)));
+
+    /// <summary>Mean absolute scaled error: MAE divided by the in-sample MAE of the seasonal naive forecast
+    /// (y_t predicted by y_{t−m}) on <paramref name="training"/>; below 1 beats that naive forecast.</summary>
+    public static double MeanAbsoluteScaledError(IReadOnlyList<float> actual, IReadOnlyList<float> forecast, IReadOnlyList<float> training, int seasonality = 1)
+    {
+        ArgumentNullException.ThrowIfNull(training);
+        if (seasonality < 1) throw new ArgumentOutOfRangeException(nameof(seasonality), seasonality, "The seasonality must be at least 1.");
+        if (training.Count <= seasonality) throw new ArgumentException($"MASE needs more than {seasonality} training values; got {training.Count}.", nameof(training));
+        double scale = 0;
+        for (int t = seasonality; t < training.Count; t++) scale += Math.Abs(training[t] - training[t - seasonality]);
+        scale /= training.Count - seasonality;
+        if (scale == 0) throw new ArgumentException("MASE is undefined: the seasonal naive forecast is exact on the training values.", nameof(training));
+        return MeanAbsoluteError(actual, forecast) / scale;
+    }
+
+    /// <summary>Fraction of actual values inside [lower, upper] (inclusive).</summary>
+    public static double Coverage(IReadOnlyList<float> actual, IReadOnlyList<float> lower, IReadOnlyList<float> upper)
+    {
+        Pairs(actual, lower);
+        Pairs(actual, upper);
+        int inside = 0;
+        for (int i = 0; i < actual.Count; i++)
+        {
+            if (actual[i] >= lower[i] && actual[i] <= upper[i]) inside++;
+        }
+        return (double)inside / actual.Count;
+    }
+
+    private static IEnumerable<(double A, double F)> Pairs(IReadOnlyList<float> actual, IReadOnlyList<float> forecast)
+    {
+        ArgumentNullException.ThrowIfNull(actual);
+        ArgumentNullException.ThrowIfNull(forecast);
+        if (actual.Count != forecast.Count) throw new ArgumentException($"{actual.Count} actual values but {forecast.Count} forecasts.", nameof(forecast));
+        if (actual.Count == 0) throw new ArgumentException("There are no values to compare.", nameof(actual));
+        for (int i = 0; i < actual.Count; i++)
+        {
+            if (!float.IsFinite(actual[i]) || !float.IsFinite(forecast[i]))
+                throw new ArgumentException($"Pair {i} is not finite (actual {actual[i]}, forecast {forecast[i]}).", nameof(forecast));
+        }
+        return actual.Select((a, i) => ((double)a, (double)forecast[i])).ToArray();
+    }
+}

@@ -1,0 +1,30 @@
+using LstmMlNet.Data;
+using LstmMlNet.Engine;
+using LstmMlNet.Training;
+using static TorchSharp.torch;
+
+namespace LstmMlNet.Forecasting;
+
+/// <summary>Mean squared error of the one-unit head at each of the last h steps (the horizon steps) against the scaled
+/// targets [B, h]; metric: mean absolute error in scaled units. Every window has the same number of steps.</summary>
+internal sealed class ForecastObjective(int horizon) : ITrainingObjective
+{
+    public string MetricName => "scaled MAE";
+
+    /// <summary>Scaled forecasts [B, h]: the head at the last h steps.</summary>
+    public static Tensor Predict(SequenceNetwork network, Tensor inputs, Tensor lengths, int horizon)
+    {
+        Tensor steps = network.ForwardSteps(inputs, lengths, null).Output; // [B, T, 1]
+        long t = steps.shape[1];
+        return steps.narrow(1, t - horizon, horizon).squeeze(-1);
+    }
+
+    public Tensor Loss(SequenceNetwork network, SequenceBatch batch) =>
+        nn.functional.mse_loss(Predict(network, batch.Inputs, batch.Lengths, horizon), batch.Targets);
+
+    public (double LossSum, double MetricSum) Score(SequenceNetwork network, SequenceBatch batch)
+    {
+        Tensor error = Predict(network, batch.Inputs, batch.Lengths, horizon) - batch.Targets;
+        return (error.square().mean(new long[] { 1 }).sum().item<float>(), error.abs().mean(new long[] { 1 }).sum().item<float>());
+    }
+}

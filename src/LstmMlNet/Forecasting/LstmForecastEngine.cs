@@ -1,0 +1,224 @@
+using System.IO.Compression;
+using System.Reflection;
+using System.Text.Json;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace LstmMlNet.Forecasting;
+
+/// <summary>What an engine needs besides the scoring model; written into checkpoints as JSON.</summary>
+internal sealed record ForecastEngineSpec(
+    string InputColumnName,
+    string[] CovariateColumnNames,
+    string OutputColumnName,
+    string LowerColumnName,
+    string UpperColumnName,
+    int WindowSize,
+    int Horizon,
+    string SeriesId)
+{
+    public ForecastEngineSpec(LstmForecastingOptions o, int windowSize, int horizon, string seriesId)
+        : this(o.InputColumnName, o.CovariateColumnNames, o.OutputColumnName, o.ConfidenceLowerBoundColumn, o.ConfidenceUpperBoundColumn, windowSize, horizon, seriesId)
+    {
+    }
+}
+
+/// <summary>
+/// A stateful forecaster for one series, like ML.NET's TimeSeriesPredictionEngine: it holds the last W observations
+/// (and their covariates), forecasts from them with <see cref="Predict()"/>, and moves forward with
+/// <see cref="Update"/>. <see cref="CheckPoint"/> writes the scoring model and this state into one file that
+/// <see cref="LstmForecastEngine.Load{TIn, TOut}"/> reads back. Not thread-safe.
+/// </summary>
+/// <typeparam name="TIn">Observation class with the series column and the covariate columns (Single, double or int members,
+/// matched by column name as ML.NET maps classes).</typeparam>
+/// <typeparam name="TOut">Forecast class with float[] members for the forecast and bound columns.</typeparam>
+public sealed class LstmForecastEngine<TIn, TOut> : IDisposable
+    where TIn : class
+    where TOut : class, new()
+{
+    /// <summary>Checkpoint format written by this version; <see cref="LstmForecastEngine.Load{TIn, TOut}"/> reads only this one.</summary>
+    internal const int FormatVersion = 1;
+
+    private readonly MLContext ml;
+    private readonly ITransformer scoring;
+    private readonly DataViewSchema scoringSchema;
+    private readonly ForecastEngineSpec spec;
+    private readonly SeriesState state;
+    private readonly PredictionEngine<LstmForecastInput, TOut> engine;
+    private readonly Func<TIn, float> readValue;
+    private readonly Func<TIn, float>[] readCovariates;
+    private readonly MemberInfo[] outputMembers;
+
+    internal LstmForecastEngine(MLContext ml, ITransformer scoring, DataViewSchema scoringSchema, ForecastEngineSpec spec, SeriesState state)
+    {
+        this.ml = ml;
+        this.scoring = scoring;
+        this.scoringSchema = scoringSchema;
+        this.spec = spec;
+        this.state = state;
+        var definition = LstmForecastInput.SchemaFor(spec.WindowSize, spec.Horizon, spec.CovariateColumnNames.Length);
+        engine = ml.Model.CreatePredictionEngine<LstmForecastInput, TOut>(scoring, inputSchemaDefinition: definition);
+        var inputs = SchemaDefinition.Create(typeof(TIn), SchemaDefinition.Direction.Read);
+        readValue = Reader(inputs, spec.InputColumnName, "series");
+        readCovariates = spec.CovariateColumnNames.Select(n => Reader(inputs, n, "covariate")).ToArray();
+        var outputs = SchemaDefinition.Create(typeof(TOut), SchemaDefinition.Direction.Write);
+        outputMembers = new[] { spec.OutputColumnName, spec.LowerColumnName, spec.UpperColumnName }
+            .Select(n => outputs.FirstOrDefault(c => c.ColumnName == n) is { } column ? Member(typeof(TOut), column.MemberName) : null)
+            .Where(m => m is not null).Select(m => m!).ToArray();
+    }
+
+    /// <summary>Steps forecast by <see cref="Predict()"/>, h.</summary>
+    public int Horizon => spec.Horizon;
+
+    /// <summary>The series this engine follows ("" for a single-series model).</summary>
+    public string SeriesId => spec.SeriesId;
+
+    /// <summary>The last W observations the next forecast starts from, oldest first.</summary>
+    public IReadOnlyList<float> History => state.Values;
+
+    /// <summary>Forecasts the next h steps. For a model without covariates.</summary>
+    public TOut Predict() => Predict(spec.Horizon);
+
+    /// <summary>Forecasts the next <paramref name="horizon"/> steps (1 ≤ horizon ≤ h; the vectors are cut to that length).
+    /// For a model without covariates.</summary>
+    public TOut Predict(int horizon)
+    {
+        if (spec.CovariateColumnNames.Length > 0)
+            throw new InvalidOperationException($"This model reads covariates ({string.Join(", ", spec.CovariateColumnNames)}): pass the {spec.Horizon} future rows to Predict(future).");
+        return Run(Array.Empty<float>(), horizon);
+    }
+
+    /// <summary>Forecasts the next <paramref name="horizon"/> steps (default h) of a model with covariates, whose values over
+    /// the next h steps come from <paramref name="future"/> (at least h rows; their series values are not read).</summary>
+    public TOut Predict(IReadOnlyList<TIn> future, int? horizon = null)
+    {
+        ArgumentNullException.ThrowIfNull(future);
+        int c = spec.CovariateColumnNames.Length;
+        if (c == 0) return Predict(horizon ?? spec.Horizon);
+        if (future.Count < spec.Horizon)
+            throw new ArgumentException($"The model forecasts {spec.Horizon} steps at once and needs the covariates of all of them; got {future.Count} future rows.", nameof(future));
+        var covariates = new float[(spec.WindowSize + spec.Horizon) * c];
+        state.Covariates.CopyTo(covariates, 0);
+        for (int k = 0; k < spec.Horizon; k++)
+        {
+            float[] row = Covariates(future[k], $"future row {k}");
+            row.CopyTo(covariates, (spec.WindowSize + k) * c);
+        }
+        return Run(covariates, horizon ?? spec.Horizon);
+    }
+
+    /// <summary>Appends one observed row (series value and covariates) and drops the oldest.</summary>
+    /// <exception cref="ArgumentException">The value or a covariate is NaN or infinite.</exception>
+    public void Update(TIn observation)
+    {
+        ArgumentNullException.ThrowIfNull(observation);
+        float value = readValue(observation);
+        if (!float.IsFinite(value))
+            throw new ArgumentException($"The observation's series column '{spec.InputColumnName}' is {value}; the engine needs a finite value (fill gaps first).", nameof(observation));
+        state.Push(value, Covariates(observation, "the observation"));
+    }
+
+    /// <summary>Writes the scoring model and this engine's state (history, columns, sizes) to one file at <paramref name="path"/>.</summary>
+    public void CheckPoint(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var file = File.Create(path);
+        using var zip = new ZipArchive(file, ZipArchiveMode.Create);
+        using (Stream model = zip.CreateEntry(LstmForecastEngine.ModelEntry).Open())
+        {
+            ml.Model.Save(scoring, scoringSchema, model);
+        }
+        using Stream json = zip.CreateEntry(LstmForecastEngine.StateEntry).Open();
+        JsonSerializer.Serialize(json, new EngineCheckPoint(FormatVersion, spec, state.Values, state.Covariates));
+    }
+
+    /// <summary>Releases the prediction engine.</summary>
+    public void Dispose() => engine.Dispose();
+
+    private TOut Run(float[] covariates, int horizon)
+    {
+        if (horizon < 1 || horizon > spec.Horizon)
+            throw new ArgumentOutOfRangeException(nameof(horizon), horizon, $"The model forecasts 1 to {spec.Horizon} steps (its trained horizon); got {horizon}.");
+        TOut result = engine.Predict(new LstmForecastInput { Window = (float[])state.Values.Clone(), Covariates = covariates });
+        if (horizon < spec.Horizon)
+        {
+            foreach (MemberInfo member in outputMembers)
+            {
+                if (Get(member, result) is float[] full) Set(member, result, full[..horizon]);
+            }
+        }
+        return result;
+    }
+
+    private float[] Covariates(TIn row, string what)
+    {
+        var values = new float[readCovariates.Length];
+        for (int k = 0; k < values.Length; k++)
+        {
+            values[k] = readCovariates[k](row);
+            if (!float.IsFinite(values[k]))
+                throw new ArgumentException($"The covariate column '{spec.CovariateColumnNames[k]}' of {what} is {values[k]}; covariates must be finite.");
+        }
+        return values;
+    }
+
+    private static Func<TIn, float> Reader(SchemaDefinition definition, string column, string role)
+    {
+        var entry = definition.FirstOrDefault(c => c.ColumnName == column)
+            ?? throw new ArgumentException($"{typeof(TIn).Name} has no member for the {role} column '{column}'.");
+        MemberInfo member = Member(typeof(TIn), entry.MemberName);
+        Type type = member is FieldInfo f ? f.FieldType : ((PropertyInfo)member).PropertyType;
+        if (type != typeof(float) && type != typeof(double) && type != typeof(int))
+            throw new ArgumentException($"The {role} column '{column}' of {typeof(TIn).Name} is {type.Name}; expected float (or double, int).");
+        return row => Convert.ToSingle(Get(member, row), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static MemberInfo Member(Type type, string name) =>
+        (MemberInfo?)type.GetField(name) ?? type.GetProperty(name) ?? throw new ArgumentException($"{type.Name} has no public member '{name}'.");
+
+    private static object? Get(MemberInfo member, object target) => member is FieldInfo f ? f.GetValue(target) : ((PropertyInfo)member).GetValue(target);
+
+    private static void Set(MemberInfo member, object target, object value)
+    {
+        if (member is FieldInfo f) f.SetValue(target, value);
+        else ((PropertyInfo)member).SetValue(target, value);
+    }
+}
+
+/// <summary>The state part of a checkpoint.</summary>
+internal sealed record EngineCheckPoint(int FormatVersion, ForecastEngineSpec Spec, float[] Values, float[] Covariates);
+
+/// <summary>Loads forecast engines written by <see cref="LstmForecastEngine{TIn, TOut}.CheckPoint"/>.</summary>
+public static class LstmForecastEngine
+{
+    internal const string ModelEntry = "model.zip";
+    internal const string StateEntry = "state.json";
+
+    /// <summary>Reads a checkpoint: the scoring model (through plain <c>ml.Model.Load</c>) and the series state.</summary>
+    /// <exception cref="InvalidDataException">The file is not a checkpoint, or one of another format version.</exception>
+    public static LstmForecastEngine<TIn, TOut> Load<TIn, TOut>(MLContext ml, string path)
+        where TIn : class
+        where TOut : class, new()
+    {
+        ArgumentNullException.ThrowIfNull(ml);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var zip = ZipFile.OpenRead(path);
+        ZipArchiveEntry stateEntry = zip.GetEntry(StateEntry) ?? throw new InvalidDataException($"'{path}' is not a forecast engine checkpoint (no {StateEntry}).");
+        ZipArchiveEntry modelEntry = zip.GetEntry(ModelEntry) ?? throw new InvalidDataException($"'{path}' is not a forecast engine checkpoint (no {ModelEntry}).");
+        EngineCheckPoint checkpoint;
+        using (Stream json = stateEntry.Open())
+        {
+            checkpoint = JsonSerializer.Deserialize<EngineCheckPoint>(json) ?? throw new InvalidDataException($"'{path}': the state is empty.");
+        }
+        if (checkpoint.FormatVersion != LstmForecastEngine<TIn, TOut>.FormatVersion)
+            throw new InvalidDataException($"'{path}' is a checkpoint of format {checkpoint.FormatVersion}; this LstmMlNet reads format {LstmForecastEngine<TIn, TOut>.FormatVersion}.");
+        var spec = checkpoint.Spec;
+        if (checkpoint.Values.Length != spec.WindowSize || checkpoint.Covariates.Length != spec.WindowSize * spec.CovariateColumnNames.Length)
+            throw new InvalidDataException($"'{path}': the state holds {checkpoint.Values.Length} values and {checkpoint.Covariates.Length} covariates; window {spec.WindowSize} needs {spec.WindowSize} and {spec.WindowSize * spec.CovariateColumnNames.Length}.");
+        var buffer = new MemoryStream();
+        using (Stream model = modelEntry.Open()) model.CopyTo(buffer);
+        buffer.Position = 0;
+        ITransformer scoring = ml.Model.Load(buffer, out DataViewSchema schema);
+        return new LstmForecastEngine<TIn, TOut>(ml, scoring, schema, spec, new SeriesState(checkpoint.Values, checkpoint.Covariates));
+    }
+}

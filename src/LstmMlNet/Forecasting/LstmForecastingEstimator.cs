@@ -1,0 +1,246 @@
+using LstmMlNet.Data;
+using LstmMlNet.Engine;
+using LstmMlNet.Training;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LstmMlNet.Forecasting;
+
+/// <summary>
+/// Trains a recurrent network to forecast the next h values of a series from its last W values (and covariates known in
+/// the future), with split-conformal confidence bounds per horizon step. Created by
+/// <c>ml.Forecasting.ForecastByLstm(...)</c>; mirrors <c>ForecastBySsa</c>'s columns: a forecast vector and lower and
+/// upper bound vectors of h Single each.
+/// <para>Training rows are windows ending anywhere in a series (targets the h values after each window). The last
+/// <see cref="LstmForecastingOptions.ValidationTailLength"/> observations of every series are held out: windows whose
+/// targets fall in the tail are the validation set (early stopping, best weights) and calibrate the bounds: for each
+/// step k the bound half-width is the ⌈(n + 1)·level⌉-th smallest of the n normalised absolute errors |ℓ − ℓ̂|/s of
+/// those windows, which gives the stated coverage for new windows exchangeable with the tail's.</para>
+/// </summary>
+public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransformer>
+{
+    private readonly IHostEnvironment environment;
+
+    internal LstmForecastingEstimator(IHostEnvironment environment, LstmForecastingOptions options)
+    {
+        this.environment = environment ?? throw new ArgumentNullException(nameof(environment));
+        Options = options ?? throw new ArgumentNullException(nameof(options));
+        options.Validate();
+    }
+
+    /// <summary>The options this estimator fits with.</summary>
+    public LstmForecastingOptions Options { get; }
+
+    /// <summary>Report of the last <see cref="Fit"/>; null before the first.</summary>
+    public ForecastFitReport? LastFitReport { get; private set; }
+
+    /// <inheritdoc />
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        CheckShape(inputSchema, "series", Options.InputColumnName);
+        foreach (string name in Options.CovariateColumnNames) CheckShape(inputSchema, "covariate", name);
+        if (Options.SeriesIdColumnName is { } id && !Catalog.SchemaShapeColumns.TryFind(inputSchema, id, out _))
+            throw SchemaErrors.Missing("series id", id);
+        var columns = inputSchema.ToDictionary(c => c.Name);
+        foreach (string name in new[] { Options.OutputColumnName, Options.ConfidenceLowerBoundColumn, Options.ConfidenceUpperBoundColumn })
+        {
+            columns[name] = Catalog.SchemaShapeColumns.Vector(name, NumberDataViewType.Single);
+        }
+        return new SchemaShape(columns.Values);
+    }
+
+    private static void CheckShape(SchemaShape schema, string role, string name)
+    {
+        if (!Catalog.SchemaShapeColumns.TryFind(schema, name, out var column)) throw SchemaErrors.Missing(role, name);
+        if (column.Kind != SchemaShape.Column.VectorKind.Scalar || column.ItemType != NumberDataViewType.Single)
+            throw new ArgumentOutOfRangeException("inputSchema", $"The {role} column '{name}' must be a Single scalar; found {column.Kind} of {column.ItemType}.");
+    }
+
+    /// <summary>Reads the series (rows in time order), trains, calibrates and returns the fitted transformer.</summary>
+    public LstmForecastingTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        LstmForecastingOptions o = Options.Clone();
+        o.Validate();
+        using IChannel log = environment.Start(nameof(LstmForecastingEstimator));
+        int seed = o.Seed ?? environment.Register(nameof(LstmForecastingEstimator)).Rand.Next();
+        List<Series> series = SeriesTable.Read(input, o);
+        if (series.Count == 0) throw new InvalidOperationException($"The training data has no rows (series column '{o.InputColumnName}').");
+
+        int w = o.WindowSize, h = o.Horizon, c = o.CovariateColumnNames.Length;
+        var tails = new int[series.Count];
+        for (int i = 0; i < series.Count; i++)
+        {
+            Series s = series[i];
+            int tail = o.TailLength(s.Length);
+            tails[i] = tail;
+            if (tail < h)
+                throw new InvalidOperationException($"ValidationTailLength {tail} is shorter than the horizon {h}: no validation window would be complete.");
+            int needed = w + h + tail;
+            if (s.Length < needed)
+            {
+                throw new InvalidOperationException(
+                    $"Series {Describe(s)} has {s.Length} observations; window {w} + horizon {h} + validation tail {tail} need at least {needed}. " +
+                    "Use a shorter window, horizon or ValidationTailLength, or more data.");
+            }
+        }
+
+        ForecastLayout layout = FitLayout(o, series, tails);
+        var trainFrames = new List<float[]>();
+        var trainTargets = new List<float>();
+        var calibration = new List<(Series Series, int End)>();
+        for (int i = 0; i < series.Count; i++)
+        {
+            Series s = series[i];
+            int trainEnd = s.Length - tails[i]; // observations [0, trainEnd) are training rows
+            for (int end = w; end + h <= s.Length; end++) // window = [end − w, end), targets [end, end + h)
+            {
+                if (end + h <= trainEnd)
+                {
+                    var (frames, m, sc) = Encode(layout, s, end);
+                    trainFrames.Add(frames);
+                    trainTargets.AddRange(layout.Targets(s.Values.AsSpan(end - w, w), s.Values.AsSpan(end, h), m, sc));
+                }
+                else if (end >= trainEnd)
+                {
+                    calibration.Add((s, end));
+                }
+            }
+        }
+        if (trainFrames.Count == 0) throw new InvalidOperationException("No complete training window: the series are too short for the window, horizon and validation tail.");
+        var train = SequenceDataset.FromFrames(trainFrames, layout.FrameSize, trainTargets.ToArray(), h);
+        var validationFrames = new List<float[]>();
+        var validationTargets = new List<float>();
+        foreach (var (s, end) in calibration)
+        {
+            var (frames, m, sc) = Encode(layout, s, end);
+            validationFrames.Add(frames);
+            validationTargets.AddRange(layout.Targets(s.Values.AsSpan(end - w, w), s.Values.AsSpan(end, h), m, sc));
+        }
+        var validation = SequenceDataset.FromFrames(validationFrames, layout.FrameSize, validationTargets.ToArray(), h);
+        log.Info(MessageSensitivity.None, $"ForecastByLstm: {series.Count} series, {train.Count} training windows, {validation.Count} validation/calibration windows (W={w}, h={h}, covariates {c})");
+
+        Device device = Engine.TorchRuntime.SelectDevice(environment);
+        random.manual_seed(seed);
+        var spec = new NetworkSpec(SequenceInputKind.Frames, 1, o.Cell, o.HiddenSize, o.Layers, o.Bidirectional,
+            o.Layers > 1 ? o.Dropout : 0.0, PoolingKind.Last, FrameSize: layout.FrameSize, Initialization: o.Initialization);
+        using var network = new SequenceNetwork(spec);
+        network.to(device);
+        TrainingResult result = TrainingLoop.Run(network, new ForecastObjective(h), train, validation, o, seed, device, log);
+        network.to(CPU);
+
+        float[] quantiles = Calibrate(network, layout, calibration, o.ConfidenceLevel);
+        log.Info(MessageSensitivity.None, $"ForecastByLstm: conformal half-widths (× window scale) per step: {string.Join(", ", quantiles.Select(q => q.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)))}");
+        var metadata = new Dictionary<string, string>
+        {
+            ["lstmmlnet.series_column"] = o.InputColumnName,
+            ["lstmmlnet.covariate_columns"] = string.Join(",", o.CovariateColumnNames),
+            ["lstmmlnet.confidence_level"] = o.ConfidenceLevel.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+        };
+        byte[] onnx = ForecastGraph.Export(network, layout, quantiles, o.OutputColumnName, o.ConfidenceLowerBoundColumn, o.ConfidenceUpperBoundColumn, metadata);
+        LastFitReport = new ForecastFitReport(result.History, result.BestEpoch, result.StoppedEarly, network.ParameterCount(),
+            series.Count, train.Count, calibration.Count, quantiles);
+        var states = series.ToDictionary(s => s.Id, s => SeriesState.FromEnd(s, w, c), StringComparer.Ordinal);
+        return new LstmForecastingTransformer(environment, o, layout, onnx, states, LastFitReport);
+    }
+
+    internal static string Describe(Series s) => s.Id.Length == 0 ? "(the only series)" : $"'{s.Id}'";
+
+    private static (float[] Frames, float M, float S) Encode(ForecastLayout layout, Series s, int end)
+    {
+        int w = layout.WindowSize, c = layout.Covariates;
+        ReadOnlySpan<float> covariates = c == 0 ? ReadOnlySpan<float>.Empty : s.Covariates.AsSpan((end - w) * c, (w + layout.Horizon) * c);
+        return layout.Encode(s.Values.AsSpan(end - w, w), covariates);
+    }
+
+    /// <summary>Standard-scaling and covariate statistics from the training part of every series only.</summary>
+    private static ForecastLayout FitLayout(LstmForecastingOptions o, List<Series> series, int[] tails)
+    {
+        int c = o.CovariateColumnNames.Length;
+        var probe = new ForecastLayout(o.WindowSize, o.Horizon, c, o.TargetTransform, ForecastScaling.None, 0, 1, new float[c], Enumerable.Repeat(1f, c).ToArray());
+        double sum = 0, sumSq = 0;
+        long count = 0;
+        var cSum = new double[c];
+        var cSq = new double[c];
+        long rows = 0;
+        for (int i = 0; i < series.Count; i++)
+        {
+            int trainEnd = series[i].Length - tails[i];
+            float[] u = probe.Series(series[i].Values.AsSpan(0, trainEnd));
+            foreach (float v in u) { sum += v; sumSq += (double)v * v; count++; }
+            for (int t = 0; t < trainEnd; t++)
+            {
+                for (int k = 0; k < c; k++)
+                {
+                    double v = series[i].Covariates[t * c + k];
+                    cSum[k] += v;
+                    cSq[k] += v * v;
+                }
+                rows++;
+            }
+        }
+        (float Mean, float Scale) Stats(double s1, double s2, long n)
+        {
+            double mean = s1 / n;
+            double sd = Math.Sqrt(Math.Max(0, s2 / n - mean * mean));
+            return ((float)mean, sd > 1e-8 ? (float)sd : 1f); // a constant column keeps scale 1 (documented)
+        }
+        var (mean, scale) = Stats(sum, sumSq, count);
+        var covMean = new float[c];
+        var covScale = new float[c];
+        for (int k = 0; k < c; k++) (covMean[k], covScale[k]) = Stats(cSum[k], cSq[k], rows);
+        return probe with { Scaling = o.Scaling, Mean = mean, Scale = scale, CovariateMean = covMean, CovariateScale = covScale };
+    }
+
+    /// <summary>Split-conformal half-widths per horizon step from the calibration windows' normalised level errors.</summary>
+    private static float[] Calibrate(SequenceNetwork network, ForecastLayout layout, List<(Series Series, int End)> windows, float level)
+    {
+        int h = layout.Horizon, w = layout.WindowSize;
+        int n = windows.Count;
+        int rank = (int)Math.Ceiling((n + 1) * (double)level);
+        if (rank > n)
+        {
+            throw new InvalidOperationException(
+                $"Only {n} calibration windows for confidence level {level}: split-conformal bounds need at least {(int)Math.Ceiling(level / (1 - level))}. " +
+                "Lengthen ValidationTailLength or lower ConfidenceLevel.");
+        }
+        var errors = new float[h][];
+        for (int k = 0; k < h; k++) errors[k] = new float[n];
+        using var noGrad = no_grad();
+        const int batch = 256;
+        for (int start = 0; start < n; start += batch)
+        {
+            using var scope = NewDisposeScope();
+            int b = Math.Min(batch, n - start);
+            var encoded = new (float[] Frames, float M, float S)[b];
+            var values = new float[b * layout.Steps * layout.FrameSize];
+            for (int j = 0; j < b; j++)
+            {
+                encoded[j] = Encode(layout, windows[start + j].Series, windows[start + j].End);
+                encoded[j].Frames.CopyTo(values, j * layout.Steps * layout.FrameSize);
+            }
+            Tensor input = tensor(values, new long[] { b, layout.Steps, layout.FrameSize });
+            Tensor lengths = full(new long[] { b }, layout.Steps, dtype: ScalarType.Int64);
+            float[] output = ForecastObjective.Predict(network, input, lengths, h).data<float>().ToArray();
+            for (int j = 0; j < b; j++)
+            {
+                var (s, end) = windows[start + j];
+                float[] levels = layout.Levels(s.Values.AsSpan(end - w, w), output.AsSpan(j * h, h), encoded[j].M, encoded[j].S);
+                for (int k = 0; k < h; k++)
+                {
+                    errors[k][start + j] = MathF.Abs(layout.Level(s.Values[end + k]) - levels[k]) / encoded[j].S;
+                }
+            }
+        }
+        var quantiles = new float[h];
+        for (int k = 0; k < h; k++)
+        {
+            Array.Sort(errors[k]);
+            quantiles[k] = errors[k][rank - 1];
+        }
+        return quantiles;
+    }
+}

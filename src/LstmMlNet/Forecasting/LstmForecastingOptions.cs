@@ -1,0 +1,123 @@
+using LstmMlNet.Engine;
+using LstmMlNet.Training;
+
+namespace LstmMlNet.Forecasting;
+
+/// <summary>
+/// Options of <see cref="LstmForecastingEstimator"/> (<c>ml.Forecasting.ForecastByLstm</c>). The network reads a window
+/// of the last <see cref="WindowSize"/> values (and, with covariates, their values over the window and the horizon) and
+/// outputs all <see cref="Horizon"/> future values at once (direct multi-horizon forecasting). Defaults: one LSTM layer of
+/// 64 units, window-mean scaling, 60 epochs at learning rate 1e-3, the validation tail used to report the validation loss
+/// and to calibrate the bounds (not for early stopping: see <see cref="LstmForecastingOptions()"/>).
+/// </summary>
+public sealed class LstmForecastingOptions : TrainingOptions
+{
+    /// <summary>Creates options with the forecasting defaults: 60 epochs, batch 32, learning rate 1e-3, no early stopping
+    /// and no best-weights restore (<see cref="TrainingOptions.EarlyStoppingPatience"/> 0,
+    /// <see cref="TrainingOptions.RestoreBestWeights"/> false), no validation fraction (validation is the
+    /// <see cref="ValidationTailLength"/> tail of every series). The tail is the most recent stretch of each series, so it
+    /// is rarely like the training windows (another season); on the bike data, stopping on its loss kept the weights of
+    /// epoch 2–4 and forecast worse than a fixed number of epochs. Set a patience to stop on it anyway.</summary>
+    public LstmForecastingOptions()
+    {
+        Epochs = 60;
+        LearningRate = 1e-3;
+        EarlyStoppingPatience = 0;
+        RestoreBestWeights = false;
+        ValidationFraction = 0;
+    }
+
+    /// <summary>Output column: the forecast, a vector of <see cref="Horizon"/> Single. Default "Forecast".</summary>
+    public string OutputColumnName { get; set; } = "Forecast";
+
+    /// <summary>The series column: Single, one observation per row, rows in time order. Required.</summary>
+    public string InputColumnName { get; set; } = string.Empty;
+
+    /// <summary>Column for the lower confidence bounds (vector of <see cref="Horizon"/> Single). Default "LowerBound".</summary>
+    public string ConfidenceLowerBoundColumn { get; set; } = "LowerBound";
+
+    /// <summary>Column for the upper confidence bounds (vector of <see cref="Horizon"/> Single). Default "UpperBound".</summary>
+    public string ConfidenceUpperBoundColumn { get; set; } = "UpperBound";
+
+    /// <summary>Number of past observations the network reads, W ≥ 2. Required (default 0 is invalid).</summary>
+    public int WindowSize { get; set; }
+
+    /// <summary>Number of future steps forecast at once, h ≥ 1. Required (default 0 is invalid).</summary>
+    public int Horizon { get; set; }
+
+    /// <summary>Coverage the bounds are calibrated for, in (0, 1). Default 0.95.</summary>
+    public float ConfidenceLevel { get; set; } = 0.95f;
+
+    /// <summary>Optional column naming the series of each row (Text or a number). When set, one global model is trained
+    /// over all series (each series' rows in time order, series interleaved or not) and forecasts are per series.
+    /// Default null: the whole column is one series.</summary>
+    public string? SeriesIdColumnName { get; set; }
+
+    /// <summary>Covariate columns (Single), known in the future: calendar features, planned prices, weather forecasts.
+    /// A forecast needs their values over the window and the horizon. Default none.</summary>
+    public string[] CovariateColumnNames { get; set; } = Array.Empty<string>();
+
+    /// <summary>Transform applied to the series. Default <see cref="ForecastTargetTransform.None"/>.</summary>
+    public ForecastTargetTransform TargetTransform { get; set; } = ForecastTargetTransform.None;
+
+    /// <summary>Scaling of inputs and targets. Default <see cref="ForecastScaling.WindowMean"/>.</summary>
+    public ForecastScaling Scaling { get; set; } = ForecastScaling.WindowMean;
+
+    /// <summary>Recurrent cell. Default <see cref="RecurrentCellKind.Lstm"/>.</summary>
+    public RecurrentCellKind Cell { get; set; } = RecurrentCellKind.Lstm;
+
+    /// <summary>Hidden units per direction. Default 64.</summary>
+    public int HiddenSize { get; set; } = 64;
+
+    /// <summary>Stacked recurrent layers. Default 1.</summary>
+    public int Layers { get; set; } = 1;
+
+    /// <summary>Run the encoder over the window in both directions. Default false.</summary>
+    public bool Bidirectional { get; set; }
+
+    /// <summary>Dropout between stacked layers, in [0, 1) (used with 2+ layers). Default 0.</summary>
+    public double Dropout { get; set; }
+
+    /// <summary>Observations at the end of every series held out of training: early stopping watches the forecasts of its
+    /// windows, and their errors calibrate the confidence bounds (split-conformal). 0 = automatic:
+    /// max(⌈0.2·n⌉, h + ⌈1/(1 − level)⌉ − 1) for a series of n observations. Default 0.</summary>
+    public int ValidationTailLength { get; set; }
+
+    /// <summary>Weight initialisation. Default: Xavier input, orthogonal recurrent, forget-gate bias 1.</summary>
+    public RecurrentInitialization Initialization { get; set; } = new();
+
+    /// <inheritdoc />
+    public override void Validate()
+    {
+        base.Validate();
+        if (string.IsNullOrWhiteSpace(InputColumnName)) throw Bad(nameof(InputColumnName), InputColumnName ?? "null", "the name of the series column");
+        if (string.IsNullOrWhiteSpace(OutputColumnName)) throw Bad(nameof(OutputColumnName), OutputColumnName ?? "null", "a column name");
+        if (string.IsNullOrWhiteSpace(ConfidenceLowerBoundColumn)) throw Bad(nameof(ConfidenceLowerBoundColumn), ConfidenceLowerBoundColumn ?? "null", "a column name");
+        if (string.IsNullOrWhiteSpace(ConfidenceUpperBoundColumn)) throw Bad(nameof(ConfidenceUpperBoundColumn), ConfidenceUpperBoundColumn ?? "null", "a column name");
+        if (WindowSize < 2) throw Bad(nameof(WindowSize), WindowSize, "at least 2 observations");
+        Positive(Horizon, nameof(Horizon));
+        if (!(ConfidenceLevel > 0 && ConfidenceLevel < 1)) throw Bad(nameof(ConfidenceLevel), ConfidenceLevel, "a value in (0, 1)");
+        Positive(HiddenSize, nameof(HiddenSize));
+        Positive(Layers, nameof(Layers));
+        if (!(Dropout >= 0 && Dropout < 1)) throw Bad(nameof(Dropout), Dropout, "a value in [0, 1)");
+        if (ValidationTailLength < 0) throw Bad(nameof(ValidationTailLength), ValidationTailLength, "0 (automatic) or a positive number of observations");
+        if (!Enum.IsDefined(TargetTransform)) throw Bad(nameof(TargetTransform), TargetTransform, "a ForecastTargetTransform value");
+        if (!Enum.IsDefined(Scaling)) throw Bad(nameof(Scaling), Scaling, "a ForecastScaling value");
+        ArgumentNullException.ThrowIfNull(CovariateColumnNames, nameof(CovariateColumnNames));
+        var names = new HashSet<string>(StringComparer.Ordinal) { InputColumnName };
+        foreach (string name in CovariateColumnNames)
+        {
+            if (string.IsNullOrWhiteSpace(name)) throw Bad(nameof(CovariateColumnNames), "an empty name", "column names");
+            if (!names.Add(name)) throw Bad(nameof(CovariateColumnNames), name, "columns other than the series column, each named once");
+        }
+        var outputs = new[] { OutputColumnName, ConfidenceLowerBoundColumn, ConfidenceUpperBoundColumn };
+        if (outputs.Distinct(StringComparer.Ordinal).Count() != 3) throw Bad(nameof(OutputColumnName), OutputColumnName, "different from the bound columns");
+    }
+
+    /// <summary>The validation tail for a series of <paramref name="length"/> observations.</summary>
+    internal int TailLength(int length) => ValidationTailLength > 0
+        ? ValidationTailLength
+        : Math.Max((int)Math.Ceiling(0.2 * length), Horizon + (int)Math.Ceiling(1.0 / (1.0 - ConfidenceLevel)) - 1);
+
+    internal LstmForecastingOptions Clone() => (LstmForecastingOptions)MemberwiseClone();
+}

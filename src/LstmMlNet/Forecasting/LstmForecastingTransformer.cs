@@ -1,0 +1,190 @@
+using LstmMlNet.Data;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+
+namespace LstmMlNet.Forecasting;
+
+/// <summary>
+/// A fitted <c>ForecastByLstm</c> model. <see cref="Transform"/> adds the forecast, lower-bound and upper-bound columns
+/// (vectors of h Single) to series rows; <see cref="CreateForecastEngine{TIn, TOut}"/> gives a stateful engine that
+/// continues each series from the end of the training data (<c>Predict</c>, <c>Update</c>, <c>CheckPoint</c>).
+/// <para>Alignment of <see cref="Transform"/>: the vectors on row t are the forecast of rows t, t+1, …, t+h−1 made from
+/// the W rows before t only (slot 0 is the one-step-ahead forecast of the row's own value, which it did not see).
+/// This differs from ForecastBySsa, whose row-t vector starts after consuming row t. Each series is read from its own
+/// first row: its first W rows, and with covariates the last h−1 rows (whose future covariates are not in the data),
+/// get NaN vectors; the count is logged.</para>
+/// <para>Persistence: <c>ml.Model.Save</c> writes <see cref="ScoringModel"/>, the stateless ONNX scoring model that maps
+/// a <see cref="LstmForecastInput"/> row (window, covariates) to the three vectors; <c>ml.Model.Load</c> returns it and
+/// needs only Microsoft.ML, Microsoft.ML.OnnxTransformer and ONNX Runtime. The engine's
+/// <c>CheckPoint</c> saves the scoring model and the series state together.</para>
+/// </summary>
+public sealed class LstmForecastingTransformer : ITransformer
+{
+    private readonly IHostEnvironment environment;
+    private readonly byte[] onnx;
+    private readonly Dictionary<string, SeriesState> states;
+
+    internal LstmForecastingTransformer(IHostEnvironment environment, LstmForecastingOptions options, ForecastLayout layout, byte[] onnx,
+        Dictionary<string, SeriesState> states, ForecastFitReport report)
+    {
+        this.environment = environment;
+        Options = options;
+        Layout = layout;
+        this.onnx = onnx;
+        this.states = states;
+        FitReport = report;
+        ScoringInputSchemaDefinition = LstmForecastInput.SchemaFor(layout.WindowSize, layout.Horizon, layout.Covariates);
+        (ScoringModel, ScoringInputSchema) = BuildScoringModel(new MLContext(), onnx, layout, options, ScoringInputSchemaDefinition);
+    }
+
+    internal LstmForecastingOptions Options { get; }
+
+    internal ForecastLayout Layout { get; }
+
+    internal IReadOnlyDictionary<string, SeriesState> States => states;
+
+    /// <summary>The stateless scoring model: <see cref="LstmForecastInput"/> columns in, the three vectors out.</summary>
+    public ITransformer ScoringModel { get; }
+
+    /// <summary>Input schema of <see cref="ScoringModel"/> (for <c>ml.Model.Save</c>).</summary>
+    public DataViewSchema ScoringInputSchema { get; }
+
+    /// <summary>Schema definition that gives <see cref="LstmForecastInput"/> this model's vector sizes.</summary>
+    public SchemaDefinition ScoringInputSchemaDefinition { get; }
+
+    /// <summary>Observations per window, W.</summary>
+    public int WindowSize => Layout.WindowSize;
+
+    /// <summary>Steps forecast at once, h.</summary>
+    public int Horizon => Layout.Horizon;
+
+    /// <summary>The covariate columns, in the order the model reads them.</summary>
+    public IReadOnlyList<string> CovariateColumnNames => Options.CovariateColumnNames;
+
+    /// <summary>Ids of the series seen in training ("" for a model without a series-id column).</summary>
+    public IReadOnlyCollection<string> SeriesIds => states.Keys;
+
+    /// <summary>Training history, sizes and calibration of the Fit that made this model.</summary>
+    public ForecastFitReport FitReport { get; }
+
+    /// <summary>False: forecasts depend on earlier rows, so there is no row-to-row mapper (use the forecast engine).</summary>
+    public bool IsRowToRowMapper => false;
+
+    /// <summary>The ONNX model (inputs Window [1, W] and, with covariates, Covariates [1, (W + h)·C]; outputs the three
+    /// vectors as [1, h]).</summary>
+    public byte[] OnnxModel() => (byte[])onnx.Clone();
+
+    /// <summary>Writes <see cref="OnnxModel"/> to <paramref name="path"/>.</summary>
+    public void SaveOnnx(string path) => File.WriteAllBytes(path, onnx);
+
+    internal static (ITransformer Model, DataViewSchema Schema) BuildScoringModel(MLContext ml, byte[] onnx, ForecastLayout layout, LstmForecastingOptions options, SchemaDefinition definition)
+    {
+        var inputs = layout.Covariates > 0 ? new[] { ForecastGraph.WindowInput, ForecastGraph.CovariatesInput } : new[] { ForecastGraph.WindowInput };
+        var outputs = new[] { options.OutputColumnName, options.ConfidenceLowerBoundColumn, options.ConfidenceUpperBoundColumn };
+        IDataView empty = ml.Data.LoadFromEnumerable(Array.Empty<LstmForecastInput>(), definition);
+        ITransformer model = ml.Transforms.ApplyOnnxModel(outputs, inputs, new MemoryStream(onnx, writable: false)).Fit(empty);
+        return (model, empty.Schema);
+    }
+
+    /// <inheritdoc />
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        SeriesTable.CheckSchema(inputSchema, Options);
+        var builder = new DataViewSchema.Builder();
+        builder.AddColumns(inputSchema.Where(c => !OutputNames.Contains(c.Name)).Select(c => new DataViewSchema.DetachedColumn(c)));
+        foreach (string name in OutputNames) builder.AddColumn(name, new VectorDataViewType(NumberDataViewType.Single, Horizon));
+        return builder.ToSchema();
+    }
+
+    private string[] OutputNames => new[] { Options.OutputColumnName, Options.ConfidenceLowerBoundColumn, Options.ConfidenceUpperBoundColumn };
+
+    /// <summary>Adds the forecast and bound columns to series rows (see the class remarks for the alignment).</summary>
+    public IDataView Transform(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        List<Series> series = SeriesTable.Read(input, Options);
+        long rows = series.Sum(s => (long)s.Length);
+        int w = WindowSize, h = Horizon, c = Layout.Covariates;
+        var nan = Enumerable.Repeat(float.NaN, h).ToArray();
+        var values = new float[3][][];
+        for (int k = 0; k < 3; k++)
+        {
+            values[k] = new float[rows][];
+            Array.Fill(values[k], nan);
+        }
+        var ml = new MLContext();
+        using var engine = ml.Model.CreatePredictionEngine<LstmForecastInput, ForecastRow>(ScoringModel, inputSchemaDefinition: ScoringInputSchemaDefinition,
+            outputSchemaDefinition: ForecastRow.Definition(Options, h));
+        long missing = 0;
+        var row = new LstmForecastInput();
+        foreach (Series s in series)
+        {
+            for (int t = 0; t < s.Length; t++)
+            {
+                if (t < w || (c > 0 && t + h > s.Length))
+                {
+                    missing++;
+                    continue;
+                }
+                row.Window = s.Values[(t - w)..t];
+                row.Covariates = c > 0 ? s.Covariates[((t - w) * c)..((t + h) * c)] : Array.Empty<float>();
+                ForecastRow result = engine.Predict(row);
+                long at = s.Rows[t];
+                values[0][at] = result.Forecast;
+                values[1][at] = result.Lower;
+                values[2][at] = result.Upper;
+            }
+        }
+        if (missing > 0)
+        {
+            using IChannel log = environment.Start(nameof(LstmForecastingTransformer));
+            log.Info(MessageSensitivity.None, $"ForecastByLstm: {missing} of {rows} rows have NaN forecasts (fewer than W={w} earlier rows in their series{(c > 0 ? $", or fewer than h={h} rows of future covariates" : string.Empty)}).");
+        }
+        return new AppendedVectorsView(input, OutputNames, h, values);
+    }
+
+    /// <summary>Not available: forecasts depend on earlier rows. Use <see cref="CreateForecastEngine{TIn, TOut}"/>.</summary>
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) =>
+        throw new InvalidOperationException("ForecastByLstm is not a row-to-row mapper (a forecast depends on earlier rows); use CreateForecastEngine, or ScoringModel with a window per row.");
+
+    /// <summary>Writes <see cref="ScoringModel"/>: a saved forecasting model loads as that stateless ONNX model.</summary>
+    void ICanSaveModel.Save(ModelSaveContext ctx) => ((ICanSaveModel)ScoringModel).Save(ctx);
+
+    /// <summary>A stateful engine for one series, starting from the end of the training data.</summary>
+    /// <typeparam name="TIn">Observation class: has the series column and the covariate columns (Single).</typeparam>
+    /// <typeparam name="TOut">Forecast class: has the forecast and bound columns (float[]).</typeparam>
+    /// <param name="ml">The context.</param>
+    /// <param name="seriesId">Which series (null when the model has one series).</param>
+    public LstmForecastEngine<TIn, TOut> CreateForecastEngine<TIn, TOut>(MLContext ml, string? seriesId = null)
+        where TIn : class
+        where TOut : class, new()
+    {
+        ArgumentNullException.ThrowIfNull(ml);
+        string key = seriesId ?? (states.Count == 1 ? states.Keys.Single() : throw new ArgumentException(
+            $"The model holds {states.Count} series; name one with seriesId (one of: {string.Join(", ", states.Keys.Take(10))}{(states.Count > 10 ? ", …" : string.Empty)}).", nameof(seriesId)));
+        if (!states.TryGetValue(key, out SeriesState? state))
+            throw new ArgumentException($"Series '{key}' was not in the training data.", nameof(seriesId));
+        return new LstmForecastEngine<TIn, TOut>(ml, ScoringModel, ScoringInputSchema, new ForecastEngineSpec(Options, Layout.WindowSize, Layout.Horizon, key), state.Clone());
+    }
+
+    /// <summary>The three output vectors of the scoring model, named after the options' columns at run time.</summary>
+    internal sealed class ForecastRow
+    {
+        public float[] Forecast { get; set; } = Array.Empty<float>();
+
+        public float[] Lower { get; set; } = Array.Empty<float>();
+
+        public float[] Upper { get; set; } = Array.Empty<float>();
+
+        public static SchemaDefinition Definition(LstmForecastingOptions options, int horizon)
+        {
+            var definition = SchemaDefinition.Create(typeof(ForecastRow), SchemaDefinition.Direction.Write);
+            definition[nameof(Forecast)].ColumnName = options.OutputColumnName;
+            definition[nameof(Lower)].ColumnName = options.ConfidenceLowerBoundColumn;
+            definition[nameof(Upper)].ColumnName = options.ConfidenceUpperBoundColumn;
+            return definition;
+        }
+    }
+}
