@@ -63,7 +63,7 @@ internal static class ForecastGraph
         switch (layout.Scaling)
         {
             case ForecastScaling.WindowMean:
-                m = g.Floats("zero", new[] { 0f }, 1);
+                m = layout.Transform == ForecastTargetTransform.Difference ? g.Floats("zero", new[] { 0f }, 1) : Slice(u, p - 1, p, axis1);
                 s = g.Node("Add", new[] { g.Node("ReduceMean", new[] { g.Node("Abs", new[] { u }) }, null, Attribute("axes", new[] { 1L }), Attribute("keepdims", 1L)),
                     g.Floats("scale_epsilon", new[] { ForecastLayout.ScaleEpsilon }, 1) });
                 break;

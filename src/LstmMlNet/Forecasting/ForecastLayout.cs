@@ -6,7 +6,9 @@ namespace LstmMlNet.Forecasting;
 /// <list type="number">
 /// <item>Level: ℓ = y (None, Difference) or log(1 + y) (Log1p).</item>
 /// <item>Network series u over the window: ℓ (W steps), or the W − 1 differences ℓ_t − ℓ_{t−1} (Difference).</item>
-/// <item>Scale: m = 0, s = mean|u| + 1e-6 (WindowMean); m = μ, s = σ of training u (Standard); m = 0, s = 1 (None).</item>
+/// <item>Scale: s = mean|u| + 1e-6 and m = the window's last u (0 for Difference) (WindowMean), so an untrained network
+/// (output 0) forecasts the last value — the naive forecast — and learns the change from it; m = μ, s = σ of training u
+/// (Standard); m = 0, s = 1 (None).</item>
 /// <item>Frames: x_t = (u_t − m) / s. Each past step is [x_t, 1, c_t] and h future steps [0, 0, c_{T+k}] follow (the
 /// 1/0 feature marks observed steps; c are the C covariates standardised with their training mean and deviation, absent
 /// when C = 0), F = 2 + C. The network's head reads the encoder output at each future step (a one-unit head per step),
@@ -70,7 +72,7 @@ internal sealed record ForecastLayout(
             case ForecastScaling.WindowMean:
                 float sum = 0;
                 foreach (float v in u) sum += MathF.Abs(v);
-                return (0f, sum / u.Length + ScaleEpsilon);
+                return (Transform == ForecastTargetTransform.Difference ? 0f : u[^1], sum / u.Length + ScaleEpsilon);
             case ForecastScaling.Standard:
                 return (Mean, Scale);
             default:

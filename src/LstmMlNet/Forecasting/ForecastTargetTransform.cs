@@ -18,8 +18,8 @@ public enum ForecastTargetTransform
 /// <summary>How the network's inputs and targets are scaled. Nothing is fitted on data outside the training rows.</summary>
 public enum ForecastScaling
 {
-    /// <summary>Each window is divided by the mean absolute value of its own (transformed) values, and the forecast is
-    /// multiplied back: one model serves series of any level, and a level never seen in training (a growing series)
+    /// <summary>Each window is taken relative to its last (transformed) value (not for Difference, whose values are already
+    /// changes) and divided by its mean absolute value, and the forecast is mapped back: one model serves series of any level, and a level never seen in training (a growing series)
     /// stays in the range the network was trained on. Nothing to fit.</summary>
     WindowMean,
 

@@ -17,10 +17,8 @@ internal sealed record ForecastEngineSpec(
     int Horizon,
     string SeriesId)
 {
-    public ForecastEngineSpec(LstmForecastingOptions o, int windowSize, int horizon, string seriesId)
-        : this(o.InputColumnName, o.CovariateColumnNames, o.OutputColumnName, o.ConfidenceLowerBoundColumn, o.ConfidenceUpperBoundColumn, windowSize, horizon, seriesId)
-    {
-    }
+    public static ForecastEngineSpec From(LstmForecastingOptions o, int windowSize, int horizon, string seriesId) =>
+        new(o.InputColumnName, o.CovariateColumnNames, o.OutputColumnName, o.ConfidenceLowerBoundColumn, o.ConfidenceUpperBoundColumn, windowSize, horizon, seriesId);
 }
 
 /// <summary>
@@ -132,8 +130,12 @@ public sealed class LstmForecastEngine<TIn, TOut> : IDisposable
         JsonSerializer.Serialize(json, new EngineCheckPoint(FormatVersion, spec, state.Values, state.Covariates));
     }
 
-    /// <summary>Releases the prediction engine.</summary>
-    public void Dispose() => engine.Dispose();
+    /// <summary>Releases the prediction engine and the engine's own copy of the scoring model.</summary>
+    public void Dispose()
+    {
+        engine.Dispose();
+        (scoring as IDisposable)?.Dispose();
+    }
 
     private TOut Run(float[] covariates, int horizon)
     {

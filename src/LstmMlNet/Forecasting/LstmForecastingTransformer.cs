@@ -115,7 +115,10 @@ public sealed class LstmForecastingTransformer : ITransformer
             Array.Fill(values[k], nan);
         }
         var ml = new MLContext();
-        using var engine = ml.Model.CreatePredictionEngine<LstmForecastInput, ForecastRow>(ScoringModel, inputSchemaDefinition: ScoringInputSchemaDefinition,
+        // A PredictionEngine's Dispose releases the ONNX session of the model it runs, so it gets its own copy.
+        var (scoring, _) = BuildScoringModel(ml, onnx, Layout, Options, ScoringInputSchemaDefinition);
+        using var disposeScoring = scoring as IDisposable;
+        using var engine = ml.Model.CreatePredictionEngine<LstmForecastInput, ForecastRow>(scoring, inputSchemaDefinition: ScoringInputSchemaDefinition,
             outputSchemaDefinition: ForecastRow.Definition(Options, h));
         long missing = 0;
         var row = new LstmForecastInput();
@@ -166,7 +169,9 @@ public sealed class LstmForecastingTransformer : ITransformer
             $"The model holds {states.Count} series; name one with seriesId (one of: {string.Join(", ", states.Keys.Take(10))}{(states.Count > 10 ? ", …" : string.Empty)}).", nameof(seriesId)));
         if (!states.TryGetValue(key, out SeriesState? state))
             throw new ArgumentException($"Series '{key}' was not in the training data.", nameof(seriesId));
-        return new LstmForecastEngine<TIn, TOut>(ml, ScoringModel, ScoringInputSchema, new ForecastEngineSpec(Options, Layout.WindowSize, Layout.Horizon, key), state.Clone());
+        // Each engine runs its own copy of the scoring model: disposing a PredictionEngine releases the model's ONNX session.
+        var (scoring, schema) = BuildScoringModel(ml, onnx, Layout, Options, ScoringInputSchemaDefinition);
+        return new LstmForecastEngine<TIn, TOut>(ml, scoring, schema, ForecastEngineSpec.From(Options, Layout.WindowSize, Layout.Horizon, key), state.Clone());
     }
 
     /// <summary>The three output vectors of the scoring model, named after the options' columns at run time.</summary>
