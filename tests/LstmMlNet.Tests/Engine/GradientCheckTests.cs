@@ -15,6 +15,14 @@ public sealed class GradientCheckTests
     [InlineData(RecurrentCellKind.RnnTanh, false)]
     [InlineData(RecurrentCellKind.RnnTanh, true)]
     [InlineData(RecurrentCellKind.RnnRelu, false)]
+    [InlineData(RecurrentCellKind.PeepholeLstm, false)]
+    [InlineData(RecurrentCellKind.PeepholeLstm, true)]
+    [InlineData(RecurrentCellKind.Lstm1997, false)]
+    [InlineData(RecurrentCellKind.Lstm1997, true)]
+    [InlineData(RecurrentCellKind.CifgLstm, false)]
+    [InlineData(RecurrentCellKind.CifgLstm, true)]
+    [InlineData(RecurrentCellKind.ChoGru, false)]
+    [InlineData(RecurrentCellKind.ChoGru, true)]
     public void Explicit_cell_gradients_match_finite_differences(RecurrentCellKind cell, bool bidirectional)
     {
         using var scope = NewDisposeScope();
