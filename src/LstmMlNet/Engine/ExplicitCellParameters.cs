@@ -37,6 +37,9 @@ internal sealed class ExplicitCellParameters : nn.Module
     {
         Tensor values = empty(shape);
         using (no_grad()) nn.init.uniform_(values, -bound, bound);
-        register_parameter(name, new TorchSharp.Modules.Parameter(values));
+        var parameter = new TorchSharp.Modules.Parameter(values);
+        // Weights belong to the module, not to whatever dispose scope the module was built in.
+        parameter.DetachFromDisposeScope();
+        register_parameter(name, parameter);
     }
 }

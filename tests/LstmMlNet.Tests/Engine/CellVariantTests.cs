@@ -252,6 +252,28 @@ public sealed class CellVariantTests
     }
 
     [Fact]
+    public void Variant_weights_outlive_the_dispose_scopes_they_were_made_and_converted_in()
+    {
+        RecurrentEncoder encoder;
+        using (NewDisposeScope())
+        {
+            encoder = new RecurrentEncoder(new EncoderSpec(RecurrentCellKind.PeepholeLstm, Input, Hidden, 2, true));
+        }
+        using (NewDisposeScope())
+        {
+            encoder.to(float64);
+        }
+        using var scope = NewDisposeScope();
+        using (encoder)
+        {
+            Assert.All(encoder.parameters(), p => Assert.False(p.IsInvalid));
+            Assert.All(encoder.parameters(), p => Assert.Equal(float64, p.dtype));
+            EncoderOutput o = encoder.Forward(randn(new long[] { 2, 3, Input }, dtype: float64), tensor(new long[] { 3, 2 }));
+            Assert.Equal(new long[] { 2, 3, 2 * Hidden }, o.Output.shape);
+        }
+    }
+
+    [Fact]
     public void Variant_weights_keep_pytorch_names_and_round_trip_through_a_state_dict()
     {
         using var scope = NewDisposeScope();
