@@ -21,7 +21,8 @@ public abstract class RecurrentTrainerOptions : TrainingOptions
     /// <summary>Features per step of a numeric sequence column; 0 means the column holds tokens. Default 0.</summary>
     public int FrameSize { get; set; }
 
-    /// <summary>Recurrent cell. Default <see cref="RecurrentCellKind.Lstm"/>.</summary>
+    /// <summary>Recurrent cell. Default <see cref="RecurrentCellKind.Lstm"/>. The variants (peephole, 1997 and CIFG LSTM,
+    /// Cho GRU) train on the explicit per-step path, slower than the fused kernels of LSTM, GRU and RNN.</summary>
     public RecurrentCellKind Cell { get; set; } = RecurrentCellKind.Lstm;
 
     /// <summary>Hidden units per direction, H. Default 128.</summary>

@@ -61,7 +61,7 @@ public static class GateActivity
             double Mean(string name) => All(name).mean().item<double>();
 
             var gates = new List<GateStatistics>();
-            foreach (string gate in GateNames(cell))
+            foreach (string gate in CellTraits.GateNames(cell))
             {
                 string activation = GateStatistics.ActivationOf(cell, gate);
                 Tensor values = All(gate);
@@ -78,18 +78,11 @@ public static class GateActivity
             result.Add(new LayerStatistics(
                 layer,
                 gates,
-                cell == RecurrentCellKind.Lstm ? Mean("f") : null,
-                cell == RecurrentCellKind.Gru ? Mean("z") : null,
-                cell == RecurrentCellKind.Lstm ? All("c").abs().mean().item<double>() : null,
+                CellTraits.HasForgetGate(cell) ? Mean("f") : null,
+                CellTraits.IsGru(cell) ? Mean("z") : null,
+                CellTraits.IsLstm(cell) ? All("c").abs().mean().item<double>() : null,
                 All("h").std(unbiased: false).item<double>()));
         }
         return result;
     }
-
-    private static string[] GateNames(RecurrentCellKind cell) => cell switch
-    {
-        RecurrentCellKind.Lstm => new[] { "i", "f", "g", "o" },
-        RecurrentCellKind.Gru => new[] { "r", "z", "n" },
-        _ => new[] { "h" },
-    };
 }

@@ -9,7 +9,8 @@ namespace LstmMlNet.Diagnostics;
 /// tanh' &lt; 0.19; a ReLU activation (ReLU RNN h) is low when exactly 0 (no gradient) and never high.
 /// </summary>
 /// <param name="Layer">Layer index, 0 = the layer reading the input.</param>
-/// <param name="Gate">Gate name in PyTorch's notation: "i", "f", "g", "o" (LSTM), "r", "z", "n" (GRU), "h" (RNN activation).</param>
+/// <param name="Gate">Gate name in PyTorch's notation: "i", "f", "g", "o" (LSTM, peephole LSTM, CIFG LSTM, whose f is
+/// 1 − i), "i", "g", "o" (1997 LSTM, no forget gate), "r", "z", "n" (GRU, Cho GRU), "h" (RNN activation).</param>
 /// <param name="Activation">The nonlinearity producing the gate: "sigmoid", "tanh" or "relu".</param>
 /// <param name="Mean">Mean activation (unitless).</param>
 /// <param name="LowFraction">Fraction of values below the low threshold, in [0, 1].</param>
@@ -22,8 +23,10 @@ public sealed record GateStatistics(int Layer, string Gate, string Activation, d
     /// <summary>The nonlinearity behind a recorded gate of <paramref name="cell"/>.</summary>
     internal static string ActivationOf(RecurrentCellKind cell, string gate) => (cell, gate) switch
     {
-        (RecurrentCellKind.Lstm, "g") or (RecurrentCellKind.Gru, "n") or (RecurrentCellKind.RnnTanh, "h") => "tanh",
+        (RecurrentCellKind.RnnTanh, "h") => "tanh",
         (RecurrentCellKind.RnnRelu, "h") => "relu",
+        (_, "g") when CellTraits.IsLstm(cell) => "tanh",
+        (_, "n") when CellTraits.IsGru(cell) => "tanh",
         _ => "sigmoid",
     };
 }

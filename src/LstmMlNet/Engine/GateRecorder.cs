@@ -3,8 +3,9 @@ using static TorchSharp.torch;
 namespace LstmMlNet.Engine;
 
 /// <summary>Collects the activations of explicit-path steps (for diagnostics). Each call adds one step's
-/// activations, each [B, H], keyed by name: gates ("i", "f", "g", "o" for LSTM; "r", "z", "n" for GRU), the
-/// new hidden state "h" (every cell) and the new cell state "c" (LSTM). The encoder records the forward direction
+/// activations, each [B, H], keyed by name: gates ("i", "f", "g", "o" for the LSTM, peephole LSTM and CIFG LSTM, whose
+/// "f" is 1 − i; "i", "g", "o" for the 1997 LSTM, which has no forget gate; "r", "z", "n" for both GRU forms), the
+/// new hidden state "h" (every cell) and the new cell state "c" (every LSTM). The encoder records the forward direction
 /// of every layer and sets <see cref="Layer"/> before each layer, so <see cref="StepLayers"/> tells which layer
 /// each recorded step belongs to.</summary>
 internal sealed class GateRecorder

@@ -3,13 +3,22 @@ using static TorchSharp.torch;
 namespace LstmMlNet.Engine;
 
 /// <summary>
-/// GRU step in the PyTorch/cuDNN form (gate order r, z, n; reset applied after the recurrent product):
-/// r = σ(x_r + U_r h + b_hr), z = σ(x_z + U_z h + b_hz), n = tanh(x_n + r ⊙ (U_n h + b_hn)),
-/// h' = (1 − z) ⊙ n + z ⊙ h. Cho et al. (2014) apply r before the product instead: U_n (r ⊙ h).
+/// GRU step, gate order r, z, n, in one of two forms:
+/// <list type="bullet">
+/// <item><see cref="Instance"/>, the PyTorch/cuDNN form (reset applied after the recurrent product):
+/// r = σ(x_r + U_r h + b_hr), z = σ(x_z + U_z h + b_hz), n = tanh(x_n + r ⊙ (U_n h + b_hn)).</item>
+/// <item><see cref="ResetBeforeProduct"/>, the form of Cho et al. (2014): n = tanh(x_n + U_n (r ⊙ h) + b_hn).</item>
+/// </list>
+/// Both: h' = (1 − z) ⊙ n + z ⊙ h, with x_k = W_k x + b_ik precomputed.
 /// </summary>
 internal sealed class GruCell : IRecurrentCell
 {
-    public static readonly GruCell Instance = new();
+    public static readonly GruCell Instance = new(resetBefore: false);
+    public static readonly GruCell ResetBeforeProduct = new(resetBefore: true);
+
+    private readonly bool resetBefore;
+
+    private GruCell(bool resetBefore) => this.resetBefore = resetBefore;
 
     public int GateCount => 3;
 
@@ -18,10 +27,23 @@ internal sealed class GruCell : IRecurrentCell
     public (Tensor H, Tensor? C) Step(Tensor inputProjection, Tensor h, Tensor? c, CellWeights weights, GateRecorder? recorder)
     {
         Tensor[] x = inputProjection.chunk(3, dim: 1);
-        Tensor[] u = nn.functional.linear(h, weights.RecurrentWeight, weights.RecurrentBias).chunk(3, dim: 1);
-        Tensor r = (x[0] + u[0]).sigmoid();
-        Tensor z = (x[1] + u[1]).sigmoid();
-        Tensor n = (x[2] + r * u[2]).tanh();
+        Tensor r, z, n;
+        if (!resetBefore)
+        {
+            Tensor[] u = nn.functional.linear(h, weights.RecurrentWeight, weights.RecurrentBias).chunk(3, dim: 1);
+            r = (x[0] + u[0]).sigmoid();
+            z = (x[1] + u[1]).sigmoid();
+            n = (x[2] + r * u[2]).tanh();
+        }
+        else
+        {
+            long hidden = h.shape[1];
+            Tensor? bias = weights.RecurrentBias;
+            Tensor[] u = nn.functional.linear(h, weights.RecurrentWeight.narrow(0, 0, 2 * hidden), bias?.narrow(0, 0, 2 * hidden)).chunk(2, dim: 1);
+            r = (x[0] + u[0]).sigmoid();
+            z = (x[1] + u[1]).sigmoid();
+            n = (x[2] + nn.functional.linear(r * h, weights.RecurrentWeight.narrow(0, 2 * hidden, hidden), bias?.narrow(0, 2 * hidden, hidden))).tanh();
+        }
         Tensor hNext = (1 - z) * n + z * h;
         recorder?.Record(("r", r), ("z", z), ("n", n), ("h", hNext));
         return (hNext, null);

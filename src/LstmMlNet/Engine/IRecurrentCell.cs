@@ -6,10 +6,11 @@ namespace LstmMlNet.Engine;
 /// <c>W x_t + b_ih</c> is computed for all steps at once by the caller; a step adds the recurrent part.</summary>
 internal interface IRecurrentCell
 {
-    /// <summary>Number of gate blocks G in the weight matrices (LSTM 4, GRU 3, RNN 1).</summary>
+    /// <summary>Number of gate blocks G in the weight matrices (LSTM and peephole LSTM 4; GRU, Cho GRU, 1997 and
+    /// CIFG LSTM 3; RNN 1).</summary>
     int GateCount { get; }
 
-    /// <summary>True when the cell carries a cell state c besides h (LSTM).</summary>
+    /// <summary>True when the cell carries a cell state c besides h (every LSTM variant).</summary>
     bool HasCellState { get; }
 
     /// <summary>Advances one step. <paramref name="inputProjection"/>: [B, G·H]; <paramref name="h"/>,

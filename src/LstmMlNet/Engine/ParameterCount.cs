@@ -2,22 +2,25 @@ namespace LstmMlNet.Engine;
 
 /// <summary>
 /// Closed-form parameter counts of recurrent encoders. Per layer and direction, with G gate blocks
-/// (LSTM 4, GRU 3, RNN 1), input size I_l (I for the first layer, directions·H above it) and hidden size H:
-/// G·(I_l + H)·H weights plus 2·G·H biases (two bias vectors, b_ih and b_hh, as PyTorch, cuDNN and ONNX;
-/// a single-bias convention such as Keras' has G·H biases instead).
+/// (LSTM and peephole LSTM 4; GRU, Cho GRU, 1997 LSTM and CIFG LSTM 3; RNN 1), input size I_l (I for the first layer,
+/// directions·H above it) and hidden size H: G·(I_l + H)·H weights plus 2·G·H biases (two bias vectors, b_ih and b_hh,
+/// as PyTorch, cuDNN and ONNX; a single-bias convention such as Keras' has G·H biases instead), plus P peephole weights
+/// (P = 3H for the peephole LSTM: diagonal p_i, p_f, p_o; P = 0 otherwise).
 /// </summary>
 public static class ParameterCount
 {
-    /// <summary>Gate blocks per cell: LSTM 4, GRU 3, RNN 1.</summary>
+    /// <summary>Gate blocks per cell: LSTM and peephole LSTM 4 (i, f, g, o); 1997 LSTM and CIFG LSTM 3 (i, g, o);
+    /// GRU and Cho GRU 3 (r, z, n); RNN 1.</summary>
     public static int GateCount(RecurrentCellKind cell) => cell switch
     {
-        RecurrentCellKind.Lstm => 4,
-        RecurrentCellKind.Gru => 3,
+        RecurrentCellKind.Lstm or RecurrentCellKind.PeepholeLstm => 4,
+        RecurrentCellKind.Gru or RecurrentCellKind.ChoGru or RecurrentCellKind.Lstm1997 or RecurrentCellKind.CifgLstm => 3,
         RecurrentCellKind.RnnTanh or RecurrentCellKind.RnnRelu => 1,
         _ => throw new ArgumentOutOfRangeException(nameof(cell), cell, "Unknown cell kind."),
     };
 
-    /// <summary>Parameters of a recurrent encoder: Σ over layers and directions of G(I_l + H)H + 2GH.</summary>
+    /// <summary>Parameters of a recurrent encoder: Σ over layers and directions of G(I_l + H)H + 2GH + P,
+    /// with P = 3H for <see cref="RecurrentCellKind.PeepholeLstm"/> and 0 for every other cell.</summary>
     /// <param name="cell">The cell kind.</param>
     /// <param name="inputSize">Features per step, I.</param>
     /// <param name="hiddenSize">Hidden units per direction, H.</param>
@@ -26,12 +29,13 @@ public static class ParameterCount
     public static long Encoder(RecurrentCellKind cell, int inputSize, int hiddenSize, int layers = 1, bool bidirectional = false)
     {
         long g = GateCount(cell);
+        long peepholes = CellTraits.PeepholeSize(cell, hiddenSize);
         int directions = bidirectional ? 2 : 1;
         long total = 0;
         for (int layer = 0; layer < layers; layer++)
         {
             long inputs = layer == 0 ? inputSize : (long)directions * hiddenSize;
-            total += directions * (g * (inputs + hiddenSize) * hiddenSize + 2 * g * hiddenSize);
+            total += directions * (g * (inputs + hiddenSize) * hiddenSize + 2 * g * hiddenSize + peepholes);
         }
         return total;
     }

@@ -11,15 +11,18 @@ namespace LstmMlNet.Engine;
 /// (<c>weight_ih_l{k}</c>, <c>weight_hh_l{k}</c>, <c>bias_ih_l{k}</c>, <c>bias_hh_l{k}</c>, suffix <c>_reverse</c>),
 /// and both paths read the same tensors: <see cref="RecurrentPath.Fused"/> calls the libtorch module on a packed
 /// sequence; <see cref="RecurrentPath.Explicit"/> steps through <see cref="IRecurrentCell"/> equations.
+/// The variants without a libtorch kernel (peephole, 1997 and CIFG LSTM, Cho GRU) keep the same names in an
+/// <see cref="ExplicitCellParameters"/> module (plus <c>weight_peephole_l{k}</c>) and always run the explicit path.
 /// Padding never changes a result: each sequence's outputs and final state depend only on its own steps.
 /// Bias convention: two bias vectors per layer and direction, b_ih and b_hh (as PyTorch, cuDNN and ONNX),
-/// so an LSTM layer has 4(I+H)H + 8H parameters per direction.
+/// so an LSTM layer has 4(I+H)H + 8H parameters per direction (see <see cref="Engine.ParameterCount"/> for every cell).
 /// </summary>
 internal sealed class RecurrentEncoder : nn.Module
 {
     private readonly LSTM? lstm;
     private readonly GRU? gru;
     private readonly RNN? rnn;
+    private readonly ExplicitCellParameters? variant;
 
     public RecurrentEncoder(EncoderSpec spec) : base(nameof(RecurrentEncoder))
     {
@@ -31,6 +34,10 @@ internal sealed class RecurrentEncoder : nn.Module
             RecurrentCellKind.Gru => GruCell.Instance,
             RecurrentCellKind.RnnTanh => ElmanCell.Tanh,
             RecurrentCellKind.RnnRelu => ElmanCell.Relu,
+            RecurrentCellKind.PeepholeLstm => PeepholeLstmCell.Instance,
+            RecurrentCellKind.Lstm1997 => ThreeGateLstmCell.NoForgetGate,
+            RecurrentCellKind.CifgLstm => ThreeGateLstmCell.Coupled,
+            RecurrentCellKind.ChoGru => GruCell.ResetBeforeProduct,
             _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Cell, "Unknown cell kind."),
         };
         switch (spec.Cell)
@@ -41,10 +48,13 @@ internal sealed class RecurrentEncoder : nn.Module
             case RecurrentCellKind.Gru:
                 gru = nn.GRU(spec.InputSize, spec.HiddenSize, spec.Layers, bias: true, batchFirst: true, dropout: spec.Dropout, bidirectional: spec.Bidirectional);
                 break;
-            default:
+            case RecurrentCellKind.RnnTanh or RecurrentCellKind.RnnRelu:
                 rnn = nn.RNN(spec.InputSize, spec.HiddenSize, spec.Layers,
                     spec.Cell == RecurrentCellKind.RnnRelu ? nn.NonLinearities.ReLU : nn.NonLinearities.Tanh,
                     bias: true, batchFirst: true, dropout: spec.Dropout, bidirectional: spec.Bidirectional);
+                break;
+            default:
+                variant = new ExplicitCellParameters(spec);
                 break;
         }
         RegisterComponents();
@@ -55,17 +65,25 @@ internal sealed class RecurrentEncoder : nn.Module
 
     internal IRecurrentCell Cell { get; }
 
-    private nn.Module Store => (nn.Module?)lstm ?? (nn.Module?)gru ?? rnn!;
+    private nn.Module Store => (nn.Module?)lstm ?? (nn.Module?)gru ?? (nn.Module?)rnn ?? variant!;
+
+    /// <summary>True when <see cref="RecurrentPath.Fused"/> runs a libtorch kernel; false for the variants, which
+    /// run the explicit path whatever path is asked for.</summary>
+    public bool HasFusedPath => variant is null;
+
+    /// <summary>PyTorch's parameter-name suffix of a layer and direction: <c>_l{layer}</c>, plus <c>_reverse</c> for direction 1.</summary>
+    internal static string Suffix(int layer, int direction) => $"_l{layer}" + (direction == 1 ? "_reverse" : string.Empty);
 
     /// <summary>The weights of layer <paramref name="layer"/>, direction <paramref name="direction"/> (0 forward, 1 backward).</summary>
     public CellWeights Weights(int layer, int direction)
     {
-        string suffix = $"_l{layer}" + (direction == 1 ? "_reverse" : string.Empty);
+        string suffix = Suffix(layer, direction);
         return new CellWeights(
             Parameter("weight_ih" + suffix),
             Parameter("weight_hh" + suffix),
             Parameter("bias_ih" + suffix),
-            Parameter("bias_hh" + suffix));
+            Parameter("bias_hh" + suffix),
+            CellTraits.PeepholeSize(Spec.Cell, Spec.HiddenSize) > 0 ? Parameter("weight_peephole" + suffix) : null);
     }
 
     private Tensor Parameter(string name) =>
@@ -75,13 +93,14 @@ internal sealed class RecurrentEncoder : nn.Module
     /// Runs the encoder. <paramref name="input"/>: [B, T, I], batch first. <paramref name="lengths"/>: int64 [B] on the CPU,
     /// each in [1, T]. <paramref name="initialState"/>: optional (h0, c0), each [layers·directions, B, H] (c0 only for LSTM).
     /// <paramref name="recorder"/>, when given, forces the explicit path and receives the activations of the forward
-    /// direction of every layer at every step (padded steps included).
+    /// direction of every layer at every step (padded steps included). Cells without a fused kernel
+    /// (<see cref="HasFusedPath"/> false) run the explicit path when <paramref name="path"/> is <see cref="RecurrentPath.Fused"/>.
     /// </summary>
     public EncoderOutput Forward(Tensor input, Tensor lengths, (Tensor H, Tensor? C)? initialState = null,
         RecurrentPath path = RecurrentPath.Fused, GateRecorder? recorder = null)
     {
         bool full = CheckInput(input, lengths);
-        return path == RecurrentPath.Fused && recorder is null
+        return path == RecurrentPath.Fused && recorder is null && HasFusedPath
             ? ForwardFused(input, lengths, full, initialState)
             : ForwardExplicit(input, lengths, full, initialState, recorder);
     }
@@ -230,9 +249,15 @@ internal sealed class RecurrentEncoder : nn.Module
                 }
                 w.InputBias!.zero_();
                 w.RecurrentBias!.zero_();
-                if (Spec.Cell == RecurrentCellKind.Lstm)
+                w.Peephole?.zero_();
+                if (Spec.Cell is RecurrentCellKind.Lstm or RecurrentCellKind.PeepholeLstm)
                 {
                     w.InputBias.narrow(0, h, h).fill_(init.ForgetGateBias);
+                }
+                else if (Spec.Cell == RecurrentCellKind.CifgLstm)
+                {
+                    // f = 1 − σ(a_i) = σ(−a_i): an input-gate bias of −b gives the forget gate the effective bias b.
+                    w.InputBias.narrow(0, 0, h).fill_(-init.ForgetGateBias);
                 }
             }
         }

@@ -2,7 +2,7 @@ namespace LstmMlNet.Engine;
 
 /// <summary>
 /// Initialisation of a recurrent encoder. Defaults: Xavier-uniform input weights, orthogonal recurrent
-/// weights, zero biases, and an LSTM forget-gate bias of 1.0 (Gers et al. 2000; Jozefowicz et al. 2015),
+/// weights, zero biases, zero peephole weights (peephole LSTM), and an LSTM forget-gate bias of 1.0 (Gers et al. 2000; Jozefowicz et al. 2015),
 /// which keeps the cell state flowing early in training.
 /// </summary>
 public sealed class RecurrentInitialization
@@ -14,11 +14,15 @@ public sealed class RecurrentInitialization
     public WeightInitialization RecurrentWeights { get; set; } = WeightInitialization.Orthogonal;
 
     /// <summary>Initial value of the LSTM forget-gate bias. It is put in the input bias b_ih; the recurrent bias
-    /// b_hh of the forget gate starts at 0, so their sum, the effective bias, equals this value.
-    /// Ignored by GRU and RNN cells. Default 1.0.</summary>
+    /// b_hh of the forget gate starts at 0, so their sum, the effective bias, equals this value. Used by
+    /// <see cref="RecurrentCellKind.Lstm"/> and <see cref="RecurrentCellKind.PeepholeLstm"/>; for
+    /// <see cref="RecurrentCellKind.CifgLstm"/>, whose forget gate is f = 1 − i = σ(−a_i), the input-gate bias b_ih
+    /// starts at minus this value, so f again starts at σ(this value). Ignored by the 1997 LSTM (no forget gate),
+    /// GRU and RNN cells. Default 1.0.</summary>
     public double ForgetGateBias { get; set; } = 1.0;
 
     /// <summary>When true, all weights and biases keep libtorch's own initialisation
-    /// (U(−1/√H, 1/√H)) and the settings above are ignored. Default false.</summary>
+    /// (U(−1/√H, 1/√H); the variants' weights, peepholes included, are drawn the same way) and the settings above
+    /// are ignored. Default false.</summary>
     public bool UseLibTorchDefaults { get; set; }
 }

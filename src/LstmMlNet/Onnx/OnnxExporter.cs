@@ -18,7 +18,11 @@ namespace LstmMlNet.Onnx;
 /// Tokens: Gather from the embedding table.</item>
 /// <item>One ONNX LSTM/GRU/RNN node per layer over [steps, 1, I], weights moved from PyTorch to ONNX gate order
 /// (LSTM i,f,g,o → i,o,f,c; GRU r,z,n → z,r,h with linear_before_reset = 1; RNN Tanh or Relu), B = [W_b ; R_b];
-/// the output Y [steps, dirs, 1, H] is reshaped to [steps, 1, dirs·H] for the next layer.</item>
+/// the output Y [steps, dirs, 1, H] is reshaped to [steps, 1, dirs·H] for the next layer. The variants:
+/// peephole LSTM with the optional input P [dirs, 3H] (p_i, p_f, p_o → i, o, f); the 1997 LSTM (i,g,o → i,o,f,c) with
+/// a zero forget block in W and R and the forget bias W_bf = <see cref="NoForgetGateBias"/>, so that f = σ(10⁴) = 1.0
+/// exactly in float32; the CIFG LSTM with input_forget = 1 and a zero forget block; the Cho GRU with
+/// linear_before_reset = 0.</item>
 /// <item>Pooling Last / Mean / Max / Attention over the steps, the head as Gemm, then Softmax, Sigmoid or nothing; or, with
 /// <see cref="OnnxExportOptions.StepOutputs"/> = K, no pooling: the head on each of the last K steps, flattened to [1, K·Outputs].</item>
 /// </list>
@@ -33,6 +37,11 @@ internal static class OnnxExporter
 
     /// <summary>The model's producer_name.</summary>
     public const string ProducerName = "LstmMlNet";
+
+    /// <summary>Forget-gate bias that writes the 1997 LSTM (no forget gate) as an ONNX LSTM: σ(10⁴) rounds to exactly
+    /// 1.0 in float32 (1 − σ(x) = e^(−x)/(1 + e^(−x)) is below half an ulp of 1, 2^−25, for every x &gt; 17.4), and the
+    /// forget weights are zero, so 1.0 · c + i ⊙ g is the sum c + i ⊙ g of the TorchSharp cell.</summary>
+    public const float NoForgetGateBias = 1e4f;
 
     /// <summary>Serialises <paramref name="network"/> as ONNX model bytes.</summary>
     public static byte[] Export(SequenceNetwork network, OnnxExportOptions options)
@@ -184,13 +193,17 @@ internal static class OnnxExporter
         EncoderSpec spec = encoder.Spec;
         int h = spec.HiddenSize;
         int dirs = spec.Directions;
+        // order[k]: the source gate block that becomes ONNX block k; −1 writes a zero block (no such gate).
         (string op, int gates, int[] order) = spec.Cell switch
         {
-            RecurrentCellKind.Lstm => ("LSTM", 4, new[] { 0, 3, 1, 2 }),  // i,f,g,o → i,o,f,c
-            RecurrentCellKind.Gru => ("GRU", 3, new[] { 1, 0, 2 }),       // r,z,n → z,r,h
+            RecurrentCellKind.Lstm or RecurrentCellKind.PeepholeLstm => ("LSTM", 4, new[] { 0, 3, 1, 2 }),  // i,f,g,o → i,o,f,c
+            RecurrentCellKind.Lstm1997 or RecurrentCellKind.CifgLstm => ("LSTM", 4, new[] { 0, 2, -1, 1 }), // i,g,o → i,o,(f),c
+            RecurrentCellKind.Gru or RecurrentCellKind.ChoGru => ("GRU", 3, new[] { 1, 0, 2 }),               // r,z,n → z,r,h
             RecurrentCellKind.RnnTanh or RecurrentCellKind.RnnRelu => ("RNN", 1, new[] { 0 }),
             _ => throw new ArgumentOutOfRangeException(nameof(encoder), spec.Cell, "Unknown cell kind."),
         };
+        const int forgetBlock = 2; // ONNX LSTM gate order i, o, f, c
+        bool peephole = spec.Cell == RecurrentCellKind.PeepholeLstm;
         string stackShape = g.Int64s("layer_output_shape", new[] { 0L, 1L, -1L });
         for (int layer = 0; layer < spec.Layers; layer++)
         {
@@ -198,32 +211,47 @@ internal static class OnnxExporter
             var w = new List<float>();
             var r = new List<float>();
             var b = new List<float>();
+            var p = new List<float>();
             for (int direction = 0; direction < dirs; direction++)
             {
                 CellWeights weights = encoder.Weights(layer, direction);
                 w.AddRange(Reorder(Values(weights.InputWeight), h, inputSize, order));
                 r.AddRange(Reorder(Values(weights.RecurrentWeight), h, h, order));
-                b.AddRange(weights.InputBias is null ? new float[gates * h] : Reorder(Values(weights.InputBias), h, 1, order));
+                float[] inputBias = weights.InputBias is null ? new float[gates * h] : Reorder(Values(weights.InputBias), h, 1, order);
+                if (spec.Cell == RecurrentCellKind.Lstm1997) Array.Fill(inputBias, NoForgetGateBias, forgetBlock * h, h);
+                b.AddRange(inputBias);
                 b.AddRange(weights.RecurrentBias is null ? new float[gates * h] : Reorder(Values(weights.RecurrentBias), h, 1, order));
+                if (peephole)
+                {
+                    Tensor peepholes = weights.Peephole ?? throw new InvalidOperationException("A peephole LSTM has peephole weights.");
+                    p.AddRange(Reorder(Values(peepholes), h, 1, new[] { 0, 2, 1 })); // p_i, p_f, p_o → i, o, f
+                }
             }
             var attributes = new List<AttributeProto>
             {
                 Attribute("hidden_size", (long)h),
                 Attribute("direction", spec.Bidirectional ? "bidirectional" : "forward"),
             };
-            if (spec.Cell == RecurrentCellKind.Gru) attributes.Add(Attribute("linear_before_reset", 1L));
+            if (op == "GRU") attributes.Add(Attribute("linear_before_reset", spec.Cell == RecurrentCellKind.Gru ? 1L : 0L));
+            if (spec.Cell == RecurrentCellKind.CifgLstm) attributes.Add(Attribute("input_forget", 1L));
             if (op == "RNN")
             {
                 string activation = spec.Cell == RecurrentCellKind.RnnRelu ? "Relu" : "Tanh";
                 attributes.Add(Attribute("activations", Enumerable.Repeat(activation, dirs).ToArray()));
             }
-            string y = g.Node(op, new[]
+            var inputs = new List<string>
             {
                 x,
                 g.Floats($"l{layer}_W", w.ToArray(), dirs, gates * h, inputSize),
                 g.Floats($"l{layer}_R", r.ToArray(), dirs, gates * h, h),
                 g.Floats($"l{layer}_B", b.ToArray(), dirs, 2 * gates * h),
-            }, null, attributes.ToArray());
+            };
+            if (peephole)
+            {
+                // sequence_lens, initial_h, initial_c left out (empty names), then P.
+                inputs.AddRange(new[] { string.Empty, string.Empty, string.Empty, g.Floats($"l{layer}_P", p.ToArray(), dirs, 3 * h) });
+            }
+            string y = g.Node(op, inputs.ToArray(), null, attributes.ToArray());
             // Y [steps, dirs, 1, H] → [steps, 1, dirs·H]: with a batch of one the memory order already matches.
             x = g.Node("Reshape", new[] { y, stackShape });
         }
@@ -269,16 +297,19 @@ internal static class OnnxExporter
     }
 
     /// <summary>Rearranges the gate blocks (each <paramref name="h"/> rows of <paramref name="columns"/>) of a
-    /// [G·H, columns] matrix: block k of the result is block <paramref name="order"/>[k] of the source.</summary>
+    /// [G·H, columns] matrix: block k of the result is block <paramref name="order"/>[k] of the source, or zeros where
+    /// <paramref name="order"/>[k] is −1 (a gate the source cell does not have). The result has order.Length blocks;
+    /// the source has as many blocks as <paramref name="order"/> has non-negative entries.</summary>
     internal static float[] Reorder(float[] source, int h, int columns, int[] order)
     {
         int block = h * columns;
-        if (source.Length != order.Length * block)
-            throw new ArgumentException($"Expected {order.Length * block} values for {order.Length} gate blocks, got {source.Length}.", nameof(source));
-        var result = new float[source.Length];
+        int sourceBlocks = order.Count(k => k >= 0);
+        if (source.Length != sourceBlocks * block)
+            throw new ArgumentException($"Expected {sourceBlocks * block} values for {sourceBlocks} gate blocks, got {source.Length}.", nameof(source));
+        var result = new float[order.Length * block];
         for (int k = 0; k < order.Length; k++)
         {
-            Array.Copy(source, order[k] * block, result, k * block, block);
+            if (order[k] >= 0) Array.Copy(source, order[k] * block, result, k * block, block);
         }
         return result;
     }

@@ -67,6 +67,49 @@ public sealed class GateActivityTests
         }
     }
 
+    [Theory]
+    [InlineData(RecurrentCellKind.PeepholeLstm, new[] { "i", "f", "g", "o" })]
+    [InlineData(RecurrentCellKind.Lstm1997, new[] { "i", "g", "o" })]
+    [InlineData(RecurrentCellKind.CifgLstm, new[] { "i", "f", "g", "o" })]
+    [InlineData(RecurrentCellKind.ChoGru, new[] { "r", "z", "n" })]
+    public void Variants_report_the_gates_they_have(RecurrentCellKind cell, string[] gates)
+    {
+        IReadOnlyList<LayerStatistics> layers = GateActivity.ForFreshEncoder(cell, steps: 20, hiddenSize: 8, inputSize: 3, layers: 2, batchSize: 4, seed: 1);
+
+        Assert.Equal(new[] { 0, 1 }, layers.Select(l => l.Layer));
+        foreach (LayerStatistics layer in layers)
+        {
+            Assert.Equal(gates, layer.Gates.Select(g => g.Gate));
+            Assert.All(layer.Gates, g => Assert.Equal(g.Gate is "g" or "n" ? "tanh" : "sigmoid", g.Activation));
+            Assert.All(layer.Gates, g => Assert.InRange(g.SaturatedFraction, 0, 1));
+            Assert.True(layer.HiddenStd > 0);
+            // The 1997 LSTM has no forget gate (f ≡ 1): no mean forget gate, but a cell state.
+            Assert.Equal(cell is RecurrentCellKind.PeepholeLstm or RecurrentCellKind.CifgLstm, layer.MeanForgetGate is not null);
+            Assert.Equal(cell == RecurrentCellKind.ChoGru, layer.MeanUpdateGate is not null);
+            Assert.Equal(cell != RecurrentCellKind.ChoGru, layer.MeanCellMagnitude is not null);
+        }
+        if (layers[0].MeanForgetGate is { } f)
+        {
+            // Forget bias 1 at initialisation, for CIFG through the input-gate bias −1: f ≈ σ(1) ≈ 0.73.
+            Assert.InRange(f, 0.6, 0.85);
+        }
+    }
+
+    [Fact]
+    public void Cifg_records_its_forget_gate_as_one_minus_the_input_gate()
+    {
+        using var scope = NewDisposeScope();
+        random.manual_seed(6);
+        using var encoder = new RecurrentEncoder(new EncoderSpec(RecurrentCellKind.CifgLstm, 2, 3));
+        var recorder = new GateRecorder();
+        using (no_grad()) encoder.Forward(randn(2, 4, 2), full(2, 4L, ScalarType.Int64), null, RecurrentPath.Explicit, recorder);
+        Assert.Equal(4, recorder.Steps.Count);
+        foreach (var step in recorder.Steps)
+        {
+            Assert.Equal(0.0, (step["f"] - (1 - step["i"])).abs().max().item<float>());
+        }
+    }
+
     [Fact]
     public void Recorded_activations_match_the_encoder_run_they_come_from()
     {

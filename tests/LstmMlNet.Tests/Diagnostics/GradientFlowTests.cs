@@ -114,6 +114,20 @@ public sealed class GradientFlowTests
         Assert.True(lstm - rnn > 1.5, $"RNN {rnn:F2} vs LSTM {lstm:F2} decades");
     }
 
+    [Theory]
+    [InlineData(RecurrentCellKind.PeepholeLstm)]
+    [InlineData(RecurrentCellKind.Lstm1997)]
+    [InlineData(RecurrentCellKind.CifgLstm)]
+    [InlineData(RecurrentCellKind.ChoGru)]
+    public void Variants_are_measured(RecurrentCellKind cell)
+    {
+        GradientFlowResult result = GradientFlow.ForFreshEncoder(cell, 30, hiddenSize: 8, batchSize: 4);
+        Assert.Equal(cell, result.Cell);
+        Assert.Equal(30, result.Steps);
+        Assert.True(result.StepNorms.All(n => n > 0 && double.IsFinite(n)));
+        output.WriteLine($"{cell}: first/last ratio at T=30 {result.FirstToLastRatio:E2}");
+    }
+
     [Fact]
     public void Arguments_are_checked()
     {

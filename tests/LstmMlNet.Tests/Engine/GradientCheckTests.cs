@@ -1,5 +1,6 @@
 using LstmMlNet.Engine;
 using TorchSharp;
+using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace LstmMlNet.Tests.Engine;
@@ -7,6 +8,10 @@ namespace LstmMlNet.Tests.Engine;
 /// <summary>Central finite differences in float64 against autograd through the explicit (equation) path.</summary>
 public sealed class GradientCheckTests
 {
+    private readonly ITestOutputHelper output;
+
+    public GradientCheckTests(ITestOutputHelper output) => this.output = output;
+
     [Theory]
     [InlineData(RecurrentCellKind.Lstm, false)]
     [InlineData(RecurrentCellKind.Lstm, true)]
@@ -15,6 +20,14 @@ public sealed class GradientCheckTests
     [InlineData(RecurrentCellKind.RnnTanh, false)]
     [InlineData(RecurrentCellKind.RnnTanh, true)]
     [InlineData(RecurrentCellKind.RnnRelu, false)]
+    [InlineData(RecurrentCellKind.PeepholeLstm, false)]
+    [InlineData(RecurrentCellKind.PeepholeLstm, true)]
+    [InlineData(RecurrentCellKind.Lstm1997, false)]
+    [InlineData(RecurrentCellKind.Lstm1997, true)]
+    [InlineData(RecurrentCellKind.CifgLstm, false)]
+    [InlineData(RecurrentCellKind.CifgLstm, true)]
+    [InlineData(RecurrentCellKind.ChoGru, false)]
+    [InlineData(RecurrentCellKind.ChoGru, true)]
     public void Explicit_cell_gradients_match_finite_differences(RecurrentCellKind cell, bool bidirectional)
     {
         using var scope = NewDisposeScope();
@@ -49,6 +62,7 @@ public sealed class GradientCheckTests
 
         const double eps = 1e-6;
         int checkedEntries = 0;
+        double worst = 0;
         foreach (var (name, p) in encoder.named_parameters())
         {
             double[] analytic = p.grad!.data<double>().ToArray();
@@ -70,8 +84,10 @@ public sealed class GradientCheckTests
                 Assert.True(error <= 1e-6 * Math.Max(1.0, Math.Abs(numeric)),
                     $"{name}[{k}]: autograd {analytic[k]:R}, finite difference {numeric:R}");
                 checkedEntries++;
+                worst = Math.Max(worst, error / Math.Max(1.0, Math.Abs(numeric)));
             }
         }
+        output.WriteLine($"{cell} {(bidirectional ? "bi" : "uni")}: {checkedEntries} entries, max |autograd − FD| / max(1, |FD|) = {worst:E2}");
         Assert.Equal(encoder.ParameterCount(), checkedEntries);
     }
 }

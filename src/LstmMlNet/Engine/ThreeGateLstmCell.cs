@@ -1,0 +1,45 @@
+using static TorchSharp.torch;
+
+namespace LstmMlNet.Engine;
+
+/// <summary>
+/// LSTM steps with three gate blocks, order i, g, o (x_k = W_k x + b_ik precomputed):
+/// i = σ(x_i + U_i h + b_hi), g = tanh(x_g + U_g h + b_hg), o = σ(x_o + U_o h + b_ho), h' = o ⊙ tanh(c'), and
+/// <list type="bullet">
+/// <item><see cref="NoForgetGate"/> (Hochreiter &amp; Schmidhuber 1997): c' = c + i ⊙ g, so ∂c'/∂c = I — the
+/// constant error carousel without a gate on it.</item>
+/// <item><see cref="Coupled"/> (CIFG, Greff et al. 2017): f = 1 − i, c' = f ⊙ c + i ⊙ g; f is recorded as a gate.</item>
+/// </list>
+/// </summary>
+internal sealed class ThreeGateLstmCell : IRecurrentCell
+{
+    public static readonly ThreeGateLstmCell NoForgetGate = new(coupled: false);
+    public static readonly ThreeGateLstmCell Coupled = new(coupled: true);
+
+    private readonly bool coupled;
+
+    private ThreeGateLstmCell(bool coupled) => this.coupled = coupled;
+
+    public int GateCount => 3;
+
+    public bool HasCellState => true;
+
+    public (Tensor H, Tensor? C) Step(Tensor inputProjection, Tensor h, Tensor? c, CellWeights weights, GateRecorder? recorder)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        Tensor gates = inputProjection + nn.functional.linear(h, weights.RecurrentWeight, weights.RecurrentBias);
+        Tensor[] parts = gates.chunk(3, dim: 1);
+        Tensor i = parts[0].sigmoid();
+        Tensor g = parts[1].tanh();
+        Tensor o = parts[2].sigmoid();
+        Tensor? f = coupled ? 1 - i : null;
+        Tensor cNext = f is null ? c + i * g : f * c + i * g;
+        Tensor hNext = o * cNext.tanh();
+        if (recorder is not null)
+        {
+            if (f is null) recorder.Record(("i", i), ("g", g), ("o", o), ("c", cNext), ("h", hNext));
+            else recorder.Record(("i", i), ("f", f), ("g", g), ("o", o), ("c", cNext), ("h", hNext));
+        }
+        return (hNext, cNext);
+    }
+}
