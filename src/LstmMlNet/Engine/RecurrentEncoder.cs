@@ -10,7 +10,8 @@ namespace LstmMlNet.Engine;
 /// lengths. Weights live in a libtorch module (torch.nn.LSTM/GRU/RNN) under PyTorch's names
 /// (<c>weight_ih_l{k}</c>, <c>weight_hh_l{k}</c>, <c>bias_ih_l{k}</c>, <c>bias_hh_l{k}</c>, suffix <c>_reverse</c>),
 /// and both paths read the same tensors: <see cref="RecurrentPath.Fused"/> calls the libtorch module on a packed
-/// sequence; <see cref="RecurrentPath.Explicit"/> steps through <see cref="IRecurrentCell"/> equations.
+/// sequence (or, training on the CPU, libtorch's fused kernels per layer and direction on the padded batch, see
+/// <see cref="ForwardPadded"/>); <see cref="RecurrentPath.Explicit"/> steps through <see cref="IRecurrentCell"/> equations.
 /// Padding never changes a result: each sequence's outputs and final state depend only on its own steps.
 /// Bias convention: two bias vectors per layer and direction, b_ih and b_hh (as PyTorch, cuDNN and ONNX),
 /// so an LSTM layer has 4(I+H)H + 8H parameters per direction.
@@ -75,15 +76,20 @@ internal sealed class RecurrentEncoder : nn.Module
     /// Runs the encoder. <paramref name="input"/>: [B, T, I], batch first. <paramref name="lengths"/>: int64 [B] on the CPU,
     /// each in [1, T]. <paramref name="initialState"/>: optional (h0, c0), each [layers·directions, B, H] (c0 only for LSTM).
     /// <paramref name="recorder"/>, when given, forces the explicit path and receives the activations of the forward
-    /// direction of every layer at every step (padded steps included).
+    /// direction of every layer at every step (padded steps included). <paramref name="finalCellState"/>: whether the
+    /// caller reads <see cref="EncoderOutput.CellState"/>; with false an LSTM may return it as null, which lets a
+    /// training batch of mixed lengths run the faster padded kernels (see <see cref="ForwardPadded"/>), which have no
+    /// exact final cell state for rows shorter than the batch.
     /// </summary>
     public EncoderOutput Forward(Tensor input, Tensor lengths, (Tensor H, Tensor? C)? initialState = null,
-        RecurrentPath path = RecurrentPath.Fused, GateRecorder? recorder = null)
+        RecurrentPath path = RecurrentPath.Fused, GateRecorder? recorder = null, bool finalCellState = true)
     {
         bool full = CheckInput(input, lengths);
-        return path == RecurrentPath.Fused && recorder is null
-            ? ForwardFused(input, lengths, full, initialState)
-            : ForwardExplicit(input, lengths, full, initialState, recorder);
+        if (path != RecurrentPath.Fused || recorder is not null) return ForwardExplicit(input, lengths, full, initialState, recorder);
+        // Gradients on, CPU, some rows shorter than the batch: libtorch's packed CPU kernels are several times slower
+        // than its padded ones (bidirectional LSTM about 2.5×), so run padded, one fused call per layer and direction.
+        bool padded = !full && is_grad_enabled() && input.device_type == DeviceType.CPU && (lstm is null || !finalCellState);
+        return padded ? ForwardPadded(input, lengths, initialState) : ForwardFused(input, lengths, full, initialState);
     }
 
     /// <summary>Checks shapes and lengths; returns true when every sequence fills all steps (no padding).</summary>
@@ -136,6 +142,51 @@ internal sealed class RecurrentEncoder : nn.Module
             var (padded, _) = pad_packed_sequence(packedOut, batch_first: true, padding_value: 0.0, total_length: steps);
             return new EncoderOutput(padded, hN, cN);
         }
+    }
+
+    /// <summary>
+    /// The fused kernels on the right-padded batch, without packing, exact all the same. Each layer and direction is one
+    /// unidirectional single-layer fused call on this module's own parameter tensors (through <see cref="FusedKernels"/>,
+    /// so gradients reach them): the forward direction reads the batch as it is, whose padding comes after each row's
+    /// last step and so cannot reach its valid outputs; the backward direction reads each row reversed within its length
+    /// (padding still at the end), and its outputs are reversed back the same way. A direction's final state for a row
+    /// is its output at the row's last step of that run. Outputs at padded steps are set to zero (so the next layer, the
+    /// pooling and the gradients see only valid steps). No final cell state: the padded steps overwrite it.
+    /// </summary>
+    private EncoderOutput ForwardPadded(Tensor input, Tensor lengths, (Tensor H, Tensor? C)? initialState)
+    {
+        long batch = input.shape[0];
+        long steps = input.shape[1];
+        int hiddenSize = Spec.HiddenSize;
+        Tensor len = lengths.to(input.device);
+        Tensor padding = arange(steps, device: input.device).unsqueeze(0).ge(len.unsqueeze(1)).unsqueeze(-1); // [B, T, 1]
+        Tensor lastStep = (len - 1).view(-1, 1, 1).expand(batch, 1, hiddenSize);
+        var finalH = new List<Tensor>(Spec.Layers * Spec.Directions);
+        Tensor layerInput = input;
+        for (int layer = 0; layer < Spec.Layers; layer++)
+        {
+            var directionOutputs = new List<Tensor>(Spec.Directions);
+            for (int direction = 0; direction < Spec.Directions; direction++)
+            {
+                int index = layer * Spec.Directions + direction;
+                Tensor h0 = initialState is { } s ? s.H.narrow(0, index, 1) : zeros(1, batch, hiddenSize, dtype: input.dtype, device: input.device);
+                Tensor? c0 = lstm is null ? null
+                    : initialState is { } sc ? (sc.C ?? throw new ArgumentException("An LSTM needs an initial cell state.")).narrow(0, index, 1)
+                    : zeros(1, batch, hiddenSize, dtype: input.dtype, device: input.device);
+                Tensor sequence = direction == 0 ? layerInput : ReverseWithinLengths(layerInput, len, false);
+                Tensor output = FusedKernels.Run(Spec.Cell, sequence, h0, c0, Weights(layer, direction), training);
+                finalH.Add(output.gather(1, lastStep).squeeze(1));
+                directionOutputs.Add(direction == 0 ? output : ReverseWithinLengths(output, len, false));
+            }
+            Tensor layerOutput = directionOutputs.Count == 1 ? directionOutputs[0] : cat(directionOutputs, dim: 2);
+            layerOutput = layerOutput.masked_fill(padding, 0.0);
+            if (layer < Spec.Layers - 1 && Spec.Dropout > 0 && training)
+            {
+                layerOutput = nn.functional.dropout(layerOutput, Spec.Dropout, training: true);
+            }
+            layerInput = layerOutput;
+        }
+        return new EncoderOutput(layerInput, stack(finalH, dim: 0), null);
     }
 
     private EncoderOutput ForwardExplicit(Tensor input, Tensor lengths, bool full, (Tensor H, Tensor? C)? initialState, GateRecorder? recorder)
