@@ -161,6 +161,8 @@ internal sealed class RecurrentEncoder : nn.Module
         Tensor len = lengths.to(input.device);
         Tensor padding = arange(steps, device: input.device).unsqueeze(0).ge(len.unsqueeze(1)).unsqueeze(-1); // [B, T, 1]
         Tensor lastStep = (len - 1).view(-1, 1, 1).expand(batch, 1, hiddenSize);
+        // Reversal within lengths as one row permutation of the flattened [B·T, D] batch (cheaper than a gather).
+        Tensor? reversal = Spec.Bidirectional ? ReversalRows(len, steps) : null;
         var finalH = new List<Tensor>(Spec.Layers * Spec.Directions);
         Tensor layerInput = input;
         for (int layer = 0; layer < Spec.Layers; layer++)
@@ -173,10 +175,10 @@ internal sealed class RecurrentEncoder : nn.Module
                 Tensor? c0 = lstm is null ? null
                     : initialState is { } sc ? (sc.C ?? throw new ArgumentException("An LSTM needs an initial cell state.")).narrow(0, index, 1)
                     : zeros(1, batch, hiddenSize, dtype: input.dtype, device: input.device);
-                Tensor sequence = direction == 0 ? layerInput : ReverseWithinLengths(layerInput, len, false);
+                Tensor sequence = direction == 0 ? layerInput : PermuteSteps(layerInput, reversal!);
                 Tensor output = FusedKernels.Run(Spec.Cell, sequence, h0, c0, Weights(layer, direction), training);
                 finalH.Add(output.gather(1, lastStep).squeeze(1));
-                directionOutputs.Add(direction == 0 ? output : ReverseWithinLengths(output, len, false));
+                directionOutputs.Add(direction == 0 ? output : PermuteSteps(output, reversal!));
             }
             Tensor layerOutput = directionOutputs.Count == 1 ? directionOutputs[0] : cat(directionOutputs, dim: 2);
             layerOutput = layerOutput.masked_fill(padding, 0.0);
@@ -248,6 +250,20 @@ internal sealed class RecurrentEncoder : nn.Module
         }
         return new EncoderOutput(layerInput, stack(finalH, dim: 0), finalC.Count > 0 ? stack(finalC, dim: 0) : null);
     }
+
+    /// <summary>Row indices into a flattened [B·T, D] batch that reverse each sequence within its length (see
+    /// <see cref="ReverseWithinLengths"/>): b·T + (t &lt; len_b ? len_b − 1 − t : t).</summary>
+    private static Tensor ReversalRows(Tensor lengths, long steps)
+    {
+        Tensor t = arange(steps, device: lengths.device).unsqueeze(0);
+        Tensor len = lengths.unsqueeze(1);
+        Tensor within = where(t.lt(len), len - 1 - t, t);
+        return (within + arange(lengths.shape[0], device: lengths.device).unsqueeze(1) * steps).view(-1);
+    }
+
+    /// <summary>y[b, t] = x.flat[rows[b·T + t]] for x [B, T, D].</summary>
+    private static Tensor PermuteSteps(Tensor x, Tensor rows) =>
+        x.reshape(-1, x.shape[2]).index_select(0, rows).view(x.shape[0], x.shape[1], x.shape[2]);
 
     /// <summary>Reverses each sequence within its own length, leaving padded steps in place:
     /// y[b, t] = x[b, len_b − 1 − t] for t &lt; len_b, else x[b, t]. The map is its own inverse.</summary>
