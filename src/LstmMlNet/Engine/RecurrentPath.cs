@@ -3,7 +3,8 @@ namespace LstmMlNet.Engine;
 /// <summary>How a recurrent encoder runs its cells over time.</summary>
 public enum RecurrentPath
 {
-    /// <summary>Fused libtorch modules (torch.nn.LSTM/GRU/RNN) over packed sequences: fastest.
+    /// <summary>Fused libtorch kernels (torch.nn.LSTM/GRU/RNN): fastest. Rows of mixed lengths run packed, or, while
+    /// training on the CPU, padded with one call per layer and direction (exact either way).
     /// Falls back to <see cref="Explicit"/> for cells libtorch has no fused kernel for.</summary>
     Fused,
 

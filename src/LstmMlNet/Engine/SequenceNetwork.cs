@@ -74,17 +74,19 @@ internal sealed class SequenceNetwork : nn.Module
     /// <summary>As <see cref="Forward"/>, also returning attention weights [B, T] when pooling is attention.</summary>
     public (Tensor Output, Tensor? AttentionWeights) ForwardWithAttention(Tensor inputs, Tensor lengths, RecurrentPath path = RecurrentPath.Fused)
     {
-        EncoderOutput encoded = encoder.Forward(EncoderInputs(inputs), lengths, null, path);
+        EncoderOutput encoded = encoder.Forward(EncoderInputs(inputs), lengths, null, path, finalCellState: false);
         var (pooled, weights) = pooling.Forward(encoded.Output, lengths);
         if (Spec.HeadDropout > 0) pooled = nn.functional.dropout(pooled, Spec.HeadDropout, training);
         return (head.call(pooled), weights);
     }
 
     /// <summary>Per-step head outputs [B, T, Outputs] and the final state, for sequence-to-sequence training
-    /// (e.g. truncated BPTT, which carries <paramref name="state"/> from one chunk to the next).</summary>
-    public (Tensor Output, (Tensor H, Tensor? C) State) ForwardSteps(Tensor inputs, Tensor lengths, (Tensor H, Tensor? C)? state, RecurrentPath path = RecurrentPath.Fused)
+    /// (e.g. truncated BPTT, which carries <paramref name="state"/> from one chunk to the next). With
+    /// <paramref name="finalCellState"/> false an LSTM's returned C may be null (see <see cref="RecurrentEncoder.Forward"/>).</summary>
+    public (Tensor Output, (Tensor H, Tensor? C) State) ForwardSteps(Tensor inputs, Tensor lengths, (Tensor H, Tensor? C)? state,
+        RecurrentPath path = RecurrentPath.Fused, bool finalCellState = true)
     {
-        EncoderOutput encoded = encoder.Forward(EncoderInputs(inputs), lengths, state, path);
+        EncoderOutput encoded = encoder.Forward(EncoderInputs(inputs), lengths, state, path, finalCellState: finalCellState);
         Tensor steps = encoded.Output;
         if (Spec.HeadDropout > 0) steps = nn.functional.dropout(steps, Spec.HeadDropout, training);
         return (head.call(steps), (encoded.HiddenState, encoded.CellState));

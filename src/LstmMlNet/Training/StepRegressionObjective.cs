@@ -14,7 +14,7 @@ internal sealed class StepRegressionObjective : ITruncatedObjective
 
     public Tensor Loss(SequenceNetwork network, SequenceBatch batch)
     {
-        var (output, _) = network.ForwardSteps(batch.Inputs, batch.Lengths, null);
+        var (output, _) = network.ForwardSteps(batch.Inputs, batch.Lengths, null, finalCellState: false);
         return MaskedMean((output - batch.Targets).square(), batch.Lengths);
     }
 

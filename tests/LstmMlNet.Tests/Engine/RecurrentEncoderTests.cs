@@ -1,11 +1,12 @@
 using LstmMlNet.Engine;
 using LstmMlNet.Tests.Infrastructure;
 using TorchSharp;
+using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace LstmMlNet.Tests.Engine;
 
-public sealed class RecurrentEncoderTests
+public sealed class RecurrentEncoderTests(ITestOutputHelper output)
 {
     private const int Batch = 4, Steps = 7, Input = 5, Hidden = 6;
     private static readonly long[] Lengths = { 7, 3, 1, 5 };
@@ -48,16 +49,110 @@ public sealed class RecurrentEncoderTests
 
     private sealed record RunResult(Tensor Output, Tensor H, Tensor? C, Tensor InputGrad, Dictionary<string, Tensor> Grads);
 
-    private static RunResult Run(RecurrentEncoder encoder, Tensor x, Tensor lengths, Tensor upstream, Tensor upstreamH, RecurrentPath path)
+    private static RunResult Run(RecurrentEncoder encoder, Tensor x, Tensor lengths, Tensor upstream, Tensor upstreamH, RecurrentPath path,
+        bool finalCellState = true, (Tensor H, Tensor? C)? initialState = null, bool cellStateInLoss = true)
     {
         encoder.zero_grad();
         Tensor input = x.detach().clone().requires_grad_(true);
-        EncoderOutput result = encoder.Forward(input, lengths, null, path);
+        EncoderOutput result = encoder.Forward(input, lengths, initialState, path, finalCellState: finalCellState);
         Tensor loss = (result.Output * upstream).sum() + (result.HiddenState * upstreamH).sum();
-        if (result.CellState is not null) loss = loss + result.CellState.square().sum();
+        if (result.CellState is not null && cellStateInLoss) loss = loss + result.CellState.square().sum();
         loss.backward();
         var grads = encoder.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!.clone());
         return new RunResult(result.Output.detach(), result.HiddenState.detach(), result.CellState?.detach(), input.grad!.clone(), grads);
+    }
+
+    [Theory]
+    [MemberData(nameof(Architectures))]
+    [InlineData(RecurrentCellKind.Lstm, 2, true)]
+    public void Padded_training_path_equals_packed_and_explicit_paths_in_outputs_states_and_gradients(RecurrentCellKind cell, int layers, bool bidirectional)
+    {
+        // With gradients on and no final cell state asked for, the fused path runs mixed lengths padded, one call per
+        // layer and direction (backward directions reversed within each length); it must agree with the packed run
+        // (an LSTM asked for its cell state still packs) and with the explicit equations.
+        using var scope = NewDisposeScope();
+        random.manual_seed(17);
+        var encoder = new RecurrentEncoder(new EncoderSpec(cell, Input, Hidden, layers, bidirectional));
+        int directions = bidirectional ? 2 : 1;
+        Tensor lengths = tensor(Lengths);
+        Tensor x = randn(Batch, Steps, Input);
+        Tensor upstream = randn(Batch, Steps, directions * Hidden);
+        Tensor upstreamH = randn(layers * directions, Batch, Hidden);
+
+        var padded = Run(encoder, x, lengths, upstream, upstreamH, RecurrentPath.Fused, finalCellState: false);
+        var manual = Run(encoder, x, lengths, upstream, upstreamH, RecurrentPath.Explicit, cellStateInLoss: false);
+        Assert.Null(padded.C);
+        var references = new List<(string Name, RunResult Result)> { ("explicit", manual) };
+        if (cell == RecurrentCellKind.Lstm) references.Add(("packed", Run(encoder, x, lengths, upstream, upstreamH, RecurrentPath.Fused, cellStateInLoss: false)));
+
+        double worst = 0;
+        foreach (var (name, reference) in references)
+        {
+            worst = Math.Max(worst, Check(reference.Output, padded.Output, $"per-step outputs vs {name}"));
+            worst = Math.Max(worst, Check(reference.H, padded.H, $"final hidden state vs {name}"));
+            worst = Math.Max(worst, Check(reference.InputGrad, padded.InputGrad, $"gradient w.r.t. the input vs {name}"));
+            foreach (var (param, grad) in reference.Grads)
+            {
+                worst = Math.Max(worst, Check(grad, padded.Grads[param], $"gradient of {param} vs {name}"));
+            }
+        }
+        Assert.Equal(layers * directions * 4, padded.Grads.Count);
+        for (int b = 0; b < Batch; b++)
+        {
+            long len = Lengths[b];
+            if (len < Steps) Assert.Equal(0.0, TensorAssert.MaxAbs(padded.Output[b].narrow(0, len, Steps - len)));
+        }
+        output.WriteLine($"{cell} layers={layers} bidirectional={bidirectional}: max |padded − reference| {worst:E2}");
+    }
+
+    private static double Check(Tensor expected, Tensor actual, string what)
+    {
+        TensorAssert.Close(expected, actual, 1e-5, what);
+        return TensorAssert.MaxAbs(expected - actual);
+    }
+
+    [Theory]
+    [InlineData(RecurrentCellKind.Lstm)]
+    [InlineData(RecurrentCellKind.Gru)]
+    public void Padded_training_path_uses_the_initial_state(RecurrentCellKind cell)
+    {
+        using var scope = NewDisposeScope();
+        random.manual_seed(23);
+        var encoder = new RecurrentEncoder(new EncoderSpec(cell, Input, Hidden, 2, true));
+        Tensor x = randn(Batch, Steps, Input);
+        Tensor lengths = tensor(Lengths);
+        Tensor h0 = randn(4, Batch, Hidden);
+        Tensor? c0 = cell == RecurrentCellKind.Lstm ? randn(4, Batch, Hidden) : null;
+        Tensor upstream = randn(Batch, Steps, 2 * Hidden);
+        Tensor upstreamH = randn(4, Batch, Hidden);
+        var padded = Run(encoder, x, lengths, upstream, upstreamH, RecurrentPath.Fused, finalCellState: false, initialState: (h0, c0));
+        var manual = Run(encoder, x, lengths, upstream, upstreamH, RecurrentPath.Explicit, initialState: (h0, c0), cellStateInLoss: false);
+        TensorAssert.Close(manual.Output, padded.Output, 1e-5, "outputs with an initial state");
+        TensorAssert.Close(manual.H, padded.H, 1e-5, "final hidden state with an initial state");
+        foreach (var (param, grad) in manual.Grads) TensorAssert.Close(grad, padded.Grads[param], 1e-5, "gradient of " + param);
+    }
+
+    [Fact]
+    public void Padded_training_path_keeps_garbage_in_padded_steps_out_of_results_and_gradients()
+    {
+        using var scope = NewDisposeScope();
+        random.manual_seed(29);
+        var encoder = new RecurrentEncoder(new EncoderSpec(RecurrentCellKind.Lstm, Input, Hidden, 2, true));
+        Tensor x = randn(Batch, Steps, Input);
+        Tensor lengths = tensor(Lengths);
+        Tensor noisy = x.clone();
+        for (int b = 0; b < Batch; b++)
+        {
+            long len = Lengths[b];
+            if (len < Steps) noisy[b].narrow(0, len, Steps - len).copy_(randn(Steps - len, Input) * 100);
+        }
+        Tensor upstream = randn(Batch, Steps, 2 * Hidden);
+        Tensor upstreamH = randn(4, Batch, Hidden);
+        var clean = Run(encoder, x, lengths, upstream, upstreamH, RecurrentPath.Fused, finalCellState: false);
+        var dirty = Run(encoder, noisy, lengths, upstream, upstreamH, RecurrentPath.Fused, finalCellState: false);
+        TensorAssert.Close(clean.Output, dirty.Output, 0, "outputs");
+        TensorAssert.Close(clean.H, dirty.H, 0, "final hidden state");
+        foreach (var (param, grad) in clean.Grads) TensorAssert.Close(grad, dirty.Grads[param], 1e-6, "gradient of " + param);
     }
 
     [Theory]

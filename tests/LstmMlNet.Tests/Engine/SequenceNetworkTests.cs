@@ -32,6 +32,34 @@ public sealed class SequenceNetworkTests
         Assert.Equal(new long[] { 3, 3 }, fused.shape);
     }
 
+    [Theory]
+    [InlineData(PoolingKind.Last)]
+    [InlineData(PoolingKind.Mean)]
+    [InlineData(PoolingKind.Max)]
+    [InlineData(PoolingKind.Attention)]
+    public void Token_network_training_step_gives_the_same_logits_and_gradients_on_both_paths(PoolingKind pooling)
+    {
+        // Gradients on and mixed lengths: the fused path runs the encoder padded per layer and direction.
+        using var scope = NewDisposeScope();
+        random.manual_seed(12);
+        var network = new SequenceNetwork(new NetworkSpec(SequenceInputKind.Tokens, Outputs: 3, Cell: RecurrentCellKind.Lstm, HiddenSize: 8,
+            Layers: 2, Bidirectional: true, Pooling: pooling, AttentionSize: 4, VocabularySize: 20, EmbeddingSize: 5));
+        network.eval(); // no dropout, so both paths see the same function
+        Tensor ids = randint(0, 20, new long[] { 4, 7 });
+        Tensor lengths = tensor(new long[] { 3, 7, 1, 5 });
+        Tensor targets = tensor(new long[] { 0, 2, 1, 2 });
+        var results = new List<(Tensor Logits, Dictionary<string, Tensor> Grads)>();
+        foreach (RecurrentPath path in new[] { RecurrentPath.Fused, RecurrentPath.Explicit })
+        {
+            network.zero_grad();
+            Tensor logits = network.Forward(ids, lengths, path);
+            nn.functional.cross_entropy(logits, targets).backward();
+            results.Add((logits.detach(), network.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!.clone())));
+        }
+        TensorAssert.Close(results[1].Logits, results[0].Logits, 1e-5, "logits");
+        foreach (var (name, grad) in results[1].Grads) TensorAssert.Close(grad, results[0].Grads[name], 1e-5, "gradient of " + name);
+    }
+
     [Fact]
     public void Frame_network_projects_and_counts_its_parameters()
     {

@@ -1,0 +1,50 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LstmMlNet.Engine;
+
+/// <summary>
+/// libtorch's fused recurrent operators (<c>torch.lstm</c>, <c>torch.gru</c>, <c>torch.rnn_tanh</c>, <c>torch.rnn_relu</c>)
+/// called on given weight tensors, for one unidirectional layer over a padded, batch-first input. TorchSharp wraps
+/// these operators only inside its <c>nn.LSTM/GRU/RNN</c> modules, which own their weights; a tiny TorchScript unit
+/// reaches the operators themselves, so <see cref="RecurrentEncoder"/> can run each direction of its module's
+/// own parameters separately (autograd records through it as through any eager call).
+/// </summary>
+internal static class FusedKernels
+{
+    private const string Script = """
+        def lstm(x: Tensor, h0: Tensor, c0: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor, b_hh: Tensor, train: bool) -> Tensor:
+            return torch.lstm(x, [h0, c0], [w_ih, w_hh, b_ih, b_hh], True, 1, 0.0, train, False, True)[0]
+
+        def gru(x: Tensor, h0: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor, b_hh: Tensor, train: bool) -> Tensor:
+            return torch.gru(x, h0, [w_ih, w_hh, b_ih, b_hh], True, 1, 0.0, train, False, True)[0]
+
+        def rnn_tanh(x: Tensor, h0: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor, b_hh: Tensor, train: bool) -> Tensor:
+            return torch.rnn_tanh(x, h0, [w_ih, w_hh, b_ih, b_hh], True, 1, 0.0, train, False, True)[0]
+
+        def rnn_relu(x: Tensor, h0: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor, b_hh: Tensor, train: bool) -> Tensor:
+            return torch.rnn_relu(x, h0, [w_ih, w_hh, b_ih, b_hh], True, 1, 0.0, train, False, True)[0]
+        """;
+
+    private static readonly Lazy<jit.CompilationUnit> Unit = new(() => jit.compile(Script + "\n"), LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>
+    /// Runs one unidirectional layer. <paramref name="input"/>: [B, T, I]; <paramref name="h0"/> (and
+    /// <paramref name="c0"/> for an LSTM): [1, B, H]. Returns the outputs [B, T, H] at every step, padded ones included.
+    /// </summary>
+    public static Tensor Run(RecurrentCellKind cell, Tensor input, Tensor h0, Tensor? c0, CellWeights w, bool train)
+    {
+        Tensor wIh = w.InputWeight, wHh = w.RecurrentWeight;
+        Tensor bIh = w.InputBias ?? throw new InvalidOperationException("The fused kernels expect biases.");
+        Tensor bHh = w.RecurrentBias ?? throw new InvalidOperationException("The fused kernels expect biases.");
+        object result = cell switch
+        {
+            RecurrentCellKind.Lstm => Unit.Value.invoke("lstm", input, h0, c0 ?? throw new ArgumentNullException(nameof(c0)), wIh, wHh, bIh, bHh, train),
+            RecurrentCellKind.Gru => Unit.Value.invoke("gru", input, h0, wIh, wHh, bIh, bHh, train),
+            RecurrentCellKind.RnnTanh => Unit.Value.invoke("rnn_tanh", input, h0, wIh, wHh, bIh, bHh, train),
+            RecurrentCellKind.RnnRelu => Unit.Value.invoke("rnn_relu", input, h0, wIh, wHh, bIh, bHh, train),
+            _ => throw new ArgumentOutOfRangeException(nameof(cell), cell, "Unknown cell kind."),
+        };
+        return (Tensor)result;
+    }
+}
