@@ -45,7 +45,7 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
         if (Options.SeriesIdColumnName is { } id && !Catalog.SchemaShapeColumns.TryFind(inputSchema, id, out _))
             throw SchemaErrors.Missing("series id", id);
         var columns = inputSchema.ToDictionary(c => c.Name);
-        foreach (string name in new[] { Options.OutputColumnName, Options.ConfidenceLowerBoundColumn, Options.ConfidenceUpperBoundColumn })
+        foreach (string name in Options.OutputColumnNames)
         {
             columns[name] = Catalog.SchemaShapeColumns.Vector(name, NumberDataViewType.Single);
         }
@@ -89,38 +89,21 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
         }
 
         ForecastLayout layout = FitLayout(o, series, tails);
-        var trainFrames = new List<float[]>();
-        var trainTargets = new List<float>();
-        var calibration = new List<(Series Series, int End)>();
+        var trainWindows = new WindowSet(layout);
+        var calibrationWindows = new WindowSet(layout);
         for (int i = 0; i < series.Count; i++)
         {
             Series s = series[i];
             int trainEnd = s.Length - tails[i]; // observations [0, trainEnd) are training rows
             for (int end = w; end + h <= s.Length; end++) // window = [end − w, end), targets [end, end + h)
             {
-                if (end + h <= trainEnd)
-                {
-                    var (frames, m, sc) = Encode(layout, s, end);
-                    trainFrames.Add(frames);
-                    trainTargets.AddRange(layout.Targets(s.Values.AsSpan(end - w, w), s.Values.AsSpan(end, h), m, sc));
-                }
-                else if (end >= trainEnd)
-                {
-                    calibration.Add((s, end));
-                }
+                if (end + h <= trainEnd) trainWindows.Add(s, end);
+                else if (end >= trainEnd) calibrationWindows.Add(s, end);
             }
         }
-        if (trainFrames.Count == 0) throw new InvalidOperationException("No complete training window: the series are too short for the window, horizon and validation tail.");
-        var train = SequenceDataset.FromFrames(trainFrames, layout.FrameSize, trainTargets.ToArray(), h);
-        var validationFrames = new List<float[]>();
-        var validationTargets = new List<float>();
-        foreach (var (s, end) in calibration)
-        {
-            var (frames, m, sc) = Encode(layout, s, end);
-            validationFrames.Add(frames);
-            validationTargets.AddRange(layout.Targets(s.Values.AsSpan(end - w, w), s.Values.AsSpan(end, h), m, sc));
-        }
-        var validation = SequenceDataset.FromFrames(validationFrames, layout.FrameSize, validationTargets.ToArray(), h);
+        if (trainWindows.Count == 0) throw new InvalidOperationException("No complete training window: the series are too short for the window, horizon and validation tail.");
+        SequenceDataset train = trainWindows.ToDataset();
+        SequenceDataset validation = calibrationWindows.ToDataset();
         log.Info(MessageSensitivity.None, $"ForecastByLstm: {series.Count} series, {train.Count} training windows, {validation.Count} validation/calibration windows (W={w}, h={h}, covariates {c})");
 
         Device device = Engine.TorchRuntime.SelectDevice(environment);
@@ -132,7 +115,7 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
         TrainingResult result = TrainingLoop.Run(network, new ForecastObjective(h), train, validation, o, seed, device, log);
         network.to(CPU);
 
-        float[] quantiles = Calibrate(network, layout, calibration, o.ConfidenceLevel);
+        float[] quantiles = Calibrate(network, calibrationWindows, o.ConfidenceLevel);
         log.Info(MessageSensitivity.None, $"ForecastByLstm: conformal half-widths (× window scale) per step: {string.Join(", ", quantiles.Select(q => q.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)))}");
         var metadata = new Dictionary<string, string>
         {
@@ -142,19 +125,12 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
         };
         byte[] onnx = ForecastGraph.Export(network, layout, quantiles, o.OutputColumnName, o.ConfidenceLowerBoundColumn, o.ConfidenceUpperBoundColumn, metadata);
         LastFitReport = new ForecastFitReport(result.History, result.BestEpoch, result.StoppedEarly, network.ParameterCount(),
-            series.Count, train.Count, calibration.Count, quantiles);
+            series.Count, train.Count, validation.Count, quantiles);
         var states = series.ToDictionary(s => s.Id, s => SeriesState.FromEnd(s, w, c), StringComparer.Ordinal);
         return new LstmForecastingTransformer(environment, o, layout, onnx, states, LastFitReport);
     }
 
     internal static string Describe(Series s) => s.Id.Length == 0 ? "(the only series)" : $"'{s.Id}'";
-
-    private static (float[] Frames, float M, float S) Encode(ForecastLayout layout, Series s, int end)
-    {
-        int w = layout.WindowSize, c = layout.Covariates;
-        ReadOnlySpan<float> covariates = c == 0 ? ReadOnlySpan<float>.Empty : s.Covariates.AsSpan((end - w) * c, (w + layout.Horizon) * c);
-        return layout.Encode(s.Values.AsSpan(end - w, w), covariates);
-    }
 
     /// <summary>Standard-scaling and covariate statistics from the training part of every series only.</summary>
     private static ForecastLayout FitLayout(LstmForecastingOptions o, List<Series> series, int[] tails)
@@ -196,9 +172,10 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
     }
 
     /// <summary>Split-conformal half-widths per horizon step from the calibration windows' normalised level errors.</summary>
-    private static float[] Calibrate(SequenceNetwork network, ForecastLayout layout, List<(Series Series, int End)> windows, float level)
+    private static float[] Calibrate(SequenceNetwork network, WindowSet windows, float level)
     {
-        int h = layout.Horizon, w = layout.WindowSize;
+        ForecastLayout layout = windows.Layout;
+        int h = layout.Horizon, w = layout.WindowSize, perWindow = layout.Steps * layout.FrameSize;
         int n = windows.Count;
         int rank = (int)Math.Ceiling((n + 1) * (double)level);
         if (rank > n)
@@ -215,23 +192,18 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
         {
             using var scope = NewDisposeScope();
             int b = Math.Min(batch, n - start);
-            var encoded = new (float[] Frames, float M, float S)[b];
-            var values = new float[b * layout.Steps * layout.FrameSize];
-            for (int j = 0; j < b; j++)
-            {
-                encoded[j] = Encode(layout, windows[start + j].Series, windows[start + j].End);
-                encoded[j].Frames.CopyTo(values, j * layout.Steps * layout.FrameSize);
-            }
+            var values = new float[b * perWindow];
+            for (int j = 0; j < b; j++) windows.Frames[start + j].CopyTo(values, j * perWindow);
             Tensor input = tensor(values, new long[] { b, layout.Steps, layout.FrameSize });
             Tensor lengths = full(new long[] { b }, layout.Steps, dtype: ScalarType.Int64);
             float[] output = ForecastObjective.Predict(network, input, lengths, h).data<float>().ToArray();
             for (int j = 0; j < b; j++)
             {
-                var (s, end) = windows[start + j];
-                float[] levels = layout.Levels(s.Values.AsSpan(end - w, w), output.AsSpan(j * h, h), encoded[j].M, encoded[j].S);
+                var (s, end, m, scale) = windows.Origins[start + j];
+                float[] levels = layout.Levels(s.Values.AsSpan(end - w, w), output.AsSpan(j * h, h), m, scale);
                 for (int k = 0; k < h; k++)
                 {
-                    errors[k][start + j] = MathF.Abs(layout.Level(s.Values[end + k]) - levels[k]) / encoded[j].S;
+                    errors[k][start + j] = MathF.Abs(layout.Level(s.Values[end + k]) - levels[k]) / scale;
                 }
             }
         }
@@ -242,5 +214,33 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
             quantiles[k] = errors[k][rank - 1];
         }
         return quantiles;
+    }
+
+    /// <summary>Windows encoded once: network frames, scaled targets, and where each came from with its (m, s).</summary>
+    private sealed class WindowSet(ForecastLayout layout)
+    {
+        private readonly List<float> targets = new();
+
+        public ForecastLayout Layout => layout;
+
+        public List<float[]> Frames { get; } = new();
+
+        public List<(Series Series, int End, float M, float S)> Origins { get; } = new();
+
+        public int Count => Frames.Count;
+
+        /// <summary>Adds the window [end − W, end) of <paramref name="s"/> with the targets [end, end + h).</summary>
+        public void Add(Series s, int end)
+        {
+            int w = layout.WindowSize, h = layout.Horizon, c = layout.Covariates;
+            ReadOnlySpan<float> window = s.Values.AsSpan(end - w, w);
+            ReadOnlySpan<float> covariates = c == 0 ? ReadOnlySpan<float>.Empty : s.Covariates.AsSpan((end - w) * c, (w + h) * c);
+            var (frames, m, scale) = layout.Encode(window, covariates);
+            Frames.Add(frames);
+            targets.AddRange(layout.Targets(window, s.Values.AsSpan(end, h), m, scale));
+            Origins.Add((s, end, m, scale));
+        }
+
+        public SequenceDataset ToDataset() => SequenceDataset.FromFrames(Frames, layout.FrameSize, targets.ToArray(), layout.Horizon);
     }
 }

@@ -110,9 +110,11 @@ public sealed class LstmForecastingOptions : TrainingOptions
             if (string.IsNullOrWhiteSpace(name)) throw Bad(nameof(CovariateColumnNames), "an empty name", "column names");
             if (!names.Add(name)) throw Bad(nameof(CovariateColumnNames), name, "columns other than the series column, each named once");
         }
-        var outputs = new[] { OutputColumnName, ConfidenceLowerBoundColumn, ConfidenceUpperBoundColumn };
-        if (outputs.Distinct(StringComparer.Ordinal).Count() != 3) throw Bad(nameof(OutputColumnName), OutputColumnName, "different from the bound columns");
+        if (OutputColumnNames.Distinct(StringComparer.Ordinal).Count() != 3) throw Bad(nameof(OutputColumnName), OutputColumnName, "different from the bound columns");
     }
+
+    /// <summary>The three output columns: forecast, lower bound, upper bound.</summary>
+    internal string[] OutputColumnNames => new[] { OutputColumnName, ConfidenceLowerBoundColumn, ConfidenceUpperBoundColumn };
 
     /// <summary>The validation tail for a series of <paramref name="length"/> observations.</summary>
     internal int TailLength(int length) => ValidationTailLength > 0

@@ -34,11 +34,15 @@ public sealed class LstmForecastingTransformer : ITransformer
         this.onnx = onnx;
         this.states = states;
         FitReport = report;
+        OutputNames = options.OutputColumnNames;
         ScoringInputSchemaDefinition = LstmForecastInput.SchemaFor(layout.WindowSize, layout.Horizon, layout.Covariates);
         (ScoringModel, ScoringInputSchema) = BuildScoringModel(new MLContext(), onnx, layout, options, ScoringInputSchemaDefinition);
     }
 
     internal LstmForecastingOptions Options { get; }
+
+    /// <summary>The forecast, lower-bound and upper-bound column names.</summary>
+    private string[] OutputNames { get; }
 
     internal ForecastLayout Layout { get; }
 
@@ -81,9 +85,8 @@ public sealed class LstmForecastingTransformer : ITransformer
     internal static (ITransformer Model, DataViewSchema Schema) BuildScoringModel(MLContext ml, byte[] onnx, ForecastLayout layout, LstmForecastingOptions options, SchemaDefinition definition)
     {
         var inputs = layout.Covariates > 0 ? new[] { ForecastGraph.WindowInput, ForecastGraph.CovariatesInput } : new[] { ForecastGraph.WindowInput };
-        var outputs = new[] { options.OutputColumnName, options.ConfidenceLowerBoundColumn, options.ConfidenceUpperBoundColumn };
         IDataView empty = ml.Data.LoadFromEnumerable(Array.Empty<LstmForecastInput>(), definition);
-        ITransformer model = ml.Transforms.ApplyOnnxModel(outputs, inputs, new MemoryStream(onnx, writable: false)).Fit(empty);
+        ITransformer model = ml.Transforms.ApplyOnnxModel(options.OutputColumnNames, inputs, new MemoryStream(onnx, writable: false)).Fit(empty);
         return (model, empty.Schema);
     }
 
@@ -98,7 +101,6 @@ public sealed class LstmForecastingTransformer : ITransformer
         return builder.ToSchema();
     }
 
-    private string[] OutputNames => new[] { Options.OutputColumnName, Options.ConfidenceLowerBoundColumn, Options.ConfidenceUpperBoundColumn };
 
     /// <summary>Adds the forecast and bound columns to series rows (see the class remarks for the alignment).</summary>
     public IDataView Transform(IDataView input)
@@ -119,7 +121,7 @@ public sealed class LstmForecastingTransformer : ITransformer
         var (scoring, _) = BuildScoringModel(ml, onnx, Layout, Options, ScoringInputSchemaDefinition);
         using var disposeScoring = scoring as IDisposable;
         using var engine = ml.Model.CreatePredictionEngine<LstmForecastInput, ForecastRow>(scoring, inputSchemaDefinition: ScoringInputSchemaDefinition,
-            outputSchemaDefinition: ForecastRow.Definition(Options, h));
+            outputSchemaDefinition: ForecastRow.Definition(Options));
         long missing = 0;
         var row = new LstmForecastInput();
         foreach (Series s in series)
@@ -183,7 +185,7 @@ public sealed class LstmForecastingTransformer : ITransformer
 
         public float[] Upper { get; set; } = Array.Empty<float>();
 
-        public static SchemaDefinition Definition(LstmForecastingOptions options, int horizon)
+        public static SchemaDefinition Definition(LstmForecastingOptions options)
         {
             var definition = SchemaDefinition.Create(typeof(ForecastRow), SchemaDefinition.Direction.Write);
             definition[nameof(Forecast)].ColumnName = options.OutputColumnName;

@@ -34,9 +34,8 @@ internal static class SeriesTable
     }
 
     /// <summary>All series of <paramref name="data"/>, in order of first appearance. A missing (NaN or infinite) series or
-    /// covariate value throws naming the row and column; with <paramref name="allowMissingValues"/> the series value may
-    /// be NaN (it is kept as NaN for the caller to handle).</summary>
-    public static List<Series> Read(IDataView data, LstmForecastingOptions options, bool allowMissingValues = false)
+    /// covariate value throws naming the row and column.</summary>
+    public static List<Series> Read(IDataView data, LstmForecastingOptions options)
     {
         CheckSchema(data.Schema, options);
         var columns = new List<DataViewSchema.Column> { data.Schema[options.InputColumnName] };
@@ -62,7 +61,7 @@ internal static class SeriesTable
                 order.Add(key);
             }
             value(ref v);
-            if (!float.IsFinite(v) && !(allowMissingValues && float.IsNaN(v)))
+            if (!float.IsFinite(v))
                 throw new InvalidOperationException($"The series column '{options.InputColumnName}' is {v} at {SchemaErrors.Row(cursor)}; fill or drop gaps before forecasting (e.g. ml.Transforms.ReplaceMissingValues).");
             if (options.TargetTransform == ForecastTargetTransform.Log1p && v <= -1f)
                 throw new InvalidOperationException($"The series column '{options.InputColumnName}' is {v} at {SchemaErrors.Row(cursor)}; the Log1p transform needs values greater than −1.");

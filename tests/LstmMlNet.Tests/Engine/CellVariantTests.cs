@@ -1,6 +1,7 @@
 using LstmMlNet.Engine;
 using LstmMlNet.Tests.Infrastructure;
 using TorchSharp;
+using static LstmMlNet.Tests.Engine.EncoderCases;
 using static TorchSharp.torch;
 
 namespace LstmMlNet.Tests.Engine;
@@ -9,9 +10,6 @@ namespace LstmMlNet.Tests.Engine;
 /// CIFG LSTM (f = 1 − i) and the Cho et al. (2014) GRU.</summary>
 public sealed class CellVariantTests
 {
-    private const int Batch = 4, Steps = 7, Input = 5, Hidden = 6;
-    private static readonly long[] Lengths = { 7, 3, 1, 5 };
-
     public static readonly RecurrentCellKind[] Variants =
     {
         RecurrentCellKind.PeepholeLstm, RecurrentCellKind.Lstm1997, RecurrentCellKind.CifgLstm, RecurrentCellKind.ChoGru,
@@ -24,15 +22,8 @@ public sealed class CellVariantTests
         return data;
     }
 
-    public static TheoryData<RecurrentCellKind, int, bool> Architectures()
-    {
-        var data = new TheoryData<RecurrentCellKind, int, bool>();
-        foreach (var cell in Variants)
-            foreach (int layers in new[] { 1, 3 })
-                foreach (bool bi in new[] { false, true })
-                    data.Add(cell, layers, bi);
-        return data;
-    }
+    public static TheoryData<RecurrentCellKind, int, bool> Architectures() =>
+        EncoderCases.Architectures(Variants);
 
     [Theory]
     [MemberData(nameof(Architectures))]

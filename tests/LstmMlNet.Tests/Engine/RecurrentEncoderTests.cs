@@ -2,24 +2,15 @@ using LstmMlNet.Engine;
 using LstmMlNet.Tests.Infrastructure;
 using TorchSharp;
 using Xunit.Abstractions;
+using static LstmMlNet.Tests.Engine.EncoderCases;
 using static TorchSharp.torch;
 
 namespace LstmMlNet.Tests.Engine;
 
 public sealed class RecurrentEncoderTests(ITestOutputHelper output)
 {
-    private const int Batch = 4, Steps = 7, Input = 5, Hidden = 6;
-    private static readonly long[] Lengths = { 7, 3, 1, 5 };
-
-    public static TheoryData<RecurrentCellKind, int, bool> Architectures()
-    {
-        var data = new TheoryData<RecurrentCellKind, int, bool>();
-        foreach (var cell in new[] { RecurrentCellKind.RnnTanh, RecurrentCellKind.RnnRelu, RecurrentCellKind.Lstm, RecurrentCellKind.Gru })
-            foreach (int layers in new[] { 1, 3 })
-                foreach (bool bi in new[] { false, true })
-                    data.Add(cell, layers, bi);
-        return data;
-    }
+    public static TheoryData<RecurrentCellKind, int, bool> Architectures() =>
+        EncoderCases.Architectures(new[] { RecurrentCellKind.RnnTanh, RecurrentCellKind.RnnRelu, RecurrentCellKind.Lstm, RecurrentCellKind.Gru });
 
     [Theory]
     [MemberData(nameof(Architectures))]
@@ -140,12 +131,7 @@ public sealed class RecurrentEncoderTests(ITestOutputHelper output)
         var encoder = new RecurrentEncoder(new EncoderSpec(RecurrentCellKind.Lstm, Input, Hidden, 2, true));
         Tensor x = randn(Batch, Steps, Input);
         Tensor lengths = tensor(Lengths);
-        Tensor noisy = x.clone();
-        for (int b = 0; b < Batch; b++)
-        {
-            long len = Lengths[b];
-            if (len < Steps) noisy[b].narrow(0, len, Steps - len).copy_(randn(Steps - len, Input) * 100);
-        }
+        Tensor noisy = WithGarbageInPadding(x);
         Tensor upstream = randn(Batch, Steps, 2 * Hidden);
         Tensor upstreamH = randn(4, Batch, Hidden);
         var clean = Run(encoder, x, lengths, upstream, upstreamH, RecurrentPath.Fused, finalCellState: false);
@@ -191,12 +177,7 @@ public sealed class RecurrentEncoderTests(ITestOutputHelper output)
         var encoder = new RecurrentEncoder(new EncoderSpec(RecurrentCellKind.Lstm, Input, Hidden, 2, true));
         Tensor x = randn(Batch, Steps, Input);
         Tensor lengths = tensor(Lengths);
-        Tensor noisy = x.clone();
-        for (int b = 0; b < Batch; b++)
-        {
-            long len = Lengths[b];
-            if (len < Steps) noisy[b].narrow(0, len, Steps - len).copy_(randn(Steps - len, Input) * 100);
-        }
+        Tensor noisy = WithGarbageInPadding(x);
         using var noGrad = no_grad();
         foreach (RecurrentPath path in Enum.GetValues<RecurrentPath>())
         {
