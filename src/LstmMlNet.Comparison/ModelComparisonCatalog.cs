@@ -1,0 +1,92 @@
+using Microsoft.ML;
+
+namespace LstmMlNet.Comparison;
+
+/// <summary><c>ml.CompareModels()</c>: the entry point of model comparisons.</summary>
+public static class ComparisonCatalogExtensions
+{
+    /// <summary>Compare recurrent configurations with ML.NET's baselines on one task; logs to <paramref name="ml"/>'s log
+    /// (one line per trial, source "ModelComparison").</summary>
+    public static ModelComparisonCatalog CompareModels(this MLContext ml)
+    {
+        ArgumentNullException.ThrowIfNull(ml);
+        return new ModelComparisonCatalog(ml);
+    }
+}
+
+/// <summary>
+/// One call per task compares candidate models on the same seeded folds under a time budget and returns every trial,
+/// a leaderboard (metric mean ± sd over folds, fit seconds per fold, learned parameters, configuration) and the best
+/// model refitted on all rows. Baselines run first, then your own candidates, then the recurrent configurations of the
+/// search space (grid or seeded random order).
+/// </summary>
+public sealed class ModelComparisonCatalog
+{
+    private readonly MLContext ml;
+
+    internal ModelComparisonCatalog(MLContext ml) => this.ml = ml;
+
+    /// <summary>Binary classification (Boolean label) by k-fold cross-validation. Baselines: FeaturizeText +
+    /// SdcaLogisticRegression and LbfgsLogisticRegression on text; SDCA, FastTree and LightGbm on numeric sequences.</summary>
+    /// <param name="data">Training rows.</param>
+    /// <param name="input">Text column or numeric sequence column.</param>
+    /// <param name="labelColumnName">Boolean label column. Default "Label".</param>
+    /// <param name="options">Search, folds, budget and progress; defaults of <see cref="SupervisedComparisonOptions"/> when null.</param>
+    public ComparisonResult BinaryClassification(IDataView data, ComparisonInput input, string labelColumnName = "Label", SupervisedComparisonOptions? options = null) =>
+        Supervised(ComparisonTask.BinaryClassification, data, input, labelColumnName, options);
+
+    /// <summary>Multiclass classification by k-fold cross-validation; the label (any type, mapped to a key in place)
+    /// comes back as its original value in the refitted model's PredictedLabel. Baselines: FeaturizeText +
+    /// SdcaMaximumEntropy and LbfgsMaximumEntropy on text; SDCA and LightGbm on numeric sequences.</summary>
+    /// <param name="data">Training rows.</param>
+    /// <param name="input">Text column or numeric sequence column.</param>
+    /// <param name="labelColumnName">Label column. Default "Label".</param>
+    /// <param name="options">Search, folds, budget and progress; defaults of <see cref="SupervisedComparisonOptions"/> when null.</param>
+    public ComparisonResult MulticlassClassification(IDataView data, ComparisonInput input, string labelColumnName = "Label", SupervisedComparisonOptions? options = null) =>
+        Supervised(ComparisonTask.MulticlassClassification, data, input, labelColumnName, options);
+
+    /// <summary>Regression (Single label) by k-fold cross-validation. Baselines: FeaturizeText + Sdca and FastTree on
+    /// text; Sdca, FastTree and LightGbm on numeric sequences.</summary>
+    /// <param name="data">Training rows.</param>
+    /// <param name="input">Text column or numeric sequence column.</param>
+    /// <param name="labelColumnName">Single label column. Default "Label".</param>
+    /// <param name="options">Search, folds, budget and progress; defaults of <see cref="SupervisedComparisonOptions"/> when null.</param>
+    public ComparisonResult Regression(IDataView data, ComparisonInput input, string labelColumnName = "Label", SupervisedComparisonOptions? options = null) =>
+        Supervised(ComparisonTask.Regression, data, input, labelColumnName, options);
+
+    /// <summary>
+    /// Forecasting one series by a rolling-origin backtest (see <see cref="ForecastComparisonOptions.FoldLength"/>):
+    /// naive, seasonal naive, FastTree and LightGbm on lag features, and <c>ForecastByLstm</c> configurations. Every
+    /// candidate forecasts <paramref name="horizon"/> steps from each origin of a fold's block, scored on all steps.
+    /// <see cref="ComparisonResult.BestModel"/> is the best recurrent forecaster refitted on all rows.
+    /// </summary>
+    /// <param name="data">Rows in time order.</param>
+    /// <param name="valueColumnName">Single series column; every value must be finite.</param>
+    /// <param name="windowSize">Past values each candidate reads (lags of the tree baselines, W of the recurrent ones), ≥ 2.</param>
+    /// <param name="horizon">Steps forecast from each origin, ≥ 1.</param>
+    /// <param name="seasonality">Season length in rows for seasonal naive and MASE (7 for daily data with a weekly cycle,
+    /// 12 for monthly data); 1 means none. Default 1.</param>
+    /// <param name="options">Search, folds, budget, covariates and progress; defaults of <see cref="ForecastComparisonOptions"/> when null.</param>
+    public ComparisonResult Forecasting(IDataView data, string valueColumnName, int windowSize, int horizon, int seasonality = 1,
+        ForecastComparisonOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentException.ThrowIfNullOrWhiteSpace(valueColumnName);
+        ArgumentOutOfRangeException.ThrowIfLessThan(windowSize, 2);
+        ArgumentOutOfRangeException.ThrowIfLessThan(horizon, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(seasonality, 1);
+        options ??= new ForecastComparisonOptions();
+        options.Validate(ComparisonTask.Forecasting);
+        return new ForecastComparison(ml, valueColumnName, windowSize, horizon, seasonality, options).Run(data);
+    }
+
+    private ComparisonResult Supervised(ComparisonTask task, IDataView data, ComparisonInput input, string labelColumnName, SupervisedComparisonOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentException.ThrowIfNullOrWhiteSpace(labelColumnName);
+        options ??= new SupervisedComparisonOptions();
+        options.Validate(task);
+        return new SupervisedComparison(ml, task, input, labelColumnName, options).Run(data);
+    }
+}

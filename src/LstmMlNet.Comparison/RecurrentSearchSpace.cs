@@ -1,0 +1,122 @@
+using System.Globalization;
+using LstmMlNet.Engine;
+
+namespace LstmMlNet.Comparison;
+
+/// <summary>How the recurrent configurations of a search space are chosen.</summary>
+public enum SearchStrategy
+{
+    /// <summary>Every combination, in the order of the space's lists (cells vary slowest, learning rates fastest),
+    /// up to <see cref="ComparisonOptions.MaxRecurrentTrials"/> when that is set.</summary>
+    Grid,
+
+    /// <summary><see cref="ComparisonOptions.MaxRecurrentTrials"/> distinct combinations drawn with the comparison's seed.</summary>
+    Random,
+}
+
+/// <summary>One recurrent configuration tried by a comparison.</summary>
+/// <param name="Cell">Recurrent cell.</param>
+/// <param name="HiddenSize">Hidden units per direction.</param>
+/// <param name="Layers">Stacked layers.</param>
+/// <param name="Bidirectional">Both directions per layer.</param>
+/// <param name="Pooling">Pooling over steps (classification and regression; forecasting reads the future steps).</param>
+/// <param name="LearningRate">Optimizer learning rate.</param>
+public sealed record RecurrentConfiguration(RecurrentCellKind Cell, int HiddenSize, int Layers, bool Bidirectional, PoolingKind Pooling,
+    double LearningRate)
+{
+    /// <summary>A short name, e.g. "BiLstm H128 L1 Max lr=0.001".</summary>
+    public string Describe(bool includePooling = true) =>
+        $"{(Bidirectional ? "Bi" : "")}{Cell} H{HiddenSize} L{Layers}{(includePooling ? " " + Pooling : "")} lr={LearningRate.ToString("g3", CultureInfo.InvariantCulture)}";
+
+    /// <summary>The configuration as name/value pairs, for the leaderboard.</summary>
+    public IReadOnlyDictionary<string, string> ToDictionary(bool includePooling = true)
+    {
+        var pairs = new Dictionary<string, string>
+        {
+            ["Cell"] = Cell.ToString(),
+            ["HiddenSize"] = HiddenSize.ToString(CultureInfo.InvariantCulture),
+            ["Layers"] = Layers.ToString(CultureInfo.InvariantCulture),
+            ["Bidirectional"] = Bidirectional ? "true" : "false",
+            ["LearningRate"] = LearningRate.ToString("g6", CultureInfo.InvariantCulture),
+        };
+        if (includePooling) pairs["Pooling"] = Pooling.ToString();
+        return pairs;
+    }
+}
+
+/// <summary>
+/// The recurrent configurations a comparison may try: one list per setting, combined as a grid. Defaults give
+/// 2 cells × 2 widths = 4 configurations (bidirectional, one layer, max pooling, learning rate 1e-3).
+/// </summary>
+public sealed class RecurrentSearchSpace
+{
+    /// <summary>Cells. Default LSTM and GRU.</summary>
+    public IReadOnlyList<RecurrentCellKind> Cells { get; init; } = new[] { RecurrentCellKind.Lstm, RecurrentCellKind.Gru };
+
+    /// <summary>Hidden units per direction. Default 64 and 128.</summary>
+    public IReadOnlyList<int> HiddenSizes { get; init; } = new[] { 64, 128 };
+
+    /// <summary>Stacked layers. Default 1.</summary>
+    public IReadOnlyList<int> Layers { get; init; } = new[] { 1 };
+
+    /// <summary>Bidirectional or not. Default bidirectional only (forecasting candidates take the value as given).</summary>
+    public IReadOnlyList<bool> Bidirectional { get; init; } = new[] { true };
+
+    /// <summary>Pooling over steps (ignored by forecasting). Default max.</summary>
+    public IReadOnlyList<PoolingKind> Pooling { get; init; } = new[] { PoolingKind.Max };
+
+    /// <summary>Learning rates. Default 1e-3.</summary>
+    public IReadOnlyList<double> LearningRates { get; init; } = new[] { 1e-3 };
+
+    /// <summary>Number of combinations.</summary>
+    public long Size => (long)Cells.Count * HiddenSizes.Count * Layers.Count * Bidirectional.Count * Pooling.Count * LearningRates.Count;
+
+    /// <summary>Every combination in grid order: cells vary slowest, learning rates fastest.</summary>
+    public IReadOnlyList<RecurrentConfiguration> Grid()
+    {
+        Validate();
+        var all = new List<RecurrentConfiguration>();
+        foreach (RecurrentCellKind cell in Cells)
+            foreach (int hidden in HiddenSizes)
+                foreach (int layers in Layers)
+                    foreach (bool bidirectional in Bidirectional)
+                        foreach (PoolingKind pooling in Pooling)
+                            foreach (double rate in LearningRates)
+                                all.Add(new RecurrentConfiguration(cell, hidden, layers, bidirectional, pooling, rate));
+        return all;
+    }
+
+    /// <summary>Up to <paramref name="count"/> distinct combinations in a random order fixed by <paramref name="seed"/>
+    /// (a seeded Fisher–Yates shuffle of the grid).</summary>
+    public IReadOnlyList<RecurrentConfiguration> Sample(int count, int seed)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var all = Grid().ToArray();
+        var random = new Random(seed);
+        for (int i = all.Length - 1; i > 0; i--)
+        {
+            int j = random.Next(i + 1);
+            (all[i], all[j]) = (all[j], all[i]);
+        }
+        return all.Take(count).ToArray();
+    }
+
+    /// <summary>Throws when a list is empty or holds an invalid value.</summary>
+    public void Validate()
+    {
+        Check(Cells, nameof(Cells));
+        Check(HiddenSizes, nameof(HiddenSizes));
+        Check(Layers, nameof(Layers));
+        Check(Bidirectional, nameof(Bidirectional));
+        Check(Pooling, nameof(Pooling));
+        Check(LearningRates, nameof(LearningRates));
+        if (HiddenSizes.Any(h => h < 1)) throw new ArgumentException("Every hidden size must be at least 1.", nameof(HiddenSizes));
+        if (Layers.Any(l => l < 1)) throw new ArgumentException("Every layer count must be at least 1.", nameof(Layers));
+        if (LearningRates.Any(r => !(r > 0) || double.IsInfinity(r))) throw new ArgumentException("Every learning rate must be positive and finite.", nameof(LearningRates));
+    }
+
+    private static void Check<T>(IReadOnlyList<T>? values, string name)
+    {
+        if (values is null || values.Count == 0) throw new ArgumentException($"The search space's {name} list is empty; give at least one value.", name);
+    }
+}
