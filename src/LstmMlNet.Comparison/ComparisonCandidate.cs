@@ -84,9 +84,8 @@ internal static class ParameterCounter
                 return trees.TrainedTreeEnsemble.Trees.Sum(t => (long)t.NumberOfLeaves);
         }
         // Calibrated binary models and one-versus-all wrappers hold their learned part(s) in a property.
-        Type type = model.GetType();
-        if (type.GetProperty("SubModel", BindingFlags.Public | BindingFlags.Instance)?.GetValue(model) is { } sub) return CountModel(sub);
-        if (type.GetProperty("SubModelParameters", BindingFlags.Public | BindingFlags.Instance)?.GetValue(model) is System.Collections.IEnumerable parts)
+        if (Property(model, "SubModel") is { } sub) return CountModel(sub);
+        if (Property(model, "SubModelParameters") is System.Collections.IEnumerable parts)
         {
             long? total = null;
             foreach (object part in parts)
@@ -95,4 +94,11 @@ internal static class ParameterCounter
         }
         return null;
     }
+
+    /// <summary>A public instance property by name, the most derived declaration first (generic bases redeclare some).</summary>
+    private static object? Property(object model, string name) => model.GetType()
+        .GetProperties(BindingFlags.Public | BindingFlags.Instance)
+        .Where(p => p.Name == name && p.GetIndexParameters().Length == 0)
+        .OrderBy(p => p.DeclaringType == model.GetType() ? 0 : 1)
+        .FirstOrDefault()?.GetValue(model);
 }

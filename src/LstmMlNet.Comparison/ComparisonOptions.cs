@@ -32,6 +32,9 @@ public class ComparisonOptions
     /// FastTree and LightGbm; forecasting also naive and seasonal naive). Default true.</summary>
     public bool IncludeBaselines { get; set; } = true;
 
+    /// <summary>Run the recurrent configurations of <see cref="SearchSpace"/>. Default true.</summary>
+    public bool IncludeRecurrent { get; set; } = true;
+
     /// <summary>Your own candidates (classification and regression), run after the baselines.</summary>
     public IList<ComparisonCandidate> AdditionalCandidates { get; } = new List<ComparisonCandidate>();
 
@@ -59,7 +62,8 @@ public class ComparisonOptions
         SearchSpace.Validate();
     }
 
-    internal IReadOnlyList<RecurrentConfiguration> Configurations() => Strategy == SearchStrategy.Random
+    internal IReadOnlyList<RecurrentConfiguration> Configurations() => !IncludeRecurrent ? Array.Empty<RecurrentConfiguration>()
+        : Strategy == SearchStrategy.Random
         ? SearchSpace.Sample(MaxRecurrentTrials == 0 ? 8 : MaxRecurrentTrials, Seed)
         : SearchSpace.Grid().Take(MaxRecurrentTrials == 0 ? int.MaxValue : MaxRecurrentTrials).ToArray();
 }

@@ -58,7 +58,7 @@ internal static class TrialRunner
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    (status, error) = (TrialStatus.Failed, $"fold {fold + 1}: {e.GetType().Name}: {e.Message}");
+                    (status, error) = (TrialStatus.Failed, $"fold {fold + 1}: {Describe(e)}");
                     break;
                 }
             }
@@ -72,6 +72,14 @@ internal static class TrialRunner
             ? string.Create(CultureInfo.InvariantCulture, $"Best: {best.Name}, {metric} {best.Mean:F4} ± {best.StandardDeviation:F4} ({clock.Elapsed.TotalSeconds:F1} s in all).")
             : "No trial completed.");
         return comparison;
+    }
+
+    /// <summary>The exception and its inner ones (ML.NET wraps a trainer's error in cursor exceptions).</summary>
+    private static string Describe(Exception e)
+    {
+        var parts = new List<string>();
+        for (Exception? x = e; x is not null; x = x.InnerException) parts.Add($"{x.GetType().Name}: {x.Message}");
+        return string.Join(" ← ", parts);
     }
 
     private static TrialResult Result(int index, PlannedTrial trial, TrialStatus status, IReadOnlyList<FoldOutcome> outcomes, string? error)

@@ -119,7 +119,8 @@ public abstract class RecurrentTrainerBase<TOptions> : IEstimator<ITransformer>
         IEstimator<ITransformer> chain;
         if (features.Kind == FeatureColumnKind.Frames)
         {
-            chain = OnnxScoringChain.ForFrames(Context, TrainerOptions.FeatureColumnName, onnx, TrainerOptions.FeatureColumnName, RawOutputColumn);
+            int fixedLength = input.Schema[TrainerOptions.FeatureColumnName].Type is Microsoft.ML.Data.VectorDataViewType { IsKnownSize: true } known ? known.Size : 0;
+            chain = OnnxScoringChain.ForFrames(Context, TrainerOptions.FeatureColumnName, onnx, TrainerOptions.FeatureColumnName, fixedLength, RawOutputColumn);
         }
         else
         {

@@ -51,12 +51,19 @@ internal static class OnnxScoringChain
     /// <param name="framesColumn">Input column: a vector of Single, the row's frames one after another.</param>
     /// <param name="onnxModel">Exported model bytes (<see cref="OnnxExporter.Export"/>).</param>
     /// <param name="onnxInputName">The graph input's name.</param>
+    /// <param name="fixedLength">The column's vector size when it is fixed (e.g. <c>[VectorType(20)]</c>), else 0.
+    /// OnnxTransformer takes a fixed-size column's shape from the graph, whose symbolic N it reads as 0, so the graph
+    /// input is then pinned to [1, fixedLength]; a variable-size column needs no pin (each row's length is used).</param>
     /// <param name="onnxOutputNames">Graph outputs to expose; each becomes a column of the same name.</param>
-    public static IEstimator<ITransformer> ForFrames(MLContext ml, string framesColumn, byte[] onnxModel, string onnxInputName, params string[] onnxOutputNames)
+    public static IEstimator<ITransformer> ForFrames(MLContext ml, string framesColumn, byte[] onnxModel, string onnxInputName, int fixedLength,
+        params string[] onnxOutputNames)
     {
         ArgumentNullException.ThrowIfNull(ml);
         Check(framesColumn, onnxModel, onnxInputName, onnxOutputNames);
-        var apply = ml.Transforms.ApplyOnnxModel(onnxOutputNames, new[] { onnxInputName }, new MemoryStream(onnxModel, writable: false));
+        ArgumentOutOfRangeException.ThrowIfNegative(fixedLength);
+        IDictionary<string, int[]>? shapes = fixedLength > 0 ? new Dictionary<string, int[]> { [onnxInputName] = new[] { 1, fixedLength } } : null;
+        var apply = ml.Transforms.ApplyOnnxModel(onnxOutputNames, new[] { onnxInputName }, new MemoryStream(onnxModel, writable: false), shapes,
+            gpuDeviceId: null, fallbackToCpu: false, recursionLimit: 100);
         if (onnxInputName == framesColumn) return apply;
         return ml.Transforms.CopyColumns(onnxInputName, framesColumn)
             .Append(apply)

@@ -136,7 +136,7 @@ public sealed class OnnxScoringChainTests : IDisposable
             new() { Frames = Array.Empty<float>() },
         };
         IDataView data = ml.Data.LoadFromEnumerable(rows);
-        ITransformer model = OnnxScoringChain.ForFrames(ml, "Frames", bytes, "Input", "Score").Fit(data);
+        ITransformer model = OnnxScoringChain.ForFrames(ml, "Frames", bytes, "Input", 0, "Score").Fit(data);
         IDataView scored = model.Transform(data);
         // [1, 1] stays a vector (dimensions 1 × 1, one value), not a scalar column.
         var scoreType = Assert.IsType<VectorDataViewType>(scored.Schema["Score"].Type);
@@ -157,6 +157,39 @@ public sealed class OnnxScoringChainTests : IDisposable
             double diff = OnnxExportTests.MaxDifference(expected, inMemory[i]);
             Assert.True(diff <= Tolerance, $"row {i}: max |difference| {diff:E2}");
         }
+    }
+
+    [Fact]
+    public void Frame_chain_on_a_fixed_size_vector_column_pins_the_length_and_matches_the_network()
+    {
+        using var scope = NewDisposeScope();
+        random.manual_seed(6);
+        var network = new SequenceNetwork(new NetworkSpec(SequenceInputKind.Frames, 1, RecurrentCellKind.Lstm, HiddenSize: 4, Layers: 1,
+            Pooling: PoolingKind.Last, FrameSize: FrameSize, Initialization: new RecurrentInitialization { UseLibTorchDefaults = true }));
+        network.eval();
+        byte[] bytes = OnnxExporter.Export(network, new OnnxExportOptions(OnnxHead.Identity));
+        var ml = new MLContext(seed: 1);
+        FixedFrameRow[] rows =
+        {
+            new() { Frames = new[] { 1f, 2f, 3f, -1f, 0.5f, 4f } },
+            new() { Frames = new[] { 0.1f, 0.2f, 0.3f, 0f, 0f, 1f } },
+        };
+        IDataView data = ml.Data.LoadFromEnumerable(rows);
+        // Without the pin, OnnxTransformer reads the graph's symbolic length as 0 and fails on every row.
+        ITransformer model = OnnxScoringChain.ForFrames(ml, "Frames", bytes, "Input", 2 * FrameSize, "Score").Fit(data);
+        float[][] scores = Scores(model.Transform(data), "Score");
+        for (int i = 0; i < rows.Length; i++)
+        {
+            float[] expected = OnnxExportTests.Reference(network, tensor(rows[i].Frames).view(1, -1, FrameSize), OnnxHead.Identity);
+            double diff = OnnxExportTests.MaxDifference(expected, scores[i]);
+            Assert.True(diff <= Tolerance, $"row {i}: max |difference| {diff:E2}");
+        }
+    }
+
+    private sealed class FixedFrameRow
+    {
+        [VectorType(2 * FrameSize)]
+        public float[] Frames { get; set; } = Array.Empty<float>();
     }
 
     [Fact]

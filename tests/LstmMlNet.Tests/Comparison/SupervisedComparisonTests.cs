@@ -1,0 +1,231 @@
+using LstmMlNet.Comparison;
+using LstmMlNet.Engine;
+using LstmMlNet.Tests.Catalog;
+using LstmMlNet.Tests.Infrastructure;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Xunit.Abstractions;
+
+namespace LstmMlNet.Tests.Comparison;
+
+public sealed class SupervisedComparisonTests(ITestOutputHelper output)
+{
+    private static readonly RecurrentSearchSpace OneSmallLstm = new()
+    {
+        Cells = new[] { RecurrentCellKind.Lstm },
+        HiddenSizes = new[] { 32 },
+    };
+
+    private static IDataView Yelp(MLContext ml, int rows) => ml.Data.TakeRows(ml.Data.ShuffleRows(
+        ml.Data.LoadFromTextFile<SentimentRow>(SharedData.Path("sentiment", "yelp_labelled.txt"), separatorChar: '\t', hasHeader: false, allowQuoting: false),
+        seed: 1), rows);
+
+    [Fact]
+    public void Binary_comparison_cross_validates_baselines_and_recurrent_on_the_same_folds_and_logs_each_trial()
+    {
+        var ml = new MLContext(seed: 1);
+        var lines = new List<string>();
+        ml.Log += (_, e) => { if (e.Source == "ModelComparison") lock (lines) lines.Add(e.RawMessage); };
+        IDataView data = ml.Data.Cache(Yelp(ml, 600));
+        var reports = new List<ComparisonProgress>();
+        var options = new SupervisedComparisonOptions
+        {
+            Folds = 3,
+            SearchSpace = OneSmallLstm,
+            ConfigureRecurrent = o => o.Epochs = 3,
+            Progress = new SyncProgress<ComparisonProgress>(reports.Add),
+        };
+
+        ComparisonResult result = ml.CompareModels().BinaryClassification(data, ComparisonInput.Text(nameof(SentimentRow.Text)), options: options);
+        output.WriteLine(result.ToTable());
+
+        Assert.Equal(new[] { "FeaturizeText + SdcaLogisticRegression", "FeaturizeText + LbfgsLogisticRegression", "BiLstm H32 L1 Max lr=0.001" },
+            result.Trials.Select(t => t.Name));
+        Assert.All(result.Trials, t =>
+        {
+            Assert.Equal(TrialStatus.Completed, t.Status);
+            Assert.Equal(3, t.FoldMetrics.Count);
+            Assert.Equal(t.FoldMetrics.Average(), t.Mean, 12);
+            double sd = Math.Sqrt(t.FoldMetrics.Sum(m => (m - t.Mean) * (m - t.Mean)) / 2);
+            Assert.Equal(sd, t.StandardDeviation, 12);
+            // Bag-of-n-gram baselines reach ~0.75 on 400 training rows; 3 epochs of a small LSTM stay above chance.
+            Assert.InRange(t.Mean, t.Family == CandidateFamily.Baseline ? 0.65 : 0.5, 1.0);
+            Assert.True(t.Parameters > 0, t.Name);
+        });
+        Assert.Equal(result.Trials.OrderByDescending(t => t.Mean).Select(t => t.Name), result.Leaderboard.Select(t => t.Name));
+        Assert.False(result.BudgetExhausted);
+
+        // The L-BFGS baseline (deterministic) matches a hand-written cross-validation on the same seeded folds, and its
+        // parameter count is the featurizer's width plus the bias.
+        var folds = ml.Data.CrossValidationSplit(data, 3, seed: 1);
+        var handMetrics = new List<double>();
+        int width = 0;
+        foreach (var fold in folds)
+        {
+            var pipeline = ml.Transforms.Text.FeaturizeText("F", nameof(SentimentRow.Text)).Append(ml.BinaryClassification.Trainers.LbfgsLogisticRegression("Label", "F"));
+            ITransformer model = pipeline.Fit(fold.TrainSet);
+            handMetrics.Add(ml.BinaryClassification.Evaluate(model.Transform(fold.TestSet)).Accuracy);
+            width = ((VectorDataViewType)model.GetOutputSchema(data.Schema)["F"].Type).Size;
+        }
+        TrialResult lbfgs = result.Trials[1];
+        for (int i = 0; i < 3; i++) Assert.Equal(handMetrics[i], lbfgs.FoldMetrics[i], 9);
+        Assert.Equal(width + 1, lbfgs.Parameters);
+
+        // One log line per trial and a best line; progress at each fold start and each trial end.
+        Assert.Equal(3, lines.Count(l => l.StartsWith("Trial ", StringComparison.Ordinal)));
+        Assert.Contains(lines, l => l.StartsWith("Trial 3/3 BiLstm H32 L1 Max lr=0.001: Accuracy", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("Best: " + result.Best!.Name, StringComparison.Ordinal));
+        Assert.Equal(9, reports.Count(r => r.Completed is null));
+        Assert.Equal(result.Trials, reports.Where(r => r.Completed is not null).Select(r => r.Completed!));
+
+        // The best pipeline, refitted on all rows, saves and loads with plain ML.NET and scores as before.
+        Assert.Same(result.Best, result.BestModelTrial);
+        Assert.NotNull(result.BestModel);
+        string path = Path.Combine(Path.GetTempPath(), $"comparison-binary-{Guid.NewGuid():N}.zip");
+        try
+        {
+            ml.Model.Save(result.BestModel!, data.Schema, path);
+            var app = new MLContext();
+            ITransformer loaded = app.Model.Load(path, out _);
+            float[] before = result.BestModel!.Transform(data).GetColumn<float>("Score").ToArray();
+            float[] after = loaded.Transform(data).GetColumn<float>("Score").ToArray();
+            Assert.Equal(before, after);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Multiclass_recurrent_winner_is_refitted_with_the_original_label_values_and_survives_save_and_load()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView news = ml.Data.TakeRows(ml.Data.ShuffleRows(
+            ml.Data.LoadFromTextFile<NewsRow>(SharedData.Path("agnews", "ag_news_test.csv"), separatorChar: ',', hasHeader: false, allowQuoting: true), seed: 1), 400);
+        IDataView data = ml.Data.Cache(ml.Transforms.CopyColumns("Label", nameof(NewsRow.Class)).Fit(news).Transform(news));
+        var options = new SupervisedComparisonOptions
+        {
+            Folds = 2,
+            IncludeBaselines = false,
+            SearchSpace = OneSmallLstm,
+            ConfigureRecurrent = o => o.Epochs = 2,
+        };
+
+        ComparisonResult result = ml.CompareModels().MulticlassClassification(data, ComparisonInput.Text(nameof(NewsRow.Title)), options: options);
+        output.WriteLine(result.ToTable());
+
+        TrialResult only = Assert.Single(result.Trials);
+        Assert.Equal(TrialStatus.Completed, only.Status);
+        Assert.Equal(CandidateFamily.Recurrent, only.Family);
+        Assert.InRange(only.Mean, 0.0, 1.0);
+        string path = Path.Combine(Path.GetTempPath(), $"comparison-multiclass-{Guid.NewGuid():N}.zip");
+        try
+        {
+            ml.Model.Save(result.BestModel!, data.Schema, path);
+            ITransformer loaded = new MLContext().Model.Load(path, out _);
+            string[] before = result.BestModel!.Transform(data).GetColumn<string>("PredictedLabel").ToArray();
+            string[] after = loaded.Transform(data).GetColumn<string>("PredictedLabel").ToArray();
+            Assert.Equal(before, after);
+            Assert.All(after, label => Assert.Contains(label, new[] { "1", "2", "3", "4" }));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Regression_on_numeric_sequences_runs_the_tree_and_linear_baselines_and_counts_their_parameters()
+    {
+        var ml = new MLContext(seed: 1);
+        var random = new Random(5);
+        var rows = Enumerable.Range(0, 300).Select(_ =>
+        {
+            var values = Enumerable.Range(0, 20).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+            // Label: a weighted sum over the 10 frames of the first feature, plus the last frame's second feature.
+            float label = Enumerable.Range(0, 10).Sum(t => values[2 * t] * (t + 1) / 10f) + values[19];
+            return new SequenceRow { Values = values, Label = label };
+        }).ToArray();
+        IDataView data = ml.Data.LoadFromEnumerable(rows);
+        var options = new SupervisedComparisonOptions
+        {
+            Folds = 2,
+            SearchSpace = new RecurrentSearchSpace { Cells = new[] { RecurrentCellKind.Gru }, HiddenSizes = new[] { 16 }, Bidirectional = new[] { false }, Pooling = new[] { PoolingKind.Last } },
+            ConfigureRecurrent = o => o.Epochs = 5,
+        };
+
+        ComparisonResult result = ml.CompareModels().Regression(data, ComparisonInput.Sequence(nameof(SequenceRow.Values), frameSize: 2), options: options);
+        output.WriteLine(result.ToTable());
+
+        Assert.Equal(new[] { "Sdca", "FastTree", "LightGbm", "Gru H16 L1 Last lr=0.001" }, result.Trials.Select(t => t.Name));
+        Assert.All(result.Trials, t => Assert.Equal(TrialStatus.Completed, t.Status));
+        Assert.Equal(21, result.Trials[0].Parameters);
+        Assert.True(result.Trials[1].Parameters > 100);
+        // A linear target: the linear baseline explains nearly all of it.
+        Assert.InRange(result.Trials[0].Mean, 0.95, 1.0);
+    }
+
+    [Fact]
+    public void The_budget_stops_a_running_recurrent_fit_and_skips_the_rest()
+    {
+        var ml = new MLContext(seed: 1);
+        var options = new SupervisedComparisonOptions
+        {
+            Folds = 2,
+            IncludeBaselines = false,
+            SearchSpace = new RecurrentSearchSpace { Cells = new[] { RecurrentCellKind.Lstm, RecurrentCellKind.Gru }, HiddenSizes = new[] { 32 } },
+            ConfigureRecurrent = o => o.Epochs = 100_000,
+            TimeBudget = TimeSpan.FromSeconds(3),
+        };
+
+        ComparisonResult result = ml.CompareModels().BinaryClassification(Yelp(ml, 200), ComparisonInput.Text(nameof(SentimentRow.Text)), options: options);
+
+        Assert.Equal(new[] { TrialStatus.StoppedByBudget, TrialStatus.NotRun }, result.Trials.Select(t => t.Status));
+        Assert.True(result.BudgetExhausted);
+        Assert.Null(result.Best);
+        Assert.Null(result.BestModel);
+        Assert.Empty(result.Leaderboard);
+        Assert.Contains("time budget", result.Trials[0].Error, StringComparison.Ordinal);
+        Assert.True(result.Elapsed < TimeSpan.FromSeconds(120), $"cancellation took {result.Elapsed}");
+    }
+
+    [Fact]
+    public void Caller_cancellation_throws()
+    {
+        var ml = new MLContext(seed: 1);
+        using var cancel = new CancellationTokenSource();
+        cancel.Cancel();
+        var options = new SupervisedComparisonOptions { Folds = 2, CancellationToken = cancel.Token };
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+            ml.CompareModels().BinaryClassification(Yelp(ml, 100), ComparisonInput.Text(nameof(SentimentRow.Text)), options: options));
+    }
+
+    [Fact]
+    public void Wrong_columns_throw_naming_the_column()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView yelp = Yelp(ml, 50);
+        var text = ComparisonInput.Text(nameof(SentimentRow.Text));
+        var wrongLabel = Assert.Throws<ArgumentOutOfRangeException>(() => ml.CompareModels().Regression(yelp, text));
+        Assert.Contains("'Label' must be Single", wrongLabel.Message, StringComparison.Ordinal);
+        var missing = Assert.Throws<ArgumentOutOfRangeException>(() => ml.CompareModels().BinaryClassification(yelp, ComparisonInput.Text("Review")));
+        Assert.Contains("'Review' was not found", missing.Message, StringComparison.Ordinal);
+        var notVector = Assert.Throws<ArgumentOutOfRangeException>(() => ml.CompareModels().BinaryClassification(yelp, ComparisonInput.Sequence("Text", 2)));
+        Assert.Contains("'Text' must be a Single vector", notVector.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class SequenceRow
+    {
+        [VectorType(20)]
+        public float[] Values { get; set; } = Array.Empty<float>();
+
+        public float Label { get; set; }
+    }
+
+    /// <summary>Reports synchronously (Progress&lt;T&gt; posts to the thread pool).</summary>
+    private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}
