@@ -1,0 +1,98 @@
+using LstmMlNet.Comparison;
+using LstmMlNet.Engine;
+using LstmMlNet.Forecasting;
+using LstmMlNet.Tests.Forecasting;
+using Microsoft.ML;
+using Xunit.Abstractions;
+
+namespace LstmMlNet.Tests.Comparison;
+
+public sealed class ForecastComparisonTests(ITestOutputHelper output)
+{
+    private const int Window = 14;
+    private const int Horizon = 7;
+    private const int Folds = 3;
+    private const int FoldLength = 30;
+
+    [Fact]
+    public void Rolling_origin_backtest_ranks_naive_rules_trees_and_a_recurrent_forecaster_on_bike_demand()
+    {
+        var ml = new MLContext(seed: 1);
+        BikeDay[] days = BikeData.Days();
+        IDataView data = ml.Data.LoadFromEnumerable(days);
+        var options = new ForecastComparisonOptions
+        {
+            Folds = Folds,
+            FoldLength = FoldLength,
+            SearchSpace = new RecurrentSearchSpace { Cells = new[] { RecurrentCellKind.Lstm }, HiddenSizes = new[] { 16 }, Bidirectional = new[] { false } },
+            ConfigureForecaster = o => o.Epochs = 8,
+        };
+
+        ComparisonResult result = ml.CompareModels().Forecasting(data, nameof(BikeDay.Count), Window, Horizon, seasonality: 7, options);
+        output.WriteLine(result.ToTable());
+
+        Assert.Equal(new[] { "Naive (last value)", "Seasonal naive (s=7)", "FastTree on lag features", "LightGbm on lag features", "Lstm H16 L1 lr=0.001" },
+            result.Trials.Select(t => t.Name));
+        Assert.All(result.Trials, t => Assert.Equal(TrialStatus.Completed, t.Status));
+        Assert.Equal(result.Trials.OrderBy(t => t.Mean).Select(t => t.Name), result.Leaderboard.Select(t => t.Name));
+
+        // The naive rules' fold MAEs equal a hand computation of the same protocol: the last 3 × 30 rows in 3 blocks,
+        // every origin whose 7 steps lie inside the data, all 7 steps scored.
+        float[] y = days.Select(d => d.Count).ToArray();
+        int n = y.Length;
+        for (int fold = 0; fold < Folds; fold++)
+        {
+            int start = n - (Folds - fold) * FoldLength;
+            double naive = 0, seasonal = 0;
+            int pairs = 0;
+            for (int t = start; t < start + FoldLength && t + Horizon - 1 < n; t++)
+                for (int k = 1; k <= Horizon; k++)
+                {
+                    naive += Math.Abs(y[t + k - 1] - y[t - 1]);
+                    seasonal += Math.Abs(y[t + k - 1] - y[t + k - 1 - 7]);
+                    pairs++;
+                }
+            Assert.Equal(naive / pairs, result.Trials[0].FoldMetrics[fold], 6);
+            Assert.Equal(seasonal / pairs, result.Trials[1].FoldMetrics[fold], 6);
+        }
+        Assert.Equal(0, result.Trials[0].Parameters);
+        Assert.True(result.Trials[2].Parameters > Horizon);
+
+        // The recurrent forecaster's parameters follow 4(I+H)H + 8H for its LSTM (I = 2 frame features) plus a per-step
+        // head H+1; it is refitted on all rows as a ForecastByLstm model.
+        TrialResult lstm = result.Trials[4];
+        Assert.Equal(4L * (2 + 16) * 16 + 8 * 16 + 16 + 1, lstm.Parameters);
+        Assert.Same(lstm, result.BestModelTrial);
+        var model = Assert.IsType<LstmForecastingTransformer>(result.BestModel);
+        Assert.Equal(Horizon, model.Horizon);
+        Assert.Equal(Window, model.WindowSize);
+        // Every candidate forecasts bike demand within a sane range of the daily level (~4,500 rides).
+        Assert.All(result.Trials, t => Assert.InRange(t.Mean, 300, 2500));
+    }
+
+    [Fact]
+    public void Bad_series_or_too_short_data_throw_naming_the_column_or_row()
+    {
+        var ml = new MLContext(seed: 1);
+        var values = Enumerable.Range(0, 40).Select(i => new Point { Value = i % 7 }).ToArray();
+        var options = new ForecastComparisonOptions { Folds = 3, FoldLength = 10 };
+        var shortData = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            ml.CompareModels().Forecasting(ml.Data.LoadFromEnumerable(values), nameof(Point.Value), 14, 7, 7, options));
+        Assert.Contains("'Value' has 40 rows", shortData.Message, StringComparison.Ordinal);
+
+        values = Enumerable.Range(0, 200).Select(i => new Point { Value = i % 7 }).ToArray();
+        values[123].Value = float.NaN;
+        var nan = Assert.Throws<InvalidDataException>(() =>
+            ml.CompareModels().Forecasting(ml.Data.LoadFromEnumerable(values), nameof(Point.Value), 14, 7, 7, options));
+        Assert.Contains("'Value' holds NaN at row 123", nan.Message, StringComparison.Ordinal);
+
+        var missing = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            ml.CompareModels().Forecasting(ml.Data.LoadFromEnumerable(values), "Demand", 14, 7, 7, options));
+        Assert.Contains("'Demand' was not found", missing.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class Point
+    {
+        public float Value { get; set; }
+    }
+}
