@@ -71,6 +71,30 @@ public sealed class ForecastComparisonTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Covariates_known_in_the_future_reach_the_lag_feature_baselines_at_the_target_step()
+    {
+        // y[t] = 100·x[t] + a slow weekly wave, x random: only a model that sees x at the target step can forecast well.
+        var ml = new MLContext(seed: 1);
+        var random = new Random(3);
+        var rows = Enumerable.Range(0, 400).Select(t =>
+        {
+            float x = (float)random.NextDouble();
+            return new CovariatePoint { X = x, Value = 100 * x + 10 * MathF.Sin(2 * MathF.PI * t / 7) };
+        }).ToArray();
+        var options = new ForecastComparisonOptions { Folds = 2, FoldLength = 40, IncludeRecurrent = false, CovariateColumnNames = new[] { nameof(CovariatePoint.X) } };
+
+        ComparisonResult result = ml.CompareModels().Forecasting(ml.Data.LoadFromEnumerable(rows), nameof(CovariatePoint.Value), 14, 3, 7, options);
+        output.WriteLine(result.ToTable());
+
+        TrialResult naive = result.Trials.Single(t => t.Name.StartsWith("Naive", StringComparison.Ordinal));
+        TrialResult fastTree = result.Trials.Single(t => t.Name.StartsWith("FastTree", StringComparison.Ordinal));
+        Assert.InRange(naive.Mean, 25, 45);          // |100 (x − x')| averages 100/3 for independent uniforms
+        // Misaligned covariates would leave the trees near the naive error; aligned ones cut it by well over half.
+        Assert.True(fastTree.Mean < naive.Mean / 2, $"FastTree MAE {fastTree.Mean:F2} vs naive {naive.Mean:F2}");
+        Assert.Null(result.BestModel);               // no recurrent candidate ran
+    }
+
+    [Fact]
     public void Bad_series_or_too_short_data_throw_naming_the_column_or_row()
     {
         var ml = new MLContext(seed: 1);
@@ -89,6 +113,13 @@ public sealed class ForecastComparisonTests(ITestOutputHelper output)
         var missing = Assert.Throws<ArgumentOutOfRangeException>(() =>
             ml.CompareModels().Forecasting(ml.Data.LoadFromEnumerable(values), "Demand", 14, 7, 7, options));
         Assert.Contains("'Demand' was not found", missing.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class CovariatePoint
+    {
+        public float X { get; set; }
+
+        public float Value { get; set; }
     }
 
     private sealed class Point
