@@ -1,0 +1,173 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace LstmMlNet.Forecasting;
+
+/// <summary>
+/// Rolling-origin backtests of <c>ForecastByLstm</c> (Darts' <c>historical_forecasts</c>): forecasts made at origins
+/// <c>firstOrigin</c>, <c>firstOrigin + stride</c>, … from the rows before each origin only, compared with what happened.
+/// <para>Origins are row positions within each series (0-based; with one series, row indices). An origin o gets the
+/// forecast of rows o … o + h − 1 from the W rows before o; only origins whose h rows are all in the data are used (the
+/// last is length − h). A model never sees a row at or after the origins it forecasts from: with
+/// <c>refitEvery</c> = 0 one model is fitted on the rows before <c>firstOrigin</c> and makes every forecast (Darts'
+/// <c>retrain=False</c>); with <c>refitEvery</c> = k it is refitted, on all rows before the origin (expanding window), at
+/// the first origin and every k-th origin after it, each model forecasting from its fit origin until the next fit.</para>
+/// <para>With a series-id column (a global model) every series is backtested at the same positions, and every series
+/// needs at least <c>firstOrigin + h</c> rows.</para>
+/// </summary>
+public static class ForecastBacktest
+{
+    /// <summary>Backtests the estimator's options; see <see cref="Run(MLContext, LstmForecastingOptions, IDataView, int, int, int, int)"/>.</summary>
+    public static ForecastBacktestResult Run(MLContext ml, LstmForecastingEstimator estimator, IDataView data, int firstOrigin, int stride = 1,
+        int refitEvery = 0, int seasonality = 1)
+    {
+        ArgumentNullException.ThrowIfNull(estimator);
+        return Run(ml, estimator.Options, data, firstOrigin, stride, refitEvery, seasonality);
+    }
+
+    /// <summary>Fits <c>ml.Forecasting.ForecastByLstm(options)</c> on the rows before the origins and forecasts from them.</summary>
+    /// <param name="ml">The context (its seed seeds fits when <c>options.Seed</c> is null).</param>
+    /// <param name="options">The forecaster's options; each fit uses a copy.</param>
+    /// <param name="data">The series rows, in time order (all of them: the rows before the first origin are training rows).</param>
+    /// <param name="firstOrigin">Position (0-based, within each series) of the first forecast origin. The rows before it
+    /// must hold a fit: at least W + h + the validation tail (<see cref="LstmForecastingOptions.ValidationTailLength"/>).</param>
+    /// <param name="stride">Rows between consecutive origins, ≥ 1. Default 1.</param>
+    /// <param name="refitEvery">0 (default): fit once on the rows before <paramref name="firstOrigin"/>. k ≥ 1: refit on
+    /// all rows before the origin at the first origin and every k-th origin after it (expanding window).</param>
+    /// <param name="seasonality">Season length m of the naive forecast that scales MASE, ≥ 1. Default 1 (the last value).</param>
+    /// <returns>Every forecast value with its actual value, and the errors per step and overall.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is out of range: <paramref name="firstOrigin"/> leaves
+    /// too few training rows or no origin with h rows of data, <paramref name="stride"/> &lt; 1, …</exception>
+    public static ForecastBacktestResult Run(MLContext ml, LstmForecastingOptions options, IDataView data, int firstOrigin, int stride = 1,
+        int refitEvery = 0, int seasonality = 1)
+    {
+        ArgumentNullException.ThrowIfNull(ml);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(data);
+        LstmForecastingOptions o = options.Clone();
+        o.Validate();
+        if (stride < 1) throw new ArgumentOutOfRangeException(nameof(stride), stride, "The stride between origins must be at least 1 row.");
+        if (refitEvery < 0) throw new ArgumentOutOfRangeException(nameof(refitEvery), refitEvery, "0 (fit once) or the number of origins between refits (≥ 1).");
+        if (seasonality < 1) throw new ArgumentOutOfRangeException(nameof(seasonality), seasonality, "The seasonality must be at least 1.");
+
+        List<Series> series = SeriesTable.Read(data, o);
+        if (series.Count == 0) throw new ArgumentException($"The data has no rows (series column '{o.InputColumnName}').", nameof(data));
+        int w = o.WindowSize, h = o.Horizon;
+        Series shortest = series.MinBy(s => s.Length)!;
+        if (firstOrigin < 0 || firstOrigin + h > shortest.Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(firstOrigin), firstOrigin,
+                $"The first origin is beyond the data: series {LstmForecastingEstimator.Describe(shortest)} has {shortest.Length} rows, so with horizon {h} " +
+                $"the last origin whose forecast rows are all observed is {shortest.Length - h}.");
+        }
+        int tail = o.TailLength(firstOrigin), needed = w + h + tail;
+        if (firstOrigin < needed)
+        {
+            throw new ArgumentOutOfRangeException(nameof(firstOrigin), firstOrigin,
+                $"The first origin leaves {firstOrigin} training rows per series; window {w} + horizon {h} + validation tail {tail} need at least {needed}.");
+        }
+
+        // Origin positions (shared by all series; a shorter series stops earlier) and the fits.
+        int longest = series.Max(s => s.Length);
+        var origins = new List<int>();
+        for (int p = firstOrigin; p + h <= longest; p += stride) origins.Add(p);
+        var fitAt = new List<int>();
+        for (int i = 0; i < origins.Count; i++)
+        {
+            if (i == 0 || (refitEvery > 0 && i % refitEvery == 0)) fitAt.Add(i);
+        }
+
+        long rows = series.Max(s => s.Rows[^1]) + 1; // every series has at least one row
+        var forecasts = new List<(int Series, int Origin, float[] F, float[] L, float[] U)>();
+        LstmForecastingTransformer? model = null;
+        for (int j = 0; j < fitAt.Count; j++)
+        {
+            int origin = origins[fitAt[j]];
+            int until = j + 1 < fitAt.Count ? origins[fitAt[j + 1]] : int.MaxValue; // this model forecasts origins in [origin, until)
+            var keep = new bool[rows];
+            long kept = 0;
+            foreach (Series s in series)
+            {
+                for (int t = 0; t < origin && t < s.Length; t++)
+                {
+                    keep[s.Rows[t]] = true;
+                    kept++;
+                }
+            }
+            model = ml.Forecasting.ForecastByLstm(o.Clone()).Fit(new RowSubsetView(data, r => r < keep.Length && keep[r], kept));
+            var (f, l, u) = ReadVectors(model.Transform(data), o, rows);
+            for (int i = 0; i < series.Count; i++)
+            {
+                Series s = series[i];
+                foreach (int p in origins)
+                {
+                    if (p < origin || p >= until || p + h > s.Length) continue;
+                    long at = s.Rows[p];
+                    forecasts.Add((i, p, f[at], l[at], u[at]));
+                }
+            }
+        }
+
+        var all = new List<BacktestForecast>();
+        foreach (var (i, p, f, l, u) in forecasts.OrderBy(x => x.Series).ThenBy(x => x.Origin))
+        {
+            Series s = series[i];
+            for (int k = 0; k < h; k++) all.Add(new BacktestForecast(s.Id, p, k + 1, f[k], l[k], u[k], s.Values[p + k]));
+        }
+        double scale = NaiveScale(series, firstOrigin, seasonality);
+        var steps = Enumerable.Range(1, h).Select(k => Metrics(all.Where(x => x.Step == k).ToList(), scale)).ToArray();
+        return new ForecastBacktestResult(all, steps, Metrics(all, scale), fitAt.Select(i => origins[i]).ToArray(), model!);
+    }
+
+    /// <summary>The forecast, lower and upper vectors of every row of a transformed view.</summary>
+    private static (float[][] F, float[][] L, float[][] U) ReadVectors(IDataView scored, LstmForecastingOptions o, long rows)
+    {
+        var result = (F: new float[rows][], L: new float[rows][], U: new float[rows][]);
+        var columns = o.OutputColumnNames.Select(n => scored.Schema[n]).ToArray();
+        using DataViewRowCursor cursor = scored.GetRowCursor(columns);
+        var getters = columns.Select(c => cursor.GetGetter<VBuffer<float>>(c)).ToArray();
+        var buffer = default(VBuffer<float>);
+        while (cursor.MoveNext())
+        {
+            long r = cursor.Position;
+            getters[0](ref buffer);
+            result.F[r] = buffer.DenseValues().ToArray();
+            getters[1](ref buffer);
+            result.L[r] = buffer.DenseValues().ToArray();
+            getters[2](ref buffer);
+            result.U[r] = buffer.DenseValues().ToArray();
+        }
+        return result;
+    }
+
+    /// <summary>Mean |y_t − y_{t−m}| over the rows before the first origin of every series; NaN when undefined.</summary>
+    private static double NaiveScale(List<Series> series, int firstOrigin, int m)
+    {
+        double sum = 0;
+        long count = 0;
+        foreach (Series s in series)
+        {
+            for (int t = m; t < firstOrigin; t++)
+            {
+                sum += Math.Abs(s.Values[t] - s.Values[t - m]);
+                count++;
+            }
+        }
+        return count > 0 && sum > 0 ? sum / count : double.NaN;
+    }
+
+    private static BacktestMetrics Metrics(List<BacktestForecast> values, double naiveScale)
+    {
+        float[] actual = values.Select(v => v.Actual).ToArray();
+        float[] forecast = values.Select(v => v.Forecast).ToArray();
+        double mae = ForecastMetrics.MeanAbsoluteError(actual, forecast);
+        return new BacktestMetrics(
+            values.Count,
+            mae,
+            ForecastMetrics.RootMeanSquaredError(actual, forecast),
+            ForecastMetrics.SymmetricMeanAbsolutePercentageError(actual, forecast),
+            actual.Any(a => a == 0) ? double.NaN : ForecastMetrics.MeanAbsolutePercentageError(actual, forecast),
+            mae / naiveScale,
+            ForecastMetrics.Coverage(actual, values.Select(v => v.Lower).ToArray(), values.Select(v => v.Upper).ToArray()));
+    }
+}

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using LstmMlNet.Forecasting;
+using Microsoft.ML;
+using Xunit.Abstractions;
+
+namespace LstmMlNet.Tests.Forecasting;
+
+/// <summary>
+/// The airline series under the protocol of Darts' RNNModel example (examples/04-RNN-examples): one model trained on
+/// the data to 1958-12 (here exactly rows 0..119; Darts' <c>split_after(1959-01-01)</c> also keeps 1959-01), then
+/// <c>historical_forecasts(start=1959-01, forecast_horizon=6, retrain=False)</c> with its defaults stride 1 and
+/// <c>last_points_only=True</c>: forecasts from origins 1959-01 … 1960-07, and for each of 1959-06 … 1960-12 (19 months)
+/// the 6-step-ahead forecast made 6 months before; MAPE = mean of 100·|a − f| / |a| over those 19. Darts reports 2.71%
+/// (LSTM, hidden 20, input chunk 14, 300 epochs, year + one-hot month covariates).
+/// </summary>
+public sealed class AirlineBacktestTests(ITestOutputHelper output)
+{
+    private const int Horizon = 6;
+
+    private static LstmForecastingOptions Options(ForecastTargetTransform transform, bool covariates) => new()
+    {
+        InputColumnName = nameof(AirMonth.Passengers), WindowSize = 14, Horizon = Horizon, Seed = 1, TargetTransform = transform,
+        CovariateColumnNames = covariates ? AirlineData.Covariates : Array.Empty<string>(),
+    };
+
+    /// <summary>MAPE of a baseline over the Darts points: for target t (6 steps ahead, origin t − 5), the value at t − lag.</summary>
+    private static double BaselineMape(AirMonth[] months, int lag)
+    {
+        int[] targets = Enumerable.Range(AirlineData.FirstOf1959 + Horizon - 1, months.Length - (AirlineData.FirstOf1959 + Horizon - 1)).ToArray();
+        return ForecastMetrics.MeanAbsolutePercentageError(targets.Select(t => months[t].Passengers).ToArray(), targets.Select(t => months[t - lag].Passengers).ToArray());
+    }
+
+    private (BacktestMetrics Step6, BacktestMetrics Overall) Backtest(AirMonth[] months, LstmForecastingOptions options, string name)
+    {
+        var ml = new MLContext(seed: 1);
+        var clock = Stopwatch.StartNew();
+        ForecastBacktestResult result = ForecastBacktest.Run(ml, options, ml.Data.LoadFromEnumerable(months), AirlineData.FirstOf1959, seasonality: 12);
+        Assert.Equal(19, result.Steps[Horizon - 1].Count);
+        Assert.Equal(AirlineData.FirstOf1959 + Horizon - 1, result.AtStep(Horizon)[0].Target); // 1959-06
+        output.WriteLine($"{name}: 6-step (Darts points) {result.Steps[Horizon - 1]} | all steps {result.Overall} | {clock.Elapsed.TotalSeconds:F1} s");
+        return (result.Steps[Horizon - 1], result.Overall);
+    }
+
+    [Fact]
+    public void Darts_protocol_figures()
+    {
+        AirMonth[] months = AirlineData.Months();
+        Assert.Equal(144, months.Length);
+        Assert.Equal(112f, months[0].Passengers);
+        Assert.Equal(432f, months[^1].Passengers);
+        double naive = BaselineMape(months, Horizon);
+        double seasonal = BaselineMape(months, 12);
+        output.WriteLine($"naive (last value at the origin) MAPE {naive:F2}%; seasonal naive (same month last year) MAPE {seasonal:F2}%; Darts RNNModel 2.71%");
+        var plain = Backtest(months, Options(ForecastTargetTransform.None, false), "defaults (W=14, h=6)");
+        var log = Backtest(months, Options(ForecastTargetTransform.Log1p, false), "defaults + Log1p");
+        Assert.Equal(22.33, naive, 2);
+        Assert.Equal(10.71, seasonal, 2);
+        // Measured (seed 1, 2026-11-23): defaults MAPE 9.11% at the Darts points (7.70% over all steps, coverage 1.000);
+        // Log1p 15.88%. Darts' RNNModel: 2.71%. Floors with margin; the figures are reported, not tuned.
+        Assert.True(plain.Step6.MeanAbsolutePercentageError < 11.0, plain.Step6.ToString());
+        Assert.True(plain.Overall.Coverage >= 0.9, plain.Overall.ToString());
+        Assert.True(log.Step6.MeanAbsolutePercentageError < 19.0, log.Step6.ToString());
+    }
+
+    /// <summary>Measured once for the README (about 3 minutes under load): covariates, and Darts' own model settings.
+    /// Measured (seed 1): covariates 14.29%, covariates + Log1p 16.60%, Darts' settings 6.79%, Darts' settings +
+    /// covariates 15.89% (MAPE at the Darts points).</summary>
+    [Fact(Skip = "Figures for the README, about 3 minutes: remove Skip to re-measure.")]
+    public void Darts_protocol_variants()
+    {
+        AirMonth[] months = AirlineData.Months();
+        Backtest(months, Options(ForecastTargetTransform.None, true), "defaults + year/month covariates");
+        Backtest(months, Options(ForecastTargetTransform.Log1p, true), "defaults + year/month covariates + Log1p");
+        foreach (bool covariates in new[] { false, true })
+        {
+            LstmForecastingOptions darts = Options(ForecastTargetTransform.None, covariates);
+            darts.HiddenSize = 20;
+            darts.Epochs = 300;
+            darts.BatchSize = 16;
+            Backtest(months, darts, $"Darts' model settings (hidden 20, 300 epochs, batch 16){(covariates ? " + year/month covariates" : string.Empty)}");
+        }
+    }
+}
