@@ -7,14 +7,16 @@ namespace LstmMlNet.Forecasting;
 /// Options of <see cref="LstmForecastingEstimator"/> (<c>ml.Forecasting.ForecastByLstm</c>). The network reads a window
 /// of the last <see cref="WindowSize"/> values (and, with covariates, their values over the window and the horizon) and
 /// outputs all <see cref="Horizon"/> future values at once (direct multi-horizon forecasting). Defaults: one LSTM layer of
-/// 64 units, window-mean scaling, 60 epochs at learning rate 1e-3 with weight decay 1e-3, the validation tail used to
-/// report the validation loss and to calibrate the bounds (not for early stopping: see <see cref="LstmForecastingOptions()"/>).
+/// 64 units, window-mean scaling, 60 epochs at learning rate 1e-3, the validation tail used to report the validation loss
+/// and to calibrate the bounds (not for early stopping: see <see cref="LstmForecastingOptions()"/>).
 /// </summary>
 public sealed class LstmForecastingOptions : TrainingOptions
 {
-    /// <summary>Creates options with the forecasting defaults: 60 epochs, batch 32, learning rate 1e-3, weight decay 1e-3
-    /// (forecasting data sets are often a few hundred windows; on the bike data the decay kept a covariate model from fitting
-    /// noise in its training year and left the univariate model's error unchanged), no early stopping
+    /// <summary>Creates options with the forecasting defaults: 60 epochs, batch 32, learning rate 1e-3, no weight decay
+    /// (a covariate model trained on a few hundred windows may fit noise: on the bike data
+    /// <see cref="TrainingOptions.WeightDecay"/> 1e-3 lowered the covariate model's one-step error by a tenth, but as a
+    /// default it made a univariate airline-passengers backtest worse, MAPE 9.1% → 10.9%, with Log1p 15.9% → 22.9%), no
+    /// early stopping
     /// and no best-weights restore (<see cref="TrainingOptions.EarlyStoppingPatience"/> 0,
     /// <see cref="TrainingOptions.RestoreBestWeights"/> false), no validation fraction (validation is the
     /// <see cref="ValidationTailLength"/> tail of every series). The tail is the most recent stretch of each series, so it
@@ -24,7 +26,6 @@ public sealed class LstmForecastingOptions : TrainingOptions
     {
         Epochs = 60;
         LearningRate = 1e-3;
-        WeightDecay = 1e-3;
         EarlyStoppingPatience = 0;
         RestoreBestWeights = false;
         ValidationFraction = 0;
