@@ -5,7 +5,9 @@ namespace LstmMlNet.Engine;
 /// → input dropout → recurrent encoder → pooling → dropout → linear head with <see cref="Outputs"/> units.
 /// </summary>
 /// <remarks><see cref="InputDropout"/> zeroes elements of the encoder's inputs (embeddings or frames) while training;
-/// <see cref="HeadDropout"/> does the same to the pooled vector. Neither changes inference.</remarks>
+/// <see cref="HeadDropout"/> does the same to the pooled vector. Neither changes inference. <see cref="StepSkip"/> (frames
+/// only, per-step outputs only) adds a linear map of each step's frame, without bias and initialised to zero, to that
+/// step's head output: a direct path from the inputs of a step to its output beside the recurrent one.</remarks>
 internal sealed record NetworkSpec(
     SequenceInputKind Input,
     int Outputs,
@@ -22,7 +24,8 @@ internal sealed record NetworkSpec(
     int FrameSize = 0,
     int ProjectionSize = 0,
     RecurrentInitialization? Initialization = null,
-    double InputDropout = 0.0)
+    double InputDropout = 0.0,
+    bool StepSkip = false)
 {
     /// <summary>Features per step seen by the encoder.</summary>
     public int EncoderInputSize => Input == SequenceInputKind.Tokens ? EmbeddingSize : ProjectionSize > 0 ? ProjectionSize : FrameSize;
@@ -42,6 +45,7 @@ internal sealed record NetworkSpec(
             if (FrameSize <= 0) throw new ArgumentOutOfRangeException(nameof(FrameSize), FrameSize, "Frame size must be a positive integer.");
             if (ProjectionSize < 0) throw new ArgumentOutOfRangeException(nameof(ProjectionSize), ProjectionSize, "Projection size must be 0 (none) or positive.");
         }
+        if (StepSkip && Input != SequenceInputKind.Frames) throw new ArgumentOutOfRangeException(nameof(StepSkip), StepSkip, "The step skip reads frames; this network reads tokens.");
         if (HeadDropout is < 0.0 or >= 1.0 || double.IsNaN(HeadDropout)) throw new ArgumentOutOfRangeException(nameof(HeadDropout), HeadDropout, "Dropout must be in [0, 1).");
         if (InputDropout is < 0.0 or >= 1.0 || double.IsNaN(InputDropout)) throw new ArgumentOutOfRangeException(nameof(InputDropout), InputDropout, "Dropout must be in [0, 1).");
         Encoder.Validate();

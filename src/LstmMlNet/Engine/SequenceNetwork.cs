@@ -6,7 +6,8 @@ namespace LstmMlNet.Engine;
 /// <summary>
 /// Input → <see cref="RecurrentEncoder"/> → <see cref="SequencePooling"/> → dropout → linear head.
 /// Token input: int64 ids [B, T] through an embedding [V, E]. Frame input: float [B, T, F], through a
-/// linear projection F → P when <see cref="NetworkSpec.ProjectionSize"/> &gt; 0.
+/// linear projection F → P when <see cref="NetworkSpec.ProjectionSize"/> &gt; 0. With <see cref="NetworkSpec.StepSkip"/>,
+/// <see cref="ForwardSteps"/> adds a bias-free linear map F → Outputs of each step's frame to that step's head output.
 /// </summary>
 internal sealed class SequenceNetwork : nn.Module
 {
@@ -15,6 +16,7 @@ internal sealed class SequenceNetwork : nn.Module
     private readonly RecurrentEncoder encoder;
     private readonly SequencePooling pooling;
     private readonly Linear head;
+    private readonly Linear? skip;
 
     public SequenceNetwork(NetworkSpec spec) : base(nameof(SequenceNetwork))
     {
@@ -31,6 +33,12 @@ internal sealed class SequenceNetwork : nn.Module
         encoder = new RecurrentEncoder(spec.Encoder);
         pooling = new SequencePooling(spec.Pooling, spec.HiddenSize, spec.Bidirectional, spec.AttentionSize);
         head = nn.Linear(spec.Encoder.OutputSize, spec.Outputs);
+        if (spec.StepSkip)
+        {
+            skip = nn.Linear(spec.FrameSize, spec.Outputs, hasBias: false);
+            using var noGrad = no_grad();
+            skip.weight!.zero_(); // an untrained skip adds nothing: the network starts as it would without it
+        }
         RegisterComponents();
     }
 
@@ -45,6 +53,9 @@ internal sealed class SequenceNetwork : nn.Module
     public Embedding? Embedding => embedding;
 
     public Linear? Projection => projection;
+
+    /// <summary>The step skip F → Outputs (no bias) when <see cref="NetworkSpec.StepSkip"/>; else null.</summary>
+    public Linear? Skip => skip;
 
     /// <summary>Per-step encoder inputs [B, T, I] from raw inputs (ids [B, T] or frames [B, T, F]).</summary>
     public Tensor Embed(Tensor inputs)
@@ -74,6 +85,7 @@ internal sealed class SequenceNetwork : nn.Module
     /// <summary>As <see cref="Forward"/>, also returning attention weights [B, T] when pooling is attention.</summary>
     public (Tensor Output, Tensor? AttentionWeights) ForwardWithAttention(Tensor inputs, Tensor lengths, RecurrentPath path = RecurrentPath.Fused)
     {
+        if (skip is not null) throw new InvalidOperationException("A network with a step skip has per-step outputs only: use ForwardSteps.");
         EncoderOutput encoded = encoder.Forward(EncoderInputs(inputs), lengths, null, path, finalCellState: false);
         var (pooled, weights) = pooling.Forward(encoded.Output, lengths);
         if (Spec.HeadDropout > 0) pooled = nn.functional.dropout(pooled, Spec.HeadDropout, training);
@@ -82,14 +94,17 @@ internal sealed class SequenceNetwork : nn.Module
 
     /// <summary>Per-step head outputs [B, T, Outputs] and the final state, for sequence-to-sequence training
     /// (e.g. truncated BPTT, which carries <paramref name="state"/> from one chunk to the next). With
-    /// <paramref name="finalCellState"/> false an LSTM's returned C may be null (see <see cref="RecurrentEncoder.Forward"/>).</summary>
+    /// <paramref name="finalCellState"/> false an LSTM's returned C may be null (see <see cref="RecurrentEncoder.Forward"/>).
+    /// With a step skip, each step's output also gets skip(frame) (padding steps included).</summary>
     public (Tensor Output, (Tensor H, Tensor? C) State) ForwardSteps(Tensor inputs, Tensor lengths, (Tensor H, Tensor? C)? state,
         RecurrentPath path = RecurrentPath.Fused, bool finalCellState = true)
     {
         EncoderOutput encoded = encoder.Forward(EncoderInputs(inputs), lengths, state, path, finalCellState: finalCellState);
         Tensor steps = encoded.Output;
         if (Spec.HeadDropout > 0) steps = nn.functional.dropout(steps, Spec.HeadDropout, training);
-        return (head.call(steps), (encoded.HiddenState, encoded.CellState));
+        Tensor output = head.call(steps);
+        if (skip is not null) output = output + skip.call(inputs);
+        return (output, (encoded.HiddenState, encoded.CellState));
     }
 
     /// <summary>Number of trainable parameters.</summary>

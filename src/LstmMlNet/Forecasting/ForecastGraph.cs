@@ -85,6 +85,7 @@ internal static class ForecastGraph
             string cov = g.Node("Reshape", new[] { covariates, g.Int64s("covariate_shape", new[] { (long)(w + h), c }) });
             cov = g.Node("Div", new[] { g.Node("Sub", new[] { cov, g.Floats("covariate_mean", layout.CovariateMean, c) }), g.Floats("covariate_scale", layout.CovariateScale, c) });
             string axis0 = g.Int64s("axis0", new[] { 0L });
+            if (layout.RelativeCovariates) cov = g.Node("Sub", new[] { cov, Slice(cov, w - 1, w, axis0) }); // ĉ_t − ĉ_T
             pastParts.Add(Slice(cov, w - p, w, axis0));
             futureParts.Add(Slice(cov, w, w + h, axis0));
         }

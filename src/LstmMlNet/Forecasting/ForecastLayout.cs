@@ -10,9 +10,14 @@ namespace LstmMlNet.Forecasting;
 /// (output 0) forecasts the last value — the naive forecast — and learns the change from it; m = μ, s = σ of training u
 /// (Standard); m = 0, s = 1 (None).</item>
 /// <item>Frames: x_t = (u_t − m) / s. Each past step is [x_t, 1, c_t] and h future steps [0, 0, c_{T+k}] follow (the
-/// 1/0 feature marks observed steps; c are the C covariates standardised with their training mean and deviation, absent
-/// when C = 0), F = 2 + C. The network's head reads the encoder output at each future step (a one-unit head per step),
-/// so the forecast of step T+k is made after the network has seen the covariates up to T+k.</item>
+/// 1/0 feature marks observed steps; absent when C = 0), F = 2 + C. The C covariates are standardised with their training
+/// mean and deviation, and are taken the way the series is: when the window is taken relative to its last value
+/// (WindowMean, not Difference), c_t is the change of the standardised covariates since the window's last step T
+/// (ĉ_t − ĉ_T), so the network relates a change of the series to a change of the covariates; otherwise c_t = ĉ_t. The
+/// network's head reads the encoder output at each future step (a one-unit head per step), so the forecast of step T+k
+/// is made after the network has seen the covariates up to T+k. With covariates the network also has a step skip (a
+/// bias-free linear map of each frame added to that step's output): c_{T+k} enters the forecast of step T+k directly as
+/// well as through the recurrent state.</item>
 /// <item>Network output z'_k, k = 1..h: z_k = z'_k·s + m in u units; the level forecast is ℓ̂_k = z_k, or
 /// ℓ_T + Σ_{j≤k} z_j (Difference).</item>
 /// <item>Forecast ŷ_k = level⁻¹(ℓ̂_k); bounds level⁻¹(ℓ̂_k ∓ q_k·s), with q_k the split-conformal quantile of the
@@ -40,6 +45,10 @@ internal sealed record ForecastLayout(
     public int Steps => PastSteps + FutureSteps;
 
     public int FrameSize => 2 + Covariates;
+
+    /// <summary>Covariates enter as their change since the window's last step: exactly when the series is taken relative
+    /// to its last value (WindowMean scaling of levels).</summary>
+    public bool RelativeCovariates => Scaling == ForecastScaling.WindowMean && Transform != ForecastTargetTransform.Difference;
 
     /// <summary>Covariate values a forecast needs: (W + h)·C, step-major (all covariates of a step together).</summary>
     public int CovariateValues => (WindowSize + Horizon) * Covariates;
@@ -101,11 +110,16 @@ internal sealed record ForecastLayout(
         return (frames, m, s);
     }
 
+    /// <summary>Writes the standardised covariates of <paramref name="step"/>, or their change since the window's last step
+    /// (<see cref="RelativeCovariates"/>).</summary>
     private void WriteCovariates(ReadOnlySpan<float> covariates, int step, float[] frames, int at)
     {
+        int last = WindowSize - 1;
         for (int c = 0; c < Covariates; c++)
         {
-            frames[at + c] = (covariates[step * Covariates + c] - CovariateMean[c]) / CovariateScale[c];
+            float value = (covariates[step * Covariates + c] - CovariateMean[c]) / CovariateScale[c];
+            if (RelativeCovariates) value -= (covariates[last * Covariates + c] - CovariateMean[c]) / CovariateScale[c];
+            frames[at + c] = value;
         }
     }
 

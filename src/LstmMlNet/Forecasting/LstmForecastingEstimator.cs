@@ -109,7 +109,8 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
         Device device = Engine.TorchRuntime.SelectDevice(environment);
         random.manual_seed(seed);
         var spec = new NetworkSpec(SequenceInputKind.Frames, 1, o.Cell, o.HiddenSize, o.Layers, o.Bidirectional,
-            o.Layers > 1 ? o.Dropout : 0.0, PoolingKind.Last, FrameSize: layout.FrameSize, Initialization: o.Initialization);
+            o.Layers > 1 ? o.Dropout : 0.0, PoolingKind.Last, FrameSize: layout.FrameSize, Initialization: o.Initialization,
+            StepSkip: c > 0);
         using var network = new SequenceNetwork(spec);
         network.to(device);
         TrainingResult result = TrainingLoop.Run(network, new ForecastObjective(h), train, validation, o, seed, device, log);

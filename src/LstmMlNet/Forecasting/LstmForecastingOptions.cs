@@ -12,7 +12,11 @@ namespace LstmMlNet.Forecasting;
 /// </summary>
 public sealed class LstmForecastingOptions : TrainingOptions
 {
-    /// <summary>Creates options with the forecasting defaults: 60 epochs, batch 32, learning rate 1e-3, no early stopping
+    /// <summary>Creates options with the forecasting defaults: 60 epochs, batch 32, learning rate 1e-3, no weight decay
+    /// (a covariate model trained on a few hundred windows may fit noise: on the bike data
+    /// <see cref="TrainingOptions.WeightDecay"/> 1e-3 lowered the covariate model's one-step error by a tenth, but as a
+    /// default it made a univariate airline-passengers backtest worse, MAPE 9.1% → 10.9%, with Log1p 15.9% → 22.9%), no
+    /// early stopping
     /// and no best-weights restore (<see cref="TrainingOptions.EarlyStoppingPatience"/> 0,
     /// <see cref="TrainingOptions.RestoreBestWeights"/> false), no validation fraction (validation is the
     /// <see cref="ValidationTailLength"/> tail of every series). The tail is the most recent stretch of each series, so it
@@ -54,7 +58,10 @@ public sealed class LstmForecastingOptions : TrainingOptions
     public string? SeriesIdColumnName { get; set; }
 
     /// <summary>Covariate columns (Single), known in the future: calendar features, planned prices, weather forecasts.
-    /// A forecast needs their values over the window and the horizon. Default none.</summary>
+    /// A forecast needs their values over the window and the horizon. They are standardised with their training mean and
+    /// deviation; with <see cref="ForecastScaling.WindowMean"/> scaling (and no <see cref="ForecastTargetTransform.Difference"/>)
+    /// they enter as their change since the window's last step, as the series enters relative to its last value. Besides
+    /// the recurrent path, a linear path takes each future step's covariates to that step's forecast. Default none.</summary>
     public string[] CovariateColumnNames { get; set; } = Array.Empty<string>();
 
     /// <summary>Transform applied to the series. Default <see cref="ForecastTargetTransform.None"/>.</summary>

@@ -24,7 +24,8 @@ namespace LstmMlNet.Onnx;
 /// exactly in float32; the CIFG LSTM with input_forget = 1 and a zero forget block; the Cho GRU with
 /// linear_before_reset = 0.</item>
 /// <item>Pooling Last / Mean / Max / Attention over the steps, the head as Gemm, then Softmax, Sigmoid or nothing; or, with
-/// <see cref="OnnxExportOptions.StepOutputs"/> = K, no pooling: the head on each of the last K steps, flattened to [1, K·Outputs].</item>
+/// <see cref="OnnxExportOptions.StepOutputs"/> = K, no pooling: the head on each of the last K steps (plus the step skip of
+/// their frames when the network has one), flattened to [1, K·Outputs].</item>
 /// </list>
 /// </summary>
 internal static class OnnxExporter
@@ -58,9 +59,10 @@ internal static class OnnxExporter
         string score = g.Reserve(options.ScoreName);
         string? logitOutput = options.LogitName is null ? null : g.Reserve(options.LogitName);
 
+        string? frames = null;
         string steps = spec.Input == SequenceInputKind.Tokens
             ? TokenSteps(g, network, input, options.MaxLength)
-            : FrameSteps(g, network, input, options);
+            : FrameSteps(g, network, input, options, out frames);
         string encoded = Encoder(g, network.Encoder, steps);
         int k = options.StepOutputs;
         string pooled = k > 0
@@ -72,6 +74,13 @@ internal static class OnnxExporter
         string logits = g.Node("Gemm",
             new[] { pooled, g.Floats("head_weight", Values(head.weight!), spec.Outputs, spec.Encoder.OutputSize), g.Floats("head_bias", Values(head.bias!), spec.Outputs) },
             null, Attribute("transB", 1L));
+        if (network.Skip is { } skip && frames is not null)
+        {
+            // The step skip: the last K frames [K, F] through the bias-free F → Outputs map, added to the head output.
+            string lastFrames = g.Node("Slice", new[] { g.Node("Reshape", new[] { frames, g.Int64s("frame_rows", new[] { -1L, spec.FrameSize }) }),
+                g.Int64s("last_steps", new[] { (long)-k }), g.Int64s("end", new[] { long.MaxValue }), g.Int64s("axis0", new[] { 0L }) });
+            logits = g.Node("Add", new[] { logits, g.Node("MatMul", new[] { lastFrames, g.Floats("skip_weight_t", Values(skip.weight!.t()), spec.FrameSize, spec.Outputs) }) });
+        }
         string activation = options.Head switch
         {
             OnnxHead.Softmax => "Softmax",
@@ -146,6 +155,8 @@ internal static class OnnxExporter
             throw new ArgumentException("FrameMean and FrameScale apply to frame input only; this network reads tokens.", nameof(options));
         if (options.FrameMean is { } mean && mean.Length != spec.FrameSize)
             throw new ArgumentException($"FrameMean has {mean.Length} values; the network's frames have {spec.FrameSize} features.", nameof(options));
+        if (spec.StepSkip && options.StepOutputs <= 0)
+            throw new ArgumentException("A network with a step skip has per-step outputs only: export it with StepOutputs.", nameof(options));
         if (options.FrameScale is { } scale && scale.Length != spec.FrameSize)
             throw new ArgumentException($"FrameScale has {scale.Length} values; the network's frames have {spec.FrameSize} features.", nameof(options));
     }
@@ -166,8 +177,9 @@ internal static class OnnxExporter
         return g.Node("Unsqueeze", new[] { embedded, g.Int64s("batch_axis", new[] { 1L }) });
     }
 
-    /// <summary>Frames [1, N] → steps [max(N, F)/F, 1, I], normalised and projected; an empty row becomes one zero frame.</summary>
-    private static string FrameSteps(OnnxGraphBuilder g, SequenceNetwork network, string input, OnnxExportOptions options)
+    /// <summary>Frames [1, N] → steps [max(N, F)/F, 1, I], normalised and projected; an empty row becomes one zero frame.
+    /// <paramref name="frames"/> is the normalised frames [steps, 1, F] before the projection (what a step skip reads).</summary>
+    private static string FrameSteps(OnnxGraphBuilder g, SequenceNetwork network, string input, OnnxExportOptions options, out string? frames)
     {
         int f = network.Spec.FrameSize;
         string padded = g.Node("Concat", new[] { input, g.Floats("zero_frame", new float[f], 1, f) }, null, Attribute("axis", 1L));
@@ -178,6 +190,7 @@ internal static class OnnxExporter
         string x = g.Node("Reshape", new[] { kept, g.Int64s("steps_shape", new[] { -1L, 1L, f }) });
         if (options.FrameMean is { } mean) x = g.Node("Sub", new[] { x, g.Floats("frame_mean", mean, f) });
         if (options.FrameScale is { } scale) x = g.Node("Mul", new[] { x, g.Floats("frame_scale", scale, f) });
+        frames = x;
         if (network.Projection is { } projection)
         {
             int p = network.Spec.ProjectionSize;

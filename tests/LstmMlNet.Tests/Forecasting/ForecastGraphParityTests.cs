@@ -7,11 +7,13 @@ using static TorchSharp.torch;
 namespace LstmMlNet.Tests.Forecasting;
 
 /// <summary>The exported forecasting graph (pre-processing, network, decoding, bounds) against the same steps done in C#
-/// and TorchSharp, for every target transform, scaling and with or without covariates.</summary>
+/// and TorchSharp, for every target transform, scaling and with or without covariates (relative to the window's last
+/// step under WindowMean levels, absolute otherwise; with covariates the network has a step skip).</summary>
 public sealed class ForecastGraphParityTests
 {
     [Theory]
     [InlineData(ForecastTargetTransform.None, ForecastScaling.WindowMean, 0)]
+    [InlineData(ForecastTargetTransform.None, ForecastScaling.WindowMean, 3)]
     [InlineData(ForecastTargetTransform.Log1p, ForecastScaling.WindowMean, 2)]
     [InlineData(ForecastTargetTransform.Difference, ForecastScaling.WindowMean, 0)]
     [InlineData(ForecastTargetTransform.Difference, ForecastScaling.Standard, 3)]
@@ -23,7 +25,13 @@ public sealed class ForecastGraphParityTests
         var rng = new Random(3);
         var layout = new ForecastLayout(w, h, covariates, transform, scaling, 0.3f, 1.7f,
             Enumerable.Range(0, covariates).Select(k => 0.1f * k).ToArray(), Enumerable.Range(0, covariates).Select(k => 1f + k).ToArray());
-        using var network = new SequenceNetwork(new NetworkSpec(SequenceInputKind.Frames, 1, RecurrentCellKind.Lstm, 6, 2, true, FrameSize: layout.FrameSize));
+        using var network = new SequenceNetwork(new NetworkSpec(SequenceInputKind.Frames, 1, RecurrentCellKind.Lstm, 6, 2, true, FrameSize: layout.FrameSize,
+            StepSkip: covariates > 0));
+        if (network.Skip is { } skip)
+        {
+            using var noGrad = no_grad();
+            skip.weight!.uniform_(-1, 1); // the skip starts at zero: give it weights that show in the output
+        }
         network.eval();
         float[] quantiles = { 0.5f, 0.8f, 1.1f, 1.4f };
         byte[] onnx = ForecastGraph.Export(network, layout, quantiles, "F", "L", "U", new Dictionary<string, string>());
