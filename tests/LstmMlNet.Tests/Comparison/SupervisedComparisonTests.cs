@@ -175,7 +175,8 @@ public sealed class SupervisedComparisonTests(ITestOutputHelper output)
             Folds = 2,
             IncludeBaselines = false,
             SearchSpace = new RecurrentSearchSpace { Cells = new[] { RecurrentCellKind.Lstm, RecurrentCellKind.Gru }, HiddenSizes = new[] { 32 } },
-            ConfigureRecurrent = o => o.Epochs = 100_000,
+            // No early stopping: on a fast machine it would end the first fit inside the budget.
+            ConfigureRecurrent = o => { o.Epochs = 100_000; o.EarlyStoppingPatience = 0; o.ValidationFraction = 0; },
             TimeBudget = TimeSpan.FromSeconds(3),
         };
 
