@@ -19,6 +19,15 @@ public sealed class RecurrentMulticlassTrainer : RecurrentTrainerBase<RecurrentM
     /// <summary>Options of <see cref="RecurrentMulticlassTrainer"/>; see <see cref="RecurrentTrainerOptions"/>.</summary>
     public sealed class Options : RecurrentTrainerOptions
     {
+        /// <summary>Creates the options with the classifier defaults: those of <see cref="RecurrentTrainerOptions"/>,
+        /// with <see cref="RecurrentTrainerOptions.InputDropout"/> 0.2 and <see cref="TrainingOptions.LearningRate"/>
+        /// 2e-3 (measured on the sentiment and news sets of the tests: dropout on the token vectors keeps the larger
+        /// step from over-fitting a few thousand rows).</summary>
+        public Options()
+        {
+            InputDropout = 0.2;
+            LearningRate = 2e-3;
+        }
     }
 
     internal RecurrentMulticlassTrainer(IHostEnvironment context, Options options) : base(context, options, nameof(RecurrentMulticlassTrainer))

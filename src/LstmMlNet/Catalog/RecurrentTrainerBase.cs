@@ -86,8 +86,13 @@ public abstract class RecurrentTrainerBase<TOptions> : IEstimator<ITransformer>
             TrainerOptions.Layers > 1 ? TrainerOptions.Dropout : 0.0, TrainerOptions.Pooling, TrainerOptions.AttentionSize, TrainerOptions.HeadDropout,
             VocabularySize: features.Vocabulary?.EmbeddingRows ?? 0, EmbeddingSize: TrainerOptions.EmbeddingSize,
             FrameSize: features.FrameSize, ProjectionSize: TrainerOptions.ProjectionSize, Initialization: TrainerOptions.Initialization,
-            InputDropout: TrainerOptions.InputDropout);
-        using var network = new SequenceNetwork(spec);
+            InputDropout: TrainerOptions.InputDropout,
+            SubwordBuckets: features.Vocabulary is null ? 0 : TrainerOptions.SubwordBuckets,
+            BagOfEmbeddings: features.Vocabulary is not null && TrainerOptions.BagOfEmbeddings);
+        SubwordTable? subwords = spec.SubwordBuckets > 0
+            ? new SubwordNgrams(spec.SubwordBuckets, TrainerOptions.SubwordMinLength, TrainerOptions.SubwordMaxLength).Table(features.Vocabulary!.Ids, spec.VocabularySize)
+            : null;
+        using var network = new SequenceNetwork(spec, subwords);
         network.to(device);
         TrainingResult result = TrainingLoop.Run(network, Objective, data, validation, TrainerOptions, seed, device, log);
         network.to(CPU);
@@ -151,6 +156,10 @@ public abstract class RecurrentTrainerBase<TOptions> : IEstimator<ITransformer>
             ["task"] = Name,
             ["max_sequence_length"] = features.MaxLength.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
+        if (features.Vocabulary is not null && TrainerOptions.SubwordBuckets > 0)
+        {
+            metadata["subword_ngram_lengths"] = FormattableString.Invariant($"{TrainerOptions.SubwordMinLength}-{TrainerOptions.SubwordMaxLength}");
+        }
         if (labels.ClassNames is not null) metadata["labels"] = string.Join("\n", labels.ClassNames);
         return TaskExportOptions(features.Kind == FeatureColumnKind.Frames ? TrainerOptions.FeatureColumnName : IdsColumn, features.MaxLength, metadata);
     }

@@ -46,6 +46,26 @@ public abstract class RecurrentTrainerOptions : TrainingOptions
     /// <summary>Token embedding width E. Default 128.</summary>
     public int EmbeddingSize { get; set; } = 128;
 
+    /// <summary>Hash buckets for character n-grams of tokens (fastText's subwords); 0 turns them off. Default 20000.
+    /// A token's vector is the mean of its own embedding and the embeddings of its n-grams
+    /// (<see cref="SubwordMinLength"/> to <see cref="SubwordMaxLength"/> characters of "&lt;token&gt;"), so rare
+    /// words share what related words learnt ("recommend", "recommended"). Costs B × <see cref="EmbeddingSize"/>
+    /// trainable parameters; the fitted model stores only the resulting vector of each vocabulary token, so its size and
+    /// scoring speed do not change. Tokens outside the vocabulary still map to the out-of-vocabulary vector. Token input
+    /// only (ignored for numeric frames).</summary>
+    public int SubwordBuckets { get; set; } = 20000;
+
+    /// <summary>Shortest character n-gram, boundary marks included. Default 3.</summary>
+    public int SubwordMinLength { get; set; } = 3;
+
+    /// <summary>Longest character n-gram, boundary marks included. Default 5.</summary>
+    public int SubwordMaxLength { get; set; } = 5;
+
+    /// <summary>Feed the head the mean of the sequence's token vectors beside the pooled recurrent output, a
+    /// bag-of-words path that short texts with few training rows learn quickly. Adds <see cref="EmbeddingSize"/>
+    /// inputs per head output. Default true. Token input only (ignored for numeric frames).</summary>
+    public bool BagOfEmbeddings { get; set; } = true;
+
     /// <summary>Linear projection of numeric frames to this width before the encoder; 0 = none. Default 0.</summary>
     public int ProjectionSize { get; set; }
 
@@ -86,6 +106,9 @@ public abstract class RecurrentTrainerOptions : TrainingOptions
         if (!(HeadDropout >= 0 && HeadDropout < 1)) throw Bad(nameof(HeadDropout), HeadDropout, "a value in [0, 1)");
         if (!(InputDropout >= 0 && InputDropout < 1)) throw Bad(nameof(InputDropout), InputDropout, "a value in [0, 1)");
         Positive(EmbeddingSize, nameof(EmbeddingSize));
+        if (SubwordBuckets < 0) throw Bad(nameof(SubwordBuckets), SubwordBuckets, "0 (off) or a positive number of buckets");
+        Positive(SubwordMinLength, nameof(SubwordMinLength));
+        if (SubwordMaxLength < SubwordMinLength) throw Bad(nameof(SubwordMaxLength), SubwordMaxLength, $"at least SubwordMinLength ({SubwordMinLength})");
         if (ProjectionSize < 0) throw Bad(nameof(ProjectionSize), ProjectionSize, "0 (none) or a positive width");
         Positive(AttentionSize, nameof(AttentionSize));
         Positive(MaxSequenceLength, nameof(MaxSequenceLength));

@@ -72,12 +72,13 @@ public static class GradientFlow
         using var scope = NewDisposeScope();
         using var grad = enable_grad();
         RecurrentEncoder encoder = network.Encoder;
-        Tensor[] states = Unroll(encoder, network.Embed(inputs));
+        Tensor embedded = network.Embed(inputs);
+        Tensor[] states = Unroll(encoder, embedded);
         int top = encoder.Spec.Layers - 1;
         Tensor sequence = stack(states.Select(s => s[top]).ToArray(), dim: 1);
         Tensor lengths = full(sequence.shape[0], sequence.shape[1], ScalarType.Int64);
         var (pooled, _) = network.Pooling.Forward(sequence, lengths);
-        Tensor loss = lossOfOutput(network.Head.call(pooled));
+        Tensor loss = lossOfOutput(network.Head.call(network.HeadInput(pooled, embedded, lengths)));
         return Norms(encoder, loss, states);
     }
 

@@ -1,3 +1,4 @@
+using LstmMlNet.Data;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -8,23 +9,45 @@ namespace LstmMlNet.Engine;
 /// Token input: int64 ids [B, T] through an embedding [V, E]. Frame input: float [B, T, F], through a
 /// linear projection F → P when <see cref="NetworkSpec.ProjectionSize"/> &gt; 0. With <see cref="NetworkSpec.StepSkip"/>,
 /// <see cref="ForwardSteps"/> adds a bias-free linear map F → Outputs of each step's frame to that step's head output.
+/// With <see cref="NetworkSpec.SubwordBuckets"/> = B, a second table [B + 1, E] holds the n-gram vectors (row B is the
+/// zero padding row) and a token's vector is (e_token + Σ_g e_g) / (1 + |G|) over its n-gram buckets G; the
+/// out-of-vocabulary id 0 has no n-grams. With <see cref="NetworkSpec.BagOfEmbeddings"/>, the head reads
+/// [pooled ; mean of the step inputs over each row's valid steps].
 /// </summary>
 internal sealed class SequenceNetwork : nn.Module
 {
+    private const string SubwordIndexBuffer = "subword_index";
+    private const string SubwordCountBuffer = "subword_count";
+
     private readonly Embedding? embedding;
+    private readonly Embedding? subwords;
     private readonly Linear? projection;
     private readonly RecurrentEncoder encoder;
     private readonly SequencePooling pooling;
     private readonly Linear head;
     private readonly Linear? skip;
 
-    public SequenceNetwork(NetworkSpec spec) : base(nameof(SequenceNetwork))
+    /// <param name="spec">The architecture.</param>
+    /// <param name="subwordTable">The n-gram buckets of each vocabulary row; required when
+    /// <see cref="NetworkSpec.SubwordBuckets"/> &gt; 0 (its padding id is that bucket count), ignored otherwise.</param>
+    public SequenceNetwork(NetworkSpec spec, SubwordTable? subwordTable = null) : base(nameof(SequenceNetwork))
     {
         spec.Validate();
         Spec = spec;
         if (spec.Input == SequenceInputKind.Tokens)
         {
             embedding = nn.Embedding(spec.VocabularySize, spec.EmbeddingSize);
+            if (spec.SubwordBuckets > 0)
+            {
+                if (subwordTable is null) throw new ArgumentNullException(nameof(subwordTable), "A network with subword buckets needs the n-gram table of its vocabulary.");
+                if (subwordTable.Rows != spec.VocabularySize)
+                    throw new ArgumentException($"The n-gram table has {subwordTable.Rows} rows; the vocabulary has {spec.VocabularySize}.", nameof(subwordTable));
+                if (subwordTable.Indices.Any(i => i < 0 || i > spec.SubwordBuckets))
+                    throw new ArgumentException($"The n-gram table holds ids outside 0..{spec.SubwordBuckets}.", nameof(subwordTable));
+                subwords = nn.Embedding(spec.SubwordBuckets + 1, spec.EmbeddingSize, padding_idx: spec.SubwordBuckets);
+                register_buffer(SubwordIndexBuffer, tensor(subwordTable.Indices, ScalarType.Int64).reshape(subwordTable.Rows, subwordTable.Width));
+                register_buffer(SubwordCountBuffer, tensor(subwordTable.Counts));
+            }
         }
         else if (spec.ProjectionSize > 0)
         {
@@ -32,7 +55,7 @@ internal sealed class SequenceNetwork : nn.Module
         }
         encoder = new RecurrentEncoder(spec.Encoder);
         pooling = new SequencePooling(spec.Pooling, spec.HiddenSize, spec.Bidirectional, spec.AttentionSize);
-        head = nn.Linear(spec.Encoder.OutputSize, spec.Outputs);
+        head = nn.Linear(spec.HeadInputSize, spec.Outputs);
         if (spec.StepSkip)
         {
             skip = nn.Linear(spec.FrameSize, spec.Outputs, hasBias: false);
@@ -54,6 +77,9 @@ internal sealed class SequenceNetwork : nn.Module
 
     public Linear? Projection => projection;
 
+    /// <summary>The n-gram table [B + 1, E] when <see cref="NetworkSpec.SubwordBuckets"/> = B &gt; 0; else null.</summary>
+    public Embedding? Subwords => subwords;
+
     /// <summary>The step skip F → Outputs (no bias) when <see cref="NetworkSpec.StepSkip"/>; else null.</summary>
     public Linear? Skip => skip;
 
@@ -64,11 +90,53 @@ internal sealed class SequenceNetwork : nn.Module
         {
             if (inputs.dim() != 2 || inputs.dtype != ScalarType.Int64)
                 throw new ArgumentException($"Token input must be int64 ids of shape [batch, steps]; got {inputs.dtype} [{string.Join(", ", inputs.shape)}].", nameof(inputs));
-            return embedding.call(inputs);
+            if (subwords is null) return embedding.call(inputs);
+            // Each distinct id's vector once, then spread back over the batch.
+            var (distinct, inverse, _) = inputs.unique(sorted: false, return_inverse: true);
+            return TokenVectors(distinct).index_select(0, inverse!.reshape(-1)).reshape(inputs.shape[0], inputs.shape[1], Spec.EmbeddingSize);
         }
         if (inputs.dim() != 3 || inputs.shape[2] != Spec.FrameSize)
             throw new ArgumentException($"Frame input must have shape [batch, steps, {Spec.FrameSize}]; got [{string.Join(", ", inputs.shape)}].", nameof(inputs));
         return projection is null ? inputs : projection.call(inputs);
+    }
+
+    /// <summary>Vectors [N, E] of token ids [N]: the embedding row, averaged with the row's n-gram vectors when the
+    /// network has subwords.</summary>
+    public Tensor TokenVectors(Tensor ids)
+    {
+        Embedding table = embedding ?? throw new InvalidOperationException("Frame networks have no token vectors.");
+        if (subwords is null) return table.call(ids);
+        Tensor buckets = get_buffer(SubwordIndexBuffer)!.index_select(0, ids); // [N, G]
+        Tensor sum = table.call(ids) + subwords.call(buckets).sum(1);
+        return sum / get_buffer(SubwordCountBuffer)!.index_select(0, ids).unsqueeze(1);
+    }
+
+    /// <summary>The whole token table [V, E] as inference sees it (<see cref="TokenVectors"/> of every id), built in
+    /// blocks of rows to bound memory; no gradient.</summary>
+    public Tensor TokenTable()
+    {
+        Embedding table = embedding ?? throw new InvalidOperationException("Frame networks have no token table.");
+        using var noGrad = no_grad();
+        if (subwords is null) return table.weight!.detach().clone();
+        const int block = 1024;
+        Device device = table.weight!.device;
+        var parts = new List<Tensor>();
+        for (long start = 0; start < Spec.VocabularySize; start += block)
+        {
+            parts.Add(TokenVectors(arange(start, Math.Min(start + block, Spec.VocabularySize), ScalarType.Int64, device)));
+        }
+        return cat(parts, 0);
+    }
+
+    /// <summary>The head's input from the pooled encoder output [B, D]: with <see cref="NetworkSpec.BagOfEmbeddings"/>,
+    /// [pooled ; mean of <paramref name="stepInputs"/> [B, T, E] over each row's first lengths[b] steps]; else pooled.</summary>
+    public Tensor HeadInput(Tensor pooled, Tensor stepInputs, Tensor lengths)
+    {
+        if (!Spec.BagOfEmbeddings) return pooled;
+        Tensor valid = lengths.to(stepInputs.device);
+        Tensor mask = arange(stepInputs.shape[1], ScalarType.Int64, stepInputs.device).unsqueeze(0).lt(valid.unsqueeze(1)); // [B, T]
+        Tensor sum = (stepInputs * mask.unsqueeze(2).to_type(stepInputs.dtype)).sum(1);
+        return cat(new[] { pooled, sum / valid.unsqueeze(1).to_type(stepInputs.dtype) }, 1);
     }
 
     /// <summary><see cref="Embed"/> with <see cref="NetworkSpec.InputDropout"/> applied while training.</summary>
@@ -86,8 +154,10 @@ internal sealed class SequenceNetwork : nn.Module
     public (Tensor Output, Tensor? AttentionWeights) ForwardWithAttention(Tensor inputs, Tensor lengths, RecurrentPath path = RecurrentPath.Fused)
     {
         if (skip is not null) throw new InvalidOperationException("A network with a step skip has per-step outputs only: use ForwardSteps.");
-        EncoderOutput encoded = encoder.Forward(EncoderInputs(inputs), lengths, null, path, finalCellState: false);
+        Tensor stepInputs = EncoderInputs(inputs);
+        EncoderOutput encoded = encoder.Forward(stepInputs, lengths, null, path, finalCellState: false);
         var (pooled, weights) = pooling.Forward(encoded.Output, lengths);
+        pooled = HeadInput(pooled, stepInputs, lengths);
         if (Spec.HeadDropout > 0) pooled = nn.functional.dropout(pooled, Spec.HeadDropout, training);
         return (head.call(pooled), weights);
     }
@@ -99,6 +169,7 @@ internal sealed class SequenceNetwork : nn.Module
     public (Tensor Output, (Tensor H, Tensor? C) State) ForwardSteps(Tensor inputs, Tensor lengths, (Tensor H, Tensor? C)? state,
         RecurrentPath path = RecurrentPath.Fused, bool finalCellState = true)
     {
+        if (Spec.BagOfEmbeddings) throw new InvalidOperationException("A network with a bag of embeddings has a pooled output only: use Forward.");
         EncoderOutput encoded = encoder.Forward(EncoderInputs(inputs), lengths, state, path, finalCellState: finalCellState);
         Tensor steps = encoded.Output;
         if (Spec.HeadDropout > 0) steps = nn.functional.dropout(steps, Spec.HeadDropout, training);

@@ -15,7 +15,8 @@ namespace LstmMlNet.Onnx;
 /// feeds from a variable-length vector column. An empty row (N = 0) is read as one out-of-vocabulary token (id 0)
 /// or one all-zero frame (before normalisation), so every row gets a score.</item>
 /// <item>Frames: x' = (x − mean) · scale per feature, then the optional projection (MatMul + Add).
-/// Tokens: Gather from the embedding table.</item>
+/// Tokens: Gather from the embedding table (with subwords, the table of each row's mean of its own and its n-gram
+/// vectors, computed at export).</item>
 /// <item>One ONNX LSTM/GRU/RNN node per layer over [steps, 1, I], weights moved from PyTorch to ONNX gate order
 /// (LSTM i,f,g,o → i,o,f,c; GRU r,z,n → z,r,h with linear_before_reset = 1; RNN Tanh or Relu), B = [W_b ; R_b];
 /// the output Y [steps, dirs, 1, H] is reshaped to [steps, 1, dirs·H] for the next layer. The variants:
@@ -23,7 +24,8 @@ namespace LstmMlNet.Onnx;
 /// a zero forget block in W and R and the forget bias W_bf = <see cref="NoForgetGateBias"/>, so that f = σ(10⁴) = 1.0
 /// exactly in float32; the CIFG LSTM with input_forget = 1 and a zero forget block; the Cho GRU with
 /// linear_before_reset = 0.</item>
-/// <item>Pooling Last / Mean / Max / Attention over the steps, the head as Gemm, then Softmax, Sigmoid or nothing; or, with
+/// <item>Pooling Last / Mean / Max / Attention over the steps (with the bag of embeddings, the steps' mean input
+/// concatenated after it), the head as Gemm, then Softmax, Sigmoid or nothing; or, with
 /// <see cref="OnnxExportOptions.StepOutputs"/> = K, no pooling: the head on each of the last K steps (plus the step skip of
 /// their frames when the network has one), flattened to [1, K·Outputs].</item>
 /// </list>
@@ -69,10 +71,16 @@ internal static class OnnxExporter
             ? g.Node("Reshape", new[] { g.Node("Slice", new[] { encoded, g.Int64s("last_steps", new[] { (long)-k }), g.Int64s("end", new[] { long.MaxValue }), g.Int64s("axis0", new[] { 0L }) }),
                 g.Int64s("step_rows", new[] { (long)k, spec.Encoder.OutputSize }) })
             : Pool(g, network.Pooling, encoded, spec);
+        if (spec.BagOfEmbeddings)
+        {
+            // The bag of embeddings: the mean of the step inputs [steps, 1, E] → [1, E], after the pooled vector.
+            string bag = g.Node("ReduceMean", new[] { steps }, null, Attribute("axes", new[] { 0L }), Attribute("keepdims", 0L));
+            pooled = g.Node("Concat", new[] { pooled, bag }, null, Attribute("axis", 1L));
+        }
 
         Linear head = network.Head;
         string logits = g.Node("Gemm",
-            new[] { pooled, g.Floats("head_weight", Values(head.weight!), spec.Outputs, spec.Encoder.OutputSize), g.Floats("head_bias", Values(head.bias!), spec.Outputs) },
+            new[] { pooled, g.Floats("head_weight", Values(head.weight!), spec.Outputs, spec.HeadInputSize), g.Floats("head_bias", Values(head.bias!), spec.Outputs) },
             null, Attribute("transB", 1L));
         if (network.Skip is { } skip && frames is not null)
         {
@@ -137,6 +145,11 @@ internal static class OnnxExporter
             new("lstmmlnet.outputs", spec.Outputs.ToString(CultureInfo.InvariantCulture)),
             new("lstmmlnet.head", options.Head.ToString()),
         };
+        if (spec.Input == SequenceInputKind.Tokens)
+        {
+            entries.Add(new("lstmmlnet.subword_buckets", spec.SubwordBuckets.ToString(CultureInfo.InvariantCulture)));
+            entries.Add(new("lstmmlnet.bag_of_embeddings", spec.BagOfEmbeddings ? "true" : "false"));
+        }
         if (options.Metadata is not null)
         {
             foreach (var (key, value) in options.Metadata)
@@ -155,6 +168,8 @@ internal static class OnnxExporter
             throw new ArgumentException("FrameMean and FrameScale apply to frame input only; this network reads tokens.", nameof(options));
         if (options.FrameMean is { } mean && mean.Length != spec.FrameSize)
             throw new ArgumentException($"FrameMean has {mean.Length} values; the network's frames have {spec.FrameSize} features.", nameof(options));
+        if (spec.BagOfEmbeddings && options.StepOutputs > 0)
+            throw new ArgumentException("A network with a bag of embeddings has a pooled output only: export it without StepOutputs.", nameof(options));
         if (spec.StepSkip && options.StepOutputs <= 0)
             throw new ArgumentException("A network with a step skip has per-step outputs only: export it with StepOutputs.", nameof(options));
         if (options.FrameScale is { } scale && scale.Length != spec.FrameSize)
@@ -164,7 +179,7 @@ internal static class OnnxExporter
     /// <summary>Token ids [1, N] → embedded steps [max(N, 1), 1, E]; an empty row becomes the single id 0.</summary>
     private static string TokenSteps(OnnxGraphBuilder g, SequenceNetwork network, string input, int maxLength)
     {
-        Embedding embedding = network.Embedding ?? throw new InvalidOperationException("A token network has an embedding.");
+        if (network.Embedding is null) throw new InvalidOperationException("A token network has an embedding.");
         NetworkSpec spec = network.Spec;
         string ids = g.Node("Reshape", new[] { input, g.Int64s("flat", new[] { -1L }) });
         string padded = g.Node("Concat", new[] { ids, g.Int64s("oov_id", new[] { 0L }) }, null, Attribute("axis", 0L));
@@ -172,7 +187,8 @@ internal static class OnnxExporter
         string length = g.Node("Max", new[] { count, g.Int64s("one", new[] { 1L }) });
         string kept = g.Node("Slice", new[] { padded, g.Int64s("zero", new[] { 0L }), length, g.Int64s("axis0", new[] { 0L }) });
         if (maxLength > 0) kept = g.Node("Slice", new[] { kept, g.Int64s("zero", new[] { 0L }), g.Int64s("max_length", new[] { (long)maxLength }), g.Int64s("axis0", new[] { 0L }) });
-        string table = g.Floats("embedding", Values(embedding.weight!), spec.VocabularySize, spec.EmbeddingSize);
+        // With subwords, each row is already the mean of the token's own vector and its n-gram vectors.
+        string table = g.Floats("embedding", Values(network.TokenTable()), spec.VocabularySize, spec.EmbeddingSize);
         string embedded = g.Node("Gather", new[] { table, kept }, null, Attribute("axis", 0L));
         return g.Node("Unsqueeze", new[] { embedded, g.Int64s("batch_axis", new[] { 1L }) });
     }
