@@ -12,11 +12,12 @@ public sealed class BinaryTrainerTests(ITestOutputHelper output)
     /// <summary>NAS-BERT (ML.NET TextClassification) accuracy on yelp 80/20, from the dataset README.</summary>
     private const double NasBertYelpAccuracy = 0.674;
 
-    /// <summary>Measured (seed 1): yelp LSTM 0.7773 vs SDCA 0.7915; imdb LSTM 0.6588 vs SDCA 0.7156. Floors and
-    /// allowed gaps are those figures with margin.</summary>
+    /// <summary>Measured (seed 1, defaults with subwords and the bag of embeddings): yelp LSTM 0.7962 vs SDCA 0.7915;
+    /// imdb LSTM 0.6445 vs SDCA 0.7156 (over split seeds 1–3, imdb 0.6817 vs 0.7306). Floors and allowed gaps are those
+    /// figures with margin.</summary>
     [Theory]
-    [InlineData("yelp_labelled.txt", 0.75, 0.04)]
-    [InlineData("imdb_labelled.txt", 0.63, 0.09)]
+    [InlineData("yelp_labelled.txt", 0.77, 0.02)]
+    [InlineData("imdb_labelled.txt", 0.62, 0.09)]
     public void Default_lstm_beats_nas_bert_and_stays_near_sdca_on_the_same_split(string file, double floor, double allowedGap)
     {
         var ml = new MLContext(seed: 1);

@@ -17,9 +17,9 @@ public sealed class MulticlassTrainerTests(ITestOutputHelper output)
             .Append(ml.Transforms.Text.NormalizeText("Normalized", "Text", keepPunctuations: false))
             .Append(ml.Transforms.Text.TokenizeIntoWords("Tokens", "Normalized"));
 
-    /// <summary>Measured (seed 1): LSTM macro-accuracy 0.7876, SDCA 0.8552 — 6.8 points short of the 3-point
-    /// target on 6,080 training rows (the published 86% LSTM figure trained on 120,000). Floor and gap set from that
-    /// measurement with margin.</summary>
+    /// <summary>Measured (seed 1, defaults with subwords and the bag of embeddings): LSTM macro-accuracy 0.8275, SDCA
+    /// 0.8552 — 2.8 points, inside the 3 (without subwords and the bag: 0.7876, 6.8 points) on 6,080 training
+    /// rows (the published 86% LSTM figure trained on 120,000). Floor and gap set from that measurement with margin.</summary>
     [Fact]
     public void Ag_news_lstm_approaches_sdca_maximum_entropy_on_the_same_split()
     {
@@ -39,8 +39,8 @@ public sealed class MulticlassTrainerTests(ITestOutputHelper output)
             $"SDCA macro {sdcaMetrics.MacroAccuracy:F4} micro {sdcaMetrics.MicroAccuracy:F4}");
         foreach (var p in trainer.LastFitReport!.History) output.WriteLine(p.ToString());
 
-        Assert.True(metrics.MacroAccuracy >= 0.76, $"LSTM macro-accuracy {metrics.MacroAccuracy:F4} below the floor 0.76");
-        Assert.True(metrics.MacroAccuracy >= sdcaMetrics.MacroAccuracy - 0.09, $"LSTM macro-accuracy {metrics.MacroAccuracy:F4} vs SDCA {sdcaMetrics.MacroAccuracy:F4}");
+        Assert.True(metrics.MacroAccuracy >= 0.80, $"LSTM macro-accuracy {metrics.MacroAccuracy:F4} below the floor 0.80");
+        Assert.True(metrics.MacroAccuracy >= sdcaMetrics.MacroAccuracy - 0.045, $"LSTM macro-accuracy {metrics.MacroAccuracy:F4} vs SDCA {sdcaMetrics.MacroAccuracy:F4}");
         Assert.Equal(4, metrics.ConfusionMatrix.NumberOfClasses);
     }
 }

@@ -72,6 +72,36 @@ public sealed class TrainerModelTests
         Assert.InRange(metrics.Accuracy, 0.5, 1.0);
     }
 
+    /// <summary>The classifier defaults train subword vectors and the bag-of-embeddings path: the parameter count is
+    /// embedding V·E + n-gram table (B + 1)·E + the encoder 2·[4(E + H)H + 8H] + head (2H + E + 1), and the ONNX model
+    /// says so in its metadata while storing only the V × E table of averaged vectors.</summary>
+    [Fact]
+    public void Defaults_train_subword_vectors_and_the_bag_of_embeddings()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView data = Yelp(ml);
+        var trainer = ml.BinaryClassification.Trainers.Lstm(Small(epochs: 1));
+        Assert.Equal(20000, trainer.TrainerOptions.SubwordBuckets);
+        Assert.True(trainer.TrainerOptions.BagOfEmbeddings);
+        Assert.Equal(0.2, trainer.TrainerOptions.InputDropout);
+        Assert.Equal(2e-3, trainer.TrainerOptions.LearningRate);
+        TextPipeline(ml).Append(trainer).Fit(data);
+        RecurrentFitReport report = trainer.LastFitReport!;
+        const int e = 16, h = 16, buckets = 20000;
+        long v = report.VocabularySize + 1;
+        long expected = v * e + (buckets + 1L) * e + LstmMlNet.Engine.ParameterCount.Encoder(LstmMlNet.Engine.RecurrentCellKind.Lstm, e, h, 1, true) + (2 * h + e + 1);
+        Assert.Equal(expected, report.ParameterCount);
+
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(report.OnnxModel());
+        var props = session.ModelMetadata.CustomMetadataMap;
+        Assert.Equal("20000", props["lstmmlnet.subword_buckets"]);
+        Assert.Equal("true", props["lstmmlnet.bag_of_embeddings"]);
+        Assert.Equal("3-5", props["subword_ngram_lengths"]);
+        var model = LstmMlNet.Onnx.Protobuf.ModelProto.Parser.ParseFrom(report.OnnxModel());
+        var table = Assert.Single(model.Graph.Initializer, t => t.Name.StartsWith("embedding", StringComparison.Ordinal));
+        Assert.Equal(new[] { v, e }, table.Dims);
+    }
+
     [Fact]
     public void Prediction_engine_scores_single_sentences_including_empty_and_unknown_words()
     {
