@@ -86,7 +86,7 @@ internal sealed class SequenceNetwork : nn.Module
     public (Tensor Output, Tensor? AttentionWeights) ForwardWithAttention(Tensor inputs, Tensor lengths, RecurrentPath path = RecurrentPath.Fused)
     {
         if (skip is not null) throw new InvalidOperationException("A network with a step skip has per-step outputs only: use ForwardSteps.");
-        EncoderOutput encoded = encoder.Forward(EncoderInputs(inputs), lengths, null, path, finalCellState: false);
+        EncoderOutput encoded = encoder.Forward(EncoderInputs(inputs), lengths, null, path, finalCellState: false, use: pooling.EncoderOutputUse);
         var (pooled, weights) = pooling.Forward(encoded.Output, lengths);
         if (Spec.HeadDropout > 0) pooled = nn.functional.dropout(pooled, Spec.HeadDropout, training);
         return (head.call(pooled), weights);
