@@ -71,7 +71,10 @@ internal sealed class SequencePooling : nn.Module
                 return (sum / len.unsqueeze(1).to(output.dtype), null);
             }
             case PoolingKind.Max:
-                return (output.masked_fill(valid.logical_not().unsqueeze(-1), double.NegativeInfinity).amax(new long[] { 1 }), null);
+                // max(dim) rather than amax: the same values; its backward scatters each channel's gradient to the
+                // one step it returns instead of sharing it among tied steps (a cheaper subgradient, as nn.LSTM code
+                // usually pools).
+                return (output.masked_fill(valid.logical_not().unsqueeze(-1), double.NegativeInfinity).max(1).values, null);
             case PoolingKind.Attention:
             {
                 Tensor scores = attentionScore!.call(attentionProjection!.call(output).tanh()).squeeze(-1); // [B, T]
