@@ -16,6 +16,8 @@ internal enum EncoderOutputUse
 
     /// <summary>Only the maximum, per sequence and channel, over the sequence's valid steps: as
     /// <see cref="ValidSteps"/>, and the backward direction's valid steps may also come in reversed order within each
-    /// length (its run order), which saves reversing them back. Max pooling.</summary>
+    /// length (its run order), which saves reversing them back. Max pooling. The maximum and its gradient are the same;
+    /// only where a channel has exactly tied maxima within a sequence may a tie-breaking maximum (max with indices)
+    /// send the gradient to a different one of the tied steps.</summary>
     MaxOverValidSteps,
 }

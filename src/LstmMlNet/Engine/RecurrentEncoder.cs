@@ -177,7 +177,8 @@ internal sealed class RecurrentEncoder : nn.Module
     /// The reversal is a <see cref="StepReversal"/>, whose gradient is the same permutation. With <paramref name="use"/>
     /// other than <see cref="EncoderOutputUse.AllSteps"/> the last layer's padded steps are left as the kernel wrote
     /// them, and with <see cref="EncoderOutputUse.MaxOverValidSteps"/> its backward outputs stay in run order: the
-    /// caller's selection or maximum over valid steps is the same, value for value and gradient for gradient.
+    /// caller's selection or maximum over valid steps is the same, value for value and gradient for gradient (up to
+    /// which of exactly tied maxima a tie-breaking maximum picks).
     /// </summary>
     private EncoderOutput ForwardPadded(Tensor input, Tensor lengths, (Tensor H, Tensor? C)? initialState, EncoderOutputUse use)
     {
