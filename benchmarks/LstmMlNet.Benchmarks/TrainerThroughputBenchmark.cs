@@ -97,5 +97,7 @@ public class TrainerThroughputBenchmark
         {
             Seed = 1, Epochs = Epochs, BatchSize = Batch, ValidationFraction = 0, HeadDropout = 0, MinTokenCount = 1,
             HiddenSize = Hidden, EmbeddingSize = Embedding, Pooling = PoolingKind.Max, Bidirectional = true,
+            // The baseline's architecture and optimizer: no subwords, no bag of embeddings, no input dropout, Adam 1e-3.
+            SubwordBuckets = 0, BagOfEmbeddings = false, InputDropout = 0, LearningRate = 1e-3,
         }).Fit(data);
 }

@@ -99,17 +99,19 @@ internal sealed class RecurrentEncoder : nn.Module
     /// <paramref name="finalCellState"/>: whether the
     /// caller reads <see cref="EncoderOutput.CellState"/>; with false an LSTM may return it as null, which lets a
     /// training batch of mixed lengths run the faster padded kernels (see <see cref="ForwardPadded"/>), which have no
-    /// exact final cell state for rows shorter than the batch.
+    /// exact final cell state for rows shorter than the batch. <paramref name="use"/>: what the caller reads of the
+    /// last layer's outputs (see <see cref="EncoderOutputUse"/>); only the padded training path takes it into account.
     /// </summary>
     public EncoderOutput Forward(Tensor input, Tensor lengths, (Tensor H, Tensor? C)? initialState = null,
-        RecurrentPath path = RecurrentPath.Fused, GateRecorder? recorder = null, bool finalCellState = true)
+        RecurrentPath path = RecurrentPath.Fused, GateRecorder? recorder = null, bool finalCellState = true,
+        EncoderOutputUse use = EncoderOutputUse.AllSteps)
     {
         bool full = CheckInput(input, lengths);
         if (path != RecurrentPath.Fused || recorder is not null || !HasFusedPath) return ForwardExplicit(input, lengths, full, initialState, recorder);
         // Gradients on, CPU, some rows shorter than the batch: libtorch's packed CPU kernels are several times slower
         // than its padded ones (bidirectional LSTM about 2.5×), so run padded, one fused call per layer and direction.
         bool padded = !full && is_grad_enabled() && input.device_type == DeviceType.CPU && (lstm is null || !finalCellState);
-        return padded ? ForwardPadded(input, lengths, initialState) : ForwardFused(input, lengths, full, initialState);
+        return padded ? ForwardPadded(input, lengths, initialState, use) : ForwardFused(input, lengths, full, initialState);
     }
 
     /// <summary>Checks shapes and lengths; returns true when every sequence fills all steps (no padding).</summary>
@@ -172,8 +174,13 @@ internal sealed class RecurrentEncoder : nn.Module
     /// (padding still at the end), and its outputs are reversed back the same way. A direction's final state for a row
     /// is its output at the row's last step of that run. Outputs at padded steps are set to zero (so the next layer, the
     /// pooling and the gradients see only valid steps). No final cell state: the padded steps overwrite it.
+    /// The reversal is a <see cref="StepReversal"/>, whose gradient is the same permutation. With <paramref name="use"/>
+    /// other than <see cref="EncoderOutputUse.AllSteps"/> the last layer's padded steps are left as the kernel wrote
+    /// them, and with <see cref="EncoderOutputUse.MaxOverValidSteps"/> its backward outputs stay in run order: the
+    /// caller's selection or maximum over valid steps is the same, value for value and gradient for gradient (up to
+    /// which of exactly tied maxima a tie-breaking maximum picks).
     /// </summary>
-    private EncoderOutput ForwardPadded(Tensor input, Tensor lengths, (Tensor H, Tensor? C)? initialState)
+    private EncoderOutput ForwardPadded(Tensor input, Tensor lengths, (Tensor H, Tensor? C)? initialState, EncoderOutputUse use)
     {
         long batch = input.shape[0];
         long steps = input.shape[1];
@@ -182,11 +189,12 @@ internal sealed class RecurrentEncoder : nn.Module
         Tensor padding = arange(steps, device: input.device).unsqueeze(0).ge(len.unsqueeze(1)).unsqueeze(-1); // [B, T, 1]
         Tensor lastStep = (len - 1).view(-1, 1, 1).expand(batch, 1, hiddenSize);
         // Reversal within lengths as one row permutation of the flattened [B·T, D] batch (cheaper than a gather).
-        Tensor? reversal = Spec.Bidirectional ? ReversalRows(len, steps) : null;
+        Tensor? reversal = Spec.Bidirectional ? StepReversal.Rows(len, steps) : null;
         var finalH = new List<Tensor>(Spec.Layers * Spec.Directions);
         Tensor layerInput = input;
         for (int layer = 0; layer < Spec.Layers; layer++)
         {
+            bool last = layer == Spec.Layers - 1;
             var directionOutputs = new List<Tensor>(Spec.Directions);
             for (int direction = 0; direction < Spec.Directions; direction++)
             {
@@ -195,13 +203,14 @@ internal sealed class RecurrentEncoder : nn.Module
                 Tensor? c0 = lstm is null ? null
                     : initialState is { } sc ? (sc.C ?? throw new ArgumentException("An LSTM needs an initial cell state.")).narrow(0, index, 1)
                     : zeros(1, batch, hiddenSize, dtype: input.dtype, device: input.device);
-                Tensor sequence = direction == 0 ? layerInput : PermuteSteps(layerInput, reversal!);
+                Tensor sequence = direction == 0 ? layerInput : StepReversal.Apply(layerInput, reversal!);
                 Tensor output = FusedKernels.Run(Spec.Cell, sequence, h0, c0, Weights(layer, direction), training);
                 finalH.Add(output.gather(1, lastStep).squeeze(1));
-                directionOutputs.Add(direction == 0 ? output : PermuteSteps(output, reversal!));
+                bool runOrder = direction == 0 || (last && use == EncoderOutputUse.MaxOverValidSteps);
+                directionOutputs.Add(runOrder ? output : StepReversal.Apply(output, reversal!));
             }
             Tensor layerOutput = directionOutputs.Count == 1 ? directionOutputs[0] : cat(directionOutputs, dim: 2);
-            layerOutput = layerOutput.masked_fill(padding, 0.0);
+            if (!last || use == EncoderOutputUse.AllSteps) layerOutput = layerOutput.masked_fill(padding, 0.0);
             if (layer < Spec.Layers - 1 && Spec.Dropout > 0 && training)
             {
                 layerOutput = nn.functional.dropout(layerOutput, Spec.Dropout, training: true);
@@ -270,20 +279,6 @@ internal sealed class RecurrentEncoder : nn.Module
         }
         return new EncoderOutput(layerInput, stack(finalH, dim: 0), finalC.Count > 0 ? stack(finalC, dim: 0) : null);
     }
-
-    /// <summary>Row indices into a flattened [B·T, D] batch that reverse each sequence within its length (see
-    /// <see cref="ReverseWithinLengths"/>): b·T + (t &lt; len_b ? len_b − 1 − t : t).</summary>
-    private static Tensor ReversalRows(Tensor lengths, long steps)
-    {
-        Tensor t = arange(steps, device: lengths.device).unsqueeze(0);
-        Tensor len = lengths.unsqueeze(1);
-        Tensor within = where(t.lt(len), len - 1 - t, t);
-        return (within + arange(lengths.shape[0], device: lengths.device).unsqueeze(1) * steps).view(-1);
-    }
-
-    /// <summary>y[b, t] = x.flat[rows[b·T + t]] for x [B, T, D].</summary>
-    private static Tensor PermuteSteps(Tensor x, Tensor rows) =>
-        x.reshape(-1, x.shape[2]).index_select(0, rows).view(x.shape[0], x.shape[1], x.shape[2]);
 
     /// <summary>Reverses each sequence within its own length, leaving padded steps in place:
     /// y[b, t] = x[b, len_b − 1 − t] for t &lt; len_b, else x[b, t]. The map is its own inverse.</summary>

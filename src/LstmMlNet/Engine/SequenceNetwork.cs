@@ -155,7 +155,7 @@ internal sealed class SequenceNetwork : nn.Module
     {
         if (skip is not null) throw new InvalidOperationException("A network with a step skip has per-step outputs only: use ForwardSteps.");
         Tensor stepInputs = EncoderInputs(inputs);
-        EncoderOutput encoded = encoder.Forward(stepInputs, lengths, null, path, finalCellState: false);
+        EncoderOutput encoded = encoder.Forward(stepInputs, lengths, null, path, finalCellState: false, use: pooling.EncoderOutputUse);
         var (pooled, weights) = pooling.Forward(encoded.Output, lengths);
         pooled = HeadInput(pooled, stepInputs, lengths);
         if (Spec.HeadDropout > 0) pooled = nn.functional.dropout(pooled, Spec.HeadDropout, training);

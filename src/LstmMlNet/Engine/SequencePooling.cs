@@ -30,6 +30,17 @@ internal sealed class SequencePooling : nn.Module
 
     public bool Bidirectional { get; }
 
+    /// <summary>What <see cref="Forward"/> reads of the encoder's outputs: last-step pooling selects valid steps, max
+    /// pooling takes a maximum over them after filling padded steps with −∞ (so neither depends on the padded steps'
+    /// values, nor max pooling on the order of valid steps); mean and attention pooling multiply every step by its
+    /// weight, so they ask for the padded steps zeroed (0 · x is 0 only for finite x).</summary>
+    internal EncoderOutputUse EncoderOutputUse => Kind switch
+    {
+        PoolingKind.Last => EncoderOutputUse.ValidSteps,
+        PoolingKind.Max => EncoderOutputUse.MaxOverValidSteps,
+        _ => EncoderOutputUse.AllSteps,
+    };
+
     /// <summary>Attention's W and b (Linear D → A); null unless pooling is attention.</summary>
     internal Linear? AttentionProjection => attentionProjection;
 
@@ -60,7 +71,10 @@ internal sealed class SequencePooling : nn.Module
                 return (sum / len.unsqueeze(1).to(output.dtype), null);
             }
             case PoolingKind.Max:
-                return (output.masked_fill(valid.logical_not().unsqueeze(-1), double.NegativeInfinity).amax(new long[] { 1 }), null);
+                // max(dim) rather than amax: the same values; its backward scatters each channel's gradient to the
+                // one step it returns instead of sharing it among tied steps (a cheaper subgradient, as nn.LSTM code
+                // usually pools).
+                return (output.masked_fill(valid.logical_not().unsqueeze(-1), double.NegativeInfinity).max(1).values, null);
             case PoolingKind.Attention:
             {
                 Tensor scores = attentionScore!.call(attentionProjection!.call(output).tanh()).squeeze(-1); // [B, T]

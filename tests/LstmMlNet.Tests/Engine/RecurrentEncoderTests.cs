@@ -256,4 +256,60 @@ public sealed class RecurrentEncoderTests(ITestOutputHelper output)
         long second = 2 * (4 * (256 + 128) * 128 + 8 * 128);
         Assert.Equal(first + second, ParameterCount.Encoder(RecurrentCellKind.Lstm, 32, 128, 2, true));
     }
+
+    [Fact]
+    public void Step_reversal_matches_index_select_in_values_and_gradients_bit_for_bit()
+    {
+        // StepReversal's backward selects the gradient rows through the same (self-inverse) permutation instead of
+        // libtorch's index_add; each row receives exactly one incoming row, so the two must agree exactly.
+        using var scope = NewDisposeScope();
+        random.manual_seed(31);
+        Tensor lengths = tensor(Lengths);
+        Tensor rows = StepReversal.Rows(lengths, Steps);
+        Tensor x = randn(Batch, Steps, Input);
+        Tensor upstream = randn(Batch, Steps, Input);
+        Tensor a = x.detach().clone().requires_grad_(true);
+        Tensor b = x.detach().clone().requires_grad_(true);
+        Tensor ours = StepReversal.Apply(a, rows);
+        Tensor theirs = b.reshape(-1, Input).index_select(0, rows).view(Batch, Steps, Input);
+        (ours * upstream).sum().backward();
+        (theirs * upstream).sum().backward();
+        Assert.True(TensorAssert.Identical(theirs, ours), "values");
+        Assert.True(TensorAssert.Identical(b.grad!, a.grad!), "gradients");
+        Assert.True(TensorAssert.Identical(RecurrentEncoder.ReverseWithinLengths(x, lengths, full: false), ours), "the same map as ReverseWithinLengths");
+    }
+
+    [Theory]
+    [InlineData(RecurrentCellKind.Lstm, 1, false)]
+    [InlineData(RecurrentCellKind.Lstm, 2, true)]
+    [InlineData(RecurrentCellKind.Gru, 1, true)]
+    [InlineData(RecurrentCellKind.Lstm, 1, true)]
+    public void Padded_training_path_leaves_out_only_what_the_caller_does_not_read(RecurrentCellKind cell, int layers, bool maxOverValidSteps)
+    {
+        // With ValidSteps the last layer's padded steps are not zeroed; with MaxOverValidSteps the backward direction's
+        // valid steps also stay in run order. A caller reading valid steps by selection (or their maximum) must see the
+        // same values and send back the same gradients as from AllSteps, bit for bit.
+        using var scope = NewDisposeScope();
+        random.manual_seed(37);
+        EncoderOutputUse use = maxOverValidSteps ? EncoderOutputUse.MaxOverValidSteps : EncoderOutputUse.ValidSteps;
+        var encoder = new RecurrentEncoder(new EncoderSpec(cell, Input, Hidden, layers, Bidirectional: true));
+        Tensor lengths = tensor(Lengths);
+        Tensor x = randn(Batch, Steps, Input);
+        Tensor valid = arange(Steps).unsqueeze(0).lt(lengths.unsqueeze(1)).unsqueeze(-1);
+        var results = new List<(Tensor Read, Tensor InputGrad, Dictionary<string, Tensor> Grads)>();
+        foreach (EncoderOutputUse mode in new[] { EncoderOutputUse.AllSteps, use })
+        {
+            encoder.zero_grad();
+            Tensor input = x.detach().clone().requires_grad_(true);
+            Tensor output = encoder.Forward(input, lengths, null, RecurrentPath.Fused, finalCellState: false, use: mode).Output;
+            Tensor read = use == EncoderOutputUse.MaxOverValidSteps
+                ? output.masked_fill(valid.logical_not(), double.NegativeInfinity).amax(new long[] { 1 })
+                : output.gather(1, (lengths - 1).view(-1, 1, 1).expand(Batch, 1, 2 * Hidden)).squeeze(1) + output.select(1, 0);
+            (read * read).sum().backward();
+            results.Add((read.detach(), input.grad!.clone(), encoder.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!.clone())));
+        }
+        Assert.True(TensorAssert.Identical(results[0].Read, results[1].Read), "values read");
+        Assert.True(TensorAssert.Identical(results[0].InputGrad, results[1].InputGrad), "gradient w.r.t. the input");
+        foreach (var (name, grad) in results[0].Grads) Assert.True(TensorAssert.Identical(grad, results[1].Grads[name]), "gradient of " + name);
+    }
 }

@@ -73,4 +73,33 @@ public sealed class SequenceNetworkTests
         var wrong = Assert.Throws<ArgumentException>(() => network.Forward(randn(2, 3, 5), tensor(new long[] { 3, 1 })));
         Assert.Contains("[batch, steps, 4]", wrong.Message);
     }
+
+    [Theory]
+    [InlineData(PoolingKind.Last)]
+    [InlineData(PoolingKind.Max)]
+    public void Training_step_is_bit_for_bit_the_same_as_with_every_step_zeroed_and_in_order(PoolingKind pooling)
+    {
+        // The network tells the encoder what its pooling reads (EncoderOutputUse), so the padded training path may skip
+        // zeroing and re-reversing the last layer; logits and gradients must not move by a bit.
+        using var scope = NewDisposeScope();
+        random.manual_seed(14);
+        var network = new SequenceNetwork(new NetworkSpec(SequenceInputKind.Tokens, Outputs: 3, Cell: RecurrentCellKind.Lstm, HiddenSize: 8,
+            Layers: 2, Bidirectional: true, Pooling: pooling, VocabularySize: 20, EmbeddingSize: 5));
+        network.eval();
+        Tensor ids = randint(0, 20, new long[] { 4, 7 });
+        Tensor lengths = tensor(new long[] { 3, 7, 1, 5 });
+        Tensor targets = tensor(new long[] { 0, 2, 1, 2 });
+        var results = new List<(Tensor Logits, Dictionary<string, Tensor> Grads)>();
+        foreach (bool allSteps in new[] { true, false })
+        {
+            network.zero_grad();
+            Tensor logits = allSteps
+                ? network.Head.call(network.Pooling.Forward(network.Encoder.Forward(network.Embed(ids), lengths, finalCellState: false).Output, lengths).Pooled)
+                : network.Forward(ids, lengths);
+            nn.functional.cross_entropy(logits, targets).backward();
+            results.Add((logits.detach(), network.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!.clone())));
+        }
+        Assert.True(TensorAssert.Identical(results[0].Logits, results[1].Logits), "logits");
+        foreach (var (name, grad) in results[0].Grads) Assert.True(TensorAssert.Identical(grad, results[1].Grads[name]), "gradient of " + name);
+    }
 }
