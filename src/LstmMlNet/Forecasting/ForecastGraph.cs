@@ -62,7 +62,14 @@ internal static class ForecastGraph
         string m, s;
         switch (layout.Scaling)
         {
+            case ForecastScaling.WindowChange when layout.Transform != ForecastTargetTransform.Difference:
+                m = Slice(u, p - 1, p, axis1);
+                string change = g.Node("Abs", new[] { g.Node("Sub", new[] { Slice(u, 1, p, axis1), Slice(u, 0, p - 1, axis1) }) });
+                s = g.Node("Add", new[] { g.Node("ReduceMean", new[] { change }, null, Attribute("axes", new[] { 1L }), Attribute("keepdims", 1L)),
+                    g.Floats("scale_epsilon", new[] { ForecastLayout.ScaleEpsilon }, 1) });
+                break;
             case ForecastScaling.WindowMean:
+            case ForecastScaling.WindowChange:
                 m = layout.Transform == ForecastTargetTransform.Difference ? g.Floats("zero", new[] { 0f }, 1) : Slice(u, p - 1, p, axis1);
                 s = g.Node("Add", new[] { g.Node("ReduceMean", new[] { g.Node("Abs", new[] { u }) }, null, Attribute("axes", new[] { 1L }), Attribute("keepdims", 1L)),
                     g.Floats("scale_epsilon", new[] { ForecastLayout.ScaleEpsilon }, 1) });

@@ -48,7 +48,7 @@ internal sealed record ForecastLayout(
 
     /// <summary>Covariates enter as their change since the window's last step: exactly when the series is taken relative
     /// to its last value (WindowMean scaling of levels).</summary>
-    public bool RelativeCovariates => Scaling == ForecastScaling.WindowMean && Transform != ForecastTargetTransform.Difference;
+    public bool RelativeCovariates => Scaling is ForecastScaling.WindowMean or ForecastScaling.WindowChange && Transform != ForecastTargetTransform.Difference;
 
     /// <summary>Covariate values a forecast needs: (W + h)·C, step-major (all covariates of a step together).</summary>
     public int CovariateValues => (WindowSize + Horizon) * Covariates;
@@ -82,6 +82,11 @@ internal sealed record ForecastLayout(
                 float sum = 0;
                 foreach (float v in u) sum += MathF.Abs(v);
                 return (Transform == ForecastTargetTransform.Difference ? 0f : u[^1], sum / u.Length + ScaleEpsilon);
+            case ForecastScaling.WindowChange:
+                if (Transform == ForecastTargetTransform.Difference) goto case ForecastScaling.WindowMean; // u are changes already
+                float change = 0;
+                for (int t = 1; t < u.Length; t++) change += MathF.Abs(u[t] - u[t - 1]);
+                return (u[^1], change / (u.Length - 1) + ScaleEpsilon);
             case ForecastScaling.Standard:
                 return (Mean, Scale);
             default:

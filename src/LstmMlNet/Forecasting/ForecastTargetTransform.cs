@@ -28,4 +28,10 @@ public enum ForecastScaling
 
     /// <summary>No scaling.</summary>
     None,
+
+    /// <summary>As <see cref="WindowMean"/> (relative to the window's last value), divided by the window's mean absolute
+    /// change |u_t − u_{t−1}| instead of its mean absolute value: the scaled values are changes in units of a typical
+    /// step, whatever the level (for <see cref="ForecastTargetTransform.Difference"/>, whose values are changes already,
+    /// the same as <see cref="WindowMean"/>).</summary>
+    WindowChange,
 }

@@ -107,29 +107,65 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
         SequenceDataset validation = calibrationWindows.ToDataset();
         log.Info(MessageSensitivity.None, $"ForecastByLstm: {series.Count} series, {train.Count} training windows, {validation.Count} validation/calibration windows (W={w}, h={h}, covariates {c})");
 
+        int epochs = o.EpochsFor(train.Count);
+        if (epochs > o.Epochs)
+        {
+            log.Info(MessageSensitivity.None, $"ForecastByLstm: {epochs} epochs instead of {o.Epochs}, for at least {o.MinimumOptimizerSteps} optimiser steps over {train.Count} windows");
+            o.Epochs = epochs;
+        }
+
         Device device = Engine.TorchRuntime.SelectDevice(environment);
-        random.manual_seed(seed);
         var spec = new NetworkSpec(SequenceInputKind.Frames, 1, o.Cell, o.HiddenSize, o.Layers, o.Bidirectional,
             o.Layers > 1 ? o.Dropout : 0.0, PoolingKind.Last, FrameSize: layout.FrameSize, Initialization: o.Initialization,
             StepSkip: c > 0);
-        using var network = new SequenceNetwork(spec);
-        network.to(device);
-        TrainingResult result = TrainingLoop.Run(network, new ForecastObjective(h), train, validation, o, seed, device, log);
-        network.to(CPU);
-
-        float[] quantiles = Calibrate(network, calibrationWindows, o.ConfidenceLevel);
-        log.Info(MessageSensitivity.None, $"ForecastByLstm: conformal half-widths (× window scale) per step: {string.Join(", ", quantiles.Select(q => q.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)))}");
-        var metadata = new Dictionary<string, string>
+        random.manual_seed(seed);
+        var network = new SequenceNetwork(spec);
+        try
         {
-            ["lstmmlnet.series_column"] = o.InputColumnName,
-            ["lstmmlnet.covariate_columns"] = string.Join(",", o.CovariateColumnNames),
-            ["lstmmlnet.confidence_level"] = o.ConfidenceLevel.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-        };
-        byte[] onnx = ForecastGraph.Export(network, layout, quantiles, o.OutputColumnName, o.ConfidenceLowerBoundColumn, o.ConfidenceUpperBoundColumn, metadata);
-        LastFitReport = new ForecastFitReport(result.History, result.BestEpoch, result.StoppedEarly, network.ParameterCount(),
-            series.Count, train.Count, validation.Count, quantiles);
-        var states = series.ToDictionary(s => s.Id, s => SeriesState.FromEnd(s, w, c), StringComparer.Ordinal);
-        return new LstmForecastingTransformer(environment, o, layout, onnx, states, LastFitReport);
+            network.to(device);
+            TrainingResult result = TrainingLoop.Run(network, new ForecastObjective(h), train, validation, o, seed, device, log);
+            network.to(CPU);
+
+            float[] quantiles = Calibrate(network, calibrationWindows, o.ConfidenceLevel);
+            if (o.RefitOnAllData)
+            {
+                // The same network trained again, from the same seed and for the epochs the first fit kept, on every complete
+                // window (the tail included); the bounds keep the first fit's calibration.
+                var allWindows = new WindowSet(layout);
+                foreach (Series s in series)
+                {
+                    for (int end = w; end + h <= s.Length; end++) allWindows.Add(s, end);
+                }
+                LstmForecastingOptions refit = o.Clone();
+                refit.Epochs = Math.Max(1, result.BestEpoch);
+                refit.EarlyStoppingPatience = 0;
+                refit.RestoreBestWeights = false;
+                random.manual_seed(seed);
+                var second = new SequenceNetwork(spec);
+                second.to(device);
+                TrainingLoop.Run(second, new ForecastObjective(h), allWindows.ToDataset(), null, refit, seed, device, log);
+                second.to(CPU);
+                network.Dispose();
+                network = second;
+                log.Info(MessageSensitivity.None, $"ForecastByLstm: refitted on all {allWindows.Count} windows for {refit.Epochs} epochs");
+            }
+            log.Info(MessageSensitivity.None, $"ForecastByLstm: conformal half-widths (× window scale) per step: {string.Join(", ", quantiles.Select(q => q.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)))}");
+            var metadata = new Dictionary<string, string>
+            {
+                ["lstmmlnet.series_column"] = o.InputColumnName,
+                ["lstmmlnet.covariate_columns"] = string.Join(",", o.CovariateColumnNames),
+                ["lstmmlnet.confidence_level"] = o.ConfidenceLevel.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            };
+            byte[] onnx = ForecastGraph.Export(network, layout, quantiles, o.OutputColumnName, o.ConfidenceLowerBoundColumn, o.ConfidenceUpperBoundColumn, metadata);
+            LastFitReport = new ForecastFitReport(result.History, result.BestEpoch, result.StoppedEarly, network.ParameterCount(),
+                series.Count, train.Count, validation.Count, quantiles);
+            var states = series.ToDictionary(s => s.Id, s => SeriesState.FromEnd(s, w, c), StringComparer.Ordinal);
+            return new LstmForecastingTransformer(environment, o, layout, onnx, states, LastFitReport);
+        }
+        finally
+        {
+            network.Dispose();
+        }
     }
 
     internal static string Describe(Series s) => s.Id.Length == 0 ? "(the only series)" : $"'{s.Id}'";

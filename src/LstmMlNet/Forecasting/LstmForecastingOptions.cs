@@ -7,7 +7,8 @@ namespace LstmMlNet.Forecasting;
 /// Options of <see cref="LstmForecastingEstimator"/> (<c>ml.Forecasting.ForecastByLstm</c>). The network reads a window
 /// of the last <see cref="WindowSize"/> values (and, with covariates, their values over the window and the horizon) and
 /// outputs all <see cref="Horizon"/> future values at once (direct multi-horizon forecasting). Defaults: one LSTM layer of
-/// 64 units, window-mean scaling, 60 epochs at learning rate 1e-3, the validation tail used to report the validation loss
+/// 64 units, window-mean scaling, 60 epochs at learning rate 1e-3 (more for short series: at least
+/// <see cref="MinimumOptimizerSteps"/> optimiser steps), the validation tail used to report the validation loss
 /// and to calibrate the bounds (not for early stopping: see <see cref="LstmForecastingOptions()"/>).
 /// </summary>
 public sealed class LstmForecastingOptions : TrainingOptions
@@ -95,6 +96,21 @@ public sealed class LstmForecastingOptions : TrainingOptions
     /// max(⌈0.2·n⌉, h + ⌈1/(1 − level)⌉ − 1) for a series of n observations. Default 0.</summary>
     public int ValidationTailLength { get; set; }
 
+    /// <summary>Lower bound on the optimiser steps of a fit: when <see cref="TrainingOptions.Epochs"/> passes over the
+    /// training windows would take fewer steps (⌈windows / <see cref="TrainingOptions.BatchSize"/>⌉ per epoch), the fit
+    /// runs ⌈MinimumOptimizerSteps / steps per epoch⌉ epochs instead; 0 = exactly <see cref="TrainingOptions.Epochs"/>.
+    /// Default 500: a short series is not left undertrained (120 monthly rows give 76 training windows, 3 batches an
+    /// epoch, so 167 epochs instead of 60 (180 steps): airline backtest MAPE 9.11% → 7.08%), while a series with 9+ batches
+    /// an epoch (a year of daily data: 272 windows, 540 steps in 60 epochs) trains exactly as before. Raising it to 1000
+    /// made the bike model worse (112 epochs: one-step MAE 797 → 846), so it is a floor for short series, not more
+    /// training for all.</summary>
+    public int MinimumOptimizerSteps { get; set; } = 500;
+
+    /// <summary>After calibrating the bounds on the validation tail, train the network again (same seed, same number
+    /// of epochs) on every window, the tail included, and forecast with that network, keeping the first fit's
+    /// calibration: the model then knows the latest observations (a trend) at twice the training time. Default false.</summary>
+    public bool RefitOnAllData { get; set; }
+
     /// <summary>Weight initialisation. Default: Xavier input, orthogonal recurrent, forget-gate bias 1.</summary>
     public RecurrentInitialization Initialization { get; set; } = new();
 
@@ -112,6 +128,7 @@ public sealed class LstmForecastingOptions : TrainingOptions
         Positive(HiddenSize, nameof(HiddenSize));
         Positive(Layers, nameof(Layers));
         if (!(Dropout >= 0 && Dropout < 1)) throw Bad(nameof(Dropout), Dropout, "a value in [0, 1)");
+        if (MinimumOptimizerSteps < 0) throw Bad(nameof(MinimumOptimizerSteps), MinimumOptimizerSteps, "0 (none) or a number of optimiser steps");
         if (ValidationTailLength < 0) throw Bad(nameof(ValidationTailLength), ValidationTailLength, "0 (automatic) or a positive number of observations");
         if (!Enum.IsDefined(TargetTransform)) throw Bad(nameof(TargetTransform), TargetTransform, "a ForecastTargetTransform value");
         if (!Enum.IsDefined(Scaling)) throw Bad(nameof(Scaling), Scaling, "a ForecastScaling value");
@@ -132,6 +149,13 @@ public sealed class LstmForecastingOptions : TrainingOptions
     internal int TailLength(int length) => ValidationTailLength > 0
         ? ValidationTailLength
         : Math.Max((int)Math.Ceiling(0.2 * length), Horizon + (int)Math.Ceiling(1.0 / (1.0 - ConfidenceLevel)) - 1);
+
+    /// <summary>Epochs of a fit on <paramref name="windows"/> training windows (<see cref="MinimumOptimizerSteps"/>).</summary>
+    internal int EpochsFor(int windows)
+    {
+        int perEpoch = Math.Max(1, (windows + BatchSize - 1) / BatchSize);
+        return Math.Max(Epochs, (MinimumOptimizerSteps + perEpoch - 1) / perEpoch);
+    }
 
     internal LstmForecastingOptions Clone() => (LstmForecastingOptions)MemberwiseClone();
 }

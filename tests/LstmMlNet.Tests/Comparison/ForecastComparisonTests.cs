@@ -25,7 +25,7 @@ public sealed class ForecastComparisonTests(ITestOutputHelper output)
             Folds = Folds,
             FoldLength = FoldLength,
             SearchSpace = new RecurrentSearchSpace { Cells = new[] { RecurrentCellKind.Lstm }, HiddenSizes = new[] { 16 }, Bidirectional = new[] { false } },
-            ConfigureForecaster = o => o.Epochs = 8,
+            ConfigureForecaster = o => { o.Epochs = 8; o.MinimumOptimizerSteps = 0; },
         };
 
         ComparisonResult result = ml.CompareModels().Forecasting(data, nameof(BikeDay.Count), Window, Horizon, seasonality: 7, options);

@@ -55,16 +55,18 @@ public sealed class AirlineBacktestTests(ITestOutputHelper output)
         var log = Backtest(months, Options(ForecastTargetTransform.Log1p, false), "defaults + Log1p");
         Assert.Equal(22.33, naive, 2);
         Assert.Equal(10.71, seasonal, 2);
-        // Measured (seed 1, 2026-11-23): defaults MAPE 9.11% at the Darts points (7.70% over all steps, coverage 1.000);
-        // Log1p 15.88%. Darts' RNNModel: 2.71%. Floors with margin; the figures are reported, not tuned.
-        Assert.True(plain.Step6.MeanAbsolutePercentageError < 11.0, plain.Step6.ToString());
+        // Measured (seed 1, 2026-11-30): defaults MAPE 7.08% at the Darts points (5.93% over all steps, coverage 1.000);
+        // Log1p 11.53% (8.89%, 1.000). Before MinimumOptimizerSteps (60 epochs, 180 optimiser steps; now 167 epochs):
+        // 9.11% and 15.88%. Darts' RNNModel: 2.71%. Floors with margin; the figures are reported, not tuned.
+        Assert.True(plain.Step6.MeanAbsolutePercentageError < 8.5, plain.Step6.ToString());
         Assert.True(plain.Overall.Coverage >= 0.9, plain.Overall.ToString());
-        Assert.True(log.Step6.MeanAbsolutePercentageError < 19.0, log.Step6.ToString());
+        Assert.True(log.Step6.MeanAbsolutePercentageError < 13.5, log.Step6.ToString());
     }
 
     /// <summary>Measured once for the README (about 3 minutes under load): covariates, and Darts' own model settings.
-    /// Measured (seed 1): covariates 14.29%, covariates + Log1p 16.60%, Darts' settings 6.79%, Darts' settings +
-    /// covariates 15.89% (MAPE at the Darts points).</summary>
+    /// Measured (seed 1, before <see cref="LstmForecastingOptions.MinimumOptimizerSteps"/>, i.e. 60 epochs): covariates
+    /// 14.29%, covariates + Log1p 16.60%, Darts' settings 6.79%, Darts' settings + covariates 15.89% (MAPE at the Darts
+    /// points; Darts' settings run 1500 optimiser steps, so the floor does not change them).</summary>
     [Fact(Skip = "Figures for the README, about 3 minutes: remove Skip to re-measure.")]
     public void Darts_protocol_variants()
     {
@@ -78,6 +80,42 @@ public sealed class AirlineBacktestTests(ITestOutputHelper output)
             darts.Epochs = 300;
             darts.BatchSize = 16;
             Backtest(months, darts, $"Darts' model settings (hidden 20, 300 epochs, batch 16){(covariates ? " + year/month covariates" : string.Empty)}");
+        }
+    }
+
+    /// <summary>What issue 5's hypotheses gave (seed 1, MAPE at the Darts points / over all steps / coverage of all
+    /// steps; measured 2026-11-30 on a loaded 2-core machine, about 3–6 minutes each). See <see cref="IssueFiveTable"/>.</summary>
+    public static readonly (string Name, Action<LstmForecastingOptions> Change)[] IssueFiveVariants =
+    {
+        // Measured: 9.11% / 7.70% / 1.000 and with Log1p 15.88% / 13.56% / 1.000.
+        ("former defaults: 60 epochs (MinimumOptimizerSteps 0)", o => o.MinimumOptimizerSteps = 0),
+        ("former defaults + Log1p", o => { o.MinimumOptimizerSteps = 0; o.TargetTransform = ForecastTargetTransform.Log1p; }),
+        ("150 epochs", o => { o.MinimumOptimizerSteps = 0; o.Epochs = 150; }), // 6.09% / 4.91% / 0.991
+        ("defaults (MinimumOptimizerSteps 500: 167 epochs here)", _ => { }), // 7.08% / 5.93% / 1.000
+        ("defaults + Log1p", o => o.TargetTransform = ForecastTargetTransform.Log1p), // 11.53% / 8.89% / 1.000
+        ("300 epochs", o => o.Epochs = 300), // 4.70% / 4.16% / 1.000
+        ("60 epochs, learning rate 3e-3", o => { o.MinimumOptimizerSteps = 0; o.LearningRate = 3e-3; }), // 8.27% / 6.23% / 1.000
+        ("60 epochs, batch 16", o => { o.MinimumOptimizerSteps = 0; o.BatchSize = 16; }), // 8.97% / 6.35% / 1.000
+        ("60 epochs, batch 8", o => { o.MinimumOptimizerSteps = 0; o.BatchSize = 8; }), // 9.15% / 6.53% / 1.000
+        ("RefitOnAllData, 60 epochs", o => { o.MinimumOptimizerSteps = 0; o.RefitOnAllData = true; }), // 9.34% / 6.46% / 1.000
+        ("RefitOnAllData", o => o.RefitOnAllData = true), // 5.37% / 4.25% / 1.000
+        ("Scaling WindowChange", o => o.Scaling = ForecastScaling.WindowChange), // 5.58% / 4.70% / 0.991
+        ("Log1p + Scaling WindowChange", o => { o.TargetTransform = ForecastTargetTransform.Log1p; o.Scaling = ForecastScaling.WindowChange; }), // 5.94% / 5.04% / 0.991
+        ("Difference, 60 epochs", o => { o.MinimumOptimizerSteps = 0; o.TargetTransform = ForecastTargetTransform.Difference; }), // 5.33% / 5.34% / 1.000
+        ("Difference", o => o.TargetTransform = ForecastTargetTransform.Difference), // 3.50% / 4.72% / 0.939
+        ("Scaling Standard, 60 epochs", o => { o.MinimumOptimizerSteps = 0; o.Scaling = ForecastScaling.Standard; }), // 16.42% / 21.13% / 0.640
+    };
+
+    /// <summary>Re-measures <see cref="IssueFiveVariants"/>; the figures are in the README.</summary>
+    [Fact(Skip = "Figures for the README, about 40 minutes under load: remove Skip to re-measure.")]
+    public void IssueFiveTable()
+    {
+        AirMonth[] months = AirlineData.Months();
+        foreach (var (name, change) in IssueFiveVariants)
+        {
+            LstmForecastingOptions options = Options(ForecastTargetTransform.None, false);
+            change(options);
+            Backtest(months, options, name);
         }
     }
 }

@@ -35,7 +35,7 @@ public sealed class ForecastEngineTests
 
     private static LstmForecastingOptions Options(int epochs = 8) => new()
     {
-        InputColumnName = nameof(Point.Value), WindowSize = 12, Horizon = 4, HiddenSize = 16, Epochs = epochs, Seed = 2,
+        InputColumnName = nameof(Point.Value), WindowSize = 12, Horizon = 4, HiddenSize = 16, Epochs = epochs, MinimumOptimizerSteps = 0, Seed = 2,
     };
 
     private static (MLContext Ml, LstmForecastingTransformer Model) Fit(LstmForecastingOptions options, Point[] points)
@@ -184,5 +184,39 @@ public sealed class ForecastEngineTests
         {
             File.Delete(path);
         }
+    }
+
+    [Fact]
+    public void MinimumOptimizerSteps_raises_the_epochs_of_a_short_series_only()
+    {
+        Point[] points = Points(120, 1); // tail 24: 81 training windows, 3 batches of 32 an epoch
+        var ml = new MLContext(seed: 1);
+        LstmForecastingOptions options = Options();
+        options.MinimumOptimizerSteps = 30;
+        var estimator = ml.Forecasting.ForecastByLstm(options);
+        estimator.Fit(ml.Data.LoadFromEnumerable(points));
+        Assert.Equal(81, estimator.LastFitReport!.TrainingWindows);
+        Assert.Equal(10, estimator.LastFitReport.History.Count); // ⌈30 / 3⌉ > 8
+        options.MinimumOptimizerSteps = 24; // 8 epochs already take 24 steps
+        estimator = ml.Forecasting.ForecastByLstm(options);
+        estimator.Fit(ml.Data.LoadFromEnumerable(points));
+        Assert.Equal(8, estimator.LastFitReport!.History.Count);
+    }
+
+    [Fact]
+    public void RefitOnAllData_keeps_the_first_fits_calibration_and_changes_the_forecast()
+    {
+        Point[] points = Points(120, 1);
+        var (ml, once) = Fit(Options(), points);
+        LstmForecastingOptions refitOptions = Options();
+        refitOptions.RefitOnAllData = true;
+        var (_, refit) = Fit(refitOptions, points);
+        Assert.Equal(once.FitReport.Quantiles, refit.FitReport.Quantiles);
+        using var a = once.CreateForecastEngine<Point, ForecastOutput>(ml);
+        using var b = refit.CreateForecastEngine<Point, ForecastOutput>(ml);
+        float[] fa = a.Predict().Forecast, fb = b.Predict().Forecast;
+        Assert.Equal(4, fb.Length);
+        Assert.NotEqual(fa, fb);
+        Assert.All(fb, v => Assert.True(float.IsFinite(v)));
     }
 }

@@ -18,6 +18,9 @@ public sealed class ForecastGraphParityTests
     [InlineData(ForecastTargetTransform.Difference, ForecastScaling.WindowMean, 0)]
     [InlineData(ForecastTargetTransform.Difference, ForecastScaling.Standard, 3)]
     [InlineData(ForecastTargetTransform.None, ForecastScaling.None, 1)]
+    [InlineData(ForecastTargetTransform.None, ForecastScaling.WindowChange, 2)]
+    [InlineData(ForecastTargetTransform.Log1p, ForecastScaling.WindowChange, 0)]
+    [InlineData(ForecastTargetTransform.Difference, ForecastScaling.WindowChange, 0)]
     public void Onnx_forecast_and_bounds_equal_the_managed_computation(ForecastTargetTransform transform, ForecastScaling scaling, int covariates)
     {
         const int w = 9, h = 4;
