@@ -132,11 +132,7 @@ internal sealed class SequenceNetwork : nn.Module
     /// [pooled ; mean of <paramref name="stepInputs"/> [B, T, E] over each row's first lengths[b] steps]; else pooled.</summary>
     public Tensor HeadInput(Tensor pooled, Tensor stepInputs, Tensor lengths)
     {
-        if (!Spec.BagOfEmbeddings) return pooled;
-        Tensor valid = lengths.to(stepInputs.device);
-        Tensor mask = arange(stepInputs.shape[1], ScalarType.Int64, stepInputs.device).unsqueeze(0).lt(valid.unsqueeze(1)); // [B, T]
-        Tensor sum = (stepInputs * mask.unsqueeze(2).to_type(stepInputs.dtype)).sum(1);
-        return cat(new[] { pooled, sum / valid.unsqueeze(1).to_type(stepInputs.dtype) }, 1);
+        return Spec.BagOfEmbeddings ? cat(new[] { pooled, SequencePooling.MeanOverValidSteps(stepInputs, lengths) }, 1) : pooled;
     }
 
     /// <summary><see cref="Embed"/> with <see cref="NetworkSpec.InputDropout"/> applied while training.</summary>

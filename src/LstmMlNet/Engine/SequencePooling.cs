@@ -41,6 +41,19 @@ internal sealed class SequencePooling : nn.Module
         _ => EncoderOutputUse.AllSteps,
     };
 
+    /// <summary>Mean of <paramref name="x"/> [B, T, D] over each row's valid steps: <paramref name="valid"/> [B, T] marks
+    /// them, <paramref name="lengths"/> [B] counts them (both on x's device). Padded steps must be finite.</summary>
+    internal static Tensor MeanOverValidSteps(Tensor x, Tensor valid, Tensor lengths) =>
+        (x * valid.unsqueeze(-1).to(x.dtype)).sum(1) / lengths.unsqueeze(1).to(x.dtype);
+
+    /// <summary><see cref="MeanOverValidSteps(Tensor, Tensor, Tensor)"/> with the mask built from CPU or device lengths [B].</summary>
+    internal static Tensor MeanOverValidSteps(Tensor x, Tensor lengths)
+    {
+        Tensor len = lengths.to(x.device);
+        Tensor valid = arange(x.shape[1], device: x.device).unsqueeze(0).lt(len.unsqueeze(1));
+        return MeanOverValidSteps(x, valid, len);
+    }
+
     /// <summary>Attention's W and b (Linear D → A); null unless pooling is attention.</summary>
     internal Linear? AttentionProjection => attentionProjection;
 
@@ -66,10 +79,7 @@ internal sealed class SequencePooling : nn.Module
                 return (cat(new[] { forward, backward }, dim: 1), null);
             }
             case PoolingKind.Mean:
-            {
-                Tensor sum = (output * valid.unsqueeze(-1).to(output.dtype)).sum(1);
-                return (sum / len.unsqueeze(1).to(output.dtype), null);
-            }
+                return (MeanOverValidSteps(output, valid, len), null);
             case PoolingKind.Max:
                 // max(dim) rather than amax: the same values; its backward scatters each channel's gradient to the
                 // one step it returns instead of sharing it among tied steps (a cheaper subgradient, as nn.LSTM code

@@ -92,12 +92,14 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
         ForecastLayout layout = FitLayout(o, series, tails);
         var trainWindows = new WindowSet(layout);
         var calibrationWindows = new WindowSet(layout);
+        WindowSet? allWindows = o.RefitOnAllData ? new WindowSet(layout) : null; // every complete window, for the refit
         for (int i = 0; i < series.Count; i++)
         {
             Series s = series[i];
             int trainEnd = s.Length - tails[i]; // observations [0, trainEnd) are training rows
             for (int end = w; end + h <= s.Length; end++) // window = [end − w, end), targets [end, end + h)
             {
+                allWindows?.Add(s, end);
                 if (end + h <= trainEnd) trainWindows.Add(s, end);
                 else if (end >= trainEnd) calibrationWindows.Add(s, end);
             }
@@ -118,33 +120,38 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
         var spec = new NetworkSpec(SequenceInputKind.Frames, 1, o.Cell, o.HiddenSize, o.Layers, o.Bidirectional,
             o.Layers > 1 ? o.Dropout : 0.0, PoolingKind.Last, FrameSize: layout.FrameSize, Initialization: o.Initialization,
             StepSkip: c > 0);
-        random.manual_seed(seed);
-        var network = new SequenceNetwork(spec);
+        // A network trained from the seed, returned on the CPU; disposed if training throws.
+        SequenceNetwork Train(SequenceDataset data, SequenceDataset? check, LstmForecastingOptions options, out TrainingResult result)
+        {
+            random.manual_seed(seed);
+            var trained = new SequenceNetwork(spec);
+            try
+            {
+                trained.to(device);
+                result = TrainingLoop.Run(trained, new ForecastObjective(h), data, check, options, seed, device, log);
+                return trained.to(CPU);
+            }
+            catch
+            {
+                trained.Dispose(); // cancelled or failed: nothing else holds it
+                throw;
+            }
+        }
+
+        var network = Train(train, validation, o, out TrainingResult result);
         try
         {
-            network.to(device);
-            TrainingResult result = TrainingLoop.Run(network, new ForecastObjective(h), train, validation, o, seed, device, log);
-            network.to(CPU);
 
             float[] quantiles = Calibrate(network, calibrationWindows, o.ConfidenceLevel);
             if (o.RefitOnAllData)
             {
                 // The same network trained again, from the same seed and for the epochs the first fit kept, on every complete
                 // window (the tail included); the bounds keep the first fit's calibration.
-                var allWindows = new WindowSet(layout);
-                foreach (Series s in series)
-                {
-                    for (int end = w; end + h <= s.Length; end++) allWindows.Add(s, end);
-                }
                 LstmForecastingOptions refit = o.Clone();
                 refit.Epochs = Math.Max(1, result.BestEpoch);
                 refit.EarlyStoppingPatience = 0;
                 refit.RestoreBestWeights = false;
-                random.manual_seed(seed);
-                var second = new SequenceNetwork(spec);
-                second.to(device);
-                TrainingLoop.Run(second, new ForecastObjective(h), allWindows.ToDataset(), null, refit, seed, device, log);
-                second.to(CPU);
+                SequenceNetwork second = Train(allWindows!.ToDataset(), null, refit, out _);
                 network.Dispose();
                 network = second;
                 log.Info(MessageSensitivity.None, $"ForecastByLstm: refitted on all {allWindows.Count} windows for {refit.Epochs} epochs");
