@@ -14,7 +14,7 @@ BikeDay[] test = days.Where(d => d.Year == 1).ToArray();
 Console.WriteLine($"Data: {dataPath}: {train.Length} days of 2011 to train on, {test.Length} days of 2012 to forecast one at a time");
 
 var estimator = ml.Forecasting.ForecastByLstm(outputColumnName: "Forecast", inputColumnName: nameof(BikeDay.Count),
-    windowSize: 14, horizon: 7, confidenceLevel: 0.95f);
+    windowSize: 7, horizon: 7, confidenceLevel: 0.95f);
 LstmForecastingTransformer model = estimator.Fit(ml.Data.LoadFromEnumerable(train));
 
 // Evaluate on 2012: the engine forecasts day d before seeing it, then is updated with it.
