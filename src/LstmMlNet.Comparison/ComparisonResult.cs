@@ -35,7 +35,7 @@ public enum TrialStatus
 
 /// <summary>One candidate's cross-validated (or backtested) result.</summary>
 /// <param name="Index">1-based position in the run order.</param>
-/// <param name="Name">Candidate name, e.g. "BiLstm H128 L1 Max lr=0.001" or "FeaturizeText + SdcaLogisticRegression".</param>
+/// <param name="Name">Candidate name, e.g. "BiLstm H128 L1 Max" or "FeaturizeText + SdcaLogisticRegression".</param>
 /// <param name="Family">Baseline, recurrent or custom.</param>
 /// <param name="Configuration">The candidate's settings as name/value pairs.</param>
 /// <param name="Status">How the trial ended.</param>

@@ -187,7 +187,7 @@ internal sealed class ForecastComparison
         forecaster.HiddenSize = configuration.HiddenSize;
         forecaster.Layers = configuration.Layers;
         forecaster.Bidirectional = configuration.Bidirectional;
-        forecaster.LearningRate = configuration.LearningRate;
+        if (configuration.LearningRate is double rate) forecaster.LearningRate = rate;
         forecaster.Seed = options.Seed;
         forecaster.CancellationToken = cancel;
         return ml.Forecasting.ForecastByLstm(forecaster);

@@ -20,13 +20,15 @@ public enum SearchStrategy
 /// <param name="Layers">Stacked layers.</param>
 /// <param name="Bidirectional">Both directions per layer.</param>
 /// <param name="Pooling">Pooling over steps (classification and regression; forecasting reads the future steps).</param>
-/// <param name="LearningRate">Optimizer learning rate.</param>
+/// <param name="LearningRate">Optimizer learning rate; <c>null</c> keeps the candidate's own (the trainer's or forecaster's
+/// default, or what the comparison's configure callback set).</param>
 public sealed record RecurrentConfiguration(RecurrentCellKind Cell, int HiddenSize, int Layers, bool Bidirectional, PoolingKind Pooling,
-    double LearningRate)
+    double? LearningRate)
 {
-    /// <summary>A short name, e.g. "BiLstm H128 L1 Max lr=0.001".</summary>
+    /// <summary>A short name, e.g. "BiLstm H128 L1 Max" or, with a learning rate from the space, "BiLstm H128 L1 Max lr=0.003".</summary>
     public string Describe(bool includePooling = true) =>
-        $"{(Bidirectional ? "Bi" : "")}{Cell} H{HiddenSize} L{Layers}{(includePooling ? " " + Pooling : "")} lr={LearningRate.ToString("g3", CultureInfo.InvariantCulture)}";
+        $"{(Bidirectional ? "Bi" : "")}{Cell} H{HiddenSize} L{Layers}{(includePooling ? " " + Pooling : "")}" +
+        (LearningRate is double rate ? $" lr={rate.ToString("g3", CultureInfo.InvariantCulture)}" : "");
 
     /// <summary>The configuration as name/value pairs, for the leaderboard.</summary>
     public IReadOnlyDictionary<string, string> ToDictionary(bool includePooling = true)
@@ -37,7 +39,7 @@ public sealed record RecurrentConfiguration(RecurrentCellKind Cell, int HiddenSi
             ["HiddenSize"] = HiddenSize.ToString(CultureInfo.InvariantCulture),
             ["Layers"] = Layers.ToString(CultureInfo.InvariantCulture),
             ["Bidirectional"] = Bidirectional ? "true" : "false",
-            ["LearningRate"] = LearningRate.ToString("g6", CultureInfo.InvariantCulture),
+            ["LearningRate"] = LearningRate is double rate ? rate.ToString("g6", CultureInfo.InvariantCulture) : "default",
         };
         if (includePooling) pairs["Pooling"] = Pooling.ToString();
         return pairs;
@@ -46,7 +48,7 @@ public sealed record RecurrentConfiguration(RecurrentCellKind Cell, int HiddenSi
 
 /// <summary>
 /// The recurrent configurations a comparison may try: one list per setting, combined as a grid. Defaults give
-/// 2 cells × 2 widths = 4 configurations (bidirectional, one layer, max pooling, learning rate 1e-3).
+/// 2 cells × 2 widths = 4 configurations (bidirectional, one layer, max pooling, each candidate's default learning rate).
 /// </summary>
 public sealed class RecurrentSearchSpace
 {
@@ -65,11 +67,12 @@ public sealed class RecurrentSearchSpace
     /// <summary>Pooling over steps (ignored by forecasting). Default max.</summary>
     public IReadOnlyList<PoolingKind> Pooling { get; init; } = new[] { PoolingKind.Max };
 
-    /// <summary>Learning rates. Default 1e-3.</summary>
-    public IReadOnlyList<double> LearningRates { get; init; } = new[] { 1e-3 };
+    /// <summary>Learning rates to try. Default <c>null</c>: no learning-rate axis; each candidate keeps its own default
+    /// (2e-3 for the classifiers, 1e-3 for regression and forecasting) or what the comparison's configure callback sets.</summary>
+    public IReadOnlyList<double>? LearningRates { get; init; }
 
     /// <summary>Number of combinations.</summary>
-    public long Size => (long)Cells.Count * HiddenSizes.Count * Layers.Count * Bidirectional.Count * Pooling.Count * LearningRates.Count;
+    public long Size => (long)Cells.Count * HiddenSizes.Count * Layers.Count * Bidirectional.Count * Pooling.Count * (LearningRates?.Count ?? 1);
 
     /// <summary>Every combination in grid order: cells vary slowest, learning rates fastest.</summary>
     public IReadOnlyList<RecurrentConfiguration> Grid()
@@ -81,7 +84,7 @@ public sealed class RecurrentSearchSpace
                 foreach (int layers in Layers)
                     foreach (bool bidirectional in Bidirectional)
                         foreach (PoolingKind pooling in Pooling)
-                            foreach (double rate in LearningRates)
+                            foreach (double? rate in LearningRates?.Select(r => (double?)r) ?? new double?[] { null })
                                 all.Add(new RecurrentConfiguration(cell, hidden, layers, bidirectional, pooling, rate));
         return all;
     }
@@ -109,10 +112,10 @@ public sealed class RecurrentSearchSpace
         Check(Layers, nameof(Layers));
         Check(Bidirectional, nameof(Bidirectional));
         Check(Pooling, nameof(Pooling));
-        Check(LearningRates, nameof(LearningRates));
+        if (LearningRates is not null) Check(LearningRates, nameof(LearningRates));
         if (HiddenSizes.Any(h => h < 1)) throw new ArgumentException("Every hidden size must be at least 1.", nameof(HiddenSizes));
         if (Layers.Any(l => l < 1)) throw new ArgumentException("Every layer count must be at least 1.", nameof(Layers));
-        if (LearningRates.Any(r => !(r > 0) || double.IsInfinity(r))) throw new ArgumentException("Every learning rate must be positive and finite.", nameof(LearningRates));
+        if (LearningRates is not null && LearningRates.Any(r => !(r > 0) || double.IsInfinity(r))) throw new ArgumentException("Every learning rate must be positive and finite.", nameof(LearningRates));
     }
 
     private static void Check<T>(IReadOnlyList<T>? values, string name)

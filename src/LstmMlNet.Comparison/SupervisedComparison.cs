@@ -221,7 +221,7 @@ internal sealed class SupervisedComparison
             trainerOptions.Layers = configuration.Layers;
             trainerOptions.Bidirectional = configuration.Bidirectional;
             trainerOptions.Pooling = configuration.Pooling;
-            trainerOptions.LearningRate = configuration.LearningRate;
+            if (configuration.LearningRate is double rate) trainerOptions.LearningRate = rate;
             trainerOptions.LabelColumnName = label;
             trainerOptions.Seed = options.Seed;
             trainerOptions.CancellationToken = cancel;

@@ -12,30 +12,39 @@ public sealed class BinaryTrainerTests(ITestOutputHelper output)
     /// <summary>NAS-BERT (ML.NET TextClassification) accuracy on yelp 80/20, from the dataset README.</summary>
     private const double NasBertYelpAccuracy = 0.674;
 
-    /// <summary>Measured (seed 1, defaults with subwords and the bag of embeddings): yelp LSTM 0.7962 vs SDCA 0.7915;
-    /// imdb LSTM 0.6445 vs SDCA 0.7156 (over split seeds 1–3, imdb 0.6817 vs 0.7306). Floors and allowed gaps are those
-    /// figures with margin.</summary>
+    /// <summary>Measured (defaults: subwords, the bag of embeddings, no validation hold-out; LSTM / SDCA accuracy on
+    /// split seeds 1, 2, 3): yelp 0.777 / 0.791, 0.823 / 0.818, 0.779 / 0.814 (means 0.7931 / 0.8079, gap 1.5 points);
+    /// imdb 0.697 / 0.716, 0.753 / 0.753, 0.759 / 0.724 (means 0.7360 / 0.7306, 0.5 points ahead). With the former 10%
+    /// validation hold-out and early stopping: yelp mean 0.7826, imdb 0.6817. The bar is the 3-point gap; it is
+    /// asserted on the mean over the three splits (one split of 200 test sentences moves by 0.5 points a sentence), with
+    /// a floor on every split.</summary>
     [Theory]
-    [InlineData("yelp_labelled.txt", 0.77, 0.02)]
-    [InlineData("imdb_labelled.txt", 0.62, 0.09)]
-    public void Default_lstm_beats_nas_bert_and_stays_near_sdca_on_the_same_split(string file, double floor, double allowedGap)
+    [InlineData("yelp_labelled.txt", 0.75)]
+    [InlineData("imdb_labelled.txt", 0.66)]
+    public void Default_lstm_beats_nas_bert_and_stays_within_3_points_of_sdca_on_the_same_splits(string file, double floor)
     {
-        var ml = new MLContext(seed: 1);
-        IDataView all = ml.Data.LoadFromTextFile<SentimentRow>(SharedData.Path("sentiment", file), separatorChar: '\t', hasHeader: false, allowQuoting: false);
-        var split = ml.Data.TrainTestSplit(all, testFraction: 0.2, seed: 1);
+        var lstm = new List<double>();
+        var sdca = new List<double>();
+        foreach (int splitSeed in new[] { 1, 2, 3 })
+        {
+            var ml = new MLContext(seed: 1);
+            IDataView all = ml.Data.LoadFromTextFile<SentimentRow>(SharedData.Path("sentiment", file), separatorChar: '\t', hasHeader: false, allowQuoting: false);
+            var split = ml.Data.TrainTestSplit(all, testFraction: 0.2, seed: splitSeed);
 
-        var sdca = ml.Transforms.Text.FeaturizeText("Features", "Text").Append(ml.BinaryClassification.Trainers.SdcaLogisticRegression()).Fit(split.TrainSet);
-        var sdcaMetrics = ml.BinaryClassification.Evaluate(sdca.Transform(split.TestSet));
+            var baseline = ml.Transforms.Text.FeaturizeText("Features", "Text").Append(ml.BinaryClassification.Trainers.SdcaLogisticRegression()).Fit(split.TrainSet);
+            var sdcaMetrics = ml.BinaryClassification.Evaluate(baseline.Transform(split.TestSet));
 
-        var trainer = ml.BinaryClassification.Trainers.Lstm(new RecurrentBinaryTrainer.Options { Seed = 1 });
-        ITransformer model = TrainerModelTests.TextPipeline(ml).Append(trainer).Fit(split.TrainSet);
-        var metrics = ml.BinaryClassification.Evaluate(model.Transform(split.TestSet));
-        output.WriteLine($"{file} 80/20 seed 1: LSTM accuracy {metrics.Accuracy:F4} AUC {metrics.AreaUnderRocCurve:F4} F1 {metrics.F1Score:F4}; " +
-            $"SDCA accuracy {sdcaMetrics.Accuracy:F4} AUC {sdcaMetrics.AreaUnderRocCurve:F4}");
-        foreach (var p in trainer.LastFitReport!.History) output.WriteLine(p.ToString());
-
-        Assert.True(metrics.Accuracy >= floor, $"LSTM accuracy {metrics.Accuracy:F4} below the floor {floor}");
-        if (file.StartsWith("yelp", StringComparison.Ordinal)) Assert.True(metrics.Accuracy > NasBertYelpAccuracy + 0.05, $"LSTM accuracy {metrics.Accuracy:F4} vs NAS-BERT {NasBertYelpAccuracy}");
-        Assert.True(metrics.Accuracy >= sdcaMetrics.Accuracy - allowedGap, $"LSTM accuracy {metrics.Accuracy:F4} vs SDCA {sdcaMetrics.Accuracy:F4}");
+            var trainer = ml.BinaryClassification.Trainers.Lstm(new RecurrentBinaryTrainer.Options { Seed = 1 });
+            ITransformer model = TrainerModelTests.TextPipeline(ml).Append(trainer).Fit(split.TrainSet);
+            var metrics = ml.BinaryClassification.Evaluate(model.Transform(split.TestSet));
+            output.WriteLine($"{file} 80/20 split seed {splitSeed}: LSTM accuracy {metrics.Accuracy:F4} AUC {metrics.AreaUnderRocCurve:F4} F1 {metrics.F1Score:F4}; " +
+                $"SDCA accuracy {sdcaMetrics.Accuracy:F4} AUC {sdcaMetrics.AreaUnderRocCurve:F4} ({trainer.LastFitReport!.History.Count} epochs)");
+            Assert.True(metrics.Accuracy >= floor, $"split seed {splitSeed}: LSTM accuracy {metrics.Accuracy:F4} below the floor {floor}");
+            lstm.Add(metrics.Accuracy);
+            sdca.Add(sdcaMetrics.Accuracy);
+        }
+        output.WriteLine($"{file} means over split seeds 1–3: LSTM {lstm.Average():F4}, SDCA {sdca.Average():F4}");
+        if (file.StartsWith("yelp", StringComparison.Ordinal)) Assert.True(lstm.Min() > NasBertYelpAccuracy + 0.05, $"LSTM accuracy {lstm.Min():F4} vs NAS-BERT {NasBertYelpAccuracy}");
+        Assert.True(lstm.Average() >= sdca.Average() - 0.03, $"mean LSTM accuracy {lstm.Average():F4} vs SDCA {sdca.Average():F4}");
     }
 }

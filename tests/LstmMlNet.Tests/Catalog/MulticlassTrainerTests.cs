@@ -17,9 +17,10 @@ public sealed class MulticlassTrainerTests(ITestOutputHelper output)
             .Append(ml.Transforms.Text.NormalizeText("Normalized", "Text", keepPunctuations: false))
             .Append(ml.Transforms.Text.TokenizeIntoWords("Tokens", "Normalized"));
 
-    /// <summary>Measured (seed 1, defaults with subwords and the bag of embeddings): LSTM macro-accuracy 0.8356 (0.8275 before the
-    /// max-pooling backward change), SDCA 0.8552 — 2.0 points, inside the 3 (without subwords and the bag: 0.7876, 6.8 points) on 6,080 training
-    /// rows (the published 86% LSTM figure trained on 120,000). Floor and gap set from that measurement with margin.</summary>
+    /// <summary>Measured (seed 1, defaults with subwords, the bag of embeddings and no validation hold-out): LSTM
+    /// macro-accuracy 0.8502, SDCA 0.8552 — 0.5 points on 6,080 training rows (the published 86% LSTM figure trained on
+    /// 120,000). With the former 10% hold-out and early stopping 0.8356; without subwords and the bag as well 0.7876.
+    /// The gap asserted is the 3 points; the floor is the measurement with margin.</summary>
     [Fact]
     public void Ag_news_lstm_approaches_sdca_maximum_entropy_on_the_same_split()
     {
@@ -39,8 +40,8 @@ public sealed class MulticlassTrainerTests(ITestOutputHelper output)
             $"SDCA macro {sdcaMetrics.MacroAccuracy:F4} micro {sdcaMetrics.MicroAccuracy:F4}");
         foreach (var p in trainer.LastFitReport!.History) output.WriteLine(p.ToString());
 
-        Assert.True(metrics.MacroAccuracy >= 0.80, $"LSTM macro-accuracy {metrics.MacroAccuracy:F4} below the floor 0.80");
-        Assert.True(metrics.MacroAccuracy >= sdcaMetrics.MacroAccuracy - 0.045, $"LSTM macro-accuracy {metrics.MacroAccuracy:F4} vs SDCA {sdcaMetrics.MacroAccuracy:F4}");
+        Assert.True(metrics.MacroAccuracy >= 0.83, $"LSTM macro-accuracy {metrics.MacroAccuracy:F4} below the floor 0.83");
+        Assert.True(metrics.MacroAccuracy >= sdcaMetrics.MacroAccuracy - 0.03, $"LSTM macro-accuracy {metrics.MacroAccuracy:F4} vs SDCA {sdcaMetrics.MacroAccuracy:F4}");
         Assert.Equal(4, metrics.ConfusionMatrix.NumberOfClasses);
     }
 }

@@ -28,6 +28,18 @@ public sealed class SearchSpaceTests
     }
 
     [Fact]
+    public void Default_space_has_no_learning_rate_axis_so_each_candidate_keeps_its_own_default()
+    {
+        var space = new RecurrentSearchSpace();
+        IReadOnlyList<RecurrentConfiguration> grid = space.Grid();
+        Assert.Equal(4, space.Size);
+        Assert.All(grid, c => Assert.Null(c.LearningRate));
+        Assert.Equal(new[] { "BiLstm H64 L1 Max", "BiLstm H128 L1 Max", "BiGru H64 L1 Max", "BiGru H128 L1 Max" }, grid.Select(c => c.Describe()));
+        Assert.Equal("default", grid[0].ToDictionary()["LearningRate"]);
+        Assert.Equal("Lstm H32 L1 lr=0.003", (grid[0] with { Bidirectional = false, HiddenSize = 32, LearningRate = 3e-3 }).Describe(includePooling: false));
+    }
+
+    [Fact]
     public void Random_search_draws_distinct_grid_points_reproducibly_for_a_seed()
     {
         IReadOnlyList<RecurrentConfiguration> a = Space.Sample(10, seed: 7);
