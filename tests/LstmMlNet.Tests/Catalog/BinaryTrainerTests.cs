@@ -12,19 +12,23 @@ public sealed class BinaryTrainerTests(ITestOutputHelper output)
     /// <summary>NAS-BERT (ML.NET TextClassification) accuracy on yelp 80/20, from the dataset README.</summary>
     private const double NasBertYelpAccuracy = 0.674;
 
-    /// <summary>Measured (defaults: subwords, the bag of embeddings, no validation hold-out; LSTM / SDCA accuracy on
-    /// split seeds 1, 2, 3): yelp 0.777 / 0.791, 0.823 / 0.818, 0.779 / 0.814 (means 0.7931 / 0.8079, gap 1.5 points);
-    /// imdb 0.697 / 0.716, 0.753 / 0.753, 0.759 / 0.724 (means 0.7360 / 0.7306, 0.5 points ahead). With the former 10%
-    /// validation hold-out and early stopping: yelp mean 0.7826, imdb 0.6817. The bar is the 3-point gap; it is
-    /// asserted on the mean over the three splits (one split of 200 test sentences moves by 0.5 points a sentence), with
-    /// a floor on every split.</summary>
+    /// <summary>Measured (defaults: subwords, the bag of embeddings, no validation hold-out, label smoothing 0.1;
+    /// LSTM / SDCA accuracy on split seeds 1, 2, 3): yelp 0.796 / 0.791, 0.848 / 0.818, 0.779 / 0.814 (means 0.8079 /
+    /// 0.8079); imdb 0.735 / 0.716, 0.737 / 0.753, 0.769 / 0.724 (means 0.7469 / 0.7306). Test log-loss, LSTM / SDCA
+    /// means: yelp 0.606 / 0.565, imdb 0.829 / 0.854; without label smoothing 0.818 and 1.068 (accuracy means 0.7931 and
+    /// 0.7360). With the former 10% validation hold-out and early stopping: yelp accuracy 0.7826, imdb 0.6817. The
+    /// issue's bar is the 3-point gap; it is asserted on the mean over the three splits (one split of 200 test sentences
+    /// moves by 0.5 points a sentence), with a floor on every split, and the mean log-loss within 0.1 of SDCA's (the
+    /// probabilities are not over-confident).</summary>
     [Theory]
     [InlineData("yelp_labelled.txt", 0.75)]
-    [InlineData("imdb_labelled.txt", 0.66)]
+    [InlineData("imdb_labelled.txt", 0.70)]
     public void Default_lstm_beats_nas_bert_and_stays_within_3_points_of_sdca_on_the_same_splits(string file, double floor)
     {
         var lstm = new List<double>();
         var sdca = new List<double>();
+        var lstmLogLoss = new List<double>();
+        var sdcaLogLoss = new List<double>();
         foreach (int splitSeed in new[] { 1, 2, 3 })
         {
             var ml = new MLContext(seed: 1);
@@ -37,14 +41,17 @@ public sealed class BinaryTrainerTests(ITestOutputHelper output)
             var trainer = ml.BinaryClassification.Trainers.Lstm(new RecurrentBinaryTrainer.Options { Seed = 1 });
             ITransformer model = TrainerModelTests.TextPipeline(ml).Append(trainer).Fit(split.TrainSet);
             var metrics = ml.BinaryClassification.Evaluate(model.Transform(split.TestSet));
-            output.WriteLine($"{file} 80/20 split seed {splitSeed}: LSTM accuracy {metrics.Accuracy:F4} AUC {metrics.AreaUnderRocCurve:F4} F1 {metrics.F1Score:F4}; " +
-                $"SDCA accuracy {sdcaMetrics.Accuracy:F4} AUC {sdcaMetrics.AreaUnderRocCurve:F4} ({trainer.LastFitReport!.History.Count} epochs)");
+            output.WriteLine($"{file} 80/20 split seed {splitSeed}: LSTM accuracy {metrics.Accuracy:F4} AUC {metrics.AreaUnderRocCurve:F4} F1 {metrics.F1Score:F4} log-loss {metrics.LogLoss:F4}; " +
+                $"SDCA accuracy {sdcaMetrics.Accuracy:F4} AUC {sdcaMetrics.AreaUnderRocCurve:F4} log-loss {sdcaMetrics.LogLoss:F4} ({trainer.LastFitReport!.History.Count} epochs)");
             Assert.True(metrics.Accuracy >= floor, $"split seed {splitSeed}: LSTM accuracy {metrics.Accuracy:F4} below the floor {floor}");
             lstm.Add(metrics.Accuracy);
             sdca.Add(sdcaMetrics.Accuracy);
+            lstmLogLoss.Add(metrics.LogLoss);
+            sdcaLogLoss.Add(sdcaMetrics.LogLoss);
         }
-        output.WriteLine($"{file} means over split seeds 1–3: LSTM {lstm.Average():F4}, SDCA {sdca.Average():F4}");
+        output.WriteLine($"{file} means over split seeds 1–3: LSTM accuracy {lstm.Average():F4} log-loss {lstmLogLoss.Average():F4}, SDCA {sdca.Average():F4} / {sdcaLogLoss.Average():F4}");
         if (file.StartsWith("yelp", StringComparison.Ordinal)) Assert.True(lstm.Min() > NasBertYelpAccuracy + 0.05, $"LSTM accuracy {lstm.Min():F4} vs NAS-BERT {NasBertYelpAccuracy}");
         Assert.True(lstm.Average() >= sdca.Average() - 0.03, $"mean LSTM accuracy {lstm.Average():F4} vs SDCA {sdca.Average():F4}");
+        Assert.True(lstmLogLoss.Average() <= sdcaLogLoss.Average() + 0.1, $"mean LSTM log-loss {lstmLogLoss.Average():F4} vs SDCA {sdcaLogLoss.Average():F4}");
     }
 }

@@ -17,10 +17,12 @@ public sealed class MulticlassTrainerTests(ITestOutputHelper output)
             .Append(ml.Transforms.Text.NormalizeText("Normalized", "Text", keepPunctuations: false))
             .Append(ml.Transforms.Text.TokenizeIntoWords("Tokens", "Normalized"));
 
-    /// <summary>Measured (seed 1, defaults with subwords, the bag of embeddings and no validation hold-out): LSTM
-    /// macro-accuracy 0.8502, SDCA 0.8552 — 0.5 points on 6,080 training rows (the published 86% LSTM figure trained on
-    /// 120,000). With the former 10% hold-out and early stopping 0.8356; without subwords and the bag as well 0.7876.
-    /// The gap asserted is the 3 points; the floor is the measurement with margin.</summary>
+    /// <summary>Measured (seed 1, defaults with subwords, the bag of embeddings, no validation hold-out and label
+    /// smoothing 0.1): LSTM macro-accuracy 0.8456, log-loss 0.4490; SDCA 0.8552, 0.4439 — 1 point on 6,080 training
+    /// rows (the published 86% LSTM figure trained on 120,000). Without label smoothing 0.8502 with log-loss 0.6039
+    /// (over-confident); with the former 10% hold-out and early stopping 0.8356; without subwords and the bag as well
+    /// 0.7876. The gap asserted is the 3 points, the log-loss within 0.1 of SDCA's; the floor is the
+    /// measurement with margin.</summary>
     [Fact]
     public void Ag_news_lstm_approaches_sdca_maximum_entropy_on_the_same_split()
     {
@@ -37,11 +39,12 @@ public sealed class MulticlassTrainerTests(ITestOutputHelper output)
         ITransformer model = Featurize(ml).Append(trainer).Fit(split.TrainSet);
         var metrics = ml.MulticlassClassification.Evaluate(model.Transform(split.TestSet));
         output.WriteLine($"AG News 7,600 test rows, 80/20 seed 1: LSTM macro {metrics.MacroAccuracy:F4} micro {metrics.MicroAccuracy:F4} log-loss {metrics.LogLoss:F4}; " +
-            $"SDCA macro {sdcaMetrics.MacroAccuracy:F4} micro {sdcaMetrics.MicroAccuracy:F4}");
+            $"SDCA macro {sdcaMetrics.MacroAccuracy:F4} micro {sdcaMetrics.MicroAccuracy:F4} log-loss {sdcaMetrics.LogLoss:F4}");
         foreach (var p in trainer.LastFitReport!.History) output.WriteLine(p.ToString());
 
         Assert.True(metrics.MacroAccuracy >= 0.83, $"LSTM macro-accuracy {metrics.MacroAccuracy:F4} below the floor 0.83");
         Assert.True(metrics.MacroAccuracy >= sdcaMetrics.MacroAccuracy - 0.03, $"LSTM macro-accuracy {metrics.MacroAccuracy:F4} vs SDCA {sdcaMetrics.MacroAccuracy:F4}");
+        Assert.True(metrics.LogLoss <= sdcaMetrics.LogLoss + 0.1, $"LSTM log-loss {metrics.LogLoss:F4} vs SDCA {sdcaMetrics.LogLoss:F4}");
         Assert.Equal(4, metrics.ConfusionMatrix.NumberOfClasses);
     }
 }
