@@ -15,7 +15,7 @@ namespace LstmMlNet.Benchmarks;
 /// batch 32, shuffled) on the same 766 training windows, encoded once. Two epoch counts: the difference between them
 /// is the cost per epoch, and what remains is the fixed cost of a Fit.
 /// </summary>
-[Config(typeof(ThroughputRunConfig))]
+[Config(typeof(WholeFitRunConfig))]
 public class ForecastingTrainingBenchmark
 {
     private const int Hidden = 64, Batch = 32;

@@ -16,7 +16,7 @@ namespace LstmMlNet.Benchmarks;
 /// for two epochs over id tensors built once, in length-sorted batches of 32 (as our length bucketing pads). Tokens
 /// per second = rows' tokens × epochs / time, so the time ratio is the inverse of the throughput ratio.
 /// </summary>
-[Config(typeof(ThroughputRunConfig))]
+[Config(typeof(WholeFitRunConfig))]
 [MemoryDiagnoser]
 public class TrainerThroughputBenchmark
 {

@@ -78,13 +78,15 @@ public sealed class RecurrentSearchSpace
     public IReadOnlyList<RecurrentConfiguration> Grid()
     {
         Validate();
+        // No learning-rate axis: one configuration per point with a null rate (the candidate's own default).
+        IReadOnlyList<double?> rates = LearningRates?.Select(r => (double?)r).ToArray() ?? new double?[] { null };
         var all = new List<RecurrentConfiguration>();
         foreach (RecurrentCellKind cell in Cells)
             foreach (int hidden in HiddenSizes)
                 foreach (int layers in Layers)
                     foreach (bool bidirectional in Bidirectional)
                         foreach (PoolingKind pooling in Pooling)
-                            foreach (double? rate in LearningRates?.Select(r => (double?)r) ?? new double?[] { null })
+                            foreach (double? rate in rates)
                                 all.Add(new RecurrentConfiguration(cell, hidden, layers, bidirectional, pooling, rate));
         return all;
     }
@@ -112,10 +114,13 @@ public sealed class RecurrentSearchSpace
         Check(Layers, nameof(Layers));
         Check(Bidirectional, nameof(Bidirectional));
         Check(Pooling, nameof(Pooling));
-        if (LearningRates is not null) Check(LearningRates, nameof(LearningRates));
         if (HiddenSizes.Any(h => h < 1)) throw new ArgumentException("Every hidden size must be at least 1.", nameof(HiddenSizes));
         if (Layers.Any(l => l < 1)) throw new ArgumentException("Every layer count must be at least 1.", nameof(Layers));
-        if (LearningRates is not null && LearningRates.Any(r => !(r > 0) || double.IsInfinity(r))) throw new ArgumentException("Every learning rate must be positive and finite.", nameof(LearningRates));
+        if (LearningRates is not null)
+        {
+            Check(LearningRates, nameof(LearningRates));
+            if (LearningRates.Any(r => !(r > 0) || double.IsInfinity(r))) throw new ArgumentException("Every learning rate must be positive and finite.", nameof(LearningRates));
+        }
     }
 
     private static void Check<T>(IReadOnlyList<T>? values, string name)

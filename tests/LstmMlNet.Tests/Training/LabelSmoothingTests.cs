@@ -33,12 +33,13 @@ public sealed class LabelSmoothingTests
         double[] z = network.Forward(batch.Inputs, batch.Lengths).data<float>().Select(v => (double)v).ToArray();
         double[] y = { 1, 0, 1, 1, 0 };
         const double eps = 0.1;
-        double expected = z.Select((zi, i) =>
+        static double LogisticLoss(double logit, double target)
         {
-            double target = y[i] * (1 - eps) + eps / 2, p = 1 / (1 + Math.Exp(-zi));
+            double p = 1 / (1 + Math.Exp(-logit));
             return -(target * Math.Log(p) + (1 - target) * Math.Log(1 - p));
-        }).Average();
-        double plain = z.Select((zi, i) => { double p = 1 / (1 + Math.Exp(-zi)); return -(y[i] * Math.Log(p) + (1 - y[i]) * Math.Log(1 - p)); }).Sum();
+        }
+        double expected = z.Select((zi, i) => LogisticLoss(zi, y[i] * (1 - eps) + eps / 2)).Average();
+        double plain = z.Select((zi, i) => LogisticLoss(zi, y[i])).Sum();
 
         Assert.Equal(expected, new BinaryObjective(eps).Loss(network, batch).item<float>(), 1e-5);
         Assert.Equal(plain / 5, new BinaryObjective().Loss(network, batch).item<float>(), 1e-5);
