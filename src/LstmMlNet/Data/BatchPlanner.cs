@@ -10,10 +10,13 @@ internal static class BatchPlanner
     /// <summary>Batches per bucketing window.</summary>
     public const int BucketWindow = 50;
 
-    public static List<int[]> Training(SequenceDataset data, int batchSize, Random random)
+    /// <summary>Training batches of one epoch; with <paramref name="rows"/> in (0, Count) only that many rows, the first
+    /// of the seeded shuffle (a uniform draw without replacement, new each epoch).</summary>
+    public static List<int[]> Training(SequenceDataset data, int batchSize, Random random, int rows = 0)
     {
         int[] order = Enumerable.Range(0, data.Count).ToArray();
         random.Shuffle(order);
+        if (rows > 0 && rows < order.Length) order = order[..rows];
         var batches = new List<int[]>();
         int window = batchSize * BucketWindow;
         for (int start = 0; start < order.Length; start += window)

@@ -12,6 +12,10 @@ namespace LstmMlNet.Forecasting;
 /// <param name="CalibrationWindows">Windows of the validation tails, whose errors calibrate the bounds.</param>
 /// <param name="Quantiles">Per horizon step, the half-width of the bounds in units of the window scale s
 /// (<see cref="ForecastScaling"/>), in level space (after the target transform).</param>
+/// <param name="WindowSize">The window W the model reads (given, or chosen by the automatic rule).</param>
+/// <param name="Seasonality">The season length used (given or detected; 1 = none).</param>
+/// <param name="SeasonalBaselinePeriod">The period of the seasonal naive forecast the network corrects, or 0 when it
+/// corrects the last value (<see cref="LstmForecastingOptions.Baseline"/>).</param>
 public sealed record ForecastFitReport(
     IReadOnlyList<TrainingProgress> History,
     int BestEpoch,
@@ -20,4 +24,7 @@ public sealed record ForecastFitReport(
     int Series,
     int TrainingWindows,
     int CalibrationWindows,
-    IReadOnlyList<float> Quantiles);
+    IReadOnlyList<float> Quantiles,
+    int WindowSize = 0,
+    int Seasonality = 1,
+    int SeasonalBaselinePeriod = 0);

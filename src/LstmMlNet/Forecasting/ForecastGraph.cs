@@ -68,8 +68,28 @@ internal static class ForecastGraph
                 s = g.Node("Add", new[] { g.Node("ReduceMean", new[] { change }, null, Attribute("axes", new[] { 1L }), Attribute("keepdims", 1L)),
                     g.Floats("scale_epsilon", new[] { ForecastLayout.ScaleEpsilon }, 1) });
                 break;
+            case ForecastScaling.SeasonalChange when layout.Transform != ForecastTargetTransform.Difference:
+            {
+                m = Slice(u, p - 1, p, axis1);
+                int lag = layout.ChangeLag;
+                string Average(string value) => g.Node("ReduceMean", new[] { value }, null, Attribute("axes", new[] { 1L }), Attribute("keepdims", 1L));
+                string seasonalChange = Average(g.Node("Abs", new[] { g.Node("Sub", new[] { Slice(u, lag, p, axis1), Slice(u, 0, p - lag, axis1) }) }));
+                string levelFloor = g.Node("Mul", new[] { Average(g.Node("Abs", new[] { u })), g.Floats("seasonal_change_floor", new[] { ForecastLayout.SeasonalChangeFloor }, 1) });
+                s = g.Node("Add", new[] { g.Node("Add", new[] { seasonalChange, levelFloor }), g.Floats("scale_epsilon", new[] { ForecastLayout.ScaleEpsilon }, 1) });
+                break;
+            }
+            case ForecastScaling.WindowDeviation when layout.Transform != ForecastTargetTransform.Difference:
+                m = Slice(u, p - 1, p, axis1);
+                string Mean(string value) => g.Node("ReduceMean", new[] { value }, null, Attribute("axes", new[] { 1L }), Attribute("keepdims", 1L));
+                string centred = g.Node("Sub", new[] { u, Mean(u) });
+                string deviation = g.Node("Sqrt", new[] { Mean(g.Node("Mul", new[] { centred, centred })) });
+                string floor = g.Node("Mul", new[] { Mean(g.Node("Abs", new[] { u })), g.Floats("deviation_floor", new[] { ForecastLayout.DeviationFloor }, 1) });
+                s = g.Node("Add", new[] { g.Node("Add", new[] { deviation, floor }), g.Floats("scale_epsilon", new[] { ForecastLayout.ScaleEpsilon }, 1) });
+                break;
             case ForecastScaling.WindowMean:
             case ForecastScaling.WindowChange:
+            case ForecastScaling.WindowDeviation:
+            case ForecastScaling.SeasonalChange:
                 m = layout.Transform == ForecastTargetTransform.Difference ? g.Floats("zero", new[] { 0f }, 1) : Slice(u, p - 1, p, axis1);
                 s = g.Node("Add", new[] { g.Node("ReduceMean", new[] { g.Node("Abs", new[] { u }) }, null, Attribute("axes", new[] { 1L }), Attribute("keepdims", 1L)),
                     g.Floats("scale_epsilon", new[] { ForecastLayout.ScaleEpsilon }, 1) });
@@ -96,6 +116,15 @@ internal static class ForecastGraph
             pastParts.Add(Slice(cov, w - p, w, axis0));
             futureParts.Add(Slice(cov, w, w + h, axis0));
         }
+        if (layout.SeasonalLags > 0)
+        {
+            // Future step k reads x at the L most recent positions of its season phase; past steps read zeros there.
+            int lags = layout.SeasonalLags;
+            long[] positions = Enumerable.Range(0, h).SelectMany(k => Enumerable.Range(0, lags).Select(i => (long)layout.LagPosition(k, i))).ToArray();
+            string gathered = g.Node("Gather", new[] { x, g.Int64s("seasonal_lag_positions", positions) }, null, Attribute("axis", 1L));
+            pastParts.Add(g.Floats("past_lag_zeros", new float[p * lags], p, lags));
+            futureParts.Add(g.Node("Reshape", new[] { gathered, g.Int64s("lag_shape", new[] { (long)h, lags }) }));
+        }
         string past = g.Node("Concat", pastParts.ToArray(), null, Attribute("axis", 1L));
         string future = futureParts.Count == 1 ? futureParts[0] : g.Node("Concat", futureParts.ToArray(), null, Attribute("axis", 1L));
         string frames = g.Node("Concat", new[] { past, future }, null, Attribute("axis", 0L));
@@ -106,7 +135,15 @@ internal static class ForecastGraph
         g.Graph.Node.AddRange(inner.Graph.Node);
 
         // Decoding: [1, h] network output → levels → forecast and bounds.
-        string z = g.Node("Add", new[] { g.Node("Mul", new[] { NetworkOutput, s }), m });
+        // Baselines b_k: the seasonal naive values u_{T+k−P·⌈k/P⌉} gathered from the window, or m.
+        string baseline = m;
+        if (layout.SeasonalBaseline)
+        {
+            int period = layout.SeasonalPeriod;
+            long[] positions = Enumerable.Range(0, h).Select(k => (long)(p - period + k % period)).ToArray();
+            baseline = g.Node("Gather", new[] { u, g.Int64s("seasonal_positions", positions) }, null, Attribute("axis", 1L));
+        }
+        string z = g.Node("Add", new[] { g.Node("Mul", new[] { NetworkOutput, s }), baseline });
         string levels = layout.Transform == ForecastTargetTransform.Difference
             ? g.Node("Add", new[] { Slice(level, w - 1, w, axis1), g.Node("CumSum", new[] { z, g.Int64s("cumsum_axis", new[] { 1L }, scalar: true) }) })
             : z;
@@ -138,6 +175,9 @@ internal static class ForecastGraph
         entries["lstmmlnet.covariates"] = c.ToString(CultureInfo.InvariantCulture);
         entries["lstmmlnet.target_transform"] = layout.Transform.ToString();
         entries["lstmmlnet.scaling"] = layout.Scaling.ToString();
+        entries["lstmmlnet.seasonal_period"] = layout.SeasonalPeriod.ToString(CultureInfo.InvariantCulture);
+        entries["lstmmlnet.scale_lag"] = layout.ChangeLag.ToString(CultureInfo.InvariantCulture);
+        entries["lstmmlnet.seasonal_lags"] = layout.SeasonalLags.ToString(CultureInfo.InvariantCulture);
         foreach (var (key, value) in metadata) entries[key] = value;
         foreach (var (key, value) in entries) model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
         return Google.Protobuf.MessageExtensions.ToByteArray(model);

@@ -6,11 +6,18 @@ namespace LstmMlNet.Forecasting;
 /// <list type="number">
 /// <item>Level: ℓ = y (None, Difference) or log(1 + y) (Log1p).</item>
 /// <item>Network series u over the window: ℓ (W steps), or the W − 1 differences ℓ_t − ℓ_{t−1} (Difference).</item>
-/// <item>Scale: s = mean|u| + 1e-6 and m = the window's last u (0 for Difference) (WindowMean), so an untrained network
-/// (output 0) forecasts the last value — the naive forecast — and learns the change from it; m = μ, s = σ of training u
-/// (Standard); m = 0, s = 1 (None).</item>
-/// <item>Frames: x_t = (u_t − m) / s. Each past step is [x_t, 1, c_t] and h future steps [0, 0, c_{T+k}] follow (the
-/// 1/0 feature marks observed steps; absent when C = 0), F = 2 + C. The C covariates are standardised with their training
+/// <item>Scale: s = mean|u| + 1e-6 and m = the window's last u (0 for Difference) (WindowMean); s = mean|u_t − u_{t−1}|
+/// + 1e-6 (WindowChange); s = sd(u) + 1e-3·mean|u| + 1e-6 (WindowDeviation); s = mean|u_t − u_{t−L}| + 1e-2·mean|u|
+/// + 1e-6 with L the season (SeasonalChange); m = μ, s = σ of training u (Standard);
+/// m = 0, s = 1 (None).</item>
+/// <item>Baseline b_k, k = 1..h, what an untrained network (output 0) forecasts: m (the last value for the window
+/// scalings: the naive forecast), or with a seasonal period P ≥ 2 (<see cref="SeasonalPeriod"/>, not with Difference)
+/// the seasonal naive forecast b_k = u_{T+k−P·⌈k/P⌉}, so the network learns the correction to it.</item>
+/// <item>Frames: x_t = (u_t − m) / s. Each past step is [x_t, 1, c_t, 0…] and h future steps [0, 0, c_{T+k}, x_{T+k−P},
+/// x_{T+k−2P}, …] follow (the 1/0 feature marks observed steps; c absent when C = 0), F = 2 + C + L: with a season of P
+/// steps and <see cref="SeasonalLags"/> L ≥ 1, future step k also reads the window's L most recent values at its phase
+/// of the season, x at W − P + (k mod P) − i·P for i &lt; L (zeros on past steps), so the head of each step sees what the
+/// same hour, weekday or month was in each of the last L seasons. The C covariates are standardised with their training
 /// mean and deviation, and are taken the way the series is: when the window is taken relative to its last value
 /// (WindowMean, not Difference), c_t is the change of the standardised covariates since the window's last step T
 /// (ĉ_t − ĉ_T), so the network relates a change of the series to a change of the covariates; otherwise c_t = ĉ_t. The
@@ -18,7 +25,7 @@ namespace LstmMlNet.Forecasting;
 /// is made after the network has seen the covariates up to T+k. With covariates the network also has a step skip (a
 /// bias-free linear map of each frame added to that step's output): c_{T+k} enters the forecast of step T+k directly as
 /// well as through the recurrent state.</item>
-/// <item>Network output z'_k, k = 1..h: z_k = z'_k·s + m in u units; the level forecast is ℓ̂_k = z_k, or
+/// <item>Targets z'_k = (u_{T+k} − b_k) / s. Network output z'_k, k = 1..h: z_k = z'_k·s + b_k in u units; the level forecast is ℓ̂_k = z_k, or
 /// ℓ_T + Σ_{j≤k} z_j (Difference).</item>
 /// <item>Forecast ŷ_k = level⁻¹(ℓ̂_k); bounds level⁻¹(ℓ̂_k ∓ q_k·s), with q_k the split-conformal quantile of the
 /// normalised calibration errors |ℓ_{T+k} − ℓ̂_k| / s.</item>
@@ -33,7 +40,10 @@ internal sealed record ForecastLayout(
     float Mean,
     float Scale,
     float[] CovariateMean,
-    float[] CovariateScale)
+    float[] CovariateScale,
+    int SeasonalPeriod = 0,
+    int ScaleLag = 1,
+    int SeasonalLags = 0)
 {
     /// <summary>Added to the window's mean absolute value so a window of zeros has a finite scale.</summary>
     public const float ScaleEpsilon = 1e-6f;
@@ -44,11 +54,29 @@ internal sealed record ForecastLayout(
 
     public int Steps => PastSteps + FutureSteps;
 
-    public int FrameSize => 2 + Covariates;
+    public int FrameSize => 2 + Covariates + SeasonalLags;
+
+    /// <summary>Position in the window's network series of the i-th most recent value at the season phase of future step
+    /// k (0-based): W − P + (k mod P) − i·P, with P = <see cref="ScaleLag"/> (the season).</summary>
+    public int LagPosition(int k, int i) => PastSteps - ScaleLag + k % ScaleLag - i * ScaleLag;
+
+    /// <summary>The forecast starts from the seasonal naive forecast (period <see cref="SeasonalPeriod"/> ≥ 2, levels
+    /// rather than differences).</summary>
+    public bool SeasonalBaseline => SeasonalPeriod >= 2 && Transform != ForecastTargetTransform.Difference;
+
+    /// <summary>Relative weight of the mean absolute value in the <see cref="ForecastScaling.WindowDeviation"/> scale.</summary>
+    public const float DeviationFloor = 1e-3f;
+
+    /// <summary>Relative weight of the mean absolute value in the <see cref="ForecastScaling.SeasonalChange"/> scale.</summary>
+    public const float SeasonalChangeFloor = 1e-2f;
+
+    /// <summary>The lag of the <see cref="ForecastScaling.SeasonalChange"/> scale: <see cref="ScaleLag"/> when the window
+    /// has more steps than it, else 1.</summary>
+    public int ChangeLag => ScaleLag >= 1 && ScaleLag < PastSteps ? ScaleLag : 1;
 
     /// <summary>Covariates enter as their change since the window's last step: exactly when the series is taken relative
     /// to its last value (WindowMean scaling of levels).</summary>
-    public bool RelativeCovariates => Scaling is ForecastScaling.WindowMean or ForecastScaling.WindowChange && Transform != ForecastTargetTransform.Difference;
+    public bool RelativeCovariates => Scaling is ForecastScaling.WindowMean or ForecastScaling.WindowChange or ForecastScaling.WindowDeviation or ForecastScaling.SeasonalChange && Transform != ForecastTargetTransform.Difference;
 
     /// <summary>Covariate values a forecast needs: (W + h)·C, step-major (all covariates of a step together).</summary>
     public int CovariateValues => (WindowSize + Horizon) * Covariates;
@@ -87,6 +115,21 @@ internal sealed record ForecastLayout(
                 float change = 0;
                 for (int t = 1; t < u.Length; t++) change += MathF.Abs(u[t] - u[t - 1]);
                 return (u[^1], change / (u.Length - 1) + ScaleEpsilon);
+            case ForecastScaling.SeasonalChange:
+                if (Transform == ForecastTargetTransform.Difference) goto case ForecastScaling.WindowMean;
+                int lag = ChangeLag;
+                double seasonalChange = 0, level = 0;
+                for (int t = lag; t < u.Length; t++) seasonalChange += Math.Abs(u[t] - u[t - lag]);
+                foreach (float v in u) level += Math.Abs(v);
+                return (u[^1], (float)(seasonalChange / (u.Length - lag)) + SeasonalChangeFloor * (float)(level / u.Length) + ScaleEpsilon);
+            case ForecastScaling.WindowDeviation:
+                if (Transform == ForecastTargetTransform.Difference) goto case ForecastScaling.WindowMean;
+                double mean = 0, absolute = 0;
+                foreach (float v in u) { mean += v; absolute += Math.Abs(v); }
+                mean /= u.Length;
+                double squares = 0;
+                foreach (float v in u) squares += (v - mean) * (v - mean);
+                return (u[^1], (float)Math.Sqrt(squares / u.Length) + DeviationFloor * (float)(absolute / u.Length) + ScaleEpsilon);
             case ForecastScaling.Standard:
                 return (Mean, Scale);
             default:
@@ -111,6 +154,7 @@ internal sealed record ForecastLayout(
         for (int k = 0; k < FutureSteps; k++)
         {
             WriteCovariates(covariates, WindowSize + k, frames, (PastSteps + k) * f + 2);
+            for (int i = 0; i < SeasonalLags; i++) frames[(PastSteps + k) * f + 2 + Covariates + i] = (u[LagPosition(k, i)] - m) / s;
         }
         return (frames, m, s);
     }
@@ -128,17 +172,27 @@ internal sealed record ForecastLayout(
         }
     }
 
-    /// <summary>Scaled targets z'_k for the h observations after a window.</summary>
+    /// <summary>Baselines b_k (u units) of a window's network series <paramref name="u"/> with offset m: the seasonal
+    /// naive forecast (<see cref="SeasonalBaseline"/>) or m at every step.</summary>
+    public float[] Baseline(ReadOnlySpan<float> u, float m)
+    {
+        var b = new float[Horizon];
+        for (int k = 0; k < Horizon; k++) b[k] = SeasonalBaseline ? u[u.Length - SeasonalPeriod + k % SeasonalPeriod] : m;
+        return b;
+    }
+
+    /// <summary>Scaled targets z'_k = (u_{T+k} − b_k) / s for the h observations after a window.</summary>
     public float[] Targets(ReadOnlySpan<float> window, ReadOnlySpan<float> future, float m, float s)
     {
         var z = new float[Horizon];
+        float[] b = Baseline(Series(window), m);
         float previous = Level(window[^1]);
         for (int k = 0; k < Horizon; k++)
         {
             float level = Level(future[k]);
             float u = Transform == ForecastTargetTransform.Difference ? level - previous : level;
             previous = level;
-            z[k] = (u - m) / s;
+            z[k] = (u - b[k]) / s;
         }
         return z;
     }
@@ -147,10 +201,11 @@ internal sealed record ForecastLayout(
     public float[] Levels(ReadOnlySpan<float> window, ReadOnlySpan<float> output, float m, float s)
     {
         var levels = new float[Horizon];
+        float[] b = Baseline(Series(window), m);
         float running = Level(window[^1]);
         for (int k = 0; k < Horizon; k++)
         {
-            float z = output[k] * s + m;
+            float z = output[k] * s + b[k];
             running = Transform == ForecastTargetTransform.Difference ? running + z : z;
             levels[k] = running;
         }

@@ -5,9 +5,10 @@ using static TorchSharp.torch;
 
 namespace LstmMlNet.Forecasting;
 
-/// <summary>Mean squared error of the one-unit head at each of the last h steps (the horizon steps) against the scaled
-/// targets [B, h]; metric: mean absolute error in scaled units. Every window has the same number of steps.</summary>
-internal sealed class ForecastObjective(int horizon) : ITrainingObjective
+/// <summary>Mean squared or absolute error (<see cref="ForecastLoss"/>) of the one-unit head at each of the last h steps
+/// (the horizon steps) against the scaled targets [B, h]; metric: mean absolute error in scaled units. Every window has
+/// the same number of steps.</summary>
+internal sealed class ForecastObjective(int horizon, ForecastLoss loss = ForecastLoss.SquaredError) : ITrainingObjective
 {
     public string MetricName => "scaled MAE";
 
@@ -19,12 +20,19 @@ internal sealed class ForecastObjective(int horizon) : ITrainingObjective
         return steps.narrow(1, t - horizon, horizon).squeeze(-1);
     }
 
-    public Tensor Loss(SequenceNetwork network, SequenceBatch batch) =>
-        nn.functional.mse_loss(Predict(network, batch.Inputs, batch.Lengths, horizon), batch.Targets);
+    public Tensor Loss(SequenceNetwork network, SequenceBatch batch)
+    {
+        Tensor forecast = Predict(network, batch.Inputs, batch.Lengths, horizon);
+        return loss == ForecastLoss.AbsoluteError
+            ? nn.functional.l1_loss(forecast, batch.Targets)
+            : nn.functional.mse_loss(forecast, batch.Targets);
+    }
 
     public (double LossSum, double MetricSum) Score(SequenceNetwork network, SequenceBatch batch)
     {
         Tensor error = Predict(network, batch.Inputs, batch.Lengths, horizon) - batch.Targets;
-        return (error.square().mean(new long[] { 1 }).sum().item<float>(), error.abs().mean(new long[] { 1 }).sum().item<float>());
+        Tensor absolute = error.abs().mean(new long[] { 1 }).sum();
+        Tensor lossSum = loss == ForecastLoss.AbsoluteError ? absolute : error.square().mean(new long[] { 1 }).sum();
+        return (lossSum.item<float>(), absolute.item<float>());
     }
 }

@@ -14,24 +14,3 @@ public enum ForecastTargetTransform
     /// the next differences, which are summed onto the window's last value. For series with a trend.</summary>
     Difference,
 }
-
-/// <summary>How the network's inputs and targets are scaled. Nothing is fitted on data outside the training rows.</summary>
-public enum ForecastScaling
-{
-    /// <summary>Each window is taken relative to its last (transformed) value (not for Difference, whose values are already
-    /// changes) and divided by its mean absolute value, and the forecast is mapped back: one model serves series of any level, and a level never seen in training (a growing series)
-    /// stays in the range the network was trained on. Nothing to fit.</summary>
-    WindowMean,
-
-    /// <summary>(u − μ) / σ with μ and σ of the transformed training values (all series together).</summary>
-    Standard,
-
-    /// <summary>No scaling.</summary>
-    None,
-
-    /// <summary>As <see cref="WindowMean"/> (relative to the window's last value), divided by the window's mean absolute
-    /// change |u_t − u_{t−1}| instead of its mean absolute value: the scaled values are changes in units of a typical
-    /// step, whatever the level (for <see cref="ForecastTargetTransform.Difference"/>, whose values are changes already,
-    /// the same as <see cref="WindowMean"/>).</summary>
-    WindowChange,
-}

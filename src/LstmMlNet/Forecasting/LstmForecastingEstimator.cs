@@ -71,25 +71,29 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
         List<Series> series = SeriesTable.Read(input, o);
         if (series.Count == 0) throw new InvalidOperationException($"The training data has no rows (series column '{o.InputColumnName}').");
 
-        int w = o.WindowSize, h = o.Horizon, c = o.CovariateColumnNames.Length;
-        var tails = new int[series.Count];
+        int h = o.Horizon, c = o.CovariateColumnNames.Length;
+        int[] tails = series.Select(s => o.TailLength(s.Length)).ToArray();
+        if (tails.Min() < h)
+            throw new InvalidOperationException($"ValidationTailLength {tails.Min()} is shorter than the horizon {h}: no validation window would be complete.");
+        int period = ResolveSeasonality(o, series, tails, log);
+        int w = ResolveWindow(o, series, tails, period, log);
+        o.WindowSize = w;
         for (int i = 0; i < series.Count; i++)
         {
             Series s = series[i];
-            int tail = o.TailLength(s.Length);
-            tails[i] = tail;
-            if (tail < h)
-                throw new InvalidOperationException($"ValidationTailLength {tail} is shorter than the horizon {h}: no validation window would be complete.");
-            int needed = w + h + tail;
+            int needed = w + h + tails[i];
             if (s.Length < needed)
             {
                 throw new InvalidOperationException(
-                    $"Series {Describe(s)} has {s.Length} observations; window {w} + horizon {h} + validation tail {tail} need at least {needed}. " +
+                    $"Series {Describe(s)} has {s.Length} observations; window {w} + horizon {h} + validation tail {tails[i]} need at least {needed}. " +
                     "Use a shorter window, horizon or ValidationTailLength, or more data.");
             }
         }
+        int seasonalPeriod = ChooseBaseline(o, series, tails, period, w, log);
 
-        ForecastLayout layout = FitLayout(o, series, tails);
+        int seasonalLags = o.SeasonalInputs && period >= 2 && o.TargetTransform != ForecastTargetTransform.Difference
+            ? Math.Min(w / period, LstmForecastingOptions.MaximumSeasonalInputs) : 0;
+        ForecastLayout layout = FitLayout(o, series, tails) with { SeasonalPeriod = seasonalPeriod, ScaleLag = Math.Max(1, period), SeasonalLags = seasonalLags };
         var trainWindows = new WindowSet(layout);
         var calibrationWindows = new WindowSet(layout);
         WindowSet? allWindows = o.RefitOnAllData ? new WindowSet(layout) : null; // every complete window, for the refit
@@ -107,7 +111,20 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
         if (trainWindows.Count == 0) throw new InvalidOperationException("No complete training window: the series are too short for the window, horizon and validation tail.");
         SequenceDataset train = trainWindows.ToDataset();
         SequenceDataset validation = calibrationWindows.ToDataset();
-        log.Info(MessageSensitivity.None, $"ForecastByLstm: {series.Count} series, {train.Count} training windows, {validation.Count} validation/calibration windows (W={w}, h={h}, covariates {c})");
+        // The loop scores its validation windows every epoch (the reported validation loss, early stopping when asked):
+        // with a per-epoch draw of training windows, a fixed seeded sample of at most a quarter of that many keeps the
+        // epochs' cost independent of the data; the bounds are calibrated on every calibration window.
+        SequenceDataset monitored = validation;
+        if (o.WindowsPerEpoch > 0 && validation.Count > Math.Max(1, o.WindowsPerEpoch / 4))
+        {
+            int[] order = Enumerable.Range(0, validation.Count).ToArray();
+            new Random(seed).Shuffle(order);
+            monitored = validation.Subset(order[..Math.Max(1, o.WindowsPerEpoch / 4)]);
+        }
+        log.Info(MessageSensitivity.None, $"ForecastByLstm: {series.Count} series, {train.Count} training windows, {validation.Count} validation/calibration windows (W={w}, h={h}, covariates {c}, season {period}, baseline {(seasonalPeriod > 0 ? "seasonal naive" : "last value")}, seasonal inputs {seasonalLags})");
+        o.RowsPerEpoch = o.WindowsPerEpoch;
+        if (o.WindowsPerEpoch > 0 && train.Count > o.WindowsPerEpoch)
+            log.Info(MessageSensitivity.None, $"ForecastByLstm: each epoch trains on {o.WindowsPerEpoch} of the {train.Count} training windows (a fresh uniform draw per epoch)");
 
         int epochs = o.EpochsFor(train.Count);
         if (epochs > o.Epochs)
@@ -119,7 +136,7 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
         Device device = Engine.TorchRuntime.SelectDevice(environment);
         var spec = new NetworkSpec(SequenceInputKind.Frames, 1, o.Cell, o.HiddenSize, o.Layers, o.Bidirectional,
             o.Layers > 1 ? o.Dropout : 0.0, PoolingKind.Last, FrameSize: layout.FrameSize, Initialization: o.Initialization,
-            StepSkip: c > 0);
+            StepSkip: c > 0 || seasonalLags > 0);
         // A network trained from the seed, returned on the CPU; disposed if training throws.
         SequenceNetwork Train(SequenceDataset data, SequenceDataset? check, LstmForecastingOptions options, out TrainingResult result)
         {
@@ -128,7 +145,7 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
             try
             {
                 trained.to(device);
-                result = TrainingLoop.Run(trained, new ForecastObjective(h), data, check, options, seed, device, log);
+                result = TrainingLoop.Run(trained, new ForecastObjective(h, options.Loss), data, check, options, seed, device, log);
                 return trained.to(CPU);
             }
             catch
@@ -138,7 +155,7 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
             }
         }
 
-        var network = Train(train, validation, o, out TrainingResult result);
+        var network = Train(train, monitored, o, out TrainingResult result);
         try
         {
 
@@ -165,7 +182,7 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
             };
             byte[] onnx = ForecastGraph.Export(network, layout, quantiles, o.OutputColumnName, o.ConfidenceLowerBoundColumn, o.ConfidenceUpperBoundColumn, metadata);
             LastFitReport = new ForecastFitReport(result.History, result.BestEpoch, result.StoppedEarly, network.ParameterCount(),
-                series.Count, train.Count, validation.Count, quantiles);
+                series.Count, train.Count, validation.Count, quantiles, w, period, seasonalPeriod);
             var states = series.ToDictionary(s => s.Id, s => SeriesState.FromEnd(s, w, c), StringComparer.Ordinal);
             return new LstmForecastingTransformer(environment, o, layout, onnx, states, LastFitReport);
         }
@@ -173,6 +190,70 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
         {
             network.Dispose();
         }
+    }
+
+    /// <summary>The declared season, or the one detected on the training parts of the series (1 = none).</summary>
+    private static int ResolveSeasonality(LstmForecastingOptions o, List<Series> series, int[] tails, IChannel log)
+    {
+        if (o.Seasonality > 0) return o.Seasonality;
+        var parts = new List<float[]>(series.Count);
+        for (int i = 0; i < series.Count; i++)
+        {
+            int end = Math.Max(0, series[i].Length - tails[i]);
+            float[] u = new float[end];
+            for (int t = 0; t < end; t++) u[t] = Level(o, series[i].Values[t]);
+            parts.Add(u);
+        }
+        int shortest = parts.Min(p => p.Length);
+        int period = SeasonalityDetector.Detect(parts, Math.Min(MaximumDetectedSeason, shortest / 3));
+        log.Info(MessageSensitivity.None, period >= 2
+            ? $"ForecastByLstm: detected a season of {period} steps (set Seasonality to override)"
+            : "ForecastByLstm: no season detected (set Seasonality to declare one)");
+        return period;
+    }
+
+    /// <summary>The period of the seasonal naive baseline, or 0 for the last value (<see cref="ForecastBaseline"/>).</summary>
+    private static int ChooseBaseline(LstmForecastingOptions o, List<Series> series, int[] tails, int period, int w, IChannel log)
+    {
+        if (o.Baseline == ForecastBaseline.LastValue || period < 2 || period > w || o.TargetTransform == ForecastTargetTransform.Difference) return 0;
+        if (o.Baseline == ForecastBaseline.SeasonalNaive) return period;
+        // Mean absolute h-step error of each baseline over every origin of the training parts (in level units).
+        int h = o.Horizon;
+        double naive = 0, seasonal = 0;
+        for (int i = 0; i < series.Count; i++)
+        {
+            float[] y = series[i].Values;
+            int end = y.Length - tails[i];
+            for (int origin = period; origin + h <= end; origin++)
+            {
+                float last = Level(o, y[origin - 1]);
+                for (int k = 0; k < h; k++)
+                {
+                    float actual = Level(o, y[origin + k]);
+                    naive += Math.Abs(actual - last);
+                    seasonal += Math.Abs(actual - Level(o, y[origin - period + k % period]));
+                }
+            }
+        }
+        bool useSeasonal = seasonal < naive;
+        log.Info(MessageSensitivity.None, $"ForecastByLstm: baseline {(useSeasonal ? $"seasonal naive (period {period})" : "last value")}: " +
+            $"training-part h-step errors seasonal naive {seasonal:G4} vs last value {naive:G4} (set Baseline to choose)");
+        return useSeasonal ? period : 0;
+    }
+
+    private static float Level(LstmForecastingOptions o, float y) => o.TargetTransform == ForecastTargetTransform.Log1p ? MathF.Log(1f + y) : y;
+
+    /// <summary>Longest season the detector looks for, in steps.</summary>
+    internal const int MaximumDetectedSeason = 400;
+
+    /// <summary>The given window, or the automatic one (<see cref="LstmForecastingOptions.WindowSize"/>).</summary>
+    private static int ResolveWindow(LstmForecastingOptions o, List<Series> series, int[] tails, int period, IChannel log)
+    {
+        if (o.WindowSize > 0) return o.WindowSize;
+        int shortest = Enumerable.Range(0, series.Count).Min(i => series[i].Length - tails[i]);
+        int w = LstmForecastingOptions.AutomaticWindow(period, o.Horizon, shortest);
+        log.Info(MessageSensitivity.None, $"ForecastByLstm: window {w} (automatic: season {period}, horizon {o.Horizon}, shortest training part {shortest})");
+        return w;
     }
 
     internal static string Describe(Series s) => s.Id.Length == 0 ? "(the only series)" : $"'{s.Id}'";

@@ -41,8 +41,44 @@ public sealed class LstmForecastingOptions : TrainingOptions
     /// <summary>Column for the upper confidence bounds (vector of <see cref="Horizon"/> Single). Default "UpperBound".</summary>
     public string ConfidenceUpperBoundColumn { get; set; } = "UpperBound";
 
-    /// <summary>Number of past observations the network reads, W ≥ 2. Required (default 0 is invalid).</summary>
+    /// <summary>Number of past observations the network reads, W ≥ 2, or 0 (default) to derive it from the data: with a
+    /// season of P steps (<see cref="Seasonality"/>, declared or detected) W = P·max(2, ⌈h / P⌉ + 1) — two seasons, and
+    /// one season more than the horizon spans; without a season W = max(2h, 16); in both cases at most a third of the
+    /// shortest series' training part, so every series still gives windows to learn from (a season longer than that is
+    /// then not used). The rule and the W chosen are written to the log and to
+    /// <see cref="ForecastFitReport.WindowSize"/>.</summary>
     public int WindowSize { get; set; }
+
+    /// <summary>Season length P in steps (24 for hourly data with a daily cycle, 7 for daily data with a weekly one,
+    /// 12 for monthly data), 1 for a series without a season, or 0 (default) to detect it from the training part of the
+    /// series (the autocorrelation of their first differences, M4's 90% test; see the README). It sets the automatic
+    /// <see cref="WindowSize"/> and, with <see cref="Baseline"/>, the forecast the network corrects.</summary>
+    public int Seasonality { get; set; }
+
+    /// <summary>The forecast the network corrects (what it forecasts untrained). Default
+    /// <see cref="ForecastBaseline.Automatic"/>: the seasonal naive forecast when there is a season (P ≥ 2, W ≥ P,
+    /// levels rather than <see cref="ForecastTargetTransform.Difference"/>) and its h-step errors over the training parts
+    /// of the series are lower than those of the last value; otherwise the last value.</summary>
+    public ForecastBaseline Baseline { get; set; } = ForecastBaseline.Automatic;
+
+    /// <summary>With a season (P ≥ 2, W ≥ P, not <see cref="ForecastTargetTransform.Difference"/>), each future step also
+    /// reads the window's values at its phase of the season in each of the last ⌊W / P⌋ seasons (at most
+    /// <see cref="MaximumSeasonalInputs"/>): the same hour on the previous days, the same month in previous years. They
+    /// reach the step's forecast through the recurrent path and through a linear step skip, so a weighted average of past
+    /// seasons is one linear map away. Default true.</summary>
+    public bool SeasonalInputs { get; set; } = true;
+
+    /// <summary>Most past seasons a future step reads with <see cref="SeasonalInputs"/>.</summary>
+    public const int MaximumSeasonalInputs = 7;
+
+    /// <summary>Training loss over the scaled targets. Default <see cref="ForecastLoss.AbsoluteError"/>.</summary>
+    public ForecastLoss Loss { get; set; } = ForecastLoss.AbsoluteError;
+
+    /// <summary>Training windows drawn for one epoch when the series hold more (a fresh uniform draw over all training
+    /// windows of all series each epoch, seeded, without replacement within the epoch); 0 = every window every epoch.
+    /// Default 8192: a global model over hundreds of series costs what its epochs cost, not what the data holds (M4 hourly
+    /// has 220,000 windows), while a single series of a few thousand rows trains on all its windows.</summary>
+    public int WindowsPerEpoch { get; set; } = 8192;
 
     /// <summary>Number of future steps forecast at once, h ≥ 1. Required (default 0 is invalid).</summary>
     public int Horizon { get; set; }
@@ -122,7 +158,11 @@ public sealed class LstmForecastingOptions : TrainingOptions
         if (string.IsNullOrWhiteSpace(OutputColumnName)) throw Bad(nameof(OutputColumnName), OutputColumnName ?? "null", "a column name");
         if (string.IsNullOrWhiteSpace(ConfidenceLowerBoundColumn)) throw Bad(nameof(ConfidenceLowerBoundColumn), ConfidenceLowerBoundColumn ?? "null", "a column name");
         if (string.IsNullOrWhiteSpace(ConfidenceUpperBoundColumn)) throw Bad(nameof(ConfidenceUpperBoundColumn), ConfidenceUpperBoundColumn ?? "null", "a column name");
-        if (WindowSize < 2) throw Bad(nameof(WindowSize), WindowSize, "at least 2 observations");
+        if (WindowSize is < 2 and not 0) throw Bad(nameof(WindowSize), WindowSize, "0 (automatic) or at least 2 observations");
+        if (Seasonality < 0) throw Bad(nameof(Seasonality), Seasonality, "0 (detect), 1 (none) or a season length of at least 2 steps");
+        if (!Enum.IsDefined(Loss)) throw Bad(nameof(Loss), Loss, "a ForecastLoss value");
+        if (!Enum.IsDefined(Baseline)) throw Bad(nameof(Baseline), Baseline, "a ForecastBaseline value");
+        if (WindowsPerEpoch < 0) throw Bad(nameof(WindowsPerEpoch), WindowsPerEpoch, "0 (every window) or a positive number of windows");
         Positive(Horizon, nameof(Horizon));
         if (!(ConfidenceLevel > 0 && ConfidenceLevel < 1)) throw Bad(nameof(ConfidenceLevel), ConfidenceLevel, "a value in (0, 1)");
         Positive(HiddenSize, nameof(HiddenSize));
@@ -153,8 +193,18 @@ public sealed class LstmForecastingOptions : TrainingOptions
     /// <summary>Epochs of a fit on <paramref name="windows"/> training windows (<see cref="MinimumOptimizerSteps"/>).</summary>
     internal int EpochsFor(int windows)
     {
+        if (WindowsPerEpoch > 0) windows = Math.Min(windows, WindowsPerEpoch);
         int perEpoch = Math.Max(1, (windows + BatchSize - 1) / BatchSize);
         return Math.Max(Epochs, (MinimumOptimizerSteps + perEpoch - 1) / perEpoch);
+    }
+
+    /// <summary>The automatic window (<see cref="WindowSize"/> 0) for season <paramref name="period"/> (1 = none) and
+    /// training parts of at least <paramref name="shortestTraining"/> observations.</summary>
+    internal static int AutomaticWindow(int period, int horizon, int shortestTraining)
+    {
+        int cap = Math.Max(2, shortestTraining / 3);
+        int wanted = period >= 2 ? period * Math.Max(2, (horizon + period - 1) / period + 1) : Math.Max(2 * horizon, 16);
+        return Math.Min(wanted, cap);
     }
 
     internal LstmForecastingOptions Clone() => (LstmForecastingOptions)MemberwiseClone();

@@ -49,7 +49,7 @@ internal static class TrainingLoop
                 cancel.ThrowIfCancellationRequested();
                 var clock = Stopwatch.StartNew();
                 network.train();
-                List<int[]> batches = BatchPlanner.Training(train, options.BatchSize, random);
+                List<int[]> batches = BatchPlanner.Training(train, options.BatchSize, random, options.RowsPerEpoch);
                 int chunks = truncated is null ? 1 : (int)Math.Ceiling((double)batches.Max(b => b.Max(train.Length)) / options.TruncatedBpttSteps);
                 int stepsPerEpoch = batches.Count * chunks;
                 int step = 0;
@@ -84,7 +84,7 @@ internal static class TrainingLoop
                 {
                     (validationLoss, metric) = Evaluate(network, objective, validation, options.BatchSize, device);
                 }
-                var report = new TrainingProgress(epoch + 1, options.Epochs, lossSum / train.Count, validationLoss, metric,
+                var report = new TrainingProgress(epoch + 1, options.Epochs, lossSum / batches.Sum(b => b.Length), validationLoss, metric,
                     objective.MetricName, lr, clock.Elapsed.TotalSeconds);
                 history.Add(report);
                 log?.Info(MessageSensitivity.None, report.ToString());

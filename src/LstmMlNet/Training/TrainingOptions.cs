@@ -65,6 +65,11 @@ public class TrainingOptions
     /// <summary>Cancels training between batches with <see cref="OperationCanceledException"/>. Default none.</summary>
     public CancellationToken CancellationToken { get; set; }
 
+    /// <summary>Training rows drawn (without replacement, a fresh seeded draw each epoch) for one epoch when the data has
+    /// more; 0 = every row every epoch. Set by estimators whose data grows with the number of series (the forecaster's
+    /// <c>WindowsPerEpoch</c>), so the cost of an epoch follows the budget, not the data.</summary>
+    internal int RowsPerEpoch { get; set; }
+
     /// <summary>Checks every value and throws <see cref="ArgumentOutOfRangeException"/> naming the first bad one.</summary>
     public virtual void Validate()
     {

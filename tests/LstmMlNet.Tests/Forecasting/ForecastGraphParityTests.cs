@@ -21,15 +21,32 @@ public sealed class ForecastGraphParityTests
     [InlineData(ForecastTargetTransform.None, ForecastScaling.WindowChange, 2)]
     [InlineData(ForecastTargetTransform.Log1p, ForecastScaling.WindowChange, 0)]
     [InlineData(ForecastTargetTransform.Difference, ForecastScaling.WindowChange, 0)]
-    public void Onnx_forecast_and_bounds_equal_the_managed_computation(ForecastTargetTransform transform, ForecastScaling scaling, int covariates)
+    [InlineData(ForecastTargetTransform.None, ForecastScaling.WindowDeviation, 0)]
+    [InlineData(ForecastTargetTransform.Log1p, ForecastScaling.WindowDeviation, 2)]
+    [InlineData(ForecastTargetTransform.Difference, ForecastScaling.WindowDeviation, 0)]
+    [InlineData(ForecastTargetTransform.None, ForecastScaling.WindowMean, 0, 4)]
+    [InlineData(ForecastTargetTransform.None, ForecastScaling.WindowDeviation, 2, 3)]
+    [InlineData(ForecastTargetTransform.Log1p, ForecastScaling.WindowMean, 1, 9)]
+    [InlineData(ForecastTargetTransform.None, ForecastScaling.Standard, 0, 2)]
+    [InlineData(ForecastTargetTransform.Difference, ForecastScaling.WindowMean, 0, 3)]
+    [InlineData(ForecastTargetTransform.None, ForecastScaling.SeasonalChange, 0, 4, 4)]
+    [InlineData(ForecastTargetTransform.Log1p, ForecastScaling.SeasonalChange, 2, 3, 3)]
+    [InlineData(ForecastTargetTransform.None, ForecastScaling.SeasonalChange, 1, 0, 1)]
+    [InlineData(ForecastTargetTransform.None, ForecastScaling.SeasonalChange, 0, 0, 9)] // lag ≥ W: falls back to 1
+    [InlineData(ForecastTargetTransform.Difference, ForecastScaling.SeasonalChange, 0, 0, 3)]
+    [InlineData(ForecastTargetTransform.None, ForecastScaling.SeasonalChange, 0, 3, 3, 3)]
+    [InlineData(ForecastTargetTransform.Log1p, ForecastScaling.WindowMean, 2, 4, 4, 2)]
+    [InlineData(ForecastTargetTransform.None, ForecastScaling.WindowDeviation, 1, 0, 2, 4)]
+    public void Onnx_forecast_and_bounds_equal_the_managed_computation(ForecastTargetTransform transform, ForecastScaling scaling, int covariates, int period = 0, int lag = 1, int seasonalLags = 0)
     {
         const int w = 9, h = 4;
         TorchSharp.torch.random.manual_seed(3);
         var rng = new Random(3);
         var layout = new ForecastLayout(w, h, covariates, transform, scaling, 0.3f, 1.7f,
-            Enumerable.Range(0, covariates).Select(k => 0.1f * k).ToArray(), Enumerable.Range(0, covariates).Select(k => 1f + k).ToArray());
+            Enumerable.Range(0, covariates).Select(k => 0.1f * k).ToArray(), Enumerable.Range(0, covariates).Select(k => 1f + k).ToArray(), period, lag, seasonalLags);
         using var network = new SequenceNetwork(new NetworkSpec(SequenceInputKind.Frames, 1, RecurrentCellKind.Lstm, 6, 2, true, FrameSize: layout.FrameSize,
-            StepSkip: covariates > 0));
+            StepSkip: covariates > 0 || seasonalLags > 0));
+        Assert.Equal(2 + covariates + seasonalLags, layout.FrameSize);
         if (network.Skip is { } skip)
         {
             using var noGrad = no_grad();
@@ -64,6 +81,44 @@ public sealed class ForecastGraphParityTests
             AssertClose(expectedU, Get("U"));
             Assert.All(Enumerable.Range(0, h), k => Assert.True(Get("L")[k] <= Get("F")[k] && Get("F")[k] <= Get("U")[k]));
         }
+    }
+
+    [Theory]
+    [InlineData(ForecastScaling.WindowMean, 3)]
+    [InlineData(ForecastScaling.WindowDeviation, 4)]
+    [InlineData(ForecastScaling.WindowChange, 7)]
+    [InlineData(ForecastScaling.SeasonalChange, 3)]
+    public void A_zero_network_output_is_the_seasonal_naive_forecast(ForecastScaling scaling, int period)
+    {
+        const int w = 8, h = 10;
+        var layout = new ForecastLayout(w, h, 0, ForecastTargetTransform.None, scaling, 0f, 1f, Array.Empty<float>(), Array.Empty<float>(), period, period);
+        float[] window = { 3, -1, 4, 1, -5, 9, 2, -6 };
+        var (_, m, s) = layout.Encode(window, ReadOnlySpan<float>.Empty);
+        float[] levels = layout.Levels(window, new float[h], m, s);
+        for (int k = 0; k < h; k++) Assert.Equal(window[w - period + k % period], levels[k], 5);
+        // and the targets of the seasonal naive future are all zero
+        float[] future = Enumerable.Range(0, h).Select(k => window[w - period + k % period]).ToArray();
+        Assert.All(layout.Targets(window, future, m, s), z => Assert.Equal(0f, z, 5));
+        // without a period the baseline is the last value (the naive forecast)
+        var naive = layout with { SeasonalPeriod = 0 };
+        Assert.All(naive.Levels(window, new float[h], m, s), l => Assert.Equal(window[^1], l, 5));
+    }
+
+    [Fact]
+    public void Future_frames_read_the_same_phase_of_the_last_seasons()
+    {
+        const int w = 9, h = 5, period = 3, lags = 3;
+        var layout = new ForecastLayout(w, h, 0, ForecastTargetTransform.None, ForecastScaling.None, 0f, 1f, Array.Empty<float>(), Array.Empty<float>(), period, period, lags);
+        float[] window = { 10, 11, 12, 20, 21, 22, 30, 31, 32 }; // phases 0, 1, 2 of three seasons
+        var (frames, _, _) = layout.Encode(window, ReadOnlySpan<float>.Empty);
+        int f = layout.FrameSize;
+        Assert.Equal(5, f);
+        for (int t = 0; t < w; t++) Assert.Equal(new float[] { window[t], 1, 0, 0, 0 }, frames[(t * f)..((t + 1) * f)]);
+        // future step k (phase k mod 3): the most recent season first
+        Assert.Equal(new float[] { 0, 0, 30, 20, 10 }, frames[(w * f)..((w + 1) * f)]);
+        Assert.Equal(new float[] { 0, 0, 31, 21, 11 }, frames[((w + 1) * f)..((w + 2) * f)]);
+        Assert.Equal(new float[] { 0, 0, 32, 22, 12 }, frames[((w + 2) * f)..((w + 3) * f)]);
+        Assert.Equal(new float[] { 0, 0, 30, 20, 10 }, frames[((w + 3) * f)..((w + 4) * f)]);
     }
 
     private static void AssertClose(float[] expected, float[] actual)

@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using System.Globalization;
+using LstmMlNet.Forecasting;
+using M4HourlySample;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using ScottPlot;
+
+// M4 hourly: ONE global ForecastByLstm over the 414 series (SeriesIdColumnName), 48 steps after each training series,
+// scored with M4's sMAPE, MASE and OWA beside naive, seasonal naive and Naive2 computed here from the same files.
+// Flags (all optional): --series N (first N series), --data DIR, --seed S, --window W, --windows-per-epoch N,
+// --epochs E, --hidden H, --loss SquaredError|AbsoluteError, --scaling WindowMean|WindowDeviation|..., --seasonality P,
+// --baseline Automatic|LastValue|SeasonalNaive, --batch B, --lr X, --plot PATH.
+var flags = Flags.Parse(args);
+string dataDir = flags.Get("data") ?? FindSharedData("m4");
+int limit = int.Parse(flags.Get("series") ?? "0", CultureInfo.InvariantCulture);
+int seed = int.Parse(flags.Get("seed") ?? "1", CultureInfo.InvariantCulture);
+List<M4Series> series = M4Data.Load(Path.Combine(dataDir, "Hourly-train.csv"), Path.Combine(dataDir, "Hourly-test.csv"), limit);
+int h = M4Data.Horizon, m = M4Data.Seasonality;
+Console.WriteLine($"M4 hourly: {series.Count} series, {series.Sum(s => s.Train.Length):N0} training values ({series.Min(s => s.Train.Length)}–{series.Max(s => s.Train.Length)} a series), horizon {h}");
+
+var ml = new MLContext(seed: seed);
+ml.Log += (_, e) =>
+{
+    if (e.Kind == Microsoft.ML.Runtime.ChannelMessageKind.Info && (e.Message.Contains("ForecastByLstm") || e.Message.Contains("epoch ")))
+        Console.WriteLine($"  {e.Message}");
+};
+var options = new LstmForecastingOptions { InputColumnName = nameof(SeriesRow.Value), SeriesIdColumnName = nameof(SeriesRow.SeriesId), Horizon = h, Seed = seed };
+flags.Apply(options);
+IDataView training = ml.Data.LoadFromEnumerable(series.SelectMany(s => s.Train.Select(v => new SeriesRow { SeriesId = s.Id, Value = v })));
+
+var clock = Stopwatch.StartNew();
+LstmForecastingTransformer model = ml.Forecasting.ForecastByLstm(options).Fit(training);
+double fitSeconds = clock.Elapsed.TotalSeconds;
+ForecastFitReport report = model.FitReport;
+int windowsSeen = report.History.Count * Math.Min(report.TrainingWindows, options.WindowsPerEpoch > 0 ? options.WindowsPerEpoch : int.MaxValue);
+Console.WriteLine($"Fit: {fitSeconds:F1} s, {report.History.Count} epochs, W {model.WindowSize}, season {report.Seasonality}, {report.Parameters:N0} parameters, " +
+    $"{windowsSeen:N0} windows trained ({windowsSeen / report.History.Sum(e => e.Seconds):N0} windows/s in the epochs), peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024):N0} MiB");
+
+// The 48 steps after each training series, from its last W values, through the saved model's scoring chain.
+int w = model.WindowSize;
+var inputs = series.Select(s => new LstmForecastInput { Window = s.Train[^w..] }).ToList();
+IDataView scored = model.ScoringModel.Transform(ml.Data.LoadFromEnumerable(inputs, model.ScoringInputSchemaDefinition));
+float[][] lstm = scored.GetColumn<float[]>(options.OutputColumnName).ToArray();
+float[][] lower = scored.GetColumn<float[]>(options.ConfidenceLowerBoundColumn).ToArray();
+float[][] upper = scored.GetColumn<float[]>(options.ConfidenceUpperBoundColumn).ToArray();
+
+var naive = series.Select(s => M4Evaluation.Naive(s.Train, h)).ToList();
+var seasonalNaive = series.Select(s => M4Evaluation.SeasonalNaive(s.Train, h, m)).ToList();
+var naive2 = series.Select(s => M4Evaluation.Naive2(s.Train, h, m)).ToList();
+var n2 = M4Evaluation.Score(series, naive2, m);
+Console.WriteLine();
+Console.WriteLine($"M4 hourly, {series.Count} series, h = {h}        sMAPE     MASE     OWA");
+void Row(string name, IReadOnlyList<float[]> forecasts)
+{
+    var score = M4Evaluation.Score(series, forecasts, m);
+    Console.WriteLine($"  {name,-32} {score.Smape,8:F3} {score.Mase,8:F3} {M4Evaluation.Owa(score, n2),7:F3}");
+}
+Row("Naive 1", naive);
+Row("Seasonal naive", seasonalNaive);
+Row("Naive 2", naive2);
+Row("ForecastByLstm", lstm);
+
+// Interval quality of the 95% bounds: coverage, mean width relative to the series' scale, Winkler (interval) score.
+double alpha = 1 - options.ConfidenceLevel;
+int inside = 0, total = 0;
+double width = 0, winkler = 0;
+for (int i = 0; i < series.Count; i++)
+{
+    double scale = 0;
+    for (int t = m; t < series[i].Train.Length; t++) scale += Math.Abs(series[i].Train[t] - series[i].Train[t - m]);
+    scale /= series[i].Train.Length - m;
+    for (int k = 0; k < h; k++)
+    {
+        float y = series[i].Test[k], lo = lower[i][k], hi = upper[i][k];
+        if (y >= lo && y <= hi) inside++;
+        total++;
+        width += (hi - lo) / scale;
+        winkler += ((hi - lo) + (y < lo ? 2 / alpha * (lo - y) : 0) + (y > hi ? 2 / alpha * (y - hi) : 0)) / scale;
+    }
+}
+Console.WriteLine($"  {options.ConfidenceLevel:P0} bounds: coverage {inside / (double)total:P1}, mean width {width / total:F2} and Winkler score {winkler / total:F2} (both in units of each series' in-sample seasonal-naive MAE)");
+
+// A PNG of four series: the last two weeks of history, the forecast with its bounds, and what happened.
+string plotPath = flags.Get("plot") ?? Path.Combine(AppContext.BaseDirectory, "m4-hourly.png");
+var plot = new Multiplot();
+plot.AddPlots(4);
+for (int p = 0; p < 4 && p < series.Count; p++)
+{
+    int i = p * Math.Max(1, series.Count / 4);
+    Plot panel = plot.GetPlot(p);
+    double[] past = Enumerable.Range(-336, 336).Select(t => (double)t).ToArray();
+    double[] future = Enumerable.Range(0, h).Select(t => (double)t).ToArray();
+    panel.Add.Scatter(past, series[i].Train[^336..].Select(v => (double)v).ToArray()).LegendText = "history";
+    var band = panel.Add.FillY(future, lower[i].Select(v => (double)v).ToArray(), upper[i].Select(v => (double)v).ToArray());
+    band.LegendText = "95% bounds";
+    panel.Add.Scatter(future, series[i].Test.Select(v => (double)v).ToArray()).LegendText = "actual";
+    panel.Add.Scatter(future, lstm[i].Select(v => (double)v).ToArray()).LegendText = "ForecastByLstm";
+    panel.Title($"M4 {series[i].Id}");
+    panel.ShowLegend();
+}
+plot.SavePng(plotPath, 1400, 900);
+Console.WriteLine($"Plot: {plotPath}");
+
+static string FindSharedData(string name)
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+    {
+        string candidate = Path.Combine(dir.FullName, "..", "shared", "data", name);
+        if (Directory.Exists(candidate)) return Path.GetFullPath(candidate);
+    }
+    throw new DirectoryNotFoundException($"../shared/data/{name} was not found above {AppContext.BaseDirectory}; pass --data DIR.");
+}
+
+/// <summary>One observation of one series: the training rows of the global model.</summary>
+internal sealed class SeriesRow
+{
+    public string SeriesId { get; set; } = string.Empty;
+
+    public float Value { get; set; }
+}
+
+/// <summary>The command line's --name value pairs and the options they override.</summary>
+internal sealed class Flags(Dictionary<string, string> values)
+{
+    public static Flags Parse(string[] args)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal)) throw new ArgumentException($"Unexpected argument '{args[i]}'; flags look like --series 40.");
+            string name = args[i][2..];
+            values[name] = i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : "true";
+        }
+        return new Flags(values);
+    }
+
+    public string? Get(string name) => values.TryGetValue(name, out string? v) ? v : null;
+
+    public void Apply(LstmForecastingOptions o)
+    {
+        static int I(string v) => int.Parse(v, CultureInfo.InvariantCulture);
+        if (Get("window") is { } w) o.WindowSize = I(w);
+        if (Get("windows-per-epoch") is { } n) o.WindowsPerEpoch = I(n);
+        if (Get("epochs") is { } e) o.Epochs = I(e);
+        if (Get("hidden") is { } hs) o.HiddenSize = I(hs);
+        if (Get("batch") is { } b) o.BatchSize = I(b);
+        if (Get("lr") is { } lr) o.LearningRate = double.Parse(lr, CultureInfo.InvariantCulture);
+        if (Get("seasonality") is { } p) o.Seasonality = I(p);
+        if (Get("loss") is { } loss) o.Loss = Enum.Parse<ForecastLoss>(loss);
+        if (Get("scaling") is { } scaling) o.Scaling = Enum.Parse<ForecastScaling>(scaling);
+        if (Get("schedule") is { } schedule) o.Schedule = Enum.Parse<LstmMlNet.Training.LearningRateSchedule>(schedule);
+        if (Get("cell") is { } cell) o.Cell = Enum.Parse<LstmMlNet.Engine.RecurrentCellKind>(cell);
+        if (Get("baseline") is { } baseline) o.Baseline = Enum.Parse<ForecastBaseline>(baseline);
+    }
+}

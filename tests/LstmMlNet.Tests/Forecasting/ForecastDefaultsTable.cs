@@ -1,0 +1,58 @@
+using LstmMlNet.Forecasting;
+using Microsoft.ML;
+using Xunit.Abstractions;
+
+namespace LstmMlNet.Tests.Forecasting;
+
+/// <summary>The small data sets of the forecasting table (bike 2012 one-step and 7-step, airline under the Darts protocol)
+/// for a list of option variants, so a default is chosen on all of them together with M4 hourly
+/// (samples/M4Hourly). Figures for the README; each variant takes about a minute.</summary>
+public sealed class ForecastDefaultsTable(ITestOutputHelper output)
+{
+    public static readonly (string Name, Action<LstmForecastingOptions> Change)[] Variants =
+    {
+        ("defaults", _ => { }),
+        ("Scaling WindowMean", o => o.Scaling = ForecastScaling.WindowMean),
+        ("Scaling WindowDeviation", o => o.Scaling = ForecastScaling.WindowDeviation),
+        ("Scaling SeasonalChange", o => o.Scaling = ForecastScaling.SeasonalChange),
+        ("Baseline LastValue", o => o.Baseline = ForecastBaseline.LastValue),
+        ("Loss SquaredError", o => o.Loss = ForecastLoss.SquaredError),
+    };
+
+    [Fact(Skip = "Figures for the README, several minutes: remove Skip to re-measure.")]
+    public void Table()
+    {
+        foreach (var (name, change) in Variants) Row(name, change);
+    }
+
+    /// <summary>One variant, by its index in <see cref="Variants"/>, from the command line
+    /// (<c>LSTMMLNET_TABLE_VARIANT=3 dotnet test --filter ForecastDefaultsTable.One</c>); skipped without the variable.</summary>
+    [SkippableVariantFact]
+    public void One()
+    {
+        int i = int.Parse(Environment.GetEnvironmentVariable("LSTMMLNET_TABLE_VARIANT")!, System.Globalization.CultureInfo.InvariantCulture);
+        Row(Variants[i].Name, Variants[i].Change);
+    }
+
+    private sealed class SkippableVariantFactAttribute : FactAttribute
+    {
+        public SkippableVariantFactAttribute()
+        {
+            if (Environment.GetEnvironmentVariable("LSTMMLNET_TABLE_VARIANT") is null) Skip = "Set LSTMMLNET_TABLE_VARIANT to a variant index to measure it.";
+        }
+    }
+
+    internal void Row(string name, Action<LstmForecastingOptions> change)
+    {
+        var bike = new LstmForecastingOptions { InputColumnName = nameof(BikeDay.Count), Horizon = 7, Seed = 1 };
+        change(bike);
+        var log = new List<string>();
+        BikeFigures b = BikeEvaluation.Run(bike, m => { if (m.Contains("window") || m.Contains("season") || m.Contains("baseline")) log.Add(m); });
+        var air = new LstmForecastingOptions { InputColumnName = nameof(AirMonth.Passengers), Horizon = 6, Seed = 1 };
+        change(air);
+        var ml = new MLContext(seed: 1);
+        ForecastBacktestResult a = ForecastBacktest.Run(ml, air, ml.Data.LoadFromEnumerable(AirlineData.Months()), AirlineData.FirstOf1959, seasonality: 12);
+        output.WriteLine($"{name}: bike {b} || airline 6-step {a.Steps[5]} | all {a.Overall} | W {a.LastModel.WindowSize} season {a.LastModel.FitReport.Seasonality} baseline {a.LastModel.FitReport.SeasonalBaselinePeriod}");
+        foreach (string line in log) output.WriteLine($"    bike: {line}");
+    }
+}
