@@ -39,28 +39,34 @@ internal static partial class LibTorchLoadCheck
         // The glue library first, resolved exactly as TorchSharp's DllImports resolve it (the app's deps.json native
         // assets): its dlopen error names the missing library or symbol version, which TorchSharp's own message does not.
         Assembly torchSharp = typeof(torch).Assembly;
+        string? loader = null;
         if (!NativeLibrary.TryLoad("LibTorchSharp", torchSharp, null, out _))
         {
-            string loader;
             try
             {
                 NativeLibrary.Load("LibTorchSharp", torchSharp, null);
-                loader = "(the library loaded on a second attempt)";
             }
             catch (Exception e) when (e is DllNotFoundException or BadImageFormatException)
             {
                 loader = e.Message;
             }
-            return Describe(loader, TorchSharpVersion);
+            // TorchSharp's own fallback would copy the NuGet cache's (unpatched) libraries beside the app and fail the
+            // same way on this libstdc++: say so at once.
+            if (loader is not null && LibStdCxxVersion().IsMatch(loader)) return Describe(loader, TorchSharpVersion);
         }
         try
         {
+            // Where the glue library did not load, TorchSharp may still find libtorch on its own (its fallback to the
+            // native packages of the NuGet cache); only its failure is ours to explain.
             torch.InitializeDeviceType(DeviceType.CPU);
             return null;
         }
         catch (Exception e) when (e is NotSupportedException or DllNotFoundException or EntryPointNotFoundException or TypeInitializationException)
         {
-            return Describe(e.InnerException is { } inner ? $"{e.Message} {inner.Message}" : e.Message, TorchSharpVersion);
+            Exception innermost = e;
+            while (innermost.InnerException is { } inner) innermost = inner;
+            string torchSharpSays = innermost.Message.Split('\n', 2)[0].Trim();
+            return Describe(loader is null ? torchSharpSays : $"{loader.Trim()}\nTorchSharp: {torchSharpSays}", TorchSharpVersion);
         }
     }
 
