@@ -8,9 +8,12 @@ namespace LstmMlNet.Engine;
 public static class TorchRuntime
 {
     /// <summary>Loads libtorch if needed and returns its version string as TorchSharp reports it
-    /// (e.g. "0.107.0"), proving the native library is usable; throws with the loader's message otherwise.</summary>
+    /// (e.g. "0.107.0"), proving the native library is usable.</summary>
+    /// <exception cref="InvalidOperationException">libtorch cannot be loaded; the message names the cause (no backend
+    /// package, a mismatched version, an old system libstdc++), the fix and the native loader's own message.</exception>
     public static string EnsureLoaded()
     {
+        LibTorchLoadCheck.EnsureLoadable();
         using var probe = ones(1) + 1; // forces the native backend to load
         if (probe.item<float>() != 2f) throw new InvalidOperationException("libtorch loaded but computed a wrong result.");
         return typeof(torch).Assembly.GetName().Version?.ToString() ?? "unknown";
@@ -18,7 +21,8 @@ public static class TorchRuntime
 
     /// <summary>The device for an <see cref="MLContext"/>: CUDA device <see cref="MLContext.GpuDeviceId"/> when set and
     /// available; the CPU when it is not set, or when CUDA is unavailable and <see cref="MLContext.FallbackToCpu"/> is true.</summary>
-    /// <exception cref="InvalidOperationException">A GPU was asked for, none is available, and fallback is off.</exception>
+    /// <exception cref="InvalidOperationException">A GPU was asked for, none is available, and fallback is off; or libtorch
+    /// cannot be loaded (see <see cref="EnsureLoaded"/>).</exception>
     public static Device SelectDevice(MLContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -39,6 +43,7 @@ public static class TorchRuntime
 
     private static Device SelectDevice(int? gpuDeviceId, bool fallbackToCpu)
     {
+        LibTorchLoadCheck.EnsureLoadable(); // the first native call of every Fit comes after this
         if (gpuDeviceId is not { } id) return CPU;
         if (cuda.is_available() && id < cuda.device_count()) return new Device(DeviceType.CUDA, id);
         if (fallbackToCpu) return CPU;

@@ -1,6 +1,7 @@
 #nullable enable
 // MSBuild inline task (compiled by RoslynCodeTaskFactory against netstandard2.0) marks the GLIBCXX_3.4.32 version requirement of
-// libLibTorchSharp.so weak where the system libstdc++ lacks that version. See Directory.Build.targets.
+// libLibTorchSharp.so weak where the system libstdc++ lacks that version. See LstmMlNet.targets beside this file; both ship
+// in the LstmMlNet package (buildTransitive/) and the repository's Directory.Build.targets imports the same targets.
 using System;
 using System.IO;
 using System.Text;
