@@ -70,9 +70,9 @@ internal sealed record ForecastLayout(
     /// <summary>Relative weight of the mean absolute value in the <see cref="ForecastScaling.SeasonalChange"/> scale.</summary>
     public const float SeasonalChangeFloor = 1e-2f;
 
-    /// <summary>The lag of the <see cref="ForecastScaling.SeasonalChange"/> scale: <see cref="ScaleLag"/> when the window
-    /// has more steps than it, else 1.</summary>
-    public int ChangeLag => ScaleLag >= 1 && ScaleLag < PastSteps ? ScaleLag : 1;
+    /// <summary>The lag of the <see cref="ForecastScaling.SeasonalChange"/> scale: <see cref="ScaleLag"/> (the season) when the
+    /// window holds at least two seasons (so at least P seasonal changes are averaged), else 1.</summary>
+    public int ChangeLag => ScaleLag >= 2 && PastSteps >= 2 * ScaleLag ? ScaleLag : 1;
 
     /// <summary>Covariates enter as their change since the window's last step: exactly when the series is taken relative
     /// to its last value (WindowMean scaling of levels).</summary>

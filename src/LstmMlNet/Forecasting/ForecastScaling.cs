@@ -28,9 +28,17 @@ public enum ForecastScaling
 
     /// <summary>As <see cref="WindowMean"/> (relative to the window's last value), divided by the window's mean absolute
     /// seasonal change |u_t − u_{t−P}| (P the season, <see cref="LstmForecastingOptions.Seasonality"/>; the change from the
-    /// previous step when there is none or the window is not longer than P), plus 1e-2 of its mean absolute value so a
+    /// previous step when there is none or the window holds fewer than two seasons), plus 1e-2 of its mean absolute value so a
     /// window that repeats exactly keeps a finite scale. The scaled errors are then in the units MASE measures in (the
     /// in-sample error of the seasonal naive forecast), whatever the level: series near zero, crossing it, of very
     /// different magnitudes, or regular and noisy ones weigh alike in a global model.</summary>
     SeasonalChange,
+
+    /// <summary><see cref="SeasonalChange"/> for a univariate model, <see cref="WindowMean"/> for a model with covariates
+    /// (the fitted model records which). Covariates enter as their change since the window's last step and a linear path
+    /// maps them to the forecast in scaled units: with the level as the scale their effect is proportional to the level of
+    /// the series (the multiplicative effect of demand drivers such as weather or price), with the seasonal change as the
+    /// scale it is proportional to the series' volatility. Measured on the bike data with calendar and weather covariates
+    /// (W 7): one-step MAE 679.4 with WindowMean, 748.5 with SeasonalChange; univariate 761.3 and 742.0.</summary>
+    Automatic,
 }

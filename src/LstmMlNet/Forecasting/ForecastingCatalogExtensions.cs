@@ -15,7 +15,8 @@ public static class ForecastingCatalogExtensions
     /// <param name="catalog">ml.Forecasting.</param>
     /// <param name="outputColumnName">Forecast column.</param>
     /// <param name="inputColumnName">Series column (Single).</param>
-    /// <param name="windowSize">Past observations the network reads, W ≥ 2.</param>
+    /// <param name="windowSize">Past observations the network reads, W ≥ 2, or 0 to derive it from the data (see
+    /// <see cref="LstmForecastingOptions.WindowSize"/>).</param>
     /// <param name="horizon">Steps forecast at once, h ≥ 1.</param>
     /// <param name="confidenceLevel">Coverage of the bounds, in (0, 1). Default 0.95.</param>
     /// <param name="confidenceLowerBoundColumn">Lower-bound column. Default "LowerBound".</param>

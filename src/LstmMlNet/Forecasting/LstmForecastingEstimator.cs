@@ -66,6 +66,7 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
         LstmForecastingOptions o = Options.Clone();
         o.Validate();
         if (o.CovariateColumnNames.Length > 0 && o.CovariateWeightDecay is double covariateDecay) o.WeightDecay = covariateDecay;
+        o.Scaling = o.EffectiveScaling;
         using IChannel log = environment.Start(nameof(LstmForecastingEstimator));
         int seed = o.Seed ?? environment.Register(nameof(LstmForecastingEstimator)).Rand.Next();
         List<Series> series = SeriesTable.Read(input, o);

@@ -7,7 +7,9 @@ namespace LstmMlNet.Forecasting;
 /// Options of <see cref="LstmForecastingEstimator"/> (<c>ml.Forecasting.ForecastByLstm</c>). The network reads a window
 /// of the last <see cref="WindowSize"/> values (and, with covariates, their values over the window and the horizon) and
 /// outputs all <see cref="Horizon"/> future values at once (direct multi-horizon forecasting). Defaults: one LSTM layer of
-/// 64 units, window-mean scaling, 60 epochs at learning rate 1e-3 (more for short series: at least
+/// 64 units, seasonal-change scaling (window-mean with covariates), the season detected and the window derived from it, the seasonal naive forecast as
+/// the baseline where it is the better one, absolute-error loss, 60 epochs of at most <see cref="WindowsPerEpoch"/> windows
+/// at learning rate 1e-3 (more for short series: at least
 /// <see cref="MinimumOptimizerSteps"/> optimiser steps), the validation tail used to report the validation loss
 /// and to calibrate the bounds (not for early stopping: see <see cref="LstmForecastingOptions()"/>).
 /// </summary>
@@ -93,7 +95,7 @@ public sealed class LstmForecastingOptions : TrainingOptions
 
     /// <summary>Covariate columns (Single), known in the future: calendar features, planned prices, weather forecasts.
     /// A forecast needs their values over the window and the horizon. They are standardised with their training mean and
-    /// deviation; with <see cref="ForecastScaling.WindowMean"/> scaling (and no <see cref="ForecastTargetTransform.Difference"/>)
+    /// deviation; with the window scalings (all but Standard and None, and no <see cref="ForecastTargetTransform.Difference"/>)
     /// they enter as their change since the window's last step, as the series enters relative to its last value. Besides
     /// the recurrent path, a linear path takes each future step's covariates to that step's forecast. Default none.</summary>
     public string[] CovariateColumnNames { get; set; } = Array.Empty<string>();
@@ -101,8 +103,16 @@ public sealed class LstmForecastingOptions : TrainingOptions
     /// <summary>Transform applied to the series. Default <see cref="ForecastTargetTransform.None"/>.</summary>
     public ForecastTargetTransform TargetTransform { get; set; } = ForecastTargetTransform.None;
 
-    /// <summary>Scaling of inputs and targets. Default <see cref="ForecastScaling.WindowMean"/>.</summary>
-    public ForecastScaling Scaling { get; set; } = ForecastScaling.WindowMean;
+    /// <summary>Scaling of inputs and targets. Default <see cref="ForecastScaling.Automatic"/>: a univariate model takes each
+    /// window relative to its last value in units of its mean absolute seasonal change
+    /// (<see cref="ForecastScaling.SeasonalChange"/>), so neither the level of a series nor its distance from zero sets the
+    /// scale and the training loss weighs series as MASE does; a model with covariates uses the window's mean absolute
+    /// value (<see cref="ForecastScaling.WindowMean"/>). The README's table compares the scalings on every data set.</summary>
+    public ForecastScaling Scaling { get; set; } = ForecastScaling.Automatic;
+
+    /// <summary>The scaling a fit uses: <see cref="Scaling"/>, with <see cref="ForecastScaling.Automatic"/> resolved.</summary>
+    internal ForecastScaling EffectiveScaling => Scaling != ForecastScaling.Automatic ? Scaling
+        : CovariateColumnNames.Length > 0 ? ForecastScaling.WindowMean : ForecastScaling.SeasonalChange;
 
     /// <summary>Recurrent cell. Default <see cref="RecurrentCellKind.Lstm"/>.</summary>
     public RecurrentCellKind Cell { get; set; } = RecurrentCellKind.Lstm;

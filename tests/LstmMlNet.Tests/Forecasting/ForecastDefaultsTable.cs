@@ -17,6 +17,16 @@ public sealed class ForecastDefaultsTable(ITestOutputHelper output)
         ("Scaling SeasonalChange", o => o.Scaling = ForecastScaling.SeasonalChange),
         ("Baseline LastValue", o => o.Baseline = ForecastBaseline.LastValue),
         ("Loss SquaredError", o => o.Loss = ForecastLoss.SquaredError),
+        ("SeasonalInputs false", o => o.SeasonalInputs = false),
+        ("Log1p", o => o.TargetTransform = ForecastTargetTransform.Log1p),
+        ("300 epochs", o => o.Epochs = 300),
+        ("Log1p, 300 epochs", o => { o.TargetTransform = ForecastTargetTransform.Log1p; o.Epochs = 300; }),
+        ("Difference", o => o.TargetTransform = ForecastTargetTransform.Difference),
+        ("Scaling WindowMean, Log1p", o => { o.Scaling = ForecastScaling.WindowMean; o.TargetTransform = ForecastTargetTransform.Log1p; }),
+        ("RefitOnAllData", o => o.RefitOnAllData = true),
+        ("Log1p, RefitOnAllData", o => { o.TargetTransform = ForecastTargetTransform.Log1p; o.RefitOnAllData = true; }),
+        ("Scaling WindowMean, 300 epochs", o => { o.Scaling = ForecastScaling.WindowMean; o.Epochs = 300; }),
+        ("window 14 (bike, airline)", o => o.WindowSize = 14),
     };
 
     [Fact(Skip = "Figures for the README, several minutes: remove Skip to re-measure.")]

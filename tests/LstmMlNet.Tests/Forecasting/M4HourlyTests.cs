@@ -88,8 +88,9 @@ public sealed class M4HourlyTests(ITestOutputHelper output)
         Assert.True(ours.Mase < seasonal.Mase, $"MASE {ours.Mase:F3} vs seasonal naive {seasonal.Mase:F3}");
     }
 
-    /// <summary>Set from the measured figure with margin (see the test output and benchmarks/README.md).</summary>
-    private const double OwaFloor = 9.0;
+    /// <summary>Measured 2026-12-01 (seed 1): ForecastByLstm sMAPE 4.789, MASE 0.914, OWA 0.897 on these 40 series, where
+    /// seasonal naive has 5.707 / 1.109 / 1.078; the floor keeps a margin and still asserts a clear win.</summary>
+    private const double OwaFloor = 0.97;
 
     private sealed class M4Row
     {
