@@ -83,6 +83,8 @@ internal static class ForecastGraph
                 s = g.Floats("one", new[] { 1f }, 1);
                 break;
         }
+        // A NaN or infinite value in the window or the covariates makes the forecast and both bounds NaN (OnnxInputGuards).
+        s = OnnxInputGuards.NanWhere(g, covariates is null ? OnnxInputGuards.NonFinite(g, window) : OnnxInputGuards.NonFinite(g, window, covariates), s);
         string x = g.Node("Div", new[] { g.Node("Sub", new[] { u, m }), s });
         string column = g.Node("Reshape", new[] { x, g.Int64s("column_shape", new[] { (long)p, 1L }) });
         var pastParts = new List<string> { column, g.Floats("observed", Enumerable.Repeat(1f, p).ToArray(), p, 1) };
