@@ -46,6 +46,7 @@ public sealed class LstmForecastEngine<TIn, TOut> : IDisposable
     private readonly Func<TIn, float> readValue;
     private readonly Func<TIn, float>[] readCovariates;
     private readonly MemberInfo[] outputMembers;
+    private bool disposed;
 
     internal LstmForecastEngine(MLContext ml, ITransformer scoring, DataViewSchema scoringSchema, ForecastEngineSpec spec, SeriesState state)
     {
@@ -110,35 +111,85 @@ public sealed class LstmForecastEngine<TIn, TOut> : IDisposable
     public void Update(TIn observation)
     {
         ArgumentNullException.ThrowIfNull(observation);
+        ObjectDisposedException.ThrowIf(disposed, this);
         float value = readValue(observation);
         if (!float.IsFinite(value))
             throw new ArgumentException($"The observation's series column '{spec.InputColumnName}' is {value}; the engine needs a finite value (fill gaps first).", nameof(observation));
         state.Push(value, Covariates(observation, "the observation"));
     }
 
-    /// <summary>Writes the scoring model and this engine's state (history, columns, sizes) to one file at <paramref name="path"/>.</summary>
+    /// <summary>Writes the scoring model and this engine's state (history, columns, sizes) to one file at <paramref name="path"/>.
+    /// Atomic: the checkpoint is written to a temporary file beside <paramref name="path"/> (same folder, name
+    /// ".&lt;file name&gt;.&lt;guid&gt;.tmp"), flushed to disk, then moved over <paramref name="path"/> in one rename, so a
+    /// write that fails part-way (a full disk) leaves the previous checkpoint as it was and removes the temporary file.</summary>
+    /// <exception cref="ObjectDisposedException">The engine is disposed (the target is not touched).</exception>
+    /// <exception cref="IOException">Writing failed; the message names the file, and the previous checkpoint is unchanged.</exception>
     public void CheckPoint(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var file = File.Create(path);
-        using var zip = new ZipArchive(file, ZipArchiveMode.Create);
-        using (Stream model = zip.CreateEntry(LstmForecastEngine.ModelEntry).Open())
+        ObjectDisposedException.ThrowIf(disposed, this);
+        string target = Path.GetFullPath(path);
+        string temporary = Path.Combine(Path.GetDirectoryName(target) ?? ".", $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
+        try
         {
-            ml.Model.Save(scoring, scoringSchema, model);
+            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                using (var zip = new ZipArchive(CheckPointStreamFilter?.Invoke(file) ?? file, ZipArchiveMode.Create, leaveOpen: true))
+                {
+                    using (Stream model = zip.CreateEntry(LstmForecastEngine.ModelEntry).Open())
+                    {
+                        ml.Model.Save(scoring, scoringSchema, model);
+                    }
+                    using Stream json = zip.CreateEntry(LstmForecastEngine.StateEntry).Open();
+                    JsonSerializer.Serialize(json, new EngineCheckPoint(FormatVersion, spec, state.Values, state.Covariates));
+                }
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(temporary, target, overwrite: true);
         }
-        using Stream json = zip.CreateEntry(LstmForecastEngine.StateEntry).Open();
-        JsonSerializer.Serialize(json, new EngineCheckPoint(FormatVersion, spec, state.Values, state.Covariates));
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(temporary);
+            throw new IOException($"Writing the forecast engine checkpoint '{target}' failed ({error.Message}); the file at that path, if any, is unchanged.", error);
+        }
+        catch
+        {
+            TryDelete(temporary);
+            throw;
+        }
     }
 
-    /// <summary>Releases the prediction engine and the engine's own copy of the scoring model.</summary>
+    /// <summary>Test hook: wraps the temporary file's stream of <see cref="CheckPoint"/> (to make a write fail part-way).</summary>
+    internal Func<Stream, Stream>? CheckPointStreamFilter { get; set; }
+
+    private static void TryDelete(string file)
+    {
+        try
+        {
+            File.Delete(file);
+        }
+        catch (IOException)
+        {
+            // Leave the temporary file; the target is untouched either way.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    /// <summary>Releases the prediction engine and the engine's own copy of the scoring model. Later calls of
+    /// <see cref="Predict()"/>, <see cref="Update"/> and <see cref="CheckPoint"/> throw <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()
     {
+        if (disposed) return;
+        disposed = true;
         engine.Dispose();
         (scoring as IDisposable)?.Dispose();
     }
 
     private TOut Run(float[] covariates, int horizon)
     {
+        ObjectDisposedException.ThrowIf(disposed, this);
         if (horizon < 1 || horizon > spec.Horizon)
             throw new ArgumentOutOfRangeException(nameof(horizon), horizon, $"The model forecasts 1 to {spec.Horizon} steps (its trained horizon); got {horizon}.");
         TOut result = engine.Predict(new LstmForecastInput { Window = (float[])state.Values.Clone(), Covariates = covariates });

@@ -1,0 +1,116 @@
+using LstmMlNet.Forecasting;
+using Microsoft.ML;
+using static LstmMlNet.Tests.Forecasting.ForecastEngineTests;
+
+namespace LstmMlNet.Tests.Forecasting;
+
+/// <summary>The forecast engine under faults: checkpoints that fail part-way or after Dispose, concurrent use, and
+/// checkpoints whose state does not fit a float.</summary>
+public sealed class ForecastEngineSafetyTests : IClassFixture<ForecastEngineSafetyTests.Model>
+{
+    private readonly Model fitted;
+
+    public ForecastEngineSafetyTests(Model fitted) => this.fitted = fitted;
+
+    /// <summary>One small fitted model shared by the tests.</summary>
+    public sealed class Model
+    {
+        public Model()
+        {
+            Ml = new MLContext(seed: 1);
+            var options = new LstmForecastingOptions
+            {
+                InputColumnName = nameof(Point.Value), WindowSize = 12, Horizon = 4, HiddenSize = 8, Epochs = 2, MinimumOptimizerSteps = 0, Seed = 2,
+            };
+            Transformer = Ml.Forecasting.ForecastByLstm(options).Fit(Ml.Data.LoadFromEnumerable(Points(120, 1)));
+        }
+
+        public MLContext Ml { get; }
+
+        public LstmForecastingTransformer Transformer { get; }
+
+        public LstmForecastEngine<Point, ForecastOutput> Engine() => Transformer.CreateForecastEngine<Point, ForecastOutput>(Ml);
+    }
+
+    /// <summary>A stream that accepts <c>limit</c> bytes, then fails as a full disk does.</summary>
+    private sealed class FullDiskStream(Stream inner, long limit) : Stream
+    {
+        private long written;
+
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => written; set => throw new NotSupportedException(); }
+        public override void Flush() => inner.Flush();
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            if (written + count > limit) throw new IOException("No space left on device");
+            inner.Write(buffer, offset, count);
+            written += count;
+        }
+    }
+
+    private static string TempPath() => Path.Combine(Path.GetTempPath(), $"lstm-checkpoint-{Guid.NewGuid():N}.zip");
+
+    private static string[] Leftovers(string path) =>
+        Directory.GetFiles(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.*");
+
+    [Fact]
+    public void A_checkpoint_that_fails_part_way_leaves_the_previous_one_loadable()
+    {
+        string path = TempPath();
+        try
+        {
+            using var engine = fitted.Engine();
+            engine.CheckPoint(path);
+            byte[] before = File.ReadAllBytes(path);
+            engine.Update(new Point { Value = 150f });
+            engine.CheckPointStreamFilter = file => new FullDiskStream(file, 226);
+            var error = Assert.Throws<IOException>(() => engine.CheckPoint(path));
+            Assert.Contains(path, error.Message);
+            Assert.Contains("unchanged", error.Message);
+            Assert.Equal(before, File.ReadAllBytes(path));
+            Assert.Empty(Leftovers(path));
+            using var loaded = LstmForecastEngine.Load<Point, ForecastOutput>(new MLContext(), path);
+            Assert.NotEqual(150f, loaded.History[^1]);
+
+            engine.CheckPointStreamFilter = null;
+            engine.CheckPoint(path); // a good write replaces it
+            using var replaced = LstmForecastEngine.Load<Point, ForecastOutput>(new MLContext(), path);
+            Assert.Equal(150f, replaced.History[^1]);
+            Assert.Empty(Leftovers(path));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void CheckPoint_Predict_and_Update_after_Dispose_throw_ObjectDisposedException_and_leave_the_file()
+    {
+        string path = TempPath();
+        try
+        {
+            var engine = fitted.Engine();
+            engine.CheckPoint(path);
+            byte[] before = File.ReadAllBytes(path);
+            engine.Dispose();
+            engine.Dispose(); // twice is fine
+            Assert.Throws<ObjectDisposedException>(() => engine.CheckPoint(path));
+            Assert.Throws<ObjectDisposedException>(() => engine.Predict());
+            Assert.Throws<ObjectDisposedException>(() => engine.Update(new Point { Value = 1f }));
+            Assert.Equal(before, File.ReadAllBytes(path));
+            Assert.Empty(Leftovers(path));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
