@@ -25,7 +25,12 @@ internal sealed record ForecastEngineSpec(
 /// A stateful forecaster for one series, like ML.NET's TimeSeriesPredictionEngine: it holds the last W observations
 /// (and their covariates), forecasts from them with <see cref="Predict()"/>, and moves forward with
 /// <see cref="Update"/>. <see cref="CheckPoint"/> writes the scoring model and this state into one file that
-/// <see cref="LstmForecastEngine.Load{TIn, TOut}"/> reads back. Not thread-safe.
+/// <see cref="LstmForecastEngine.Load{TIn, TOut}"/> reads back.
+/// <para>Thread-safe: one lock serialises <c>Predict</c>, <c>Update</c>, <c>CheckPoint</c> and <c>Dispose</c>, because ML.NET's
+/// PredictionEngine and the ONNX session's buffers behind it are not safe for concurrent use (two threads at once corrupted
+/// native memory). Calls from many threads therefore run one at a time; for parallel throughput give each thread its
+/// own engine (<c>CreateForecastEngine</c> or <c>Load</c>). The lock costs about 20 ns a call, see
+/// benchmarks/README.md.</para>
 /// </summary>
 /// <typeparam name="TIn">Observation class with the series column and the covariate columns (Single, double or int members,
 /// matched by column name as ML.NET maps classes).</typeparam>
@@ -46,6 +51,7 @@ public sealed class LstmForecastEngine<TIn, TOut> : IDisposable
     private readonly Func<TIn, float> readValue;
     private readonly Func<TIn, float>[] readCovariates;
     private readonly MemberInfo[] outputMembers;
+    private readonly Lock gate = new();
     private bool disposed;
 
     internal LstmForecastEngine(MLContext ml, ITransformer scoring, DataViewSchema scoringSchema, ForecastEngineSpec spec, SeriesState state)
@@ -73,7 +79,13 @@ public sealed class LstmForecastEngine<TIn, TOut> : IDisposable
     public string SeriesId => spec.SeriesId;
 
     /// <summary>The last W observations the next forecast starts from, oldest first.</summary>
-    public IReadOnlyList<float> History => state.Values;
+    public IReadOnlyList<float> History
+    {
+        get
+        {
+            lock (gate) return Array.AsReadOnly(state.Values);
+        }
+    }
 
     /// <summary>Forecasts the next h steps. For a model without covariates.</summary>
     public TOut Predict() => Predict(spec.Horizon);
@@ -84,7 +96,7 @@ public sealed class LstmForecastEngine<TIn, TOut> : IDisposable
     {
         if (spec.CovariateColumnNames.Length > 0)
             throw new InvalidOperationException($"This model reads covariates ({string.Join(", ", spec.CovariateColumnNames)}): pass the {spec.Horizon} future rows to Predict(future).");
-        return Run(Array.Empty<float>(), horizon);
+        lock (gate) return Run(Array.Empty<float>(), horizon);
     }
 
     /// <summary>Forecasts the next <paramref name="horizon"/> steps (default h) of a model with covariates, whose values over
@@ -97,13 +109,16 @@ public sealed class LstmForecastEngine<TIn, TOut> : IDisposable
         if (future.Count < spec.Horizon)
             throw new ArgumentException($"The model forecasts {spec.Horizon} steps at once and needs the covariates of all of them; got {future.Count} future rows.", nameof(future));
         var covariates = new float[(spec.WindowSize + spec.Horizon) * c];
-        state.Covariates.CopyTo(covariates, 0);
         for (int k = 0; k < spec.Horizon; k++)
         {
             float[] row = Covariates(future[k], $"future row {k}");
             row.CopyTo(covariates, (spec.WindowSize + k) * c);
         }
-        return Run(covariates, horizon ?? spec.Horizon);
+        lock (gate)
+        {
+            state.Covariates.CopyTo(covariates, 0);
+            return Run(covariates, horizon ?? spec.Horizon);
+        }
     }
 
     /// <summary>Appends one observed row (series value and covariates) and drops the oldest.</summary>
@@ -111,11 +126,15 @@ public sealed class LstmForecastEngine<TIn, TOut> : IDisposable
     public void Update(TIn observation)
     {
         ArgumentNullException.ThrowIfNull(observation);
-        ObjectDisposedException.ThrowIf(disposed, this);
         float value = readValue(observation);
         if (!float.IsFinite(value))
             throw new ArgumentException($"The observation's series column '{spec.InputColumnName}' is {value}; the engine needs a finite value (fill gaps first).", nameof(observation));
-        state.Push(value, Covariates(observation, "the observation"));
+        float[] covariates = Covariates(observation, "the observation");
+        lock (gate)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            state.Push(value, covariates);
+        }
     }
 
     /// <summary>Writes the scoring model and this engine's state (history, columns, sizes) to one file at <paramref name="path"/>.
@@ -127,6 +146,11 @@ public sealed class LstmForecastEngine<TIn, TOut> : IDisposable
     public void CheckPoint(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        lock (gate) WriteCheckPoint(path);
+    }
+
+    private void WriteCheckPoint(string path)
+    {
         ObjectDisposedException.ThrowIf(disposed, this);
         string target = Path.GetFullPath(path);
         string temporary = Path.Combine(Path.GetDirectoryName(target) ?? ".", $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
@@ -181,12 +205,16 @@ public sealed class LstmForecastEngine<TIn, TOut> : IDisposable
     /// <see cref="Predict()"/>, <see cref="Update"/> and <see cref="CheckPoint"/> throw <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()
     {
-        if (disposed) return;
-        disposed = true;
-        engine.Dispose();
-        (scoring as IDisposable)?.Dispose();
+        lock (gate)
+        {
+            if (disposed) return;
+            disposed = true;
+            engine.Dispose();
+            (scoring as IDisposable)?.Dispose();
+        }
     }
 
+    /// <summary>Runs the network on the current window; the caller holds <see cref="gate"/>.</summary>
     private TOut Run(float[] covariates, int horizon)
     {
         ObjectDisposedException.ThrowIf(disposed, this);

@@ -113,4 +113,49 @@ public sealed class ForecastEngineSafetyTests : IClassFixture<ForecastEngineSafe
             File.Delete(path);
         }
     }
+    [Fact]
+    public void Many_threads_predicting_at_once_get_the_single_thread_forecast()
+    {
+        using var engine = fitted.Engine();
+        float[] expected = engine.Predict().Forecast;
+        float[] expectedUpper = engine.Predict().UpperBound;
+        int wrong = 0;
+        Parallel.For(0, 16, new ParallelOptions { MaxDegreeOfParallelism = 16 }, _ =>
+        {
+            for (int k = 0; k < 200; k++)
+            {
+                ForecastOutput result = engine.Predict();
+                if (!result.Forecast.SequenceEqual(expected) || !result.UpperBound.SequenceEqual(expectedUpper)) Interlocked.Increment(ref wrong);
+            }
+        });
+        Assert.Equal(0, wrong);
+    }
+
+    [Fact]
+    public async Task Updates_predictions_and_checkpoints_from_several_threads_stay_consistent()
+    {
+        string path = TempPath();
+        try
+        {
+            using var engine = fitted.Engine();
+            using var reference = fitted.Engine();
+            float[] values = Enumerable.Range(0, 400).Select(k => 100f + k % 17).ToArray();
+            var tasks = new List<Task>
+            {
+                Task.Run(() => { foreach (float v in values) engine.Update(new Point { Value = v }); }),
+                Task.Run(() => { for (int k = 0; k < 400; k++) Assert.All(engine.Predict().Forecast, f => Assert.True(float.IsFinite(f))); }),
+                Task.Run(() => { for (int k = 0; k < 20; k++) engine.CheckPoint(path); }),
+            };
+            await Task.WhenAll(tasks);
+            foreach (float v in values) reference.Update(new Point { Value = v });
+            Assert.Equal(reference.History, engine.History);
+            Assert.Equal(reference.Predict().Forecast, engine.Predict().Forecast);
+            using var loaded = LstmForecastEngine.Load<Point, ForecastOutput>(new MLContext(), path); // a whole checkpoint, never a torn one
+            Assert.Equal(12, loaded.History.Count);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }
