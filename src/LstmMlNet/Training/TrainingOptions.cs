@@ -71,6 +71,8 @@ public class TrainingOptions
         Positive(Epochs, nameof(Epochs));
         Positive(BatchSize, nameof(BatchSize));
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw Bad(nameof(LearningRate), LearningRate, "a positive finite number");
+        if (!Enum.IsDefined(Optimizer)) throw Bad(nameof(Optimizer), Optimizer, $"one of {string.Join(", ", Enum.GetNames<OptimizerKind>())}");
+        if (!Enum.IsDefined(Schedule)) throw Bad(nameof(Schedule), Schedule, $"one of {string.Join(", ", Enum.GetNames<LearningRateSchedule>())}");
         if (!(Momentum >= 0 && Momentum < 1)) throw Bad(nameof(Momentum), Momentum, "a value in [0, 1)");
         if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay)) throw Bad(nameof(WeightDecay), WeightDecay, "a non-negative finite number");
         Positive(StepEpochs, nameof(StepEpochs));
