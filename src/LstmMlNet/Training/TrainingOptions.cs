@@ -55,8 +55,11 @@ public class TrainingOptions
     /// <summary>At the end, restore the weights of the epoch with the lowest validation loss. Default true.</summary>
     public bool RestoreBestWeights { get; set; } = true;
 
-    /// <summary>Seed for initialisation, shuffling, the validation split and dropout. Null takes the
-    /// <c>MLContext</c> seed (or 0 when it has none). Same seed → bit-identical weights on CPU.</summary>
+    /// <summary>Seed for initialisation, shuffling, the validation split and dropout. Same seed → bit-identical weights on
+    /// CPU. Default null: each Fit draws its seed from the <c>MLContext</c>'s random source, as ML.NET's own trainers do.
+    /// With <c>new MLContext(seed: s)</c> that makes a program repeatable run to run (the n-th Fit on a context gets the
+    /// same seed every run, while two Fits on one context get different seeds); with <c>new MLContext()</c> (no seed)
+    /// every Fit differs. Set a seed here for the same weights from every Fit.</summary>
     public int? Seed { get; set; }
 
     /// <summary>Receives one report per epoch. Default null.</summary>

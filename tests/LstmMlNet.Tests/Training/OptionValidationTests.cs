@@ -90,4 +90,23 @@ public sealed class OptionValidationTests
         var explicitTail = Assert.Throws<InvalidOperationException>(() => ml.Forecasting.ForecastByLstm(options).Fit(ml.Data.LoadFromEnumerable(ForecastEngineTests.Points(80, 1))));
         Assert.DoesNotContain("ConfidenceLevel", explicitTail.Message); // the tail the user set is the cause
     }
+    /// <summary>TrainingOptions.Seed's documentation: null draws from the context's random source.</summary>
+    [Fact]
+    public void A_null_seed_follows_the_context_seed_as_documented()
+    {
+        byte[] FitOnce(MLContext ml)
+        {
+            var trainer = ml.Regression.Trainers.Lstm(new RecurrentRegressionTrainer.Options { FeatureColumnName = "Frames", FrameSize = 2, HiddenSize = 4, Epochs = 1 });
+            trainer.Fit(ml.Data.LoadFromEnumerable(RegressionTrainerTests.Rows(20, 1)));
+            return trainer.LastFitReport!.OnnxModel();
+        }
+
+        Assert.NotEqual(FitOnce(new MLContext()), FitOnce(new MLContext())); // no seed anywhere: every Fit differs
+        var seeded = new MLContext(seed: 5);
+        byte[] first = FitOnce(seeded), second = FitOnce(seeded);
+        Assert.NotEqual(first, second); // two Fits on one context draw different seeds
+        var again = new MLContext(seed: 5);
+        Assert.Equal(first, FitOnce(again)); // ... and the same ones on a new context with the same seed
+        Assert.Equal(second, FitOnce(again));
+    }
 }
