@@ -122,13 +122,16 @@ public sealed class LstmForecastEngine<TIn, TOut> : IDisposable
     }
 
     /// <summary>Appends one observed row (series value and covariates) and drops the oldest.</summary>
-    /// <exception cref="ArgumentException">The value or a covariate is NaN or infinite.</exception>
+    /// <exception cref="ArgumentException">The value or a covariate is NaN, infinite, or beyond ±1e30 (where the forecast's
+    /// scaling would overflow float32).</exception>
     public void Update(TIn observation)
     {
         ArgumentNullException.ThrowIfNull(observation);
         float value = readValue(observation);
         if (!float.IsFinite(value))
             throw new ArgumentException($"The observation's series column '{spec.InputColumnName}' is {value}; the engine needs a finite value (fill gaps first).", nameof(observation));
+        if (!SeriesValueRange.Accepts(value))
+            throw new ArgumentException($"The observation's series column '{spec.InputColumnName}': {SeriesValueRange.Reason(value)}.", nameof(observation));
         float[] covariates = Covariates(observation, "the observation");
         lock (gate)
         {
@@ -239,6 +242,8 @@ public sealed class LstmForecastEngine<TIn, TOut> : IDisposable
             values[k] = readCovariates[k](row);
             if (!float.IsFinite(values[k]))
                 throw new ArgumentException($"The covariate column '{spec.CovariateColumnNames[k]}' of {what} is {values[k]}; covariates must be finite.");
+            if (!SeriesValueRange.Accepts(values[k]))
+                throw new ArgumentException($"The covariate column '{spec.CovariateColumnNames[k]}' of {what}: {SeriesValueRange.Reason(values[k])}.");
         }
         return values;
     }
@@ -276,7 +281,8 @@ public static class LstmForecastEngine
     internal const string StateEntry = "state.json";
 
     /// <summary>Reads a checkpoint: the scoring model (through plain <c>ml.Model.Load</c>) and the series state.</summary>
-    /// <exception cref="InvalidDataException">The file is not a checkpoint, or one of another format version.</exception>
+    /// <exception cref="InvalidDataException">The file is not a checkpoint, one of another format version, or its state holds
+    /// a value that is not finite or beyond ±1e30 (the message names the file, the value and its position).</exception>
     public static LstmForecastEngine<TIn, TOut> Load<TIn, TOut>(MLContext ml, string path)
         where TIn : class
         where TOut : class, new()
@@ -296,10 +302,22 @@ public static class LstmForecastEngine
         var spec = checkpoint.Spec;
         if (checkpoint.Values.Length != spec.WindowSize || checkpoint.Covariates.Length != spec.WindowSize * spec.CovariateColumnNames.Length)
             throw new InvalidDataException($"'{path}': the state holds {checkpoint.Values.Length} values and {checkpoint.Covariates.Length} covariates; window {spec.WindowSize} needs {spec.WindowSize} and {spec.WindowSize * spec.CovariateColumnNames.Length}.");
+        CheckState(path, "Values", checkpoint.Values);
+        CheckState(path, "Covariates", checkpoint.Covariates);
         var buffer = new MemoryStream();
         using (Stream model = modelEntry.Open()) model.CopyTo(buffer);
         buffer.Position = 0;
         ITransformer scoring = ml.Model.Load(buffer, out DataViewSchema schema);
         return new LstmForecastEngine<TIn, TOut>(ml, scoring, schema, spec, new SeriesState(checkpoint.Values, checkpoint.Covariates));
+    }
+    /// <summary>Rejects a state value the engine would not have accepted from <c>Update</c> (e.g. 1e39, which JSON holds but
+    /// float32 reads as Infinity).</summary>
+    private static void CheckState(string path, string field, float[] values)
+    {
+        for (int k = 0; k < values.Length; k++)
+        {
+            if (!SeriesValueRange.Accepts(values[k]))
+                throw new InvalidDataException($"'{path}': {StateEntry} {field}[{k}] is out of range: {SeriesValueRange.Reason(values[k])}.");
+        }
     }
 }

@@ -158,4 +158,44 @@ public sealed class ForecastEngineSafetyTests : IClassFixture<ForecastEngineSafe
             File.Delete(path);
         }
     }
+    [Fact]
+    public void Values_whose_scaling_would_overflow_are_rejected_at_Fit_Update_and_Load()
+    {
+        var ml = new MLContext(seed: 1);
+        Point[] huge = Points(120, 1).Select(p => new Point { Value = p.Value * 1e36f, Phase = p.Phase }).ToArray(); // ~1e38, finite
+        var options = new LstmForecastingOptions { InputColumnName = "Value", WindowSize = 12, Horizon = 4, HiddenSize = 4, Epochs = 1, MinimumOptimizerSteps = 0, Seed = 1 };
+        var fit = Assert.Throws<InvalidOperationException>(() => ml.Forecasting.ForecastByLstm(options).Fit(ml.Data.LoadFromEnumerable(huge)));
+        Assert.Contains("'Value'", fit.Message);
+        Assert.Contains("row 0", fit.Message);
+        Assert.Contains("beyond ±1e30", fit.Message);
+
+        using var engine = fitted.Engine();
+        var update = Assert.Throws<ArgumentException>(() => engine.Update(new Point { Value = 2e38f }));
+        Assert.Contains("2E+38", update.Message);
+        engine.Update(new Point { Value = 1e29f }); // large but within range
+
+        string path = TempPath();
+        try
+        {
+            engine.CheckPoint(path);
+            using (var zip = System.IO.Compression.ZipFile.Open(path, System.IO.Compression.ZipArchiveMode.Update))
+            {
+                var entry = zip.GetEntry("state.json")!;
+                System.Text.Json.Nodes.JsonNode state;
+                using (Stream json = entry.Open()) state = System.Text.Json.Nodes.JsonNode.Parse(json)!;
+                entry.Delete();
+                state["Values"]![3] = 1e39; // a double in the JSON, Infinity as float32
+                using var writer = new StreamWriter(zip.CreateEntry("state.json").Open());
+                writer.Write(state.ToJsonString());
+            }
+            var load = Assert.Throws<InvalidDataException>(() => LstmForecastEngine.Load<Point, ForecastOutput>(new MLContext(), path));
+            Assert.Contains(path, load.Message);
+            Assert.Contains("Values[3]", load.Message);
+            Assert.Contains("Infinity", load.Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }
