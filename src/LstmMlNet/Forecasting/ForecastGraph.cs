@@ -142,6 +142,7 @@ internal static class ForecastGraph
         entries["lstmmlnet.scaling"] = layout.Scaling.ToString();
         foreach (var (key, value) in metadata) entries[key] = value;
         foreach (var (key, value) in entries) model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+        LstmModelChecksum.Stamp(model); // the whole forecasting model's checksum, replacing the inner network's
         return Google.Protobuf.MessageExtensions.ToByteArray(model);
     }
 }

@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Reflection;
 using System.Text.Json;
+using LstmMlNet.Onnx;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -282,7 +283,8 @@ public static class LstmForecastEngine
 
     /// <summary>Reads a checkpoint: the scoring model (through plain <c>ml.Model.Load</c>) and the series state.</summary>
     /// <exception cref="InvalidDataException">The file is not a checkpoint, one of another format version, or its state holds
-    /// a value that is not finite or beyond ±1e30 (the message names the file, the value and its position).</exception>
+    /// a value that is not finite or beyond ±1e30 (the message names the file, the value and its position), or its ONNX model
+    /// does not match the SHA-256 checksum stored in it (<see cref="LstmModelChecksum"/>).</exception>
     public static LstmForecastEngine<TIn, TOut> Load<TIn, TOut>(MLContext ml, string path)
         where TIn : class
         where TOut : class, new()
@@ -306,6 +308,8 @@ public static class LstmForecastEngine
         CheckState(path, "Covariates", checkpoint.Covariates);
         var buffer = new MemoryStream();
         using (Stream model = modelEntry.Open()) model.CopyTo(buffer);
+        buffer.Position = 0;
+        LstmModelChecksum.Verify(buffer, $"'{path}', entry {ModelEntry}");
         buffer.Position = 0;
         ITransformer scoring = ml.Model.Load(buffer, out DataViewSchema schema);
         return new LstmForecastEngine<TIn, TOut>(ml, scoring, schema, spec, new SeriesState(checkpoint.Values, checkpoint.Covariates));

@@ -130,6 +130,7 @@ internal static class OnnxExporter
         {
             model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
         }
+        LstmModelChecksum.Stamp(model);
         return Google.Protobuf.MessageExtensions.ToByteArray(model);
     }
 
