@@ -297,8 +297,17 @@ public static class LstmForecastEngine
         EngineCheckPoint checkpoint;
         using (Stream json = stateEntry.Open())
         {
-            checkpoint = JsonSerializer.Deserialize<EngineCheckPoint>(json) ?? throw new InvalidDataException($"'{path}': the state is empty.");
+            try
+            {
+                checkpoint = JsonSerializer.Deserialize<EngineCheckPoint>(json) ?? throw new InvalidDataException($"'{path}': the state is empty.");
+            }
+            catch (JsonException error)
+            {
+                throw new InvalidDataException($"'{path}': {StateEntry} is not a valid engine state ({error.Message}).", error);
+            }
         }
+        if (checkpoint.Spec is null || checkpoint.Values is null || checkpoint.Covariates is null)
+            throw new InvalidDataException($"'{path}': {StateEntry} lacks its Spec, Values or Covariates.");
         if (checkpoint.FormatVersion != LstmForecastEngine<TIn, TOut>.FormatVersion)
             throw new InvalidDataException($"'{path}' is a checkpoint of format {checkpoint.FormatVersion}; this LstmMlNet reads format {LstmForecastEngine<TIn, TOut>.FormatVersion}.");
         var spec = checkpoint.Spec;
@@ -314,6 +323,7 @@ public static class LstmForecastEngine
         ITransformer scoring = ml.Model.Load(buffer, out DataViewSchema schema);
         return new LstmForecastEngine<TIn, TOut>(ml, scoring, schema, spec, new SeriesState(checkpoint.Values, checkpoint.Covariates));
     }
+
     /// <summary>Rejects a state value the engine would not have accepted from <c>Update</c> (e.g. 1e39, which JSON holds but
     /// float32 reads as Infinity).</summary>
     private static void CheckState(string path, string field, float[] values)

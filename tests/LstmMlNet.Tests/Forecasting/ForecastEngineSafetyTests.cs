@@ -198,4 +198,28 @@ public sealed class ForecastEngineSafetyTests : IClassFixture<ForecastEngineSafe
             File.Delete(path);
         }
     }
+    [Theory]
+    [InlineData("{not json")]
+    [InlineData("{\"FormatVersion\":1}")]
+    public void A_damaged_state_json_is_an_InvalidDataException_naming_the_file(string json)
+    {
+        string path = TempPath();
+        try
+        {
+            using (var engine = fitted.Engine()) engine.CheckPoint(path);
+            using (var zip = System.IO.Compression.ZipFile.Open(path, System.IO.Compression.ZipArchiveMode.Update))
+            {
+                zip.GetEntry("state.json")!.Delete();
+                using var writer = new StreamWriter(zip.CreateEntry("state.json").Open());
+                writer.Write(json);
+            }
+            var error = Assert.Throws<InvalidDataException>(() => LstmForecastEngine.Load<Point, ForecastOutput>(new MLContext(), path));
+            Assert.Contains(path, error.Message);
+            Assert.Contains("state.json", error.Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }
