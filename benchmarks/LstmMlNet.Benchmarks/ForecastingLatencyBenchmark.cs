@@ -14,7 +14,8 @@ namespace LstmMlNet.Benchmarks;
 /// Runtime's <c>InferenceSession.Run</c> called directly on the same graph bytes (the baseline: nothing but the runtime);
 /// and TorchSharp eval of the same network (same spec and layout; its weights are not the trained ones, which does not
 /// change the work) with the same pre- and post-processing done in C#: window scaling, frames, forward under
-/// <c>no_grad</c>, levels and bounds.
+/// <c>no_grad</c>, levels and bounds. Beside them, the cost of the engine's thread-safety lock alone (one uncontended
+/// enter and exit, which every <c>Predict</c> pays).
 /// </summary>
 [Config(typeof(LatencyConfig))]
 [MemoryDiagnoser]
@@ -77,6 +78,15 @@ public class ForecastingLatencyBenchmark
     {
         ForecastVectors f = engine.Predict();
         return f.Forecast[0] + f.LowerBound[0] + f.UpperBound[0];
+    }
+
+    private readonly Lock gate = new();
+
+    /// <summary>What the engine's thread-safety lock adds to each Predict: one uncontended enter and exit.</summary>
+    [Benchmark(Description = "uncontended lock enter + exit (LstmForecastEngine's per-call cost)")]
+    public int LockAlone()
+    {
+        lock (gate) return window.Length;
     }
 
     [Benchmark(Description = "TorchSharp eval, same network and pre/post-processing")]

@@ -145,7 +145,8 @@ public abstract class RecurrentTrainerBase<TOptions> : IEstimator<ITransformer>
         ITransformer head = PredictionHead(scored, labels);
         IDataView predicted = head.Transform(scored);
         ITransformer drop = Context.Transforms.DropColumns(temporary.ToArray()).Fit(predicted);
-        return new TransformerChain<ITransformer>(network, head, drop);
+        // Not IDisposable from outside, so disposing a PredictionEngine over the model leaves it working (EngineSafeTransformer).
+        return new EngineSafeTransformer(new TransformerChain<ITransformer>(network, head, drop));
     }
 
     /// <summary>The ONNX export settings of the task (head, output names), with the graph input named for the chain.</summary>

@@ -100,6 +100,8 @@ public abstract class RecurrentTrainerOptions : TrainingOptions
         if (string.IsNullOrWhiteSpace(LabelColumnName)) throw Bad(nameof(LabelColumnName), LabelColumnName ?? "null", "a column name");
         if (string.IsNullOrWhiteSpace(FeatureColumnName)) throw Bad(nameof(FeatureColumnName), FeatureColumnName ?? "null", "a column name");
         if (FrameSize < 0) throw Bad(nameof(FrameSize), FrameSize, "0 (tokens) or a positive number of features per step");
+        if (!Enum.IsDefined(Cell)) throw Bad(nameof(Cell), Cell, $"one of {string.Join(", ", Enum.GetNames<RecurrentCellKind>())}");
+        if (!Enum.IsDefined(Pooling)) throw Bad(nameof(Pooling), Pooling, $"one of {string.Join(", ", Enum.GetNames<PoolingKind>())}");
         Positive(HiddenSize, nameof(HiddenSize));
         Positive(Layers, nameof(Layers));
         if (!(Dropout >= 0 && Dropout < 1)) throw Bad(nameof(Dropout), Dropout, "a value in [0, 1)");
@@ -114,5 +116,7 @@ public abstract class RecurrentTrainerOptions : TrainingOptions
         Positive(MaxSequenceLength, nameof(MaxSequenceLength));
         Positive(MaxVocabularySize, nameof(MaxVocabularySize));
         Positive(MinTokenCount, nameof(MinTokenCount));
+        if (Initialization is null) throw Bad(nameof(Initialization), "null", "a RecurrentInitialization");
+        Initialization.Validate(nameof(Initialization));
     }
 }

@@ -25,4 +25,15 @@ public sealed class RecurrentInitialization
     /// (U(−1/√H, 1/√H); the variants' weights, peepholes included, are drawn the same way) and the settings above
     /// are ignored. Default false.</summary>
     public bool UseLibTorchDefaults { get; set; }
+
+    /// <summary>Checks every value, naming the option as <paramref name="owner"/>.Member (e.g. "Initialization.ForgetGateBias").</summary>
+    internal void Validate(string owner)
+    {
+        if (!Enum.IsDefined(InputWeights))
+            throw new ArgumentOutOfRangeException($"{owner}.{nameof(InputWeights)}", InputWeights, $"{owner}.{nameof(InputWeights)} must be one of {string.Join(", ", Enum.GetNames<WeightInitialization>())}; got {InputWeights}.");
+        if (!Enum.IsDefined(RecurrentWeights))
+            throw new ArgumentOutOfRangeException($"{owner}.{nameof(RecurrentWeights)}", RecurrentWeights, $"{owner}.{nameof(RecurrentWeights)} must be one of {string.Join(", ", Enum.GetNames<WeightInitialization>())}; got {RecurrentWeights}.");
+        if (!double.IsFinite(ForgetGateBias))
+            throw new ArgumentOutOfRangeException($"{owner}.{nameof(ForgetGateBias)}", ForgetGateBias, $"{owner}.{nameof(ForgetGateBias)} must be a finite number; got {ForgetGateBias.ToString(System.Globalization.CultureInfo.InvariantCulture)}.");
+    }
 }

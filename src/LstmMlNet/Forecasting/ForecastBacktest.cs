@@ -64,7 +64,7 @@ public static class ForecastBacktest
         if (firstOrigin < needed)
         {
             throw new ArgumentOutOfRangeException(nameof(firstOrigin), firstOrigin,
-                $"The first origin leaves {firstOrigin} training rows per series; window {w} + horizon {h} + validation tail {tail} need at least {needed}.");
+                $"The first origin leaves {firstOrigin} training rows per series; window {w} + horizon {h} + validation tail {tail} need at least {needed}." + o.TailCause(firstOrigin));
         }
 
         // Origin positions (shared by all series; a shorter series stops earlier) and the fits.

@@ -103,6 +103,8 @@ internal static class ForecastGraph
                 s = g.Floats("one", new[] { 1f }, 1);
                 break;
         }
+        // A NaN or infinite value in the window or the covariates makes the forecast and both bounds NaN (OnnxInputGuards).
+        s = OnnxInputGuards.NanWhere(g, covariates is null ? OnnxInputGuards.NonFinite(g, window) : OnnxInputGuards.NonFinite(g, window, covariates), s);
         string x = g.Node("Div", new[] { g.Node("Sub", new[] { u, m }), s });
         string column = g.Node("Reshape", new[] { x, g.Int64s("column_shape", new[] { (long)p, 1L }) });
         var pastParts = new List<string> { column, g.Floats("observed", Enumerable.Repeat(1f, p).ToArray(), p, 1) };
@@ -180,6 +182,7 @@ internal static class ForecastGraph
         entries["lstmmlnet.seasonal_lags"] = layout.SeasonalLags.ToString(CultureInfo.InvariantCulture);
         foreach (var (key, value) in metadata) entries[key] = value;
         foreach (var (key, value) in entries) model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+        LstmModelChecksum.Stamp(model); // the whole forecasting model's checksum, replacing the inner network's
         return Google.Protobuf.MessageExtensions.ToByteArray(model);
     }
 }

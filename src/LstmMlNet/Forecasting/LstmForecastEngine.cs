@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Reflection;
 using System.Text.Json;
+using LstmMlNet.Onnx;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -25,7 +26,12 @@ internal sealed record ForecastEngineSpec(
 /// A stateful forecaster for one series, like ML.NET's TimeSeriesPredictionEngine: it holds the last W observations
 /// (and their covariates), forecasts from them with <see cref="Predict()"/>, and moves forward with
 /// <see cref="Update"/>. <see cref="CheckPoint"/> writes the scoring model and this state into one file that
-/// <see cref="LstmForecastEngine.Load{TIn, TOut}"/> reads back. Not thread-safe.
+/// <see cref="LstmForecastEngine.Load{TIn, TOut}"/> reads back.
+/// <para>Thread-safe: one lock serialises <c>Predict</c>, <c>Update</c>, <c>CheckPoint</c> and <c>Dispose</c>, because ML.NET's
+/// PredictionEngine and the ONNX session's buffers behind it are not safe for concurrent use (two threads at once corrupted
+/// native memory). Calls from many threads therefore run one at a time; for parallel throughput give each thread its
+/// own engine (<c>CreateForecastEngine</c> or <c>Load</c>). The uncontended lock costs 23 ns of a 66 µs Predict
+/// (benchmarks/README.md).</para>
 /// </summary>
 /// <typeparam name="TIn">Observation class with the series column and the covariate columns (Single, double or int members,
 /// matched by column name as ML.NET maps classes).</typeparam>
@@ -46,6 +52,8 @@ public sealed class LstmForecastEngine<TIn, TOut> : IDisposable
     private readonly Func<TIn, float> readValue;
     private readonly Func<TIn, float>[] readCovariates;
     private readonly MemberInfo[] outputMembers;
+    private readonly Lock gate = new();
+    private bool disposed;
 
     internal LstmForecastEngine(MLContext ml, ITransformer scoring, DataViewSchema scoringSchema, ForecastEngineSpec spec, SeriesState state)
     {
@@ -72,7 +80,13 @@ public sealed class LstmForecastEngine<TIn, TOut> : IDisposable
     public string SeriesId => spec.SeriesId;
 
     /// <summary>The last W observations the next forecast starts from, oldest first.</summary>
-    public IReadOnlyList<float> History => state.Values;
+    public IReadOnlyList<float> History
+    {
+        get
+        {
+            lock (gate) return Array.AsReadOnly(state.Values);
+        }
+    }
 
     /// <summary>Forecasts the next h steps. For a model without covariates.</summary>
     public TOut Predict() => Predict(spec.Horizon);
@@ -83,7 +97,7 @@ public sealed class LstmForecastEngine<TIn, TOut> : IDisposable
     {
         if (spec.CovariateColumnNames.Length > 0)
             throw new InvalidOperationException($"This model reads covariates ({string.Join(", ", spec.CovariateColumnNames)}): pass the {spec.Horizon} future rows to Predict(future).");
-        return Run(Array.Empty<float>(), horizon);
+        lock (gate) return Run(Array.Empty<float>(), horizon);
     }
 
     /// <summary>Forecasts the next <paramref name="horizon"/> steps (default h) of a model with covariates, whose values over
@@ -96,49 +110,118 @@ public sealed class LstmForecastEngine<TIn, TOut> : IDisposable
         if (future.Count < spec.Horizon)
             throw new ArgumentException($"The model forecasts {spec.Horizon} steps at once and needs the covariates of all of them; got {future.Count} future rows.", nameof(future));
         var covariates = new float[(spec.WindowSize + spec.Horizon) * c];
-        state.Covariates.CopyTo(covariates, 0);
         for (int k = 0; k < spec.Horizon; k++)
         {
             float[] row = Covariates(future[k], $"future row {k}");
             row.CopyTo(covariates, (spec.WindowSize + k) * c);
         }
-        return Run(covariates, horizon ?? spec.Horizon);
+        lock (gate)
+        {
+            state.Covariates.CopyTo(covariates, 0);
+            return Run(covariates, horizon ?? spec.Horizon);
+        }
     }
 
     /// <summary>Appends one observed row (series value and covariates) and drops the oldest.</summary>
-    /// <exception cref="ArgumentException">The value or a covariate is NaN or infinite.</exception>
+    /// <exception cref="ArgumentException">The value or a covariate is NaN, infinite, or beyond ±1e30 (where the forecast's
+    /// scaling would overflow float32).</exception>
     public void Update(TIn observation)
     {
         ArgumentNullException.ThrowIfNull(observation);
         float value = readValue(observation);
         if (!float.IsFinite(value))
             throw new ArgumentException($"The observation's series column '{spec.InputColumnName}' is {value}; the engine needs a finite value (fill gaps first).", nameof(observation));
-        state.Push(value, Covariates(observation, "the observation"));
+        if (!SeriesValueRange.Accepts(value))
+            throw new ArgumentException($"The observation's series column '{spec.InputColumnName}': {SeriesValueRange.Reason(value)}.", nameof(observation));
+        float[] covariates = Covariates(observation, "the observation");
+        lock (gate)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            state.Push(value, covariates);
+        }
     }
 
-    /// <summary>Writes the scoring model and this engine's state (history, columns, sizes) to one file at <paramref name="path"/>.</summary>
+    /// <summary>Writes the scoring model and this engine's state (history, columns, sizes) to one file at <paramref name="path"/>.
+    /// Atomic: the checkpoint is written to a temporary file beside <paramref name="path"/> (same folder, name
+    /// ".&lt;file name&gt;.&lt;guid&gt;.tmp"), flushed to disk, then moved over <paramref name="path"/> in one rename, so a
+    /// write that fails part-way (a full disk) leaves the previous checkpoint as it was and removes the temporary file.</summary>
+    /// <exception cref="ObjectDisposedException">The engine is disposed (the target is not touched).</exception>
+    /// <exception cref="IOException">Writing failed; the message names the file, and the previous checkpoint is unchanged.</exception>
     public void CheckPoint(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var file = File.Create(path);
-        using var zip = new ZipArchive(file, ZipArchiveMode.Create);
-        using (Stream model = zip.CreateEntry(LstmForecastEngine.ModelEntry).Open())
-        {
-            ml.Model.Save(scoring, scoringSchema, model);
-        }
-        using Stream json = zip.CreateEntry(LstmForecastEngine.StateEntry).Open();
-        JsonSerializer.Serialize(json, new EngineCheckPoint(FormatVersion, spec, state.Values, state.Covariates));
+        lock (gate) WriteCheckPoint(path);
     }
 
-    /// <summary>Releases the prediction engine and the engine's own copy of the scoring model.</summary>
+    private void WriteCheckPoint(string path)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        string target = Path.GetFullPath(path);
+        string temporary = Path.Combine(Path.GetDirectoryName(target) ?? ".", $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                using (var zip = new ZipArchive(CheckPointStreamFilter?.Invoke(file) ?? file, ZipArchiveMode.Create, leaveOpen: true))
+                {
+                    using (Stream model = zip.CreateEntry(LstmForecastEngine.ModelEntry).Open())
+                    {
+                        ml.Model.Save(scoring, scoringSchema, model);
+                    }
+                    using Stream json = zip.CreateEntry(LstmForecastEngine.StateEntry).Open();
+                    JsonSerializer.Serialize(json, new EngineCheckPoint(FormatVersion, spec, state.Values, state.Covariates));
+                }
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(temporary, target, overwrite: true);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(temporary);
+            throw new IOException($"Writing the forecast engine checkpoint '{target}' failed ({error.Message}); the file at that path, if any, is unchanged.", error);
+        }
+        catch
+        {
+            TryDelete(temporary);
+            throw;
+        }
+    }
+
+    /// <summary>Test hook: wraps the temporary file's stream of <see cref="CheckPoint"/> (to make a write fail part-way).</summary>
+    internal Func<Stream, Stream>? CheckPointStreamFilter { get; set; }
+
+    private static void TryDelete(string file)
+    {
+        try
+        {
+            File.Delete(file);
+        }
+        catch (IOException)
+        {
+            // Leave the temporary file; the target is untouched either way.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    /// <summary>Releases the prediction engine and the engine's own copy of the scoring model. Later calls of
+    /// <see cref="Predict()"/>, <see cref="Update"/> and <see cref="CheckPoint"/> throw <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()
     {
-        engine.Dispose();
-        (scoring as IDisposable)?.Dispose();
+        lock (gate)
+        {
+            if (disposed) return;
+            disposed = true;
+            engine.Dispose();
+            (scoring as IDisposable)?.Dispose();
+        }
     }
 
+    /// <summary>Runs the network on the current window; the caller holds <see cref="gate"/>.</summary>
     private TOut Run(float[] covariates, int horizon)
     {
+        ObjectDisposedException.ThrowIf(disposed, this);
         if (horizon < 1 || horizon > spec.Horizon)
             throw new ArgumentOutOfRangeException(nameof(horizon), horizon, $"The model forecasts 1 to {spec.Horizon} steps (its trained horizon); got {horizon}.");
         TOut result = engine.Predict(new LstmForecastInput { Window = (float[])state.Values.Clone(), Covariates = covariates });
@@ -160,6 +243,8 @@ public sealed class LstmForecastEngine<TIn, TOut> : IDisposable
             values[k] = readCovariates[k](row);
             if (!float.IsFinite(values[k]))
                 throw new ArgumentException($"The covariate column '{spec.CovariateColumnNames[k]}' of {what} is {values[k]}; covariates must be finite.");
+            if (!SeriesValueRange.Accepts(values[k]))
+                throw new ArgumentException($"The covariate column '{spec.CovariateColumnNames[k]}' of {what}: {SeriesValueRange.Reason(values[k])}.");
         }
         return values;
     }
@@ -197,7 +282,9 @@ public static class LstmForecastEngine
     internal const string StateEntry = "state.json";
 
     /// <summary>Reads a checkpoint: the scoring model (through plain <c>ml.Model.Load</c>) and the series state.</summary>
-    /// <exception cref="InvalidDataException">The file is not a checkpoint, or one of another format version.</exception>
+    /// <exception cref="InvalidDataException">The file is not a checkpoint, one of another format version, or its state holds
+    /// a value that is not finite or beyond ±1e30 (the message names the file, the value and its position), or its ONNX model
+    /// does not match the SHA-256 checksum stored in it (<see cref="LstmModelChecksum"/>).</exception>
     public static LstmForecastEngine<TIn, TOut> Load<TIn, TOut>(MLContext ml, string path)
         where TIn : class
         where TOut : class, new()
@@ -210,17 +297,41 @@ public static class LstmForecastEngine
         EngineCheckPoint checkpoint;
         using (Stream json = stateEntry.Open())
         {
-            checkpoint = JsonSerializer.Deserialize<EngineCheckPoint>(json) ?? throw new InvalidDataException($"'{path}': the state is empty.");
+            try
+            {
+                checkpoint = JsonSerializer.Deserialize<EngineCheckPoint>(json) ?? throw new InvalidDataException($"'{path}': the state is empty.");
+            }
+            catch (JsonException error)
+            {
+                throw new InvalidDataException($"'{path}': {StateEntry} is not a valid engine state ({error.Message}).", error);
+            }
         }
+        if (checkpoint.Spec is null || checkpoint.Values is null || checkpoint.Covariates is null)
+            throw new InvalidDataException($"'{path}': {StateEntry} lacks its Spec, Values or Covariates.");
         if (checkpoint.FormatVersion != LstmForecastEngine<TIn, TOut>.FormatVersion)
             throw new InvalidDataException($"'{path}' is a checkpoint of format {checkpoint.FormatVersion}; this LstmMlNet reads format {LstmForecastEngine<TIn, TOut>.FormatVersion}.");
         var spec = checkpoint.Spec;
         if (checkpoint.Values.Length != spec.WindowSize || checkpoint.Covariates.Length != spec.WindowSize * spec.CovariateColumnNames.Length)
             throw new InvalidDataException($"'{path}': the state holds {checkpoint.Values.Length} values and {checkpoint.Covariates.Length} covariates; window {spec.WindowSize} needs {spec.WindowSize} and {spec.WindowSize * spec.CovariateColumnNames.Length}.");
+        CheckState(path, "Values", checkpoint.Values);
+        CheckState(path, "Covariates", checkpoint.Covariates);
         var buffer = new MemoryStream();
         using (Stream model = modelEntry.Open()) model.CopyTo(buffer);
         buffer.Position = 0;
+        LstmModelChecksum.Verify(buffer, $"'{path}', entry {ModelEntry}");
+        buffer.Position = 0;
         ITransformer scoring = ml.Model.Load(buffer, out DataViewSchema schema);
         return new LstmForecastEngine<TIn, TOut>(ml, scoring, schema, spec, new SeriesState(checkpoint.Values, checkpoint.Covariates));
+    }
+
+    /// <summary>Rejects a state value the engine would not have accepted from <c>Update</c> (e.g. 1e39, which JSON holds but
+    /// float32 reads as Infinity).</summary>
+    private static void CheckState(string path, string field, float[] values)
+    {
+        for (int k = 0; k < values.Length; k++)
+        {
+            if (!SeriesValueRange.Accepts(values[k]))
+                throw new InvalidDataException($"'{path}': {StateEntry} {field}[{k}] is out of range: {SeriesValueRange.Reason(values[k])}.");
+        }
     }
 }

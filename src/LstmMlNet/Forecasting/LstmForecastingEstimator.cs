@@ -87,7 +87,7 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
             {
                 throw new InvalidOperationException(
                     $"Series {Describe(s)} has {s.Length} observations; window {w} + horizon {h} + validation tail {tails[i]} need at least {needed}. " +
-                    "Use a shorter window, horizon or ValidationTailLength, or more data.");
+                    "Use a shorter window, horizon or ValidationTailLength, or more data." + o.TailCause(s.Length));
             }
         }
         int seasonalPeriod = ChooseBaseline(o, series, tails, period, w, log);

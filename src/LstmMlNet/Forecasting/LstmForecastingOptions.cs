@@ -182,6 +182,10 @@ public sealed class LstmForecastingOptions : TrainingOptions
         if (ValidationTailLength < 0) throw Bad(nameof(ValidationTailLength), ValidationTailLength, "0 (automatic) or a positive number of observations");
         if (!Enum.IsDefined(TargetTransform)) throw Bad(nameof(TargetTransform), TargetTransform, "a ForecastTargetTransform value");
         if (!Enum.IsDefined(Scaling)) throw Bad(nameof(Scaling), Scaling, "a ForecastScaling value");
+        if (!Enum.IsDefined(Cell)) throw Bad(nameof(Cell), Cell, "a RecurrentCellKind value");
+        if (CovariateWeightDecay is double decay && !(decay >= 0 && double.IsFinite(decay))) throw Bad(nameof(CovariateWeightDecay), decay, "null or a non-negative finite number");
+        if (Initialization is null) throw Bad(nameof(Initialization), "null", "a RecurrentInitialization");
+        Initialization.Validate(nameof(Initialization));
         ArgumentNullException.ThrowIfNull(CovariateColumnNames, nameof(CovariateColumnNames));
         var names = new HashSet<string>(StringComparer.Ordinal) { InputColumnName };
         foreach (string name in CovariateColumnNames)
@@ -199,6 +203,12 @@ public sealed class LstmForecastingOptions : TrainingOptions
     internal int TailLength(int length) => ValidationTailLength > 0
         ? ValidationTailLength
         : Math.Max((int)Math.Ceiling(0.2 * length), Horizon + (int)Math.Ceiling(1.0 / (1.0 - ConfidenceLevel)) - 1);
+
+    /// <summary>Why the automatic tail of a series of <paramref name="length"/> observations is as long as it is, when
+    /// <see cref="ConfidenceLevel"/> sets it (for an error message); empty otherwise.</summary>
+    internal string TailCause(int length) => ValidationTailLength == 0 && TailLength(length) > (int)Math.Ceiling(0.2 * length)
+        ? FormattableString.Invariant($" The automatic tail is set by ConfidenceLevel {ConfidenceLevel}: h + ⌈1/(1 − ConfidenceLevel)⌉ − 1 = {TailLength(length)} observations (enough calibration windows for that coverage); lower ConfidenceLevel or set ValidationTailLength.")
+        : string.Empty;
 
     /// <summary>Epochs of a fit on <paramref name="windows"/> training windows (<see cref="MinimumOptimizerSteps"/>).</summary>
     internal int EpochsFor(int windows)

@@ -36,7 +36,8 @@ public sealed class LstmForecastingTransformer : ITransformer
         FitReport = report;
         OutputNames = options.OutputColumnNames;
         ScoringInputSchemaDefinition = LstmForecastInput.SchemaFor(layout.WindowSize, layout.Horizon, layout.Covariates);
-        (ScoringModel, ScoringInputSchema) = BuildScoringModel(new MLContext(), onnx, layout, options, ScoringInputSchemaDefinition);
+        (ITransformer scoring, ScoringInputSchema) = BuildScoringModel(new MLContext(), onnx, layout, options, ScoringInputSchemaDefinition);
+        ScoringModel = new Onnx.EngineSafeTransformer(scoring); // a PredictionEngine's Dispose cannot release its ONNX session
     }
 
     internal LstmForecastingOptions Options { get; }
@@ -48,7 +49,8 @@ public sealed class LstmForecastingTransformer : ITransformer
 
     internal IReadOnlyDictionary<string, SeriesState> States => states;
 
-    /// <summary>The stateless scoring model: <see cref="LstmForecastInput"/> columns in, the three vectors out.</summary>
+    /// <summary>The stateless scoring model: <see cref="LstmForecastInput"/> columns in, the three vectors out. Disposing a
+    /// PredictionEngine created over it leaves it working (see the README's "Prediction engines" section).</summary>
     public ITransformer ScoringModel { get; }
 
     /// <summary>Input schema of <see cref="ScoringModel"/> (for <c>ml.Model.Save</c>).</summary>

@@ -63,6 +63,8 @@ internal static class SeriesTable
             value(ref v);
             if (!float.IsFinite(v))
                 throw new InvalidOperationException($"The series column '{options.InputColumnName}' is {v} at {SchemaErrors.Row(cursor)}; fill or drop gaps before forecasting (e.g. ml.Transforms.ReplaceMissingValues).");
+            if (!SeriesValueRange.Accepts(v))
+                throw new InvalidOperationException($"The series column '{options.InputColumnName}' at {SchemaErrors.Row(cursor)}: {SeriesValueRange.Reason(v)}.");
             if (options.TargetTransform == ForecastTargetTransform.Log1p && v <= -1f)
                 throw new InvalidOperationException($"The series column '{options.InputColumnName}' is {v} at {SchemaErrors.Row(cursor)}; the Log1p transform needs values greater than −1.");
             series.Values.Add(v);
@@ -72,6 +74,8 @@ internal static class SeriesTable
                 covariateGetters[k](ref cv);
                 if (!float.IsFinite(cv))
                     throw new InvalidOperationException($"The covariate column '{options.CovariateColumnNames[k]}' is {cv} at {SchemaErrors.Row(cursor)}; covariates must be finite.");
+                if (!SeriesValueRange.Accepts(cv))
+                    throw new InvalidOperationException($"The covariate column '{options.CovariateColumnNames[k]}' at {SchemaErrors.Row(cursor)}: {SeriesValueRange.Reason(cv)}.");
                 series.Covariates.Add(cv);
             }
             series.Rows.Add(cursor.Position);

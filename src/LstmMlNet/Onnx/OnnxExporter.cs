@@ -13,7 +13,9 @@ namespace LstmMlNet.Onnx;
 /// <list type="bullet">
 /// <item>Input: int64 token ids [1, N] or float frames [1, N] with N = steps·F, N symbolic — the form OnnxTransformer
 /// feeds from a variable-length vector column. An empty row (N = 0) is read as one out-of-vocabulary token (id 0)
-/// or one all-zero frame (before normalisation), so every row gets a score.</item>
+/// or one all-zero frame (before normalisation), so every row gets a score. A frame row whose length is not a multiple
+/// of F fails with an error naming the input and F, and a frame row holding NaN or ±Infinity scores NaN in every output
+/// (<see cref="OnnxInputGuards"/>).</item>
 /// <item>Frames: x' = (x − mean) · scale per feature, then the optional projection (MatMul + Add).
 /// Tokens: Gather from the embedding table (with subwords, the table of each row's mean of its own and its n-gram
 /// vectors, computed at export).</item>
@@ -62,9 +64,10 @@ internal static class OnnxExporter
         string? logitOutput = options.LogitName is null ? null : g.Reserve(options.LogitName);
 
         string? frames = null;
+        string? nonFinite = null;
         string steps = spec.Input == SequenceInputKind.Tokens
             ? TokenSteps(g, network, input, options.MaxLength)
-            : FrameSteps(g, network, input, options, out frames);
+            : FrameSteps(g, network, input, options, out frames, out nonFinite);
         string encoded = Encoder(g, network.Encoder, steps);
         int k = options.StepOutputs;
         string pooled = k > 0
@@ -96,6 +99,12 @@ internal static class OnnxExporter
             _ => "Identity",
         };
         string activated = g.Node(activation, new[] { logits }, null, options.Head == OnnxHead.Softmax ? new[] { Attribute("axis", 1L) } : Array.Empty<AttributeProto>());
+        if (nonFinite is not null)
+        {
+            // A row with a NaN or infinite value scores NaN (the recurrent kernels would make it finite).
+            activated = OnnxInputGuards.NanWhere(g, nonFinite, activated);
+            logits = OnnxInputGuards.NanWhere(g, nonFinite, logits);
+        }
 
         if (k > 0)
         {
@@ -121,6 +130,7 @@ internal static class OnnxExporter
         {
             model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
         }
+        LstmModelChecksum.Stamp(model);
         return Google.Protobuf.MessageExtensions.ToByteArray(model);
     }
 
@@ -194,10 +204,15 @@ internal static class OnnxExporter
     }
 
     /// <summary>Frames [1, N] → steps [max(N, F)/F, 1, I], normalised and projected; an empty row becomes one zero frame.
-    /// <paramref name="frames"/> is the normalised frames [steps, 1, F] before the projection (what a step skip reads).</summary>
-    private static string FrameSteps(OnnxGraphBuilder g, SequenceNetwork network, string input, OnnxExportOptions options, out string? frames)
+    /// <paramref name="frames"/> is the normalised frames [steps, 1, F] before the projection (what a step skip reads);
+    /// <paramref name="nonFinite"/> the bool scalar that is true when the row holds a NaN or infinite value. A row whose
+    /// length N is not a multiple of F fails in the graph, naming the input and F (<see cref="OnnxInputGuards.FrameRows"/>).</summary>
+    private static string FrameSteps(OnnxGraphBuilder g, SequenceNetwork network, string input, OnnxExportOptions options, out string? frames, out string? nonFinite)
     {
         int f = network.Spec.FrameSize;
+        string rows = OnnxInputGuards.FrameRows(g, input, input, f);
+        nonFinite = OnnxInputGuards.NonFinite(g, rows);
+        input = g.Node("Reshape", new[] { rows, g.Int64s("one_row", new[] { 1L, -1L }) }); // everything below runs after the length check
         string padded = g.Node("Concat", new[] { input, g.Floats("zero_frame", new float[f], 1, f) }, null, Attribute("axis", 1L));
         string count = g.Node("Shape", new[] { input }, null, Attribute("start", 1L));
         string length = g.Node("Max", new[] { count, g.Int64s("frame_size", new[] { (long)f }) });

@@ -78,6 +78,19 @@ internal sealed class OnnxGraphBuilder
         return result;
     }
 
+    /// <summary>Adds a node with one fresh output and the exact node name <paramref name="nodeName"/> (which ONNX Runtime quotes
+    /// in its error when the node fails).</summary>
+    public string NamedNode(string nodeName, string opType, string[] inputs, params AttributeProto[] attributes)
+    {
+        string result = Fresh(opType.ToLowerInvariant());
+        var node = new NodeProto { OpType = opType, Name = Reserve(nodeName) };
+        node.Input.AddRange(inputs);
+        node.Output.Add(result);
+        node.Attribute.AddRange(attributes);
+        Graph.Node.Add(node);
+        return result;
+    }
+
     /// <summary>Declares a graph input or output: a tensor of <paramref name="elementType"/> whose
     /// dimensions are fixed sizes (long) or symbolic names (string).</summary>
     public static ValueInfoProto Value(string name, TensorProto.Types.DataType elementType, params object[] dims)

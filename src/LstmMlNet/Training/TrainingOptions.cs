@@ -55,8 +55,11 @@ public class TrainingOptions
     /// <summary>At the end, restore the weights of the epoch with the lowest validation loss. Default true.</summary>
     public bool RestoreBestWeights { get; set; } = true;
 
-    /// <summary>Seed for initialisation, shuffling, the validation split and dropout. Null takes the
-    /// <c>MLContext</c> seed (or 0 when it has none). Same seed → bit-identical weights on CPU.</summary>
+    /// <summary>Seed for initialisation, shuffling, the validation split and dropout. Same seed → bit-identical weights on
+    /// CPU. Default null: each Fit draws its seed from the <c>MLContext</c>'s random source, as ML.NET's own trainers do.
+    /// With <c>new MLContext(seed: s)</c> that makes a program repeatable run to run (the n-th Fit on a context gets the
+    /// same seed every run, while two Fits on one context get different seeds); with <c>new MLContext()</c> (no seed)
+    /// every Fit differs. Set a seed here for the same weights from every Fit.</summary>
     public int? Seed { get; set; }
 
     /// <summary>Receives one report per epoch. Default null.</summary>
@@ -76,6 +79,8 @@ public class TrainingOptions
         Positive(Epochs, nameof(Epochs));
         Positive(BatchSize, nameof(BatchSize));
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw Bad(nameof(LearningRate), LearningRate, "a positive finite number");
+        if (!Enum.IsDefined(Optimizer)) throw Bad(nameof(Optimizer), Optimizer, $"one of {string.Join(", ", Enum.GetNames<OptimizerKind>())}");
+        if (!Enum.IsDefined(Schedule)) throw Bad(nameof(Schedule), Schedule, $"one of {string.Join(", ", Enum.GetNames<LearningRateSchedule>())}");
         if (!(Momentum >= 0 && Momentum < 1)) throw Bad(nameof(Momentum), Momentum, "a value in [0, 1)");
         if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay)) throw Bad(nameof(WeightDecay), WeightDecay, "a non-negative finite number");
         Positive(StepEpochs, nameof(StepEpochs));
