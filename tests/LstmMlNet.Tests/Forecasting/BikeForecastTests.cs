@@ -26,6 +26,32 @@ public sealed class BikeForecastTests(ITestOutputHelper output)
         return (ForecastMetrics.MeanAbsoluteError(actual, forecast), ForecastMetrics.RootMeanSquaredError(actual, forecast));
     }
 
+    /// <summary>MAE over every 2012 origin with 7 days of data and all 7 steps: the day before the origin repeated, or the
+    /// same weekday a week before each target.</summary>
+    private static double NaiveMae7(bool repeatLast)
+    {
+        BikeDay[] days = BikeData.Days();
+        int first = days.Count(d => d.Year == 0);
+        var actual = new List<float>();
+        var forecast = new List<float>();
+        for (int d = first; d + 7 <= days.Length; d++)
+        {
+            for (int k = 0; k < 7; k++)
+            {
+                actual.Add(days[d + k].Count);
+                forecast.Add(repeatLast ? days[d - 1].Count : days[d + k - 7].Count);
+            }
+        }
+        return ForecastMetrics.MeanAbsoluteError(actual, forecast);
+    }
+
+    [Fact]
+    public void Naive_seven_step_baselines_are_the_README_figures()
+    {
+        Assert.Equal(1114.7, NaiveMae7(repeatLast: true), 1);
+        Assert.Equal(1112.0, NaiveMae7(repeatLast: false), 1);
+    }
+
     [Fact]
     public void Univariate_defaults_beat_both_naive_forecasts_and_cover_at_least_90_percent()
     {
@@ -43,6 +69,8 @@ public sealed class BikeForecastTests(ITestOutputHelper output)
         Assert.True(lstm.Mae1 < yesterday.Mae && lstm.Rmse1 < yesterday.Rmse, lstm.ToString());
         Assert.True(lstm.Mae1 < lastWeek.Mae && lstm.Rmse1 < lastWeek.Rmse, lstm.ToString());
         Assert.True(lstm.Mae7 < 980, lstm.ToString());
+        // 7-step baselines over the same origins and steps: 1114.7 (yesterday's value for all 7 days) and 1112.0 (last week).
+        Assert.True(lstm.Mae7 < NaiveMae7(repeatLast: true) && lstm.Mae7 < NaiveMae7(repeatLast: false), lstm.ToString());
         Assert.True(lstm.Coverage1 >= 0.90 && lstm.Coverage7 >= 0.90, lstm.ToString());
         Assert.True(lstm.TutorialMae < 726.4 - 60 && lstm.TutorialRmse < 987.7 - 60, lstm.ToString());
     }
