@@ -58,10 +58,12 @@ public sealed class ForecastComparisonTests(ITestOutputHelper output)
         Assert.Equal(0, result.Trials[0].Parameters);
         Assert.True(result.Trials[2].Parameters > Horizon);
 
-        // The recurrent forecaster's parameters follow 4(I+H)H + 8H for its LSTM (I = 2 frame features) plus a per-step
-        // head H+1; it is refitted on all rows as a ForecastByLstm model.
+        // The recurrent forecaster's parameters follow 4(I+H)H + 8H for its LSTM plus a per-step head H+1; the folds'
+        // training rows show a weekly season (7), so each future step also reads the same weekday of the window's ⌊14/7⌋ = 2
+        // weeks (I = 2 + 2 frame features) and a bias-free step skip maps the I features to the output. It is refitted on
+        // all rows as a ForecastByLstm model.
         TrialResult lstm = result.Trials[4];
-        Assert.Equal(4L * (2 + 16) * 16 + 8 * 16 + 16 + 1, lstm.Parameters);
+        Assert.Equal(4L * (4 + 16) * 16 + 8 * 16 + 16 + 1 + 4, lstm.Parameters);
         Assert.Same(lstm, result.BestModelTrial);
         var model = Assert.IsType<LstmForecastingTransformer>(result.BestModel);
         Assert.Equal(Horizon, model.Horizon);
