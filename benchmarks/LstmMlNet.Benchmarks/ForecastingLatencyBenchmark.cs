@@ -1,6 +1,8 @@
 using BenchmarkDotNet.Attributes;
 using LstmMlNet.Engine;
 using LstmMlNet.Forecasting;
+using LstmMlNet.Onnx;
+using LstmMlNet.Training;
 using Microsoft.ML;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;

@@ -2,7 +2,7 @@ namespace LstmMlNet.Forecasting;
 
 /// <summary>
 /// The arithmetic between raw observations and the network, shared by training (C#) and the exported ONNX graph
-/// (<see cref="ForecastGraph"/>), which must compute the same thing.
+/// (<see cref="Onnx.ForecastGraph"/>), which must compute the same thing.
 /// <list type="number">
 /// <item>Level: ℓ = y (None, Difference) or log(1 + y) (Log1p).</item>
 /// <item>Network series u over the window: ℓ (W steps), or the W − 1 differences ℓ_t − ℓ_{t−1} (Difference).</item>

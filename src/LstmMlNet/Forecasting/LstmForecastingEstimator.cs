@@ -1,5 +1,6 @@
 using LstmMlNet.Data;
 using LstmMlNet.Engine;
+using LstmMlNet.Onnx;
 using LstmMlNet.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -74,54 +75,13 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
 
         int h = o.Horizon, c = o.CovariateColumnNames.Length;
         int[] tails = series.Select(s => o.TailLength(s.Length)).ToArray();
-        if (tails.Min() < h)
-            throw new InvalidOperationException($"ValidationTailLength {tails.Min()} is shorter than the horizon {h}: no validation window would be complete.");
-        int period = ResolveSeasonality(o, series, tails, log);
-        int w = ResolveWindow(o, series, tails, period, log);
-        o.WindowSize = w;
-        for (int i = 0; i < series.Count; i++)
-        {
-            Series s = series[i];
-            int needed = w + h + tails[i];
-            if (s.Length < needed)
-            {
-                throw new InvalidOperationException(
-                    $"Series {Describe(s)} has {s.Length} observations; window {w} + horizon {h} + validation tail {tails[i]} need at least {needed}. " +
-                    "Use a shorter window, horizon or ValidationTailLength, or more data." + o.TailCause(s.Length));
-            }
-        }
-        int seasonalPeriod = ChooseBaseline(o, series, tails, period, w, log);
-
-        int seasonalLags = o.SeasonalInputs && period >= 2 && o.TargetTransform != ForecastTargetTransform.Difference
-            ? Math.Min(w / period, LstmForecastingOptions.MaximumSeasonalInputs) : 0;
-        ForecastLayout layout = FitLayout(o, series, tails) with { SeasonalPeriod = seasonalPeriod, ScaleLag = Math.Max(1, period), SeasonalLags = seasonalLags };
-        var trainWindows = new WindowSet(layout);
-        var calibrationWindows = new WindowSet(layout);
-        WindowSet? allWindows = o.RefitOnAllData ? new WindowSet(layout) : null; // every complete window, for the refit
-        for (int i = 0; i < series.Count; i++)
-        {
-            Series s = series[i];
-            int trainEnd = s.Length - tails[i]; // observations [0, trainEnd) are training rows
-            for (int end = w; end + h <= s.Length; end++) // window = [end − w, end), targets [end, end + h)
-            {
-                allWindows?.Add(s, end);
-                if (end + h <= trainEnd) trainWindows.Add(s, end);
-                else if (end >= trainEnd) calibrationWindows.Add(s, end);
-            }
-        }
+        ForecastLayout layout = PlanLayout(o, series, tails, log); // season, window, baseline, seasonal inputs, statistics
+        int w = layout.WindowSize, period = layout.ScaleLag, seasonalPeriod = layout.SeasonalPeriod, seasonalLags = layout.SeasonalLags;
+        var (trainWindows, calibrationWindows, allWindows) = ForecastWindows.Collect(layout, series, tails, o.RefitOnAllData);
         if (trainWindows.Count == 0) throw new InvalidOperationException("No complete training window: the series are too short for the window, horizon and validation tail.");
         SequenceDataset train = trainWindows.ToDataset();
         SequenceDataset validation = calibrationWindows.ToDataset();
-        // The loop scores its validation windows every epoch (the reported validation loss, early stopping when asked):
-        // with a per-epoch draw of training windows, a fixed seeded sample of at most a quarter of that many keeps the
-        // epochs' cost independent of the data; the bounds are calibrated on every calibration window.
-        SequenceDataset monitored = validation;
-        if (o.WindowsPerEpoch > 0 && validation.Count > Math.Max(1, o.WindowsPerEpoch / 4))
-        {
-            int[] order = Enumerable.Range(0, validation.Count).ToArray();
-            new Random(seed).Shuffle(order);
-            monitored = validation.Subset(order[..Math.Max(1, o.WindowsPerEpoch / 4)]);
-        }
+        SequenceDataset monitored = MonitoredSample(validation, o.WindowsPerEpoch, seed);
         log.Info(MessageSensitivity.None, $"ForecastByLstm: {series.Count} series, {train.Count} training windows, {validation.Count} validation/calibration windows (W={w}, h={h}, covariates {c}, season {period}, baseline {(seasonalPeriod > 0 ? "seasonal naive" : "last value")}, seasonal inputs {seasonalLags})");
         o.RowsPerEpoch = o.WindowsPerEpoch;
         if (o.WindowsPerEpoch > 0 && train.Count > o.WindowsPerEpoch)
@@ -191,6 +151,47 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
         {
             network.Dispose();
         }
+    }
+
+    /// <summary>The layout of a fit, with <paramref name="o"/>'s window set: the season (declared or detected), the window
+    /// (given or derived), the checks that every series holds a window, a horizon and its tail, the baseline, the seasonal
+    /// inputs, and the scaling statistics of the training rows.</summary>
+    private static ForecastLayout PlanLayout(LstmForecastingOptions o, List<Series> series, int[] tails, IChannel log)
+    {
+        int h = o.Horizon;
+        if (tails.Min() < h)
+            throw new InvalidOperationException($"ValidationTailLength {tails.Min()} is shorter than the horizon {h}: no validation window would be complete.");
+        int period = ResolveSeasonality(o, series, tails, log);
+        int w = ResolveWindow(o, series, tails, period, log);
+        o.WindowSize = w;
+        for (int i = 0; i < series.Count; i++)
+        {
+            Series s = series[i];
+            int needed = w + h + tails[i];
+            if (s.Length < needed)
+            {
+                throw new InvalidOperationException(
+                    $"Series {Describe(s)} has {s.Length} observations; window {w} + horizon {h} + validation tail {tails[i]} need at least {needed}. " +
+                    "Use a shorter window, horizon or ValidationTailLength, or more data." + o.TailCause(s.Length));
+            }
+        }
+        int seasonalPeriod = ChooseBaseline(o, series, tails, period, w, log);
+
+        int seasonalLags = o.SeasonalInputs && period >= 2 && o.TargetTransform != ForecastTargetTransform.Difference
+            ? Math.Min(w / period, LstmForecastingOptions.MaximumSeasonalInputs) : 0;
+        return FitLayout(o, series, tails) with { SeasonalPeriod = seasonalPeriod, ScaleLag = Math.Max(1, period), SeasonalLags = seasonalLags };
+    }
+
+    /// <summary>The validation windows the loop scores every epoch (the reported validation loss; early stopping when asked):
+    /// all of them, or with a per-epoch draw of training windows a fixed seeded sample of at most a quarter of that many,
+    /// so an epoch's cost does not grow with the data. The bounds are calibrated on every calibration window.</summary>
+    private static SequenceDataset MonitoredSample(SequenceDataset validation, int windowsPerEpoch, int seed)
+    {
+        int size = Math.Max(1, windowsPerEpoch / 4);
+        if (windowsPerEpoch <= 0 || validation.Count <= size) return validation;
+        int[] order = Enumerable.Range(0, validation.Count).ToArray();
+        new Random(seed).Shuffle(order);
+        return validation.Subset(order[..size]);
     }
 
     /// <summary>The declared season, or the one detected on the training parts of the series (1 = none).</summary>
@@ -299,7 +300,7 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
     }
 
     /// <summary>Split-conformal half-widths per horizon step from the calibration windows' normalised level errors.</summary>
-    private static float[] Calibrate(SequenceNetwork network, WindowSet windows, float level)
+    private static float[] Calibrate(SequenceNetwork network, ForecastWindows windows, float level)
     {
         ForecastLayout layout = windows.Layout;
         int h = layout.Horizon, w = layout.WindowSize, perWindow = layout.Steps * layout.FrameSize;
@@ -341,33 +342,5 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
             quantiles[k] = errors[k][rank - 1];
         }
         return quantiles;
-    }
-
-    /// <summary>Windows encoded once: network frames, scaled targets, and where each came from with its (m, s).</summary>
-    private sealed class WindowSet(ForecastLayout layout)
-    {
-        private readonly List<float> targets = new();
-
-        public ForecastLayout Layout => layout;
-
-        public List<float[]> Frames { get; } = new();
-
-        public List<(Series Series, int End, float M, float S)> Origins { get; } = new();
-
-        public int Count => Frames.Count;
-
-        /// <summary>Adds the window [end − W, end) of <paramref name="s"/> with the targets [end, end + h).</summary>
-        public void Add(Series s, int end)
-        {
-            int w = layout.WindowSize, h = layout.Horizon, c = layout.Covariates;
-            ReadOnlySpan<float> window = s.Values.AsSpan(end - w, w);
-            ReadOnlySpan<float> covariates = c == 0 ? ReadOnlySpan<float>.Empty : s.Covariates.AsSpan((end - w) * c, (w + h) * c);
-            var (frames, m, scale) = layout.Encode(window, covariates);
-            Frames.Add(frames);
-            targets.AddRange(layout.Targets(window, s.Values.AsSpan(end, h), m, scale));
-            Origins.Add((s, end, m, scale));
-        }
-
-        public SequenceDataset ToDataset() => SequenceDataset.FromFrames(Frames, layout.FrameSize, targets.ToArray(), layout.Horizon);
     }
 }

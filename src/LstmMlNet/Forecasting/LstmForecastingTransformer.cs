@@ -1,4 +1,5 @@
 using LstmMlNet.Data;
+using LstmMlNet.Onnx;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;

@@ -1,5 +1,7 @@
 using LstmMlNet.Engine;
 using LstmMlNet.Forecasting;
+using LstmMlNet.Onnx;
+using LstmMlNet.Training;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using static TorchSharp.torch;

@@ -1,9 +1,9 @@
 using LstmMlNet.Data;
 using LstmMlNet.Engine;
-using LstmMlNet.Training;
+using LstmMlNet.Forecasting;
 using static TorchSharp.torch;
 
-namespace LstmMlNet.Forecasting;
+namespace LstmMlNet.Training;
 
 /// <summary>Mean squared or absolute error (<see cref="ForecastLoss"/>) of the one-unit head at each of the last h steps
 /// (the horizon steps) against the scaled targets [B, h]; metric: mean absolute error in scaled units. Every window has

@@ -1,11 +1,11 @@
 using System.Globalization;
 using LstmMlNet.Engine;
-using LstmMlNet.Onnx;
+using LstmMlNet.Forecasting;
 using LstmMlNet.Onnx.Protobuf;
 using static LstmMlNet.Onnx.OnnxGraphBuilder;
 using DataType = LstmMlNet.Onnx.Protobuf.TensorProto.Types.DataType;
 
-namespace LstmMlNet.Forecasting;
+namespace LstmMlNet.Onnx;
 
 /// <summary>
 /// Writes a trained forecasting network as one ONNX model that does everything <see cref="ForecastLayout"/> describes:

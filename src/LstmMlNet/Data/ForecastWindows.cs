@@ -1,0 +1,55 @@
+using LstmMlNet.Forecasting;
+
+namespace LstmMlNet.Data;
+
+/// <summary>Windows encoded once: network frames, scaled targets, and where each came from with its (m, s).</summary>
+internal sealed class ForecastWindows(ForecastLayout layout)
+{
+    private readonly List<float> targets = new();
+
+    public ForecastLayout Layout => layout;
+
+    /// <summary>Every complete window of every series, split at each series' validation tail: training windows
+    /// (targets before the tail), calibration windows (starting at or after the tail's start) and, when
+    /// <paramref name="includeAll"/>, all complete windows (for the refit).</summary>
+    public static (ForecastWindows Train, ForecastWindows Calibration, ForecastWindows? All) Collect(
+        ForecastLayout layout, IReadOnlyList<Series> series, int[] tails, bool includeAll)
+    {
+        int w = layout.WindowSize, h = layout.Horizon;
+        var train = new ForecastWindows(layout);
+        var calibration = new ForecastWindows(layout);
+        ForecastWindows? all = includeAll ? new ForecastWindows(layout) : null;
+        for (int i = 0; i < series.Count; i++)
+        {
+            Series s = series[i];
+            int trainEnd = s.Length - tails[i]; // observations [0, trainEnd) are training rows
+            for (int end = w; end + h <= s.Length; end++) // window = [end − w, end), targets [end, end + h)
+            {
+                all?.Add(s, end);
+                if (end + h <= trainEnd) train.Add(s, end);
+                else if (end >= trainEnd) calibration.Add(s, end);
+            }
+        }
+        return (train, calibration, all);
+    }
+
+    public List<float[]> Frames { get; } = new();
+
+    public List<(Series Series, int End, float M, float S)> Origins { get; } = new();
+
+    public int Count => Frames.Count;
+
+    /// <summary>Adds the window [end − W, end) of <paramref name="s"/> with the targets [end, end + h).</summary>
+    public void Add(Series s, int end)
+    {
+        int w = layout.WindowSize, h = layout.Horizon, c = layout.Covariates;
+        ReadOnlySpan<float> window = s.Values.AsSpan(end - w, w);
+        ReadOnlySpan<float> covariates = c == 0 ? ReadOnlySpan<float>.Empty : s.Covariates.AsSpan((end - w) * c, (w + h) * c);
+        var (frames, m, scale) = layout.Encode(window, covariates);
+        Frames.Add(frames);
+        targets.AddRange(layout.Targets(window, s.Values.AsSpan(end, h), m, scale));
+        Origins.Add((s, end, m, scale));
+    }
+
+    public SequenceDataset ToDataset() => SequenceDataset.FromFrames(Frames, layout.FrameSize, targets.ToArray(), layout.Horizon);
+}
