@@ -98,6 +98,7 @@ new_app() { # name, then packages as id@version
       || { cat "$work/$name.add.log" >&2; fail "dotnet add package $spec in $name"; }
   done
   cp "$repo/.ci/e2e/$name/Program.cs" "$work/$name/Program.cs"
+  cp "$repo/.ci/e2e/Shared/"*.cs "$work/$name/"
 }
 sha() { sha256sum "$1" | cut -d' ' -f1; }
 native=runtimes/linux-x64/native/libLibTorchSharp.so

@@ -23,12 +23,18 @@ public static class M4Evaluation
     /// <summary>MASE of one series' forecast: its MAE over the in-sample MAE of the lag-<paramref name="m"/> naive forecast.</summary>
     public static double Mase(ReadOnlySpan<float> training, ReadOnlySpan<float> actual, ReadOnlySpan<float> forecast, int m)
     {
-        double scale = 0;
-        for (int t = m; t < training.Length; t++) scale += Math.Abs(training[t] - training[t - m]);
-        scale /= training.Length - m;
+        double scale = SeasonalNaiveScale(training, m);
         double error = 0;
         for (int i = 0; i < actual.Length; i++) error += Math.Abs(actual[i] - forecast[i]);
         return error / actual.Length / scale;
+    }
+
+    /// <summary>MASE's denominator: the in-sample MAE of the lag-<paramref name="m"/> naive forecast.</summary>
+    public static double SeasonalNaiveScale(ReadOnlySpan<float> training, int m)
+    {
+        double scale = 0;
+        for (int t = m; t < training.Length; t++) scale += Math.Abs(training[t] - training[t - m]);
+        return scale / (training.Length - m);
     }
 
     /// <summary>Mean sMAPE and mean MASE of a method over all series.</summary>

@@ -67,9 +67,7 @@ int inside = 0, total = 0;
 double width = 0, winkler = 0;
 for (int i = 0; i < series.Count; i++)
 {
-    double scale = 0;
-    for (int t = m; t < series[i].Train.Length; t++) scale += Math.Abs(series[i].Train[t] - series[i].Train[t - m]);
-    scale /= series[i].Train.Length - m;
+    double scale = M4Evaluation.SeasonalNaiveScale(series[i].Train, m);
     for (int k = 0; k < h; k++)
     {
         float y = series[i].Test[k], lo = lower[i][k], hi = upper[i][k];

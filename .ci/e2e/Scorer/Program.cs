@@ -35,20 +35,6 @@ File.WriteAllLines(Path.Combine(dir, "forecast-scorer.txt"),
 Console.WriteLine($"scorer: {windows.Length} forecasts and the sentiment of the sentences written to {dir}");
 return 0;
 
-/// <summary>A sentence to classify.</summary>
-internal sealed class Sentence
-{
-    public string Text { get; set; } = "";
-}
-
-/// <summary>The binary classifier's output columns.</summary>
-internal sealed class SentimentPrediction
-{
-    public float Score { get; set; }
-    public float Probability { get; set; }
-    public bool PredictedLabel { get; set; }
-}
-
 /// <summary>The last W observations, the saved forecasting model's input.</summary>
 internal sealed class WindowRow
 {

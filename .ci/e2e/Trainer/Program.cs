@@ -70,20 +70,6 @@ internal sealed class Review
     [LoadColumn(1)] public bool Label { get; set; }
 }
 
-/// <summary>A sentence to classify.</summary>
-internal sealed class Sentence
-{
-    public string Text { get; set; } = "";
-}
-
-/// <summary>The binary classifier's output columns.</summary>
-internal sealed class SentimentPrediction
-{
-    public float Score { get; set; }
-    public float Probability { get; set; }
-    public bool PredictedLabel { get; set; }
-}
-
 /// <summary>One month of the airline series.</summary>
 internal sealed class Month
 {

@@ -61,7 +61,7 @@ public static class ForecastBacktest
                 $"the last origin whose forecast rows are all observed is {shortest.Length - h}.");
         }
         int tail = o.TailLength(firstOrigin), needed = w + h + tail;
-        if (firstOrigin < needed)
+        if (w > 0 && firstOrigin < needed) // an automatic window (0) is known only inside Fit, which checks it
         {
             throw new ArgumentOutOfRangeException(nameof(firstOrigin), firstOrigin,
                 $"The first origin leaves {firstOrigin} training rows per series; window {w} + horizon {h} + validation tail {tail} need at least {needed}." + o.TailCause(firstOrigin));

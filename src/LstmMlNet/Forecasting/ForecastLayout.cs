@@ -11,7 +11,7 @@ namespace LstmMlNet.Forecasting;
 /// + 1e-6 with L the season (SeasonalChange); m = μ, s = σ of training u (Standard);
 /// m = 0, s = 1 (None).</item>
 /// <item>Baseline b_k, k = 1..h, what an untrained network (output 0) forecasts: m (the last value for the window
-/// scalings: the naive forecast), or with a seasonal period P ≥ 2 (<see cref="SeasonalPeriod"/>, not with Difference)
+/// scalings: the naive forecast), or with a season P ≥ 2 and <see cref="SeasonalNaiveBaseline"/> (W ≥ P, not Difference)
 /// the seasonal naive forecast b_k = u_{T+k−P·⌈k/P⌉}, so the network learns the correction to it.</item>
 /// <item>Frames: x_t = (u_t − m) / s. Each past step is [x_t, 1, c_t, 0…] and h future steps [0, 0, c_{T+k}, x_{T+k−P},
 /// x_{T+k−2P}, …] follow (the 1/0 feature marks observed steps; c absent when C = 0), F = 2 + C + L: with a season of P
@@ -41,8 +41,8 @@ internal sealed record ForecastLayout(
     float Scale,
     float[] CovariateMean,
     float[] CovariateScale,
-    int SeasonalPeriod = 0,
-    int ScaleLag = 1,
+    int Season = 1,
+    bool SeasonalNaiveBaseline = false,
     int SeasonalLags = 0)
 {
     /// <summary>Added to the window's mean absolute value so a window of zeros has a finite scale.</summary>
@@ -57,12 +57,15 @@ internal sealed record ForecastLayout(
     public int FrameSize => 2 + Covariates + SeasonalLags;
 
     /// <summary>Position in the window's network series of the i-th most recent value at the season phase of future step
-    /// k (0-based): W − P + (k mod P) − i·P, with P = <see cref="ScaleLag"/> (the season).</summary>
-    public int LagPosition(int k, int i) => PastSteps - ScaleLag + k % ScaleLag - i * ScaleLag;
+    /// k (0-based): W − P + (k mod P) − i·P, with P = <see cref="Season"/>; i = 0 is the seasonal naive value of step k.</summary>
+    public int LagPosition(int k, int i) => PastSteps - Season + k % Season - i * Season;
 
-    /// <summary>The forecast starts from the seasonal naive forecast (period <see cref="SeasonalPeriod"/> ≥ 2, levels
-    /// rather than differences).</summary>
-    public bool SeasonalBaseline => SeasonalPeriod >= 2 && Transform != ForecastTargetTransform.Difference;
+    /// <summary>The forecast starts from the seasonal naive forecast: asked for (<see cref="SeasonalNaiveBaseline"/>), a
+    /// season of P ≥ 2 steps that the window holds, and levels rather than differences.</summary>
+    public bool SeasonalBaseline => SeasonalNaiveBaseline && Season >= 2 && PastSteps >= Season && Transform != ForecastTargetTransform.Difference;
+
+    /// <summary>The period of the seasonal naive baseline, 0 when the baseline is m (the last value).</summary>
+    public int SeasonalPeriod => SeasonalBaseline ? Season : 0;
 
     /// <summary>Relative weight of the mean absolute value in the <see cref="ForecastScaling.WindowDeviation"/> scale.</summary>
     public const float DeviationFloor = 1e-3f;
@@ -70,9 +73,9 @@ internal sealed record ForecastLayout(
     /// <summary>Relative weight of the mean absolute value in the <see cref="ForecastScaling.SeasonalChange"/> scale.</summary>
     public const float SeasonalChangeFloor = 1e-2f;
 
-    /// <summary>The lag of the <see cref="ForecastScaling.SeasonalChange"/> scale: <see cref="ScaleLag"/> (the season) when the
+    /// <summary>The lag of the <see cref="ForecastScaling.SeasonalChange"/> scale: <see cref="Season"/> when the
     /// window holds at least two seasons (so at least P seasonal changes are averaged), else 1.</summary>
-    public int ChangeLag => ScaleLag >= 2 && PastSteps >= 2 * ScaleLag ? ScaleLag : 1;
+    public int ChangeLag => Season >= 2 && PastSteps >= 2 * Season ? Season : 1;
 
     /// <summary>Covariates enter as their change since the window's last step: exactly when the series is taken relative
     /// to its last value (WindowMean scaling of levels).</summary>
@@ -81,7 +84,10 @@ internal sealed record ForecastLayout(
     /// <summary>Covariate values a forecast needs: (W + h)·C, step-major (all covariates of a step together).</summary>
     public int CovariateValues => (WindowSize + Horizon) * Covariates;
 
-    public float Level(float y) => Transform == ForecastTargetTransform.Log1p ? MathF.Log(1f + y) : y;
+    public float Level(float y) => Level(Transform, y);
+
+    /// <summary>ℓ = y, or log(1 + y) for <see cref="ForecastTargetTransform.Log1p"/>.</summary>
+    public static float Level(ForecastTargetTransform transform, float y) => transform == ForecastTargetTransform.Log1p ? MathF.Log(1f + y) : y;
 
     public float Unlevel(float level) => Transform == ForecastTargetTransform.Log1p ? MathF.Exp(level) - 1f : level;
 
@@ -172,12 +178,18 @@ internal sealed record ForecastLayout(
         }
     }
 
-    /// <summary>Baselines b_k (u units) of a window's network series <paramref name="u"/> with offset m: the seasonal
-    /// naive forecast (<see cref="SeasonalBaseline"/>) or m at every step.</summary>
-    public float[] Baseline(ReadOnlySpan<float> u, float m)
+    /// <summary>Baselines b_k (u units) of a window of raw values with offset m: the seasonal naive forecast
+    /// (<see cref="SeasonalBaseline"/>, u at <see cref="LagPosition"/>(k, 0)) or m at every step.</summary>
+    public float[] Baseline(ReadOnlySpan<float> window, float m)
     {
         var b = new float[Horizon];
-        for (int k = 0; k < Horizon; k++) b[k] = SeasonalBaseline ? u[u.Length - SeasonalPeriod + k % SeasonalPeriod] : m;
+        if (!SeasonalBaseline)
+        {
+            Array.Fill(b, m);
+            return b;
+        }
+        float[] u = Series(window);
+        for (int k = 0; k < Horizon; k++) b[k] = u[LagPosition(k, 0)];
         return b;
     }
 
@@ -185,7 +197,7 @@ internal sealed record ForecastLayout(
     public float[] Targets(ReadOnlySpan<float> window, ReadOnlySpan<float> future, float m, float s)
     {
         var z = new float[Horizon];
-        float[] b = Baseline(Series(window), m);
+        float[] b = Baseline(window, m);
         float previous = Level(window[^1]);
         for (int k = 0; k < Horizon; k++)
         {
@@ -201,7 +213,7 @@ internal sealed record ForecastLayout(
     public float[] Levels(ReadOnlySpan<float> window, ReadOnlySpan<float> output, float m, float s)
     {
         var levels = new float[Horizon];
-        float[] b = Baseline(Series(window), m);
+        float[] b = Baseline(window, m);
         float running = Level(window[^1]);
         for (int k = 0; k < Horizon; k++)
         {

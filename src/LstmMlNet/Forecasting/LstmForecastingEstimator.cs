@@ -76,7 +76,7 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
         int h = o.Horizon, c = o.CovariateColumnNames.Length;
         int[] tails = series.Select(s => o.TailLength(s.Length)).ToArray();
         ForecastLayout layout = PlanLayout(o, series, tails, log); // season, window, baseline, seasonal inputs, statistics
-        int w = layout.WindowSize, period = layout.ScaleLag, seasonalPeriod = layout.SeasonalPeriod, seasonalLags = layout.SeasonalLags;
+        int w = layout.WindowSize, period = layout.Season, seasonalPeriod = layout.SeasonalPeriod, seasonalLags = layout.SeasonalLags;
         var (trainWindows, calibrationWindows, allWindows) = ForecastWindows.Collect(layout, series, tails, o.RefitOnAllData);
         if (trainWindows.Count == 0) throw new InvalidOperationException("No complete training window: the series are too short for the window, horizon and validation tail.");
         SequenceDataset train = trainWindows.ToDataset();
@@ -161,8 +161,15 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
         int h = o.Horizon;
         if (tails.Min() < h)
             throw new InvalidOperationException($"ValidationTailLength {tails.Min()} is shorter than the horizon {h}: no validation window would be complete.");
-        int period = ResolveSeasonality(o, series, tails, log);
-        int w = ResolveWindow(o, series, tails, period, log);
+        // The levels ℓ of every series' training part, computed once for the season and the baseline.
+        float[][] levels = series.Select((s, i) =>
+        {
+            var l = new float[Math.Max(0, s.Length - tails[i])];
+            for (int t = 0; t < l.Length; t++) l[t] = ForecastLayout.Level(o.TargetTransform, s.Values[t]);
+            return l;
+        }).ToArray();
+        int period = ResolveSeasonality(o, levels, log);
+        int w = ResolveWindow(o, levels, period, log);
         o.WindowSize = w;
         for (int i = 0; i < series.Count; i++)
         {
@@ -175,11 +182,10 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
                     "Use a shorter window, horizon or ValidationTailLength, or more data." + o.TailCause(s.Length));
             }
         }
-        int seasonalPeriod = ChooseBaseline(o, series, tails, period, w, log);
-
+        bool seasonalBaseline = ChooseSeasonalBaseline(o, levels, period, w, log);
         int seasonalLags = o.SeasonalInputs && period >= 2 && o.TargetTransform != ForecastTargetTransform.Difference
             ? Math.Min(w / period, LstmForecastingOptions.MaximumSeasonalInputs) : 0;
-        return FitLayout(o, series, tails) with { SeasonalPeriod = seasonalPeriod, ScaleLag = Math.Max(1, period), SeasonalLags = seasonalLags };
+        return FitLayout(o, series, tails) with { Season = period, SeasonalNaiveBaseline = seasonalBaseline, SeasonalLags = seasonalLags };
     }
 
     /// <summary>The validation windows the loop scores every epoch (the reported validation loss; early stopping when asked):
@@ -194,65 +200,52 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
         return validation.Subset(order[..size]);
     }
 
-    /// <summary>The declared season, or the one detected on the training parts of the series (1 = none).</summary>
-    private static int ResolveSeasonality(LstmForecastingOptions o, List<Series> series, int[] tails, IChannel log)
+    /// <summary>The declared season, or the one detected on the training levels of the series (1 = none).</summary>
+    private static int ResolveSeasonality(LstmForecastingOptions o, float[][] levels, IChannel log)
     {
         if (o.Seasonality > 0) return o.Seasonality;
-        var parts = new List<float[]>(series.Count);
-        for (int i = 0; i < series.Count; i++)
-        {
-            int end = Math.Max(0, series[i].Length - tails[i]);
-            float[] u = new float[end];
-            for (int t = 0; t < end; t++) u[t] = Level(o, series[i].Values[t]);
-            parts.Add(u);
-        }
-        int shortest = parts.Min(p => p.Length);
-        int period = SeasonalityDetector.Detect(parts, Math.Min(MaximumDetectedSeason, shortest / 3));
+        int shortest = levels.Min(l => l.Length);
+        int period = SeasonalityDetector.Detect(levels, Math.Min(MaximumDetectedSeason, shortest / 3));
         log.Info(MessageSensitivity.None, period >= 2
             ? $"ForecastByLstm: detected a season of {period} steps (set Seasonality to override)"
             : "ForecastByLstm: no season detected (set Seasonality to declare one)");
         return period;
     }
 
-    /// <summary>The period of the seasonal naive baseline, or 0 for the last value (<see cref="ForecastBaseline"/>).</summary>
-    private static int ChooseBaseline(LstmForecastingOptions o, List<Series> series, int[] tails, int period, int w, IChannel log)
+    /// <summary>Whether the network corrects the seasonal naive forecast rather than the last value
+    /// (<see cref="ForecastBaseline"/>); Automatic compares their h-step errors over every origin of the training levels.</summary>
+    private static bool ChooseSeasonalBaseline(LstmForecastingOptions o, float[][] levels, int period, int w, IChannel log)
     {
-        if (o.Baseline == ForecastBaseline.LastValue || period < 2 || period > w || o.TargetTransform == ForecastTargetTransform.Difference) return 0;
-        if (o.Baseline == ForecastBaseline.SeasonalNaive) return period;
-        // Mean absolute h-step error of each baseline over every origin of the training parts (in level units).
+        if (o.Baseline == ForecastBaseline.LastValue || period < 2 || period > w || o.TargetTransform == ForecastTargetTransform.Difference) return false;
+        if (o.Baseline == ForecastBaseline.SeasonalNaive) return true;
         int h = o.Horizon;
         double naive = 0, seasonal = 0;
-        for (int i = 0; i < series.Count; i++)
+        foreach (float[] y in levels)
         {
-            float[] y = series[i].Values;
-            int end = y.Length - tails[i];
-            for (int origin = period; origin + h <= end; origin++)
+            for (int origin = period; origin + h <= y.Length; origin++)
             {
-                float last = Level(o, y[origin - 1]);
+                float last = y[origin - 1];
                 for (int k = 0; k < h; k++)
                 {
-                    float actual = Level(o, y[origin + k]);
-                    naive += Math.Abs(actual - last);
-                    seasonal += Math.Abs(actual - Level(o, y[origin - period + k % period]));
+                    naive += Math.Abs(y[origin + k] - last);
+                    seasonal += Math.Abs(y[origin + k] - y[origin - period + k % period]);
                 }
             }
         }
         bool useSeasonal = seasonal < naive;
         log.Info(MessageSensitivity.None, $"ForecastByLstm: baseline {(useSeasonal ? $"seasonal naive (period {period})" : "last value")}: " +
             $"training-part h-step errors seasonal naive {seasonal:G4} vs last value {naive:G4} (set Baseline to choose)");
-        return useSeasonal ? period : 0;
+        return useSeasonal;
     }
-
-    private static float Level(LstmForecastingOptions o, float y) => o.TargetTransform == ForecastTargetTransform.Log1p ? MathF.Log(1f + y) : y;
 
     /// <summary>Longest season the detector looks for, in steps.</summary>
     internal const int MaximumDetectedSeason = 400;
 
     /// <summary>The given window, or the automatic one (<see cref="LstmForecastingOptions.WindowSize"/>).</summary>
-    private static int ResolveWindow(LstmForecastingOptions o, List<Series> series, int[] tails, int period, IChannel log)
+    private static int ResolveWindow(LstmForecastingOptions o, float[][] levels, int period, IChannel log)
     {
         if (o.WindowSize > 0) return o.WindowSize;
-        int shortest = Enumerable.Range(0, series.Count).Min(i => series[i].Length - tails[i]);
+        int shortest = levels.Min(l => l.Length);
         int w = LstmForecastingOptions.AutomaticWindow(period, o.Horizon, shortest);
         log.Info(MessageSensitivity.None, $"ForecastByLstm: window {w} (automatic: season {period}, horizon {o.Horizon}, shortest training part {shortest})");
         return w;

@@ -78,8 +78,8 @@ public sealed class LstmForecastingOptions : TrainingOptions
 
     /// <summary>Training windows drawn for one epoch when the series hold more (a fresh uniform draw over all training
     /// windows of all series each epoch, seeded, without replacement within the epoch); 0 = every window every epoch.
-    /// Default 8192: a global model over hundreds of series costs what its epochs cost, not what the data holds (M4 hourly
-    /// has 220,000 windows), while a single series of a few thousand rows trains on all its windows.</summary>
+    /// Default 8192: a global model over hundreds of series costs what its epochs cost, not what the data holds, while a
+    /// single series of a few thousand rows trains on all its windows.</summary>
     public int WindowsPerEpoch { get; set; } = 8192;
 
     /// <summary>Number of future steps forecast at once, h ≥ 1. Required (default 0 is invalid).</summary>

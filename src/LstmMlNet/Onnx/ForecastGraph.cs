@@ -59,40 +59,35 @@ internal static class ForecastGraph
         string u = layout.Transform == ForecastTargetTransform.Difference
             ? g.Node("Sub", new[] { Slice(level, 1, w, axis1), Slice(level, 0, w - 1, axis1) })
             : level;
+        string RowMean(string value) => g.Node("ReduceMean", new[] { value }, null, Attribute("axes", new[] { 1L }), Attribute("keepdims", 1L));
+        string MeanAbsolute(string value) => RowMean(g.Node("Abs", new[] { value }));
+        string MeanAbsoluteChange(int lag) => MeanAbsolute(g.Node("Sub", new[] { Slice(u, lag, p, axis1), Slice(u, 0, p - lag, axis1) }));
+        string LevelFloor(float share, string name) => g.Node("Mul", new[] { MeanAbsolute(u), g.Floats(name, new[] { share }, 1) });
+        string PlusEpsilon(string value) => g.Node("Add", new[] { value, g.Floats("scale_epsilon", new[] { ForecastLayout.ScaleEpsilon }, 1) });
+        bool relative = layout.Transform != ForecastTargetTransform.Difference; // the window scalings take u relative to its last value
         string m, s;
         switch (layout.Scaling)
         {
-            case ForecastScaling.WindowChange when layout.Transform != ForecastTargetTransform.Difference:
+            case ForecastScaling.WindowChange when relative:
                 m = Slice(u, p - 1, p, axis1);
-                string change = g.Node("Abs", new[] { g.Node("Sub", new[] { Slice(u, 1, p, axis1), Slice(u, 0, p - 1, axis1) }) });
-                s = g.Node("Add", new[] { g.Node("ReduceMean", new[] { change }, null, Attribute("axes", new[] { 1L }), Attribute("keepdims", 1L)),
-                    g.Floats("scale_epsilon", new[] { ForecastLayout.ScaleEpsilon }, 1) });
+                s = PlusEpsilon(MeanAbsoluteChange(1));
                 break;
-            case ForecastScaling.SeasonalChange when layout.Transform != ForecastTargetTransform.Difference:
-            {
+            case ForecastScaling.SeasonalChange when relative:
                 m = Slice(u, p - 1, p, axis1);
-                int lag = layout.ChangeLag;
-                string Average(string value) => g.Node("ReduceMean", new[] { value }, null, Attribute("axes", new[] { 1L }), Attribute("keepdims", 1L));
-                string seasonalChange = Average(g.Node("Abs", new[] { g.Node("Sub", new[] { Slice(u, lag, p, axis1), Slice(u, 0, p - lag, axis1) }) }));
-                string levelFloor = g.Node("Mul", new[] { Average(g.Node("Abs", new[] { u })), g.Floats("seasonal_change_floor", new[] { ForecastLayout.SeasonalChangeFloor }, 1) });
-                s = g.Node("Add", new[] { g.Node("Add", new[] { seasonalChange, levelFloor }), g.Floats("scale_epsilon", new[] { ForecastLayout.ScaleEpsilon }, 1) });
+                s = PlusEpsilon(g.Node("Add", new[] { MeanAbsoluteChange(layout.ChangeLag), LevelFloor(ForecastLayout.SeasonalChangeFloor, "seasonal_change_floor") }));
                 break;
-            }
-            case ForecastScaling.WindowDeviation when layout.Transform != ForecastTargetTransform.Difference:
+            case ForecastScaling.WindowDeviation when relative:
                 m = Slice(u, p - 1, p, axis1);
-                string Mean(string value) => g.Node("ReduceMean", new[] { value }, null, Attribute("axes", new[] { 1L }), Attribute("keepdims", 1L));
-                string centred = g.Node("Sub", new[] { u, Mean(u) });
-                string deviation = g.Node("Sqrt", new[] { Mean(g.Node("Mul", new[] { centred, centred })) });
-                string floor = g.Node("Mul", new[] { Mean(g.Node("Abs", new[] { u })), g.Floats("deviation_floor", new[] { ForecastLayout.DeviationFloor }, 1) });
-                s = g.Node("Add", new[] { g.Node("Add", new[] { deviation, floor }), g.Floats("scale_epsilon", new[] { ForecastLayout.ScaleEpsilon }, 1) });
+                string centred = g.Node("Sub", new[] { u, RowMean(u) });
+                string deviation = g.Node("Sqrt", new[] { RowMean(g.Node("Mul", new[] { centred, centred })) });
+                s = PlusEpsilon(g.Node("Add", new[] { deviation, LevelFloor(ForecastLayout.DeviationFloor, "deviation_floor") }));
                 break;
             case ForecastScaling.WindowMean:
             case ForecastScaling.WindowChange:
             case ForecastScaling.WindowDeviation:
             case ForecastScaling.SeasonalChange:
-                m = layout.Transform == ForecastTargetTransform.Difference ? g.Floats("zero", new[] { 0f }, 1) : Slice(u, p - 1, p, axis1);
-                s = g.Node("Add", new[] { g.Node("ReduceMean", new[] { g.Node("Abs", new[] { u }) }, null, Attribute("axes", new[] { 1L }), Attribute("keepdims", 1L)),
-                    g.Floats("scale_epsilon", new[] { ForecastLayout.ScaleEpsilon }, 1) });
+                m = relative ? Slice(u, p - 1, p, axis1) : g.Floats("zero", new[] { 0f }, 1);
+                s = PlusEpsilon(MeanAbsolute(u));
                 break;
             case ForecastScaling.Standard:
                 m = g.Floats("series_mean", new[] { layout.Mean }, 1);
@@ -137,14 +132,10 @@ internal static class ForecastGraph
         g.Graph.Node.AddRange(inner.Graph.Node);
 
         // Decoding: [1, h] network output → levels → forecast and bounds.
-        // Baselines b_k: the seasonal naive values u_{T+k−P·⌈k/P⌉} gathered from the window, or m.
-        string baseline = m;
-        if (layout.SeasonalBaseline)
-        {
-            int period = layout.SeasonalPeriod;
-            long[] positions = Enumerable.Range(0, h).Select(k => (long)(p - period + k % period)).ToArray();
-            baseline = g.Node("Gather", new[] { u, g.Int64s("seasonal_positions", positions) }, null, Attribute("axis", 1L));
-        }
+        // Baselines b_k: the seasonal naive values u at LagPosition(k, 0) gathered from the window, or m.
+        string baseline = layout.SeasonalBaseline
+            ? g.Node("Gather", new[] { u, g.Int64s("seasonal_positions", Enumerable.Range(0, h).Select(k => (long)layout.LagPosition(k, 0)).ToArray()) }, null, Attribute("axis", 1L))
+            : m;
         string z = g.Node("Add", new[] { g.Node("Mul", new[] { NetworkOutput, s }), baseline });
         string levels = layout.Transform == ForecastTargetTransform.Difference
             ? g.Node("Add", new[] { Slice(level, w - 1, w, axis1), g.Node("CumSum", new[] { z, g.Int64s("cumsum_axis", new[] { 1L }, scalar: true) }) })

@@ -8,7 +8,7 @@ namespace LstmMlNet.Training;
 /// <summary>Mean squared or absolute error (<see cref="ForecastLoss"/>) of the one-unit head at each of the last h steps
 /// (the horizon steps) against the scaled targets [B, h]; metric: mean absolute error in scaled units. Every window has
 /// the same number of steps.</summary>
-internal sealed class ForecastObjective(int horizon, ForecastLoss loss = ForecastLoss.SquaredError) : ITrainingObjective
+internal sealed class ForecastObjective(int horizon, ForecastLoss loss) : ITrainingObjective
 {
     public string MetricName => "scaled MAE";
 

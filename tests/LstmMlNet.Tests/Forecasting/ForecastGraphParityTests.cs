@@ -45,7 +45,7 @@ public sealed class ForecastGraphParityTests
         TorchSharp.torch.random.manual_seed(3);
         var rng = new Random(3);
         var layout = new ForecastLayout(w, h, covariates, transform, scaling, 0.3f, 1.7f,
-            Enumerable.Range(0, covariates).Select(k => 0.1f * k).ToArray(), Enumerable.Range(0, covariates).Select(k => 1f + k).ToArray(), period, lag, seasonalLags);
+            Enumerable.Range(0, covariates).Select(k => 0.1f * k).ToArray(), Enumerable.Range(0, covariates).Select(k => 1f + k).ToArray(), Math.Max(period, lag), period >= 2, seasonalLags);
         using var network = new SequenceNetwork(new NetworkSpec(SequenceInputKind.Frames, 1, RecurrentCellKind.Lstm, 6, 2, true, FrameSize: layout.FrameSize,
             StepSkip: covariates > 0 || seasonalLags > 0));
         Assert.Equal(2 + covariates + seasonalLags, layout.FrameSize);
@@ -93,7 +93,7 @@ public sealed class ForecastGraphParityTests
     public void A_zero_network_output_is_the_seasonal_naive_forecast(ForecastScaling scaling, int period)
     {
         const int w = 8, h = 10;
-        var layout = new ForecastLayout(w, h, 0, ForecastTargetTransform.None, scaling, 0f, 1f, Array.Empty<float>(), Array.Empty<float>(), period, period);
+        var layout = new ForecastLayout(w, h, 0, ForecastTargetTransform.None, scaling, 0f, 1f, Array.Empty<float>(), Array.Empty<float>(), period, true);
         float[] window = { 3, -1, 4, 1, -5, 9, 2, -6 };
         var (_, m, s) = layout.Encode(window, ReadOnlySpan<float>.Empty);
         float[] levels = layout.Levels(window, new float[h], m, s);
@@ -102,7 +102,7 @@ public sealed class ForecastGraphParityTests
         float[] future = Enumerable.Range(0, h).Select(k => window[w - period + k % period]).ToArray();
         Assert.All(layout.Targets(window, future, m, s), z => Assert.Equal(0f, z, 5));
         // without a period the baseline is the last value (the naive forecast)
-        var naive = layout with { SeasonalPeriod = 0 };
+        var naive = layout with { SeasonalNaiveBaseline = false };
         Assert.All(naive.Levels(window, new float[h], m, s), l => Assert.Equal(window[^1], l, 5));
     }
 
@@ -110,7 +110,7 @@ public sealed class ForecastGraphParityTests
     public void Future_frames_read_the_same_phase_of_the_last_seasons()
     {
         const int w = 9, h = 5, period = 3, lags = 3;
-        var layout = new ForecastLayout(w, h, 0, ForecastTargetTransform.None, ForecastScaling.None, 0f, 1f, Array.Empty<float>(), Array.Empty<float>(), period, period, lags);
+        var layout = new ForecastLayout(w, h, 0, ForecastTargetTransform.None, ForecastScaling.None, 0f, 1f, Array.Empty<float>(), Array.Empty<float>(), period, true, lags);
         float[] window = { 10, 11, 12, 20, 21, 22, 30, 31, 32 }; // phases 0, 1, 2 of three seasons
         var (frames, _, _) = layout.Encode(window, ReadOnlySpan<float>.Empty);
         int f = layout.FrameSize;
