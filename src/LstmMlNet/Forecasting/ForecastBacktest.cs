@@ -19,7 +19,7 @@ public static class ForecastBacktest
 {
     /// <summary>Backtests the estimator's options; see <see cref="Run(MLContext, LstmForecastingOptions, IDataView, int, int, int, int)"/>.</summary>
     public static ForecastBacktestResult Run(MLContext ml, LstmForecastingEstimator estimator, IDataView data, int firstOrigin, int stride = 1,
-        int refitEvery = 0, int seasonality = 1)
+        int refitEvery = 0, int seasonality = 0)
     {
         ArgumentNullException.ThrowIfNull(estimator);
         return Run(ml, estimator.Options, data, firstOrigin, stride, refitEvery, seasonality);
@@ -34,12 +34,17 @@ public static class ForecastBacktest
     /// <param name="stride">Rows between consecutive origins, ≥ 1. Default 1.</param>
     /// <param name="refitEvery">0 (default): fit once on the rows before <paramref name="firstOrigin"/>. k ≥ 1: refit on
     /// all rows before the origin at the first origin and every k-th origin after it (expanding window).</param>
-    /// <param name="seasonality">Season length m of the naive forecast that scales MASE, ≥ 1. Default 1 (the last value).</param>
-    /// <returns>Every forecast value with its actual value, and the errors per step and overall.</returns>
+    /// <param name="seasonality">Season length m of the seasonal naive forecast that scales MASE, ≥ 1, or 0 (default) for
+    /// the season of the (last) fitted model (<see cref="ForecastFitReport.Seasonality"/>: declared or detected; 1 = the last
+    /// value). The m used is <see cref="ForecastBacktestResult.Seasonality"/>.</param>
+    /// <returns>Every forecast value with its actual value and bounds, and the errors per step and overall. The bounds are the
+    /// model's split-conformal ones, or with <see cref="LstmForecastingOptions.IntervalMethod"/>
+    /// <see cref="ForecastIntervalMethod.Adaptive"/> (the default) adapted as the forecast engine adapts them: every row from
+    /// a model's fit origin on is an origin and then an observation that scores the forecasts made before it.</returns>
     /// <exception cref="ArgumentOutOfRangeException">An argument is out of range: <paramref name="firstOrigin"/> leaves
     /// too few training rows or no origin with h rows of data, <paramref name="stride"/> &lt; 1, …</exception>
     public static ForecastBacktestResult Run(MLContext ml, LstmForecastingOptions options, IDataView data, int firstOrigin, int stride = 1,
-        int refitEvery = 0, int seasonality = 1)
+        int refitEvery = 0, int seasonality = 0)
     {
         ArgumentNullException.ThrowIfNull(ml);
         ArgumentNullException.ThrowIfNull(options);
@@ -48,7 +53,7 @@ public static class ForecastBacktest
         o.Validate();
         if (stride < 1) throw new ArgumentOutOfRangeException(nameof(stride), stride, "The stride between origins must be at least 1 row.");
         if (refitEvery < 0) throw new ArgumentOutOfRangeException(nameof(refitEvery), refitEvery, "0 (fit once) or the number of origins between refits (≥ 1).");
-        if (seasonality < 1) throw new ArgumentOutOfRangeException(nameof(seasonality), seasonality, "The seasonality must be at least 1.");
+        if (seasonality < 0) throw new ArgumentOutOfRangeException(nameof(seasonality), seasonality, "The seasonality must be 0 (the model's season) or at least 1.");
 
         List<Series> series = SeriesTable.Read(data, o);
         if (series.Count == 0) throw new ArgumentException($"The data has no rows (series column '{o.InputColumnName}').", nameof(data));
@@ -95,15 +100,48 @@ public static class ForecastBacktest
                 }
             }
             model = ml.Forecasting.ForecastByLstm(o.Clone()).Fit(new RowSubsetView(data, r => r < keep.Length && keep[r], kept));
-            var (f, l, u) = ReadVectors(model.Transform(data), o, rows);
+            var (scored, _, _) = model.Score(data);
+            float[][] f = scored[0], l = scored[1], u = scored[2], sigma = scored[3];
+            var reported = new HashSet<int>(origins);
             for (int i = 0; i < series.Count; i++)
             {
                 Series s = series[i];
-                foreach (int p in origins)
+                if (o.IntervalMethod == ForecastIntervalMethod.SplitConformal)
                 {
-                    if (p < origin || p >= until || p + h > s.Length) continue;
-                    long at = s.Rows[p];
-                    forecasts.Add((i, p, f[at], l[at], u[at]));
+                    foreach (int p in origins)
+                    {
+                        if (p < origin || p >= until || p + h > s.Length) continue;
+                        long at = s.Rows[p];
+                        forecasts.Add((i, p, f[at], l[at], u[at]));
+                    }
+                    continue;
+                }
+                // Adaptive bounds, as the forecast engine makes them: from this model's fit origin every row is an origin
+                // (the forecast from the rows before it is issued with the current half-widths) and then an observation
+                // that scores the forecasts made before it; the stride only selects the origins reported.
+                var bounds = new AdaptiveBounds(model.FitReport.Quantiles, o.ConfidenceLevel, o.IntervalAdaptationRate);
+                int end = Math.Min(until, s.Length);
+                for (int t = origin; t < end; t++)
+                {
+                    long at = s.Rows[t];
+                    if (float.IsFinite(f[at][0]))
+                    {
+                        float[] levels = f[at].Select(v => ForecastLayout.Level(o.TargetTransform, v)).ToArray();
+                        float[] q = bounds.Issue(levels, sigma[at][0]);
+                        if (reported.Contains(t) && t + h <= s.Length)
+                        {
+                            var lower = new float[h];
+                            var upper = new float[h];
+                            for (int k = 0; k < h; k++)
+                            {
+                                float margin = q[k] * sigma[at][0];
+                                lower[k] = ForecastLayout.Unlevel(o.TargetTransform, levels[k] - margin);
+                                upper[k] = ForecastLayout.Unlevel(o.TargetTransform, levels[k] + margin);
+                            }
+                            forecasts.Add((i, t, f[at], lower, upper));
+                        }
+                    }
+                    bounds.Observe(ForecastLayout.Level(o.TargetTransform, s.Values[t]));
                 }
             }
         }
@@ -114,30 +152,11 @@ public static class ForecastBacktest
             Series s = series[i];
             for (int k = 0; k < h; k++) all.Add(new BacktestForecast(s.Id, p, k + 1, f[k], l[k], u[k], s.Values[p + k]));
         }
-        double scale = NaiveScale(series, firstOrigin, seasonality);
-        var steps = Enumerable.Range(1, h).Select(k => Metrics(all.Where(x => x.Step == k).ToList(), scale)).ToArray();
-        return new ForecastBacktestResult(all, steps, Metrics(all, scale), fitAt.Select(i => origins[i]).ToArray(), model!);
-    }
-
-    /// <summary>The forecast, lower and upper vectors of every row of a transformed view.</summary>
-    private static (float[][] F, float[][] L, float[][] U) ReadVectors(IDataView scored, LstmForecastingOptions o, long rows)
-    {
-        var result = (F: new float[rows][], L: new float[rows][], U: new float[rows][]);
-        var columns = o.OutputColumnNames.Select(n => scored.Schema[n]).ToArray();
-        using DataViewRowCursor cursor = scored.GetRowCursor(columns);
-        var getters = columns.Select(c => cursor.GetGetter<VBuffer<float>>(c)).ToArray();
-        var buffer = default(VBuffer<float>);
-        while (cursor.MoveNext())
-        {
-            long r = cursor.Position;
-            getters[0](ref buffer);
-            result.F[r] = buffer.DenseValues().ToArray();
-            getters[1](ref buffer);
-            result.L[r] = buffer.DenseValues().ToArray();
-            getters[2](ref buffer);
-            result.U[r] = buffer.DenseValues().ToArray();
-        }
-        return result;
+        int m = seasonality > 0 ? seasonality : Math.Max(1, model!.FitReport.Seasonality);
+        double scale = NaiveScale(series, firstOrigin, m);
+        double level = o.ConfidenceLevel;
+        var steps = Enumerable.Range(1, h).Select(k => Metrics(all.Where(x => x.Step == k).ToList(), scale, level)).ToArray();
+        return new ForecastBacktestResult(all, steps, Metrics(all, scale, level), fitAt.Select(i => origins[i]).ToArray(), model!, m);
     }
 
     /// <summary>Mean |y_t − y_{t−m}| over the rows before the first origin of every series; NaN when undefined.</summary>
@@ -156,18 +175,25 @@ public static class ForecastBacktest
         return count > 0 && sum > 0 ? sum / count : double.NaN;
     }
 
-    private static BacktestMetrics Metrics(List<BacktestForecast> values, double naiveScale)
+    private static BacktestMetrics Metrics(List<BacktestForecast> values, double naiveScale, double level)
     {
         float[] actual = values.Select(v => v.Actual).ToArray();
         float[] forecast = values.Select(v => v.Forecast).ToArray();
+        float[] lower = values.Select(v => v.Lower).ToArray();
+        float[] upper = values.Select(v => v.Upper).ToArray();
         double mae = ForecastMetrics.MeanAbsoluteError(actual, forecast);
+        var (mape, zeros) = ForecastMetrics.MeanAbsolutePercentageErrorOfNonZero(actual, forecast);
         return new BacktestMetrics(
             values.Count,
             mae,
             ForecastMetrics.RootMeanSquaredError(actual, forecast),
             ForecastMetrics.SymmetricMeanAbsolutePercentageError(actual, forecast),
-            actual.Any(a => a == 0) ? double.NaN : ForecastMetrics.MeanAbsolutePercentageError(actual, forecast),
+            mape,
             mae / naiveScale,
-            ForecastMetrics.Coverage(actual, values.Select(v => v.Lower).ToArray(), values.Select(v => v.Upper).ToArray()));
+            ForecastMetrics.Coverage(actual, lower, upper),
+            ForecastMetrics.MeanSquaredError(actual, forecast),
+            zeros,
+            ForecastMetrics.MeanIntervalWidth(lower, upper),
+            ForecastMetrics.IntervalScore(actual, lower, upper, level));
     }
 }

@@ -27,8 +27,9 @@ namespace LstmMlNet.Forecasting;
 /// well as through the recurrent state.</item>
 /// <item>Targets z'_k = (u_{T+k} − b_k) / s. Network output z'_k, k = 1..h: z_k = z'_k·s + b_k in u units; the level forecast is ℓ̂_k = z_k, or
 /// ℓ_T + Σ_{j≤k} z_j (Difference).</item>
-/// <item>Forecast ŷ_k = level⁻¹(ℓ̂_k); bounds level⁻¹(ℓ̂_k ∓ q_k·s), with q_k the split-conformal quantile of the
-/// normalised calibration errors |ℓ_{T+k} − ℓ̂_k| / s.</item>
+/// <item>Forecast ŷ_k = level⁻¹(ℓ̂_k); bounds level⁻¹(ℓ̂_k ∓ q_k·σ), with σ the window's interval scale
+/// (<see cref="IntervalScale"/>: its mean absolute seasonal change, as the SeasonalChange scale, or the network's s) and q_k
+/// the split-conformal quantile of the normalised calibration errors |ℓ_{T+k} − ℓ̂_k| / σ.</item>
 /// </list>
 /// </summary>
 internal sealed record ForecastLayout(
@@ -43,7 +44,8 @@ internal sealed record ForecastLayout(
     float[] CovariateScale,
     int Season = 1,
     bool SeasonalNaiveBaseline = false,
-    int SeasonalLags = 0)
+    int SeasonalLags = 0,
+    ForecastIntervalScale IntervalScale = ForecastIntervalScale.SeasonalChange)
 {
     /// <summary>Added to the window's mean absolute value so a window of zeros has a finite scale.</summary>
     public const float ScaleEpsilon = 1e-6f;
@@ -89,7 +91,10 @@ internal sealed record ForecastLayout(
     /// <summary>ℓ = y, or log(1 + y) for <see cref="ForecastTargetTransform.Log1p"/>.</summary>
     public static float Level(ForecastTargetTransform transform, float y) => transform == ForecastTargetTransform.Log1p ? MathF.Log(1f + y) : y;
 
-    public float Unlevel(float level) => Transform == ForecastTargetTransform.Log1p ? MathF.Exp(level) - 1f : level;
+    public float Unlevel(float level) => Unlevel(Transform, level);
+
+    /// <summary>y = ℓ, or exp(ℓ) − 1 for <see cref="ForecastTargetTransform.Log1p"/>.</summary>
+    public static float Unlevel(ForecastTargetTransform transform, float level) => transform == ForecastTargetTransform.Log1p ? MathF.Exp(level) - 1f : level;
 
     /// <summary>The network series u of raw observations: their levels, or the differences of consecutive levels
     /// (one value fewer).</summary>
@@ -141,6 +146,22 @@ internal sealed record ForecastLayout(
             default:
                 return (0f, 1f);
         }
+    }
+
+    /// <summary>The interval scale σ of a window's network series u whose network scale is <paramref name="s"/>
+    /// (<see cref="IntervalScale"/>): the SeasonalChange scale (mean |u_t − u_{t−L}| + 1e-2·mean|u| + 1e-6; mean|u| + 1e-6
+    /// for Difference, whose u are changes), or s itself.</summary>
+    public float IntervalScaleOf(ReadOnlySpan<float> u, float s)
+    {
+        if (IntervalScale == ForecastIntervalScale.NetworkScale) return s;
+        return (this with { Scaling = ForecastScaling.SeasonalChange }).ScaleOf(u).S;
+    }
+
+    /// <summary>The interval scale σ of a window of W raw values (<see cref="IntervalScaleOf(ReadOnlySpan{float}, float)"/>).</summary>
+    public float IntervalScaleOfWindow(ReadOnlySpan<float> window)
+    {
+        float[] u = Series(window);
+        return IntervalScaleOf(u, ScaleOf(u).S);
     }
 
     /// <summary>Frames [Steps·F] for a window of W raw values and (W + h)·C raw covariates; also (m, s).</summary>

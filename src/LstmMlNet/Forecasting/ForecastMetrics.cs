@@ -7,6 +7,10 @@ public static class ForecastMetrics
     public static double MeanAbsoluteError(IReadOnlyList<float> actual, IReadOnlyList<float> forecast) =>
         Pairs(actual, forecast).Average(p => Math.Abs(p.A - p.F));
 
+    /// <summary>Mean squared error, in the series' units squared.</summary>
+    public static double MeanSquaredError(IReadOnlyList<float> actual, IReadOnlyList<float> forecast) =>
+        Pairs(actual, forecast).Average(p => (p.A - p.F) * (p.A - p.F));
+
     /// <summary>Root mean squared error, in the series' units.</summary>
     public static double RootMeanSquaredError(IReadOnlyList<float> actual, IReadOnlyList<float> forecast) =>
         Math.Sqrt(Pairs(actual, forecast).Average(p => (p.A - p.F) * (p.A - p.F)));
@@ -18,6 +22,37 @@ public static class ForecastMetrics
     /// <summary>Mean absolute percentage error in percent: mean of 100·|a − f| / |a|; every actual value must be non-zero.</summary>
     public static double MeanAbsolutePercentageError(IReadOnlyList<float> actual, IReadOnlyList<float> forecast) =>
         Pairs(actual, forecast).Average(p => p.A != 0 ? 100.0 * Math.Abs(p.A - p.F) / Math.Abs(p.A) : throw new ArgumentException("MAPE is undefined for an actual value of 0.", nameof(actual)));
+
+    /// <summary>MAPE in percent over the pairs whose actual value is not 0, and how many pairs were left out for an actual of 0
+    /// (NaN when every actual is 0): the figure a series with zeros (demand, counts) can have.</summary>
+    public static (double Mape, int ZeroActuals) MeanAbsolutePercentageErrorOfNonZero(IReadOnlyList<float> actual, IReadOnlyList<float> forecast)
+    {
+        var pairs = Pairs(actual, forecast).ToArray();
+        var nonZero = pairs.Where(p => p.A != 0).ToArray();
+        int zeros = pairs.Length - nonZero.Length;
+        return (nonZero.Length == 0 ? double.NaN : nonZero.Average(p => 100.0 * Math.Abs(p.A - p.F) / Math.Abs(p.A)), zeros);
+    }
+
+    /// <summary>Mean width of the intervals [lower, upper], in the series' units.</summary>
+    public static double MeanIntervalWidth(IReadOnlyList<float> lower, IReadOnlyList<float> upper) =>
+        Pairs(upper, lower).Average(p => p.A - p.F);
+
+    /// <summary>Mean interval (Winkler) score of central (1 − α) intervals, α = 1 − <paramref name="level"/>, in the series'
+    /// units: width + (2/α)·(lower − a) when a is below the interval, + (2/α)·(a − upper) when above. Lower is better; it
+    /// rewards narrow intervals and charges every miss by its distance, so coverage cannot be bought with width.</summary>
+    public static double IntervalScore(IReadOnlyList<float> actual, IReadOnlyList<float> lower, IReadOnlyList<float> upper, double level)
+    {
+        if (!(level > 0 && level < 1)) throw new ArgumentOutOfRangeException(nameof(level), level, "The interval's level must be in (0, 1).");
+        var below = Pairs(actual, lower).ToArray();
+        var above = Pairs(actual, upper).ToArray();
+        double alpha = 1 - level, sum = 0;
+        for (int i = 0; i < below.Length; i++)
+        {
+            double a = below[i].A, l = below[i].F, u = above[i].F;
+            sum += u - l + (a < l ? 2 / alpha * (l - a) : 0) + (a > u ? 2 / alpha * (a - u) : 0);
+        }
+        return sum / below.Length;
+    }
 
     /// <summary>Mean absolute scaled error: MAE divided by the in-sample MAE of the seasonal naive forecast
     /// (y_t predicted by y_{t−m}) on <paramref name="training"/>; below 1 beats that naive forecast.</summary>

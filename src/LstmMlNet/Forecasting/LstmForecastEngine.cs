@@ -16,10 +16,24 @@ internal sealed record ForecastEngineSpec(
     string UpperColumnName,
     int WindowSize,
     int Horizon,
-    string SeriesId)
+    string SeriesId,
+    ForecastTargetTransform TargetTransform,
+    float ConfidenceLevel,
+    ForecastIntervalMethod IntervalMethod,
+    double IntervalAdaptationRate)
 {
     public static ForecastEngineSpec From(LstmForecastingOptions o, int windowSize, int horizon, string seriesId) =>
-        new(o.InputColumnName, o.CovariateColumnNames, o.OutputColumnName, o.ConfidenceLowerBoundColumn, o.ConfidenceUpperBoundColumn, windowSize, horizon, seriesId);
+        new(o.InputColumnName, o.CovariateColumnNames, o.OutputColumnName, o.ConfidenceLowerBoundColumn, o.ConfidenceUpperBoundColumn, windowSize, horizon, seriesId,
+            o.TargetTransform, o.ConfidenceLevel, o.IntervalMethod, o.IntervalAdaptationRate);
+
+    /// <summary>Why this spec (read from a checkpoint) cannot drive an engine, or null.</summary>
+    public string? Problem() =>
+        InputColumnName is null || CovariateColumnNames is null || OutputColumnName is null || LowerColumnName is null || UpperColumnName is null || SeriesId is null
+            ? "its spec lacks a column name"
+            : WindowSize < 2 || Horizon < 1 ? $"its spec has window {WindowSize} and horizon {Horizon}"
+            : !Enum.IsDefined(TargetTransform) || !Enum.IsDefined(IntervalMethod) ? "its spec names an unknown target transform or interval method"
+            : !(ConfidenceLevel > 0 && ConfidenceLevel < 1) || !(IntervalAdaptationRate > 0 && IntervalAdaptationRate <= 1) ? "its spec has a confidence level outside (0, 1) or an adaptation rate outside (0, 1]"
+            : null;
 }
 
 /// <summary>
@@ -27,6 +41,11 @@ internal sealed record ForecastEngineSpec(
 /// (and their covariates), forecasts from them with <see cref="Predict()"/>, and moves forward with
 /// <see cref="Update"/>. <see cref="CheckPoint"/> writes the scoring model and this state into one file that
 /// <see cref="LstmForecastEngine.Load{TIn, TOut}"/> reads back.
+/// <para>Bounds: with <see cref="ForecastIntervalMethod.Adaptive"/> (the default) every <see cref="Update"/> scores the
+/// forecasts made before the observation (a model without covariates forecasts each origin itself, one scoring call per
+/// Update; a model with covariates scores the forecasts of its <c>Predict(future)</c> calls) and moves each step's half-width
+/// (<see cref="IntervalHalfWidths"/>), so the coverage of the bounds holds over time when the series drifts; the state is
+/// part of the checkpoint.</para>
 /// <para>Thread-safe: one lock serialises <c>Predict</c>, <c>Update</c>, <c>CheckPoint</c> and <c>Dispose</c>, because ML.NET's
 /// PredictionEngine and the ONNX session's buffers behind it are not safe for concurrent use (two threads at once corrupted
 /// native memory). Calls from many threads therefore run one at a time; for parallel throughput give each thread its
@@ -40,37 +59,57 @@ public sealed class LstmForecastEngine<TIn, TOut> : IDisposable
     where TIn : class
     where TOut : class, new()
 {
-    /// <summary>Checkpoint format written by this version; <see cref="LstmForecastEngine.Load{TIn, TOut}"/> reads only this one.</summary>
-    internal const int FormatVersion = 1;
+    /// <summary>Checkpoint format written by this version; <see cref="LstmForecastEngine.Load{TIn, TOut}"/> reads only this one
+    /// (2: the adaptive bounds' state and the scoring model's interval-scale output).</summary>
+    internal const int FormatVersion = 2;
 
     private readonly MLContext ml;
     private readonly ITransformer scoring;
     private readonly DataViewSchema scoringSchema;
     private readonly ForecastEngineSpec spec;
     private readonly SeriesState state;
-    private readonly PredictionEngine<LstmForecastInput, TOut> engine;
+    private readonly PredictionEngine<LstmForecastInput, LstmForecastingTransformer.ForecastRow> engine;
     private readonly Func<TIn, float> readValue;
     private readonly Func<TIn, float>[] readCovariates;
-    private readonly MemberInfo[] outputMembers;
+    private readonly MemberInfo?[] outputMembers; // forecast, lower, upper members of TOut (null where TOut has none)
+    private readonly AdaptiveBounds? bounds;
     private readonly Lock gate = new();
     private bool disposed;
 
-    internal LstmForecastEngine(MLContext ml, ITransformer scoring, DataViewSchema scoringSchema, ForecastEngineSpec spec, SeriesState state)
+    internal LstmForecastEngine(MLContext ml, ITransformer scoring, DataViewSchema scoringSchema, ForecastEngineSpec spec, SeriesState state, AdaptiveBounds? bounds)
     {
         this.ml = ml;
         this.scoring = scoring;
         this.scoringSchema = scoringSchema;
         this.spec = spec;
         this.state = state;
-        var definition = LstmForecastInput.SchemaFor(spec.WindowSize, spec.Horizon, spec.CovariateColumnNames.Length);
-        engine = ml.Model.CreatePredictionEngine<LstmForecastInput, TOut>(scoring, inputSchemaDefinition: definition);
-        var inputs = SchemaDefinition.Create(typeof(TIn), SchemaDefinition.Direction.Read);
-        readValue = Reader(inputs, spec.InputColumnName, "series");
-        readCovariates = spec.CovariateColumnNames.Select(n => Reader(inputs, n, "covariate")).ToArray();
+        this.bounds = spec.IntervalMethod == ForecastIntervalMethod.Adaptive ? bounds ?? throw new ArgumentNullException(nameof(bounds)) : null;
         var outputs = SchemaDefinition.Create(typeof(TOut), SchemaDefinition.Direction.Write);
         outputMembers = new[] { spec.OutputColumnName, spec.LowerColumnName, spec.UpperColumnName }
             .Select(n => outputs.FirstOrDefault(c => c.ColumnName == n) is { } column ? Member(typeof(TOut), column.MemberName) : null)
-            .Where(m => m is not null).Select(m => m!).ToArray();
+            .ToArray();
+        foreach (MemberInfo? member in outputMembers)
+        {
+            if (member is not null && MemberType(member) != typeof(float[]))
+                throw new ArgumentException($"{typeof(TOut).Name}.{member.Name} is {MemberType(member).Name}; the forecast and bound columns are float[] (vectors of h Single).");
+        }
+        var definition = LstmForecastInput.SchemaFor(spec.WindowSize, spec.Horizon, spec.CovariateColumnNames.Length);
+        engine = ml.Model.CreatePredictionEngine<LstmForecastInput, LstmForecastingTransformer.ForecastRow>(scoring, inputSchemaDefinition: definition,
+            outputSchemaDefinition: LstmForecastingTransformer.ForecastRow.Definition(spec.OutputColumnName, spec.LowerColumnName, spec.UpperColumnName));
+        var inputs = SchemaDefinition.Create(typeof(TIn), SchemaDefinition.Direction.Read);
+        readValue = Reader(inputs, spec.InputColumnName, "series");
+        readCovariates = spec.CovariateColumnNames.Select(n => Reader(inputs, n, "covariate")).ToArray();
+    }
+
+    /// <summary>The current half-widths of the bounds per horizon step, in units of the window's interval scale σ
+    /// (<see cref="ForecastIntervalScale"/>): Fit's split-conformal ones, moved by every scored forecast when the model's
+    /// <see cref="LstmForecastingOptions.IntervalMethod"/> is <see cref="ForecastIntervalMethod.Adaptive"/>.</summary>
+    public IReadOnlyList<float> IntervalHalfWidths
+    {
+        get
+        {
+            lock (gate) return bounds is null ? Array.Empty<float>() : Array.AsReadOnly((float[])bounds.Quantiles.Clone());
+        }
     }
 
     /// <summary>Steps forecast by <see cref="Predict()"/>, h.</summary>
@@ -137,6 +176,13 @@ public sealed class LstmForecastEngine<TIn, TOut> : IDisposable
         lock (gate)
         {
             ObjectDisposedException.ThrowIf(disposed, this);
+            if (bounds is not null)
+            {
+                // Score the forecasts made before this observation; without future covariates the engine forecasts every
+                // origin itself, so the bounds adapt however rarely Predict is called.
+                if (!bounds.IssuedAtOrigin && spec.CovariateColumnNames.Length == 0) Run(Array.Empty<float>(), spec.Horizon);
+                bounds.Observe(ForecastLayout.Level(spec.TargetTransform, value));
+            }
             state.Push(value, covariates);
         }
     }
@@ -169,7 +215,7 @@ public sealed class LstmForecastEngine<TIn, TOut> : IDisposable
                         ml.Model.Save(scoring, scoringSchema, model);
                     }
                     using Stream json = zip.CreateEntry(LstmForecastEngine.StateEntry).Open();
-                    JsonSerializer.Serialize(json, new EngineCheckPoint(FormatVersion, spec, state.Values, state.Covariates));
+                    JsonSerializer.Serialize(json, new EngineCheckPoint(FormatVersion, spec, state.Values, state.Covariates, bounds?.State()));
                 }
                 file.Flush(flushToDisk: true);
             }
@@ -224,16 +270,34 @@ public sealed class LstmForecastEngine<TIn, TOut> : IDisposable
         ObjectDisposedException.ThrowIf(disposed, this);
         if (horizon < 1 || horizon > spec.Horizon)
             throw new ArgumentOutOfRangeException(nameof(horizon), horizon, $"The model forecasts 1 to {spec.Horizon} steps (its trained horizon); got {horizon}.");
-        TOut result = engine.Predict(new LstmForecastInput { Window = (float[])state.Values.Clone(), Covariates = covariates });
-        if (horizon < spec.Horizon)
+        LstmForecastingTransformer.ForecastRow row = engine.Predict(new LstmForecastInput { Window = (float[])state.Values.Clone(), Covariates = covariates });
+        float[] forecast = row.Forecast, lower = row.Lower, upper = row.Upper;
+        if (bounds is not null)
         {
-            foreach (MemberInfo member in outputMembers)
+            // The bounds of the current half-widths: level⁻¹(ℓ̂_k ∓ q_k·σ), as the graph computes them with Fit's q_k.
+            float sigma = row.IntervalScale[0];
+            ForecastTargetTransform transform = spec.TargetTransform;
+            float[] levels = forecast.Select(f => ForecastLayout.Level(transform, f)).ToArray();
+            float[] q = bounds.Issue(levels, sigma);
+            lower = new float[forecast.Length];
+            upper = new float[forecast.Length];
+            for (int k = 0; k < forecast.Length; k++)
             {
-                if (Get(member, result) is float[] full) Set(member, result, full[..horizon]);
+                float margin = q[k] * sigma;
+                lower[k] = ForecastLayout.Unlevel(transform, levels[k] - margin);
+                upper[k] = ForecastLayout.Unlevel(transform, levels[k] + margin);
             }
+        }
+        var result = new TOut();
+        float[][] vectors = { forecast, lower, upper };
+        for (int i = 0; i < 3; i++)
+        {
+            if (outputMembers[i] is { } member) Set(member, result, horizon < spec.Horizon ? vectors[i][..horizon] : vectors[i]);
         }
         return result;
     }
+
+    private static Type MemberType(MemberInfo member) => member is FieldInfo f ? f.FieldType : ((PropertyInfo)member).PropertyType;
 
     private float[] Covariates(TIn row, string what)
     {
@@ -273,7 +337,7 @@ public sealed class LstmForecastEngine<TIn, TOut> : IDisposable
 }
 
 /// <summary>The state part of a checkpoint.</summary>
-internal sealed record EngineCheckPoint(int FormatVersion, ForecastEngineSpec Spec, float[] Values, float[] Covariates);
+internal sealed record EngineCheckPoint(int FormatVersion, ForecastEngineSpec Spec, float[] Values, float[] Covariates, AdaptiveBoundsState? Bounds);
 
 /// <summary>Loads forecast engines written by <see cref="LstmForecastEngine{TIn, TOut}.CheckPoint"/>.</summary>
 public static class LstmForecastEngine
@@ -311,6 +375,15 @@ public static class LstmForecastEngine
         if (checkpoint.FormatVersion != LstmForecastEngine<TIn, TOut>.FormatVersion)
             throw new InvalidDataException($"'{path}' is a checkpoint of format {checkpoint.FormatVersion}; this LstmMlNet reads format {LstmForecastEngine<TIn, TOut>.FormatVersion}.");
         var spec = checkpoint.Spec;
+        if (spec.Problem() is { } specProblem) throw new InvalidDataException($"'{path}': {StateEntry} is not a valid engine state: {specProblem}.");
+        AdaptiveBounds? bounds = null;
+        if (spec.IntervalMethod == ForecastIntervalMethod.Adaptive)
+        {
+            if (AdaptiveBounds.Problem(checkpoint.Bounds, spec.Horizon) is { } problem)
+                throw new InvalidDataException($"'{path}': {StateEntry} is not a valid engine state: {problem}.");
+            bounds = new AdaptiveBounds(checkpoint.Bounds!.Quantiles, spec.ConfidenceLevel, spec.IntervalAdaptationRate);
+            bounds.Restore(checkpoint.Bounds);
+        }
         if (checkpoint.Values.Length != spec.WindowSize || checkpoint.Covariates.Length != spec.WindowSize * spec.CovariateColumnNames.Length)
             throw new InvalidDataException($"'{path}': the state holds {checkpoint.Values.Length} values and {checkpoint.Covariates.Length} covariates; window {spec.WindowSize} needs {spec.WindowSize} and {spec.WindowSize * spec.CovariateColumnNames.Length}.");
         CheckState(path, "Values", checkpoint.Values);
@@ -321,7 +394,7 @@ public static class LstmForecastEngine
         LstmModelChecksum.Verify(buffer, $"'{path}', entry {ModelEntry}");
         buffer.Position = 0;
         ITransformer scoring = ml.Model.Load(buffer, out DataViewSchema schema);
-        return new LstmForecastEngine<TIn, TOut>(ml, scoring, schema, spec, new SeriesState(checkpoint.Values, checkpoint.Covariates));
+        return new LstmForecastEngine<TIn, TOut>(ml, scoring, schema, spec, new SeriesState(checkpoint.Values, checkpoint.Covariates), bounds);
     }
 
     /// <summary>Rejects a state value the engine would not have accepted from <c>Update</c> (e.g. 1e39, which JSON holds but

@@ -134,7 +134,7 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
                 network = second;
                 log.Info(MessageSensitivity.None, $"ForecastByLstm: refitted on all {allWindows.Count} windows for {refit.Epochs} epochs");
             }
-            log.Info(MessageSensitivity.None, $"ForecastByLstm: conformal half-widths (× window scale) per step: {string.Join(", ", quantiles.Select(q => q.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)))}");
+            log.Info(MessageSensitivity.None, $"ForecastByLstm: conformal half-widths (× interval scale σ) per step: {string.Join(", ", quantiles.Select(q => q.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)))}");
             var metadata = new Dictionary<string, string>
             {
                 ["lstmmlnet.series_column"] = o.InputColumnName,
@@ -185,7 +185,7 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
         bool seasonalBaseline = ChooseSeasonalBaseline(o, levels, period, w, log);
         int seasonalLags = o.SeasonalInputs && period >= 2 && o.TargetTransform != ForecastTargetTransform.Difference
             ? Math.Min(w / period, LstmForecastingOptions.MaximumSeasonalInputs) : 0;
-        return FitLayout(o, series, tails) with { Season = period, SeasonalNaiveBaseline = seasonalBaseline, SeasonalLags = seasonalLags };
+        return FitLayout(o, series, tails) with { Season = period, SeasonalNaiveBaseline = seasonalBaseline, SeasonalLags = seasonalLags, IntervalScale = o.IntervalScale };
     }
 
     /// <summary>The validation windows the loop scores every epoch (the reported validation loss; early stopping when asked):
@@ -292,7 +292,8 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
         return probe with { Scaling = o.Scaling, Mean = mean, Scale = scale, CovariateMean = covMean, CovariateScale = covScale };
     }
 
-    /// <summary>Split-conformal half-widths per horizon step from the calibration windows' normalised level errors.</summary>
+    /// <summary>Split-conformal half-widths per horizon step, in units of each window's interval scale σ, from the calibration
+    /// windows' normalised level errors |ℓ − ℓ̂| / σ.</summary>
     private static float[] Calibrate(SequenceNetwork network, ForecastWindows windows, float level)
     {
         ForecastLayout layout = windows.Layout;
@@ -321,10 +322,12 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
             for (int j = 0; j < b; j++)
             {
                 var (s, end, m, scale) = windows.Origins[start + j];
-                float[] levels = layout.Levels(s.Values.AsSpan(end - w, w), output.AsSpan(j * h, h), m, scale);
+                ReadOnlySpan<float> window = s.Values.AsSpan(end - w, w);
+                float[] levels = layout.Levels(window, output.AsSpan(j * h, h), m, scale);
+                float sigma = layout.IntervalScaleOf(layout.Series(window), scale);
                 for (int k = 0; k < h; k++)
                 {
-                    errors[k][start + j] = MathF.Abs(layout.Level(s.Values[end + k]) - levels[k]) / scale;
+                    errors[k][start + j] = MathF.Abs(layout.Level(s.Values[end + k]) - levels[k]) / sigma;
                 }
             }
         }

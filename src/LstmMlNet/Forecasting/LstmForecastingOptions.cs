@@ -88,6 +88,23 @@ public sealed class LstmForecastingOptions : TrainingOptions
     /// <summary>Coverage the bounds are calibrated for, in (0, 1). Default 0.95.</summary>
     public float ConfidenceLevel { get; set; } = 0.95f;
 
+    /// <summary>The unit the bounds are calibrated in (each window's errors divided by its σ). Default
+    /// <see cref="ForecastIntervalScale.SeasonalChange"/>: the window's in-sample seasonal-naive error, which follows how much
+    /// the series moves rather than its level.</summary>
+    public ForecastIntervalScale IntervalScale { get; set; } = ForecastIntervalScale.SeasonalChange;
+
+    /// <summary>How the bounds follow the errors seen after Fit. Default <see cref="ForecastIntervalMethod.Adaptive"/>: the
+    /// forecast engine and <see cref="ForecastBacktest"/> widen the bounds after misses and narrow them after hits so that
+    /// long-run coverage holds when the series drifts; <see cref="ForecastIntervalMethod.SplitConformal"/> keeps Fit's
+    /// half-widths.</summary>
+    public ForecastIntervalMethod IntervalMethod { get; set; } = ForecastIntervalMethod.Adaptive;
+
+    /// <summary>Step size γ of the adaptive bounds (<see cref="ForecastIntervalMethod.Adaptive"/>), in (0, 1]: after each
+    /// scored forecast a horizon step's half-width is multiplied by exp(γ·(err − α)) — by e^{0.95γ} after a miss of 95%
+    /// bounds, by e^{−0.05γ} after a hit. Larger follows a change sooner and jitters more. Default 0.05: a threefold change
+    /// of the error level is caught up after about 23 misses.</summary>
+    public double IntervalAdaptationRate { get; set; } = 0.05;
+
     /// <summary>Optional column naming the series of each row (Text or a number). When set, one global model is trained
     /// over all series (each series' rows in time order, series interleaved or not) and forecasts are per series.
     /// Default null: the whole column is one series.</summary>
@@ -182,6 +199,9 @@ public sealed class LstmForecastingOptions : TrainingOptions
         if (ValidationTailLength < 0) throw Bad(nameof(ValidationTailLength), ValidationTailLength, "0 (automatic) or a positive number of observations");
         if (!Enum.IsDefined(TargetTransform)) throw Bad(nameof(TargetTransform), TargetTransform, "a ForecastTargetTransform value");
         if (!Enum.IsDefined(Scaling)) throw Bad(nameof(Scaling), Scaling, "a ForecastScaling value");
+        if (!Enum.IsDefined(IntervalScale)) throw Bad(nameof(IntervalScale), IntervalScale, "a ForecastIntervalScale value");
+        if (!Enum.IsDefined(IntervalMethod)) throw Bad(nameof(IntervalMethod), IntervalMethod, "a ForecastIntervalMethod value");
+        if (!(IntervalAdaptationRate > 0 && IntervalAdaptationRate <= 1)) throw Bad(nameof(IntervalAdaptationRate), IntervalAdaptationRate, "a step size in (0, 1]");
         if (!Enum.IsDefined(Cell)) throw Bad(nameof(Cell), Cell, "a RecurrentCellKind value");
         if (CovariateWeightDecay is double decay && !(decay >= 0 && double.IsFinite(decay))) throw Bad(nameof(CovariateWeightDecay), decay, "null or a non-negative finite number");
         if (Initialization is null) throw Bad(nameof(Initialization), "null", "a RecurrentInitialization");
@@ -194,6 +214,11 @@ public sealed class LstmForecastingOptions : TrainingOptions
             if (!names.Add(name)) throw Bad(nameof(CovariateColumnNames), name, "columns other than the series column, each named once");
         }
         if (OutputColumnNames.Distinct(StringComparer.Ordinal).Count() != 3) throw Bad(nameof(OutputColumnName), OutputColumnName, "different from the bound columns");
+        foreach (string name in OutputColumnNames)
+        {
+            if (name == Onnx.ForecastGraph.IntervalScaleOutput)
+                throw Bad(nameof(OutputColumnNames), name, $"names other than '{Onnx.ForecastGraph.IntervalScaleOutput}', the scoring model's column of the interval scale");
+        }
     }
 
     /// <summary>The three output columns: forecast, lower bound, upper bound.</summary>

@@ -89,7 +89,8 @@ public sealed class LstmForecastingTransformer : ITransformer
     {
         var inputs = layout.Covariates > 0 ? new[] { ForecastGraph.WindowInput, ForecastGraph.CovariatesInput } : new[] { ForecastGraph.WindowInput };
         IDataView empty = ml.Data.LoadFromEnumerable(Array.Empty<LstmForecastInput>(), definition);
-        ITransformer model = ml.Transforms.ApplyOnnxModel(options.OutputColumnNames, inputs, new MemoryStream(onnx, writable: false)).Fit(empty);
+        string[] outputs = options.OutputColumnNames.Append(ForecastGraph.IntervalScaleOutput).ToArray();
+        ITransformer model = ml.Transforms.ApplyOnnxModel(outputs, inputs, new MemoryStream(onnx, writable: false)).Fit(empty);
         return (model, empty.Schema);
     }
 
@@ -105,19 +106,29 @@ public sealed class LstmForecastingTransformer : ITransformer
     }
 
 
-    /// <summary>Adds the forecast and bound columns to series rows (see the class remarks for the alignment).</summary>
+    /// <summary>Adds the forecast and bound columns to series rows (see the class remarks for the alignment). The bounds are
+    /// the split-conformal bounds of Fit (the saved scoring model's); the forecast engine and <see cref="ForecastBacktest"/>
+    /// adapt them as observations arrive (<see cref="LstmForecastingOptions.IntervalMethod"/>).</summary>
     public IDataView Transform(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        var (values, _, _) = Score(input);
+        return new AppendedVectorsView(input, OutputNames, Horizon, values[..3]);
+    }
+
+    /// <summary>The forecast, lower, upper and interval-scale vectors ([1] each for the scale) of every row of
+    /// <paramref name="input"/> (NaN where a row has no forecast), indexed by row, and the series read.</summary>
+    internal (float[][][] Values, List<Series> Series, long Rows) Score(IDataView input)
+    {
         List<Series> series = SeriesTable.Read(input, Options);
         long rows = series.Sum(s => (long)s.Length);
         int w = WindowSize, h = Horizon, c = Layout.Covariates;
         var nan = Enumerable.Repeat(float.NaN, h).ToArray();
-        var values = new float[3][][];
-        for (int k = 0; k < 3; k++)
+        var values = new float[4][][];
+        for (int k = 0; k < 4; k++)
         {
             values[k] = new float[rows][];
-            Array.Fill(values[k], nan);
+            Array.Fill(values[k], k < 3 ? nan : new[] { float.NaN });
         }
         var ml = new MLContext();
         // A PredictionEngine's Dispose releases the ONNX session of the model it runs, so it gets its own copy.
@@ -143,6 +154,7 @@ public sealed class LstmForecastingTransformer : ITransformer
                 values[0][at] = result.Forecast;
                 values[1][at] = result.Lower;
                 values[2][at] = result.Upper;
+                values[3][at] = result.IntervalScale;
             }
         }
         if (missing > 0)
@@ -150,7 +162,7 @@ public sealed class LstmForecastingTransformer : ITransformer
             using IChannel log = environment.Start(nameof(LstmForecastingTransformer));
             log.Info(MessageSensitivity.None, $"ForecastByLstm: {missing} of {rows} rows have NaN forecasts (fewer than W={w} earlier rows in their series{(c > 0 ? $", or fewer than h={h} rows of future covariates" : string.Empty)}).");
         }
-        return new AppendedVectorsView(input, OutputNames, h, values);
+        return (values, series, rows);
     }
 
     /// <summary>Not available: forecasts depend on earlier rows. Use <see cref="CreateForecastEngine{TIn, TOut}"/>.</summary>
@@ -176,7 +188,8 @@ public sealed class LstmForecastingTransformer : ITransformer
             throw new ArgumentException($"Series '{key}' was not in the training data.", nameof(seriesId));
         // Each engine runs its own copy of the scoring model: disposing a PredictionEngine releases the model's ONNX session.
         var (scoring, schema) = BuildScoringModel(ml, onnx, Layout, Options, ScoringInputSchemaDefinition);
-        return new LstmForecastEngine<TIn, TOut>(ml, scoring, schema, ForecastEngineSpec.From(Options, Layout.WindowSize, Layout.Horizon, key), state.Clone());
+        var bounds = Options.IntervalMethod == ForecastIntervalMethod.Adaptive ? new AdaptiveBounds(FitReport.Quantiles, Options.ConfidenceLevel, Options.IntervalAdaptationRate) : null;
+        return new LstmForecastEngine<TIn, TOut>(ml, scoring, schema, ForecastEngineSpec.From(Options, Layout.WindowSize, Layout.Horizon, key), state.Clone(), bounds);
     }
 
     /// <summary>The three output vectors of the scoring model, named after the options' columns at run time.</summary>
@@ -188,12 +201,18 @@ public sealed class LstmForecastingTransformer : ITransformer
 
         public float[] Upper { get; set; } = Array.Empty<float>();
 
-        public static SchemaDefinition Definition(LstmForecastingOptions options)
+        public float[] IntervalScale { get; set; } = Array.Empty<float>();
+
+        public static SchemaDefinition Definition(LstmForecastingOptions options) =>
+            Definition(options.OutputColumnName, options.ConfidenceLowerBoundColumn, options.ConfidenceUpperBoundColumn);
+
+        public static SchemaDefinition Definition(string forecast, string lower, string upper)
         {
             var definition = SchemaDefinition.Create(typeof(ForecastRow), SchemaDefinition.Direction.Write);
-            definition[nameof(Forecast)].ColumnName = options.OutputColumnName;
-            definition[nameof(Lower)].ColumnName = options.ConfidenceLowerBoundColumn;
-            definition[nameof(Upper)].ColumnName = options.ConfidenceUpperBoundColumn;
+            definition[nameof(Forecast)].ColumnName = forecast;
+            definition[nameof(Lower)].ColumnName = lower;
+            definition[nameof(Upper)].ColumnName = upper;
+            definition[nameof(IntervalScale)].ColumnName = ForecastGraph.IntervalScaleOutput;
             return definition;
         }
     }

@@ -11,7 +11,8 @@ namespace LstmMlNet.Onnx;
 /// Writes a trained forecasting network as one ONNX model that does everything <see cref="ForecastLayout"/> describes:
 /// inputs <c>Window</c> float [1, W] (raw observations, oldest first) and, with covariates, <c>Covariates</c> float
 /// [1, (W + h)·C] (step-major, window steps then horizon steps); outputs the forecast and the lower and upper bounds,
-/// float [1, h] each, named like the user's columns. The network part is <see cref="OnnxExporter"/>'s graph, fed by the
+/// float [1, h] each, named like the user's columns, and the window's interval scale σ, float [1, 1]
+/// (<see cref="IntervalScaleOutput"/>). The network part is <see cref="OnnxExporter"/>'s graph, fed by the
 /// pre-processing nodes and followed by the decoding and bound nodes.
 /// </summary>
 internal static class ForecastGraph
@@ -21,6 +22,10 @@ internal static class ForecastGraph
 
     /// <summary>Name of the covariate input (and of the column the saved model reads).</summary>
     public const string CovariatesInput = "Covariates";
+
+    /// <summary>Name of the fourth output, the window's interval scale σ [1, 1] (the unit of the bounds' half-widths,
+    /// <see cref="ForecastIntervalScale"/>), read by the forecast engine's adaptive bounds.</summary>
+    public const string IntervalScaleOutput = "IntervalScale";
 
     private const string NetworkInput = "lstm_network_frames";
     private const string NetworkOutput = "lstm_network_output";
@@ -45,6 +50,7 @@ internal static class ForecastGraph
         string forecast = g.Reserve(forecastName);
         string lower = g.Reserve(lowerName);
         string upper = g.Reserve(upperName);
+        string scaleOutput = g.Reserve(IntervalScaleOutput);
 
         int w = layout.WindowSize, h = layout.Horizon, c = layout.Covariates, p = layout.PastSteps;
         string axis1 = g.Int64s("axis1", new[] { 1L });
@@ -98,8 +104,17 @@ internal static class ForecastGraph
                 s = g.Floats("one", new[] { 1f }, 1);
                 break;
         }
-        // A NaN or infinite value in the window or the covariates makes the forecast and both bounds NaN (OnnxInputGuards).
-        s = OnnxInputGuards.NanWhere(g, covariates is null ? OnnxInputGuards.NonFinite(g, window) : OnnxInputGuards.NonFinite(g, window, covariates), s);
+        // The interval scale σ the half-widths are in units of (ForecastLayout.IntervalScaleOf).
+        string sigma = layout.IntervalScale == ForecastIntervalScale.NetworkScale || layout.Scaling == ForecastScaling.SeasonalChange
+            ? s
+            : relative
+                ? PlusEpsilon(g.Node("Add", new[] { MeanAbsoluteChange(layout.ChangeLag), LevelFloor(ForecastLayout.SeasonalChangeFloor, "interval_change_floor") }))
+                : PlusEpsilon(MeanAbsolute(u));
+        // A NaN or infinite value in the window or the covariates makes the forecast, both bounds and σ NaN (OnnxInputGuards).
+        string nonFinite = covariates is null ? OnnxInputGuards.NonFinite(g, window) : OnnxInputGuards.NonFinite(g, window, covariates);
+        bool shared = sigma == s;
+        s = OnnxInputGuards.NanWhere(g, nonFinite, s);
+        sigma = shared ? s : OnnxInputGuards.NanWhere(g, nonFinite, sigma);
         string x = g.Node("Div", new[] { g.Node("Sub", new[] { u, m }), s });
         string column = g.Node("Reshape", new[] { x, g.Int64s("column_shape", new[] { (long)p, 1L }) });
         var pastParts = new List<string> { column, g.Floats("observed", Enumerable.Repeat(1f, p).ToArray(), p, 1) };
@@ -140,7 +155,8 @@ internal static class ForecastGraph
         string levels = layout.Transform == ForecastTargetTransform.Difference
             ? g.Node("Add", new[] { Slice(level, w - 1, w, axis1), g.Node("CumSum", new[] { z, g.Int64s("cumsum_axis", new[] { 1L }, scalar: true) }) })
             : z;
-        string margin = g.Node("Mul", new[] { g.Floats("conformal_quantiles", quantiles, 1, h), s });
+        string margin = g.Node("Mul", new[] { g.Floats("conformal_quantiles", quantiles, 1, h), sigma });
+        g.Node("Identity", new[] { sigma }, scaleOutput);
         string Unlevel(string value, string? name) => layout.Transform == ForecastTargetTransform.Log1p
             ? g.Node("Sub", new[] { g.Node("Exp", new[] { value }), g.Floats("one", new[] { 1f }, 1) }, name)
             : g.Node("Identity", new[] { value }, name);
@@ -151,6 +167,7 @@ internal static class ForecastGraph
         g.Graph.Input.Add(Value(window, DataType.Float, 1L, (long)w));
         if (covariates is not null) g.Graph.Input.Add(Value(covariates, DataType.Float, 1L, (long)((w + h) * c)));
         foreach (string output in new[] { forecast, lower, upper }) g.Graph.Output.Add(Value(output, DataType.Float, 1L, (long)h));
+        g.Graph.Output.Add(Value(scaleOutput, DataType.Float, 1L, 1L));
 
         var model = new ModelProto
         {

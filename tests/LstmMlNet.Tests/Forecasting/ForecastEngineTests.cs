@@ -175,10 +175,11 @@ public sealed class ForecastEngineTests
                 using (var reader = new StreamReader(entry.Open())) json = reader.ReadToEnd();
                 entry.Delete();
                 using var writer = new StreamWriter(zip.CreateEntry("state.json").Open());
-                writer.Write(json.Replace("\"FormatVersion\":1", "\"FormatVersion\":99"));
+                Assert.Contains("\"FormatVersion\":2", json);
+                writer.Write(json.Replace("\"FormatVersion\":2", "\"FormatVersion\":1")); // as the previous version wrote it
             }
             var version = Assert.Throws<InvalidDataException>(() => LstmForecastEngine.Load<Point, ForecastOutput>(new MLContext(), path));
-            Assert.Contains("format 99", version.Message);
+            Assert.Contains("format 1; this LstmMlNet reads format 2", version.Message);
         }
         finally
         {

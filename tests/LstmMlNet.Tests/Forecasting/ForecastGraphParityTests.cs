@@ -56,32 +56,43 @@ public sealed class ForecastGraphParityTests
         }
         network.eval();
         float[] quantiles = { 0.5f, 0.8f, 1.1f, 1.4f };
-        byte[] onnx = ForecastGraph.Export(network, layout, quantiles, "F", "L", "U", new Dictionary<string, string>());
-        using var session = new InferenceSession(onnx);
-        for (int trial = 0; trial < 5; trial++)
+        foreach (ForecastIntervalScale unit in Enum.GetValues<ForecastIntervalScale>())
         {
-            float[] window = Enumerable.Range(0, w).Select(_ => (float)(50 + 40 * rng.NextDouble())).ToArray();
-            float[] cov = Enumerable.Range(0, (w + h) * covariates).Select(_ => (float)rng.NextDouble()).ToArray();
+            Check(layout with { IntervalScale = unit });
+        }
 
-            var (frames, m, s) = layout.Encode(window, cov);
-            float[] net;
-            using (no_grad())
+        void Check(ForecastLayout layout)
+        {
+            byte[] onnx = ForecastGraph.Export(network, layout, quantiles, "F", "L", "U", new Dictionary<string, string>());
+            using var session = new InferenceSession(onnx);
+            for (int trial = 0; trial < 5; trial++)
             {
-                net = ForecastObjective.Predict(network, tensor(frames, new long[] { 1, layout.Steps, layout.FrameSize }), tensor(new long[] { layout.Steps }), h).data<float>().ToArray();
-            }
-            float[] levels = layout.Levels(window, net, m, s);
-            float[] expectedF = levels.Select(layout.Unlevel).ToArray();
-            float[] expectedL = levels.Select((l, k) => layout.Unlevel(l - quantiles[k] * s)).ToArray();
-            float[] expectedU = levels.Select((l, k) => layout.Unlevel(l + quantiles[k] * s)).ToArray();
+                float[] window = Enumerable.Range(0, w).Select(_ => (float)(50 + 40 * rng.NextDouble())).ToArray();
+                float[] cov = Enumerable.Range(0, (w + h) * covariates).Select(_ => (float)rng.NextDouble()).ToArray();
 
-            var inputs = new List<NamedOnnxValue> { NamedOnnxValue.CreateFromTensor("Window", new DenseTensor<float>(window, new[] { 1, w })) };
-            if (covariates > 0) inputs.Add(NamedOnnxValue.CreateFromTensor("Covariates", new DenseTensor<float>(cov, new[] { 1, cov.Length })));
-            using var results = session.Run(inputs);
-            float[] Get(string name) => results.Single(r => r.Name == name).AsTensor<float>().ToArray();
-            AssertClose(expectedF, Get("F"));
-            AssertClose(expectedL, Get("L"));
-            AssertClose(expectedU, Get("U"));
-            Assert.All(Enumerable.Range(0, h), k => Assert.True(Get("L")[k] <= Get("F")[k] && Get("F")[k] <= Get("U")[k]));
+                var (frames, m, s) = layout.Encode(window, cov);
+                float[] net;
+                using (no_grad())
+                {
+                    net = ForecastObjective.Predict(network, tensor(frames, new long[] { 1, layout.Steps, layout.FrameSize }), tensor(new long[] { layout.Steps }), h).data<float>().ToArray();
+                }
+                float[] levels = layout.Levels(window, net, m, s);
+                float[] expectedF = levels.Select(layout.Unlevel).ToArray();
+                float sigma = layout.IntervalScaleOf(layout.Series(window), s);
+                if (layout.IntervalScale == ForecastIntervalScale.NetworkScale) Assert.Equal(s, sigma);
+                float[] expectedL = levels.Select((l, k) => layout.Unlevel(l - quantiles[k] * sigma)).ToArray();
+                float[] expectedU = levels.Select((l, k) => layout.Unlevel(l + quantiles[k] * sigma)).ToArray();
+
+                var inputs = new List<NamedOnnxValue> { NamedOnnxValue.CreateFromTensor("Window", new DenseTensor<float>(window, new[] { 1, w })) };
+                if (covariates > 0) inputs.Add(NamedOnnxValue.CreateFromTensor("Covariates", new DenseTensor<float>(cov, new[] { 1, cov.Length })));
+                using var results = session.Run(inputs);
+                float[] Get(string name) => results.Single(r => r.Name == name).AsTensor<float>().ToArray();
+                AssertClose(expectedF, Get("F"));
+                AssertClose(expectedL, Get("L"));
+                AssertClose(expectedU, Get("U"));
+                AssertClose(new[] { sigma }, Get(ForecastGraph.IntervalScaleOutput));
+                Assert.All(Enumerable.Range(0, h), k => Assert.True(Get("L")[k] <= Get("F")[k] && Get("F")[k] <= Get("U")[k]));
+            }
         }
     }
 
