@@ -78,6 +78,25 @@ for (int i = 0; i < series.Count; i++)
     }
 }
 Console.WriteLine($"  {options.ConfidenceLevel:P0} bounds: coverage {inside / (double)total:P1}, mean width {width / total:F2} and Winkler score {winkler / total:F2} (both in units of each series' in-sample seasonal-naive MAE)");
+// The same per block of 12 horizon steps (one origin per series: the bounds are Fit's split-conformal ones).
+for (int from = 0; from < h; from += 12)
+{
+    int to = Math.Min(h, from + 12), blockInside = 0, blockTotal = 0;
+    double blockWidth = 0, blockWinkler = 0;
+    for (int i = 0; i < series.Count; i++)
+    {
+        double scale = M4Evaluation.SeasonalNaiveScale(series[i].Train, m);
+        for (int k = from; k < to; k++)
+        {
+            float y = series[i].Test[k], lo = lower[i][k], hi = upper[i][k];
+            if (y >= lo && y <= hi) blockInside++;
+            blockTotal++;
+            blockWidth += (hi - lo) / scale;
+            blockWinkler += ((hi - lo) + (y < lo ? 2 / alpha * (lo - y) : 0) + (y > hi ? 2 / alpha * (y - hi) : 0)) / scale;
+        }
+    }
+    Console.WriteLine($"    steps {from + 1,2}–{to,2}: coverage {blockInside / (double)blockTotal:P1}, width {blockWidth / blockTotal:F2}, Winkler {blockWinkler / blockTotal:F2}");
+}
 
 // A PNG of four series: the last two weeks of history, the forecast with its bounds, and what happened.
 string plotPath = flags.Get("plot") ?? Path.Combine(AppContext.BaseDirectory, "m4-hourly.png");

@@ -42,10 +42,12 @@ internal sealed class ForecastWindows(ForecastLayout layout)
     /// <summary>Adds the window [end − W, end) of <paramref name="s"/> with the targets [end, end + h).</summary>
     public void Add(Series s, int end)
     {
-        int w = layout.WindowSize, h = layout.Horizon, c = layout.Covariates;
+        int w = layout.WindowSize, h = layout.Horizon, c = layout.Covariates, cp = layout.PastCovariates;
         ReadOnlySpan<float> window = s.Values.AsSpan(end - w, w);
         ReadOnlySpan<float> covariates = c == 0 ? ReadOnlySpan<float>.Empty : s.Covariates.AsSpan((end - w) * c, (w + h) * c);
-        var (frames, m, scale) = layout.Encode(window, covariates);
+        ReadOnlySpan<float> past = cp == 0 ? ReadOnlySpan<float>.Empty : s.PastCovariates.AsSpan((end - w) * cp, w * cp);
+        ReadOnlySpan<long> times = layout.HasTimestamps ? s.Timestamps.AsSpan(end - w, w + h) : ReadOnlySpan<long>.Empty;
+        var (frames, m, scale) = layout.Encode(window, covariates, past, times);
         Frames.Add(frames);
         targets.AddRange(layout.Targets(window, s.Values.AsSpan(end, h), m, scale));
         Origins.Add((s, end, m, scale));

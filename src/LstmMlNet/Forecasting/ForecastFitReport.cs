@@ -10,12 +10,14 @@ namespace LstmMlNet.Forecasting;
 /// <param name="Series">Number of series.</param>
 /// <param name="TrainingWindows">Windows trained on (all series).</param>
 /// <param name="CalibrationWindows">Windows of the validation tails, whose errors calibrate the bounds.</param>
-/// <param name="Quantiles">Per horizon step, the half-width of the bounds in units of the window scale s
-/// (<see cref="ForecastScaling"/>), in level space (after the target transform).</param>
+/// <param name="Quantiles">Per horizon step, the split-conformal half-width of the bounds in units of each window's interval
+/// scale σ (<see cref="LstmForecastingOptions.IntervalScale"/>), in level space (after the target transform); where the
+/// forecast engine's adaptive bounds start.</param>
 /// <param name="WindowSize">The window W the model reads (given, or chosen by the automatic rule).</param>
 /// <param name="Seasonality">The season length used (given or detected; 1 = none).</param>
 /// <param name="SeasonalBaselinePeriod">The period of the seasonal naive forecast the network corrects, or 0 when it
 /// corrects the last value (<see cref="LstmForecastingOptions.Baseline"/>).</param>
+/// <param name="CalendarFeatures">The calendar inputs derived from the timestamp column (declared or chosen).</param>
 public sealed record ForecastFitReport(
     IReadOnlyList<TrainingProgress> History,
     int BestEpoch,
@@ -27,4 +29,5 @@ public sealed record ForecastFitReport(
     IReadOnlyList<float> Quantiles,
     int WindowSize = 0,
     int Seasonality = 1,
-    int SeasonalBaselinePeriod = 0);
+    int SeasonalBaselinePeriod = 0,
+    CalendarFeatures CalendarFeatures = CalendarFeatures.None);

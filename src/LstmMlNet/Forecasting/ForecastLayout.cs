@@ -21,6 +21,9 @@ namespace LstmMlNet.Forecasting;
 /// mean and deviation, and are taken the way the series is: when the window is taken relative to its last value
 /// (WindowMean, not Difference), c_t is the change of the standardised covariates since the window's last step T
 /// (ĉ_t − ĉ_T), so the network relates a change of the series to a change of the covariates; otherwise c_t = ĉ_t. The
+/// With calendar inputs (<see cref="Calendar"/>) every step also holds the sine/cosine pairs of its timestamp's phases
+/// after the covariates, and with Cp past covariates each past step then holds their standardised values (taken as the
+/// covariates are; zeros on future steps): F = 2 + C + 2·|calendar| + Cp + L, in that order. The
 /// network's head reads the encoder output at each future step (a one-unit head per step), so the forecast of step T+k
 /// is made after the network has seen the covariates up to T+k. With covariates the network also has a step skip (a
 /// bias-free linear map of each frame added to that step's output): c_{T+k} enters the forecast of step T+k directly as
@@ -45,7 +48,10 @@ internal sealed record ForecastLayout(
     int Season = 1,
     bool SeasonalNaiveBaseline = false,
     int SeasonalLags = 0,
-    ForecastIntervalScale IntervalScale = ForecastIntervalScale.SeasonalChange)
+    ForecastIntervalScale IntervalScale = ForecastIntervalScale.SeasonalChange,
+    int PastCovariates = 0,
+    CalendarFeatures Calendar = CalendarFeatures.None,
+    long StepTicks = 0)
 {
     /// <summary>Added to the window's mean absolute value so a window of zeros has a finite scale.</summary>
     public const float ScaleEpsilon = 1e-6f;
@@ -56,7 +62,26 @@ internal sealed record ForecastLayout(
 
     public int Steps => PastSteps + FutureSteps;
 
-    public int FrameSize => 2 + Covariates + SeasonalLags;
+    public int FrameSize => 2 + Covariates + CalendarValues + PastCovariates + SeasonalLags;
+
+    /// <summary>Calendar values per frame: a sine/cosine pair per feature of <see cref="Calendar"/>.</summary>
+    public int CalendarValues => CalendarArithmetic.Count(Calendar);
+
+    /// <summary>The model reads timestamps (calendar inputs).</summary>
+    public bool HasTimestamps => Calendar != CalendarFeatures.None;
+
+    /// <summary>Frame offsets: covariates at 2, calendar after them, past covariates after those, seasonal inputs last.</summary>
+    public int CalendarOffset => 2 + Covariates;
+
+    public int PastOffset => CalendarOffset + CalendarValues;
+
+    public int LagOffset => PastOffset + PastCovariates;
+
+    /// <summary>Past-covariate values a forecast needs: W·Cp, step-major.</summary>
+    public int PastCovariateValues => WindowSize * PastCovariates;
+
+    /// <summary>Timestamps a forecast needs: W + h (none without calendar inputs).</summary>
+    public int TimestampValues => HasTimestamps ? WindowSize + Horizon : 0;
 
     /// <summary>Position in the window's network series of the i-th most recent value at the season phase of future step
     /// k (0-based): W − P + (k mod P) − i·P, with P = <see cref="Season"/>; i = 0 is the seasonal naive value of step k.</summary>
@@ -164,9 +189,15 @@ internal sealed record ForecastLayout(
         return IntervalScaleOf(u, ScaleOf(u).S);
     }
 
-    /// <summary>Frames [Steps·F] for a window of W raw values and (W + h)·C raw covariates; also (m, s).</summary>
-    public (float[] Frames, float M, float S) Encode(ReadOnlySpan<float> window, ReadOnlySpan<float> covariates)
+    /// <summary>Frames [Steps·F] for a window of W raw values, (W + h)·C raw covariates, W·Cp raw past covariates and W + h
+    /// timestamps (ticks; only with calendar inputs); also (m, s).</summary>
+    public (float[] Frames, float M, float S) Encode(ReadOnlySpan<float> window, ReadOnlySpan<float> covariates,
+        ReadOnlySpan<float> pastCovariates = default, ReadOnlySpan<long> timestamps = default)
     {
+        if (pastCovariates.Length != PastCovariateValues)
+            throw new ArgumentException($"{PastCovariateValues} past covariate values are needed; got {pastCovariates.Length}.", nameof(pastCovariates));
+        if (timestamps.Length != TimestampValues)
+            throw new ArgumentException($"{TimestampValues} timestamps are needed; got {timestamps.Length}.", nameof(timestamps));
         float[] u = Series(window);
         var (m, s) = ScaleOf(u);
         int f = FrameSize;
@@ -176,25 +207,31 @@ internal sealed record ForecastLayout(
         {
             frames[t * f] = (u[t] - m) / s;
             frames[t * f + 1] = 1f;
-            WriteCovariates(covariates, first + t, frames, t * f + 2);
+            WriteCovariates(covariates, Covariates, 0, first + t, frames, t * f + 2);
+            if (HasTimestamps) CalendarArithmetic.Write(Calendar, timestamps[first + t], frames.AsSpan(t * f + CalendarOffset, CalendarValues));
+            WriteCovariates(pastCovariates, PastCovariates, Covariates, first + t, frames, t * f + PastOffset);
         }
         for (int k = 0; k < FutureSteps; k++)
         {
-            WriteCovariates(covariates, WindowSize + k, frames, (PastSteps + k) * f + 2);
-            for (int i = 0; i < SeasonalLags; i++) frames[(PastSteps + k) * f + 2 + Covariates + i] = (u[LagPosition(k, i)] - m) / s;
+            int at = (PastSteps + k) * f;
+            WriteCovariates(covariates, Covariates, 0, WindowSize + k, frames, at + 2);
+            if (HasTimestamps) CalendarArithmetic.Write(Calendar, timestamps[WindowSize + k], frames.AsSpan(at + CalendarOffset, CalendarValues));
+            for (int i = 0; i < SeasonalLags; i++) frames[at + LagOffset + i] = (u[LagPosition(k, i)] - m) / s;
         }
         return (frames, m, s);
     }
 
-    /// <summary>Writes the standardised covariates of <paramref name="step"/>, or their change since the window's last step
-    /// (<see cref="RelativeCovariates"/>).</summary>
-    private void WriteCovariates(ReadOnlySpan<float> covariates, int step, float[] frames, int at)
+    /// <summary>Writes the <paramref name="count"/> standardised values of <paramref name="step"/> (statistics from
+    /// <paramref name="statistics"/> on in <see cref="CovariateMean"/>: 0 for covariates, C for past covariates), or their
+    /// change since the window's last step (<see cref="RelativeCovariates"/>).</summary>
+    private void WriteCovariates(ReadOnlySpan<float> values, int count, int statistics, int step, float[] frames, int at)
     {
         int last = WindowSize - 1;
-        for (int c = 0; c < Covariates; c++)
+        for (int c = 0; c < count; c++)
         {
-            float value = (covariates[step * Covariates + c] - CovariateMean[c]) / CovariateScale[c];
-            if (RelativeCovariates) value -= (covariates[last * Covariates + c] - CovariateMean[c]) / CovariateScale[c];
+            float mean = CovariateMean[statistics + c], scale = CovariateScale[statistics + c];
+            float value = (values[step * count + c] - mean) / scale;
+            if (RelativeCovariates) value -= (values[last * count + c] - mean) / scale;
             frames[at + c] = value;
         }
     }

@@ -20,17 +20,26 @@ internal sealed record ForecastEngineSpec(
     ForecastTargetTransform TargetTransform,
     float ConfidenceLevel,
     ForecastIntervalMethod IntervalMethod,
-    double IntervalAdaptationRate)
+    double IntervalAdaptationRate,
+    string[] PastCovariateColumnNames,
+    string? TimestampColumnName,
+    long StepTicks)
 {
-    public static ForecastEngineSpec From(LstmForecastingOptions o, int windowSize, int horizon, string seriesId) =>
-        new(o.InputColumnName, o.CovariateColumnNames, o.OutputColumnName, o.ConfidenceLowerBoundColumn, o.ConfidenceUpperBoundColumn, windowSize, horizon, seriesId,
-            o.TargetTransform, o.ConfidenceLevel, o.IntervalMethod, o.IntervalAdaptationRate);
+    /// <summary>The spec of an engine over <paramref name="layout"/>; <see cref="TimestampColumnName"/> is set only when the
+    /// model has calendar inputs (the only use of the times).</summary>
+    public static ForecastEngineSpec From(LstmForecastingOptions o, ForecastLayout layout, string seriesId) =>
+        new(o.InputColumnName, o.CovariateColumnNames, o.OutputColumnName, o.ConfidenceLowerBoundColumn, o.ConfidenceUpperBoundColumn, layout.WindowSize, layout.Horizon, seriesId,
+            o.TargetTransform, o.ConfidenceLevel, o.IntervalMethod, o.IntervalAdaptationRate, o.PastCovariateColumnNames,
+            layout.HasTimestamps ? o.TimestampColumnName : null, layout.StepTicks);
+
+    public bool HasTimestamps => TimestampColumnName is not null;
 
     /// <summary>Why this spec (read from a checkpoint) cannot drive an engine, or null.</summary>
     public string? Problem() =>
-        InputColumnName is null || CovariateColumnNames is null || OutputColumnName is null || LowerColumnName is null || UpperColumnName is null || SeriesId is null
+        InputColumnName is null || CovariateColumnNames is null || PastCovariateColumnNames is null || OutputColumnName is null || LowerColumnName is null || UpperColumnName is null || SeriesId is null
             ? "its spec lacks a column name"
             : WindowSize < 2 || Horizon < 1 ? $"its spec has window {WindowSize} and horizon {Horizon}"
+            : HasTimestamps && StepTicks <= 0 ? $"its spec has calendar inputs and a step of {StepTicks} ticks"
             : !Enum.IsDefined(TargetTransform) || !Enum.IsDefined(IntervalMethod) ? "its spec names an unknown target transform or interval method"
             : !(ConfidenceLevel > 0 && ConfidenceLevel < 1) || !(IntervalAdaptationRate > 0 && IntervalAdaptationRate <= 1) ? "its spec has a confidence level outside (0, 1) or an adaptation rate outside (0, 1]"
             : null;
@@ -71,6 +80,8 @@ public sealed class LstmForecastEngine<TIn, TOut> : IDisposable
     private readonly PredictionEngine<LstmForecastInput, LstmForecastingTransformer.ForecastRow> engine;
     private readonly Func<TIn, float> readValue;
     private readonly Func<TIn, float>[] readCovariates;
+    private readonly Func<TIn, float>[] readPastCovariates;
+    private readonly Func<TIn, long>? readTime;
     private readonly MemberInfo?[] outputMembers; // forecast, lower, upper members of TOut (null where TOut has none)
     private readonly AdaptiveBounds? bounds;
     private readonly Lock gate = new();
@@ -93,12 +104,14 @@ public sealed class LstmForecastEngine<TIn, TOut> : IDisposable
             if (member is not null && MemberType(member) != typeof(float[]))
                 throw new ArgumentException($"{typeof(TOut).Name}.{member.Name} is {MemberType(member).Name}; the forecast and bound columns are float[] (vectors of h Single).");
         }
-        var definition = LstmForecastInput.SchemaFor(spec.WindowSize, spec.Horizon, spec.CovariateColumnNames.Length);
+        var definition = LstmForecastInput.SchemaFor(spec.WindowSize, spec.Horizon, spec.CovariateColumnNames.Length, spec.PastCovariateColumnNames.Length, spec.HasTimestamps);
         engine = ml.Model.CreatePredictionEngine<LstmForecastInput, LstmForecastingTransformer.ForecastRow>(scoring, inputSchemaDefinition: definition,
             outputSchemaDefinition: LstmForecastingTransformer.ForecastRow.Definition(spec.OutputColumnName, spec.LowerColumnName, spec.UpperColumnName));
         var inputs = SchemaDefinition.Create(typeof(TIn), SchemaDefinition.Direction.Read);
         readValue = Reader(inputs, spec.InputColumnName, "series");
         readCovariates = spec.CovariateColumnNames.Select(n => Reader(inputs, n, "covariate")).ToArray();
+        readPastCovariates = spec.PastCovariateColumnNames.Select(n => Reader(inputs, n, "past covariate")).ToArray();
+        readTime = spec.TimestampColumnName is { } time ? TimeReader(inputs, time) : null;
     }
 
     /// <summary>The current half-widths of the bounds per horizon step, in units of the window's interval scale σ
@@ -127,43 +140,57 @@ public sealed class LstmForecastEngine<TIn, TOut> : IDisposable
         }
     }
 
-    /// <summary>Forecasts the next h steps. For a model without covariates.</summary>
+    /// <summary>Forecasts the next h steps. For a model without (future-known) covariates; with calendar inputs the future
+    /// times are the last observation's time plus k times the model's step.</summary>
     public TOut Predict() => Predict(spec.Horizon);
 
     /// <summary>Forecasts the next <paramref name="horizon"/> steps (1 ≤ horizon ≤ h; the vectors are cut to that length).
-    /// For a model without covariates.</summary>
+    /// For a model without (future-known) covariates.</summary>
     public TOut Predict(int horizon)
     {
         if (spec.CovariateColumnNames.Length > 0)
             throw new InvalidOperationException($"This model reads covariates ({string.Join(", ", spec.CovariateColumnNames)}): pass the {spec.Horizon} future rows to Predict(future).");
-        lock (gate) return Run(Array.Empty<float>(), horizon);
+        lock (gate) return Run(Array.Empty<float>(), null, horizon);
     }
 
-    /// <summary>Forecasts the next <paramref name="horizon"/> steps (default h) of a model with covariates, whose values over
-    /// the next h steps come from <paramref name="future"/> (at least h rows; their series values are not read).</summary>
+    /// <summary>Forecasts the next <paramref name="horizon"/> steps (default h) from the values over the next h steps in
+    /// <paramref name="future"/> (at least h rows; their series and past-covariate values are not read): the covariates of
+    /// a model with covariates, and the times of a model with calendar inputs. A model with neither ignores the rows.</summary>
     public TOut Predict(IReadOnlyList<TIn> future, int? horizon = null)
     {
         ArgumentNullException.ThrowIfNull(future);
-        int c = spec.CovariateColumnNames.Length;
-        if (c == 0) return Predict(horizon ?? spec.Horizon);
-        if (future.Count < spec.Horizon)
-            throw new ArgumentException($"The model forecasts {spec.Horizon} steps at once and needs the covariates of all of them; got {future.Count} future rows.", nameof(future));
-        var covariates = new float[(spec.WindowSize + spec.Horizon) * c];
-        for (int k = 0; k < spec.Horizon; k++)
+        int c = spec.CovariateColumnNames.Length, h = spec.Horizon;
+        if (c == 0 && !spec.HasTimestamps) return Predict(horizon ?? h);
+        if (future.Count < h)
+            throw new ArgumentException($"The model forecasts {h} steps at once and needs the {(c > 0 ? "covariates" : "times")} of all of them; got {future.Count} future rows.", nameof(future));
+        var covariates = new float[c > 0 ? (spec.WindowSize + h) * c : 0];
+        for (int k = 0; k < h && c > 0; k++)
         {
             float[] row = Covariates(future[k], $"future row {k}");
             row.CopyTo(covariates, (spec.WindowSize + k) * c);
         }
+        long[]? times = readTime is null ? null : future.Take(h).Select(readTime).ToArray();
         lock (gate)
         {
+            if (times is not null)
+            {
+                long previous = state.Timestamps[^1];
+                for (int k = 0; k < h; k++)
+                {
+                    if (times[k] <= previous)
+                        throw new ArgumentException($"The timestamp column '{spec.TimestampColumnName}' of future row {k} is {new DateTime(times[k]):O}, not after the time before it ({new DateTime(previous):O}).", nameof(future));
+                    previous = times[k];
+                }
+            }
             state.Covariates.CopyTo(covariates, 0);
-            return Run(covariates, horizon ?? spec.Horizon);
+            return Run(covariates, times, horizon ?? h);
         }
     }
 
-    /// <summary>Appends one observed row (series value and covariates) and drops the oldest.</summary>
-    /// <exception cref="ArgumentException">The value or a covariate is NaN, infinite, or beyond ±1e30 (where the forecast's
-    /// scaling would overflow float32).</exception>
+    /// <summary>Appends one observed row (series value, covariates, past covariates and, with calendar inputs, its time)
+    /// and drops the oldest; with adaptive bounds it first scores the forecasts made before this observation.</summary>
+    /// <exception cref="ArgumentException">The value or a (past) covariate is NaN, infinite, or beyond ±1e30 (where the
+    /// forecast's scaling would overflow float32), or the time is not after the last one.</exception>
     public void Update(TIn observation)
     {
         ArgumentNullException.ThrowIfNull(observation);
@@ -173,17 +200,21 @@ public sealed class LstmForecastEngine<TIn, TOut> : IDisposable
         if (!SeriesValueRange.Accepts(value))
             throw new ArgumentException($"The observation's series column '{spec.InputColumnName}': {SeriesValueRange.Reason(value)}.", nameof(observation));
         float[] covariates = Covariates(observation, "the observation");
+        float[] past = Values(readPastCovariates, spec.PastCovariateColumnNames, "past covariate", observation, "the observation");
+        long? time = readTime?.Invoke(observation);
         lock (gate)
         {
             ObjectDisposedException.ThrowIf(disposed, this);
+            if (time is long t && t <= state.Timestamps[^1])
+                throw new ArgumentException($"The observation's timestamp column '{spec.TimestampColumnName}' is {new DateTime(t):O}, not after the last observation's ({new DateTime(state.Timestamps[^1]):O}).", nameof(observation));
             if (bounds is not null)
             {
                 // Score the forecasts made before this observation; without future covariates the engine forecasts every
                 // origin itself, so the bounds adapt however rarely Predict is called.
-                if (!bounds.IssuedAtOrigin && spec.CovariateColumnNames.Length == 0) Run(Array.Empty<float>(), spec.Horizon);
+                if (!bounds.IssuedAtOrigin && spec.CovariateColumnNames.Length == 0) Run(Array.Empty<float>(), null, spec.Horizon);
                 bounds.Observe(ForecastLayout.Level(spec.TargetTransform, value));
             }
-            state.Push(value, covariates);
+            state.Push(value, covariates, past, time);
         }
     }
 
@@ -215,7 +246,7 @@ public sealed class LstmForecastEngine<TIn, TOut> : IDisposable
                         ml.Model.Save(scoring, scoringSchema, model);
                     }
                     using Stream json = zip.CreateEntry(LstmForecastEngine.StateEntry).Open();
-                    JsonSerializer.Serialize(json, new EngineCheckPoint(FormatVersion, spec, state.Values, state.Covariates, bounds?.State()));
+                    JsonSerializer.Serialize(json, new EngineCheckPoint(FormatVersion, spec, state.Values, state.Covariates, bounds?.State(), state.PastCovariates, state.Timestamps));
                 }
                 file.Flush(flushToDisk: true);
             }
@@ -265,12 +296,21 @@ public sealed class LstmForecastEngine<TIn, TOut> : IDisposable
     }
 
     /// <summary>Runs the network on the current window; the caller holds <see cref="gate"/>.</summary>
-    private TOut Run(float[] covariates, int horizon)
+    private TOut Run(float[] covariates, long[]? futureTimes, int horizon)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         if (horizon < 1 || horizon > spec.Horizon)
             throw new ArgumentOutOfRangeException(nameof(horizon), horizon, $"The model forecasts 1 to {spec.Horizon} steps (its trained horizon); got {horizon}.");
-        LstmForecastingTransformer.ForecastRow row = engine.Predict(new LstmForecastInput { Window = (float[])state.Values.Clone(), Covariates = covariates });
+        long[] times = Array.Empty<long>();
+        if (spec.HasTimestamps)
+        {
+            // The window's times, then the future ones given or the last time plus k steps.
+            times = futureTimes is null
+                ? LstmForecastingTransformer.Times(state.Timestamps, 0, spec.WindowSize + spec.Horizon, spec.StepTicks)
+                : state.Timestamps.Concat(futureTimes).ToArray();
+        }
+        var input = new LstmForecastInput { Window = (float[])state.Values.Clone(), Covariates = covariates, PastCovariates = (float[])state.PastCovariates.Clone(), Timestamps = times };
+        LstmForecastingTransformer.ForecastRow row = engine.Predict(input);
         float[] forecast = row.Forecast, lower = row.Lower, upper = row.Upper;
         if (bounds is not null)
         {
@@ -299,18 +339,30 @@ public sealed class LstmForecastEngine<TIn, TOut> : IDisposable
 
     private static Type MemberType(MemberInfo member) => member is FieldInfo f ? f.FieldType : ((PropertyInfo)member).PropertyType;
 
-    private float[] Covariates(TIn row, string what)
+    private float[] Covariates(TIn row, string what) => Values(readCovariates, spec.CovariateColumnNames, "covariate", row, what);
+
+    private static float[] Values(Func<TIn, float>[] readers, string[] names, string role, TIn row, string what)
     {
-        var values = new float[readCovariates.Length];
+        var values = new float[readers.Length];
         for (int k = 0; k < values.Length; k++)
         {
-            values[k] = readCovariates[k](row);
+            values[k] = readers[k](row);
             if (!float.IsFinite(values[k]))
-                throw new ArgumentException($"The covariate column '{spec.CovariateColumnNames[k]}' of {what} is {values[k]}; covariates must be finite.");
+                throw new ArgumentException($"The {role} column '{names[k]}' of {what} is {values[k]}; covariates must be finite.");
             if (!SeriesValueRange.Accepts(values[k]))
-                throw new ArgumentException($"The covariate column '{spec.CovariateColumnNames[k]}' of {what}: {SeriesValueRange.Reason(values[k])}.");
+                throw new ArgumentException($"The {role} column '{names[k]}' of {what}: {SeriesValueRange.Reason(values[k])}.");
         }
         return values;
+    }
+
+    private static Func<TIn, long> TimeReader(SchemaDefinition definition, string column)
+    {
+        var entry = definition.FirstOrDefault(c => c.ColumnName == column)
+            ?? throw new ArgumentException($"{typeof(TIn).Name} has no member for the timestamp column '{column}'.");
+        MemberInfo member = Member(typeof(TIn), entry.MemberName);
+        if (MemberType(member) != typeof(DateTime))
+            throw new ArgumentException($"The timestamp column '{column}' of {typeof(TIn).Name} is {MemberType(member).Name}; expected DateTime.");
+        return row => ((DateTime)Get(member, row)!).Ticks;
     }
 
     private static Func<TIn, float> Reader(SchemaDefinition definition, string column, string role)
@@ -337,7 +389,8 @@ public sealed class LstmForecastEngine<TIn, TOut> : IDisposable
 }
 
 /// <summary>The state part of a checkpoint.</summary>
-internal sealed record EngineCheckPoint(int FormatVersion, ForecastEngineSpec Spec, float[] Values, float[] Covariates, AdaptiveBoundsState? Bounds);
+internal sealed record EngineCheckPoint(int FormatVersion, ForecastEngineSpec Spec, float[] Values, float[] Covariates, AdaptiveBoundsState? Bounds,
+    float[] PastCovariates, long[] Timestamps);
 
 /// <summary>Loads forecast engines written by <see cref="LstmForecastEngine{TIn, TOut}.CheckPoint"/>.</summary>
 public static class LstmForecastEngine
@@ -384,17 +437,25 @@ public static class LstmForecastEngine
             bounds = new AdaptiveBounds(checkpoint.Bounds!.Quantiles, spec.ConfidenceLevel, spec.IntervalAdaptationRate);
             bounds.Restore(checkpoint.Bounds);
         }
-        if (checkpoint.Values.Length != spec.WindowSize || checkpoint.Covariates.Length != spec.WindowSize * spec.CovariateColumnNames.Length)
-            throw new InvalidDataException($"'{path}': the state holds {checkpoint.Values.Length} values and {checkpoint.Covariates.Length} covariates; window {spec.WindowSize} needs {spec.WindowSize} and {spec.WindowSize * spec.CovariateColumnNames.Length}.");
+        int w = spec.WindowSize;
+        if (checkpoint.Values.Length != w || checkpoint.Covariates.Length != w * spec.CovariateColumnNames.Length)
+            throw new InvalidDataException($"'{path}': the state holds {checkpoint.Values.Length} values and {checkpoint.Covariates.Length} covariates; window {w} needs {w} and {w * spec.CovariateColumnNames.Length}.");
+        if (checkpoint.PastCovariates is null || checkpoint.PastCovariates.Length != w * spec.PastCovariateColumnNames.Length)
+            throw new InvalidDataException($"'{path}': the state holds {checkpoint.PastCovariates?.Length ?? 0} past covariates; window {w} needs {w * spec.PastCovariateColumnNames.Length}.");
+        int times = spec.HasTimestamps ? w : 0;
+        if (checkpoint.Timestamps is null || checkpoint.Timestamps.Length != times || checkpoint.Timestamps.Zip(checkpoint.Timestamps.Skip(1)).Any(p => p.Second <= p.First)
+            || checkpoint.Timestamps.Any(t => t < 0 || t > DateTime.MaxValue.Ticks))
+            throw new InvalidDataException($"'{path}': the state holds {checkpoint.Timestamps?.Length ?? 0} timestamps; the model needs {times}, increasing, each a valid DateTime.");
         CheckState(path, "Values", checkpoint.Values);
         CheckState(path, "Covariates", checkpoint.Covariates);
+        CheckState(path, "PastCovariates", checkpoint.PastCovariates);
         var buffer = new MemoryStream();
         using (Stream model = modelEntry.Open()) model.CopyTo(buffer);
         buffer.Position = 0;
         LstmModelChecksum.Verify(buffer, $"'{path}', entry {ModelEntry}");
         buffer.Position = 0;
         ITransformer scoring = ml.Model.Load(buffer, out DataViewSchema schema);
-        return new LstmForecastEngine<TIn, TOut>(ml, scoring, schema, spec, new SeriesState(checkpoint.Values, checkpoint.Covariates), bounds);
+        return new LstmForecastEngine<TIn, TOut>(ml, scoring, schema, spec, new SeriesState(checkpoint.Values, checkpoint.Covariates, checkpoint.PastCovariates, checkpoint.Timestamps), bounds);
     }
 
     /// <summary>Rejects a state value the engine would not have accepted from <c>Update</c> (e.g. 1e39, which JSON holds but

@@ -43,6 +43,13 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
     {
         CheckShape(inputSchema, "series", Options.InputColumnName);
         foreach (string name in Options.CovariateColumnNames) CheckShape(inputSchema, "covariate", name);
+        foreach (string name in Options.PastCovariateColumnNames) CheckShape(inputSchema, "past covariate", name);
+        if (Options.TimestampColumnName is { } time)
+        {
+            if (!Catalog.SchemaShapeColumns.TryFind(inputSchema, time, out var column)) throw SchemaErrors.Missing("timestamp", time);
+            if (column.Kind != SchemaShape.Column.VectorKind.Scalar || column.ItemType is not DateTimeDataViewType)
+                throw new ArgumentOutOfRangeException("inputSchema", $"The timestamp column '{time}' must be a DateTime scalar; found {column.Kind} of {column.ItemType}.");
+        }
         if (Options.SeriesIdColumnName is { } id && !Catalog.SchemaShapeColumns.TryFind(inputSchema, id, out _))
             throw SchemaErrors.Missing("series id", id);
         var columns = inputSchema.ToDictionary(c => c.Name);
@@ -66,7 +73,7 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
         ArgumentNullException.ThrowIfNull(input);
         LstmForecastingOptions o = Options.Clone();
         o.Validate();
-        if (o.CovariateColumnNames.Length > 0 && o.CovariateWeightDecay is double covariateDecay) o.WeightDecay = covariateDecay;
+        if (o.HasCovariates && o.CovariateWeightDecay is double covariateDecay) o.WeightDecay = covariateDecay;
         o.Scaling = o.EffectiveScaling;
         using IChannel log = environment.Start(nameof(LstmForecastingEstimator));
         int seed = o.Seed ?? environment.Register(nameof(LstmForecastingEstimator)).Rand.Next();
@@ -97,7 +104,7 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
         Device device = Engine.TorchRuntime.SelectDevice(environment);
         var spec = new NetworkSpec(SequenceInputKind.Frames, 1, o.Cell, o.HiddenSize, o.Layers, o.Bidirectional,
             o.Layers > 1 ? o.Dropout : 0.0, PoolingKind.Last, FrameSize: layout.FrameSize, Initialization: o.Initialization,
-            StepSkip: c > 0 || seasonalLags > 0);
+            StepSkip: layout.FrameSize > 2);
         // A network trained from the seed, returned on the CPU; disposed if training throws.
         SequenceNetwork Train(SequenceDataset data, SequenceDataset? check, LstmForecastingOptions options, out TrainingResult result)
         {
@@ -139,12 +146,14 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
             {
                 ["lstmmlnet.series_column"] = o.InputColumnName,
                 ["lstmmlnet.covariate_columns"] = string.Join(",", o.CovariateColumnNames),
+                ["lstmmlnet.past_covariate_columns"] = string.Join(",", o.PastCovariateColumnNames),
+                ["lstmmlnet.timestamp_column"] = o.TimestampColumnName ?? string.Empty,
                 ["lstmmlnet.confidence_level"] = o.ConfidenceLevel.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
             };
             byte[] onnx = ForecastGraph.Export(network, layout, quantiles, o.OutputColumnName, o.ConfidenceLowerBoundColumn, o.ConfidenceUpperBoundColumn, metadata);
             LastFitReport = new ForecastFitReport(result.History, result.BestEpoch, result.StoppedEarly, network.ParameterCount(),
-                series.Count, train.Count, validation.Count, quantiles, w, period, seasonalPeriod);
-            var states = series.ToDictionary(s => s.Id, s => SeriesState.FromEnd(s, w, c), StringComparer.Ordinal);
+                series.Count, train.Count, validation.Count, quantiles, w, period, seasonalPeriod, layout.Calendar);
+            var states = series.ToDictionary(s => s.Id, s => SeriesState.FromEnd(s, layout), StringComparer.Ordinal);
             return new LstmForecastingTransformer(environment, o, layout, onnx, states, LastFitReport);
         }
         finally
@@ -185,7 +194,32 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
         bool seasonalBaseline = ChooseSeasonalBaseline(o, levels, period, w, log);
         int seasonalLags = o.SeasonalInputs && period >= 2 && o.TargetTransform != ForecastTargetTransform.Difference
             ? Math.Min(w / period, LstmForecastingOptions.MaximumSeasonalInputs) : 0;
-        return FitLayout(o, series, tails) with { Season = period, SeasonalNaiveBaseline = seasonalBaseline, SeasonalLags = seasonalLags, IntervalScale = o.IntervalScale };
+        var (calendar, step) = ResolveCalendar(o, series, tails, log);
+        return FitLayout(o, series, tails) with
+        {
+            Season = period, SeasonalNaiveBaseline = seasonalBaseline, SeasonalLags = seasonalLags, IntervalScale = o.IntervalScale,
+            Calendar = calendar, StepTicks = step,
+        };
+    }
+
+    /// <summary>The calendar inputs (declared, or chosen from the step and the span of the training rows) and the model's
+    /// step in ticks (the most common gap between consecutive rows of the series; 0 without a timestamp column).</summary>
+    private static (CalendarFeatures Calendar, long Step) ResolveCalendar(LstmForecastingOptions o, List<Series> series, int[] tails, IChannel log)
+    {
+        if (o.TimestampColumnName is null) return (CalendarFeatures.None, 0);
+        var gaps = new Dictionary<long, int>();
+        long span = 0;
+        for (int i = 0; i < series.Count; i++)
+        {
+            long[] times = series[i].Timestamps;
+            for (int t = 1; t < times.Length; t++) gaps[times[t] - times[t - 1]] = gaps.GetValueOrDefault(times[t] - times[t - 1]) + 1;
+            int trainEnd = series[i].Length - tails[i];
+            if (trainEnd >= 2) span = Math.Max(span, times[trainEnd - 1] - times[0]);
+        }
+        long step = gaps.Count == 0 ? TimeSpan.TicksPerDay : gaps.OrderByDescending(g => g.Value).ThenBy(g => g.Key).First().Key;
+        CalendarFeatures calendar = o.CalendarFeatures ?? CalendarArithmetic.Automatic(TimeSpan.FromTicks(step), TimeSpan.FromTicks(span));
+        log.Info(MessageSensitivity.None, $"ForecastByLstm: calendar inputs {calendar} from '{o.TimestampColumnName}' (step {TimeSpan.FromTicks(step)}, training span {TimeSpan.FromTicks(span).TotalDays:F0} days{(o.CalendarFeatures is null ? "; automatic, set CalendarFeatures to choose" : string.Empty)})");
+        return (calendar, step);
     }
 
     /// <summary>The validation windows the loop scores every epoch (the reported validation loss; early stopping when asked):
@@ -256,12 +290,12 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
     /// <summary>Standard-scaling and covariate statistics from the training part of every series only.</summary>
     private static ForecastLayout FitLayout(LstmForecastingOptions o, List<Series> series, int[] tails)
     {
-        int c = o.CovariateColumnNames.Length;
-        var probe = new ForecastLayout(o.WindowSize, o.Horizon, c, o.TargetTransform, ForecastScaling.None, 0, 1, new float[c], Enumerable.Repeat(1f, c).ToArray());
+        int c = o.CovariateColumnNames.Length, cp = o.PastCovariateColumnNames.Length, all = c + cp;
+        var probe = new ForecastLayout(o.WindowSize, o.Horizon, c, o.TargetTransform, ForecastScaling.None, 0, 1, new float[all], Enumerable.Repeat(1f, all).ToArray(), PastCovariates: cp);
         double sum = 0, sumSq = 0;
         long count = 0;
-        var cSum = new double[c];
-        var cSq = new double[c];
+        var cSum = new double[all];
+        var cSq = new double[all];
         long rows = 0;
         for (int i = 0; i < series.Count; i++)
         {
@@ -270,9 +304,9 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
             foreach (float v in u) { sum += v; sumSq += (double)v * v; count++; }
             for (int t = 0; t < trainEnd; t++)
             {
-                for (int k = 0; k < c; k++)
+                for (int k = 0; k < all; k++)
                 {
-                    double v = series[i].Covariates[t * c + k];
+                    double v = k < c ? series[i].Covariates[t * c + k] : series[i].PastCovariates[t * cp + k - c];
                     cSum[k] += v;
                     cSq[k] += v * v;
                 }
@@ -286,9 +320,9 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
             return ((float)mean, sd > 1e-8 ? (float)sd : 1f); // a constant column keeps scale 1 (documented)
         }
         var (mean, scale) = Stats(sum, sumSq, count);
-        var covMean = new float[c];
-        var covScale = new float[c];
-        for (int k = 0; k < c; k++) (covMean[k], covScale[k]) = Stats(cSum[k], cSq[k], rows);
+        var covMean = new float[all];
+        var covScale = new float[all];
+        for (int k = 0; k < all; k++) (covMean[k], covScale[k]) = Stats(cSum[k], cSq[k], rows);
         return probe with { Scaling = o.Scaling, Mean = mean, Scale = scale, CovariateMean = covMean, CovariateScale = covScale };
     }
 

@@ -117,6 +117,28 @@ public sealed class LstmForecastingOptions : TrainingOptions
     /// the recurrent path, a linear path takes each future step's covariates to that step's forecast. Default none.</summary>
     public string[] CovariateColumnNames { get; set; } = Array.Empty<string>();
 
+    /// <summary>Past covariate columns (Single), observed only up to the forecast origin: other sensors, drivers known
+    /// after the fact, the series of related quantities. A forecast reads their values over the window's W steps only (the
+    /// future steps get zeros there), so the model can use their recent values and lags, never their future. They are
+    /// standardised with their training mean and deviation and, like <see cref="CovariateColumnNames"/>, enter as their
+    /// change since the window's last step under the window scalings. The forecast engine's <c>Update</c> takes their value
+    /// with each observation; the scoring model reads them from <see cref="LstmForecastInput.PastCovariates"/>. Default none.</summary>
+    public string[] PastCovariateColumnNames { get; set; } = Array.Empty<string>();
+
+    /// <summary>Optional DateTime column with the time of each row; the model then derives calendar inputs from it
+    /// (<see cref="CalendarFeatures"/>), for the window and the future steps alike: the same arithmetic in training, in the
+    /// saved ONNX model (which reads the W + h times as ticks, <see cref="LstmForecastInput.Timestamps"/>) and in the
+    /// forecast engine. Each series' times must increase row by row. Future times are those of the rows given to
+    /// <c>Predict(future)</c>, or, without them, the last time plus k times the model's step (the most common gap between
+    /// consecutive training rows). Default null: no calendar inputs.</summary>
+    public string? TimestampColumnName { get; set; }
+
+    /// <summary>The calendar inputs derived from <see cref="TimestampColumnName"/>, or null (default) to choose from the
+    /// data: time of day when the step is shorter than a day, day of the week when it is shorter than a week, time of year
+    /// when it is shorter than a year and the training rows span at least a year. The choice is written to the log and to
+    /// <see cref="ForecastFitReport.CalendarFeatures"/>.</summary>
+    public CalendarFeatures? CalendarFeatures { get; set; }
+
     /// <summary>Transform applied to the series. Default <see cref="ForecastTargetTransform.None"/>.</summary>
     public ForecastTargetTransform TargetTransform { get; set; } = ForecastTargetTransform.None;
 
@@ -129,7 +151,11 @@ public sealed class LstmForecastingOptions : TrainingOptions
 
     /// <summary>The scaling a fit uses: <see cref="Scaling"/>, with <see cref="ForecastScaling.Automatic"/> resolved.</summary>
     internal ForecastScaling EffectiveScaling => Scaling != ForecastScaling.Automatic ? Scaling
-        : CovariateColumnNames.Length > 0 ? ForecastScaling.WindowMean : ForecastScaling.SeasonalChange;
+        : HasCovariates ? ForecastScaling.WindowMean : ForecastScaling.SeasonalChange;
+
+    /// <summary>The model reads user covariate columns (future-known or past): the automatic scaling is then WindowMean and
+    /// <see cref="CovariateWeightDecay"/> applies. Calendar inputs alone do not count.</summary>
+    internal bool HasCovariates => CovariateColumnNames.Length > 0 || PastCovariateColumnNames.Length > 0;
 
     /// <summary>Recurrent cell. Default <see cref="RecurrentCellKind.Lstm"/>.</summary>
     public RecurrentCellKind Cell { get; set; } = RecurrentCellKind.Lstm;
@@ -207,12 +233,24 @@ public sealed class LstmForecastingOptions : TrainingOptions
         if (Initialization is null) throw Bad(nameof(Initialization), "null", "a RecurrentInitialization");
         Initialization.Validate(nameof(Initialization));
         ArgumentNullException.ThrowIfNull(CovariateColumnNames, nameof(CovariateColumnNames));
+        ArgumentNullException.ThrowIfNull(PastCovariateColumnNames, nameof(PastCovariateColumnNames));
         var names = new HashSet<string>(StringComparer.Ordinal) { InputColumnName };
         foreach (string name in CovariateColumnNames)
         {
             if (string.IsNullOrWhiteSpace(name)) throw Bad(nameof(CovariateColumnNames), "an empty name", "column names");
             if (!names.Add(name)) throw Bad(nameof(CovariateColumnNames), name, "columns other than the series column, each named once");
         }
+        foreach (string name in PastCovariateColumnNames)
+        {
+            if (string.IsNullOrWhiteSpace(name)) throw Bad(nameof(PastCovariateColumnNames), "an empty name", "column names");
+            if (!names.Add(name)) throw Bad(nameof(PastCovariateColumnNames), name, "columns other than the series and covariate columns, each named once");
+        }
+        if (TimestampColumnName is { } time && (string.IsNullOrWhiteSpace(time) || names.Contains(time)))
+            throw Bad(nameof(TimestampColumnName), time, "null or a column other than the series and covariate columns");
+        if (CalendarFeatures is { } calendar && (calendar & ~(Forecasting.CalendarFeatures.HourOfDay | Forecasting.CalendarFeatures.DayOfWeek | Forecasting.CalendarFeatures.DayOfYear)) != 0)
+            throw Bad(nameof(CalendarFeatures), calendar, "null (automatic) or a combination of HourOfDay, DayOfWeek and DayOfYear");
+        if (CalendarFeatures is { } chosen && chosen != Forecasting.CalendarFeatures.None && TimestampColumnName is null)
+            throw Bad(nameof(CalendarFeatures), chosen, "None or null without a TimestampColumnName (calendar inputs are derived from it)");
         if (OutputColumnNames.Distinct(StringComparer.Ordinal).Count() != 3) throw Bad(nameof(OutputColumnName), OutputColumnName, "different from the bound columns");
         foreach (string name in OutputColumnNames)
         {

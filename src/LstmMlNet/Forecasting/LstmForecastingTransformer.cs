@@ -36,7 +36,7 @@ public sealed class LstmForecastingTransformer : ITransformer
         this.states = states;
         FitReport = report;
         OutputNames = options.OutputColumnNames;
-        ScoringInputSchemaDefinition = LstmForecastInput.SchemaFor(layout.WindowSize, layout.Horizon, layout.Covariates);
+        ScoringInputSchemaDefinition = LstmForecastInput.SchemaFor(layout);
         (ITransformer scoring, ScoringInputSchema) = BuildScoringModel(new MLContext(), onnx, layout, options, ScoringInputSchemaDefinition);
         ScoringModel = new Onnx.EngineSafeTransformer(scoring); // a PredictionEngine's Dispose cannot release its ONNX session
     }
@@ -87,10 +87,13 @@ public sealed class LstmForecastingTransformer : ITransformer
 
     internal static (ITransformer Model, DataViewSchema Schema) BuildScoringModel(MLContext ml, byte[] onnx, ForecastLayout layout, LstmForecastingOptions options, SchemaDefinition definition)
     {
-        var inputs = layout.Covariates > 0 ? new[] { ForecastGraph.WindowInput, ForecastGraph.CovariatesInput } : new[] { ForecastGraph.WindowInput };
+        var inputs = new List<string> { ForecastGraph.WindowInput };
+        if (layout.Covariates > 0) inputs.Add(ForecastGraph.CovariatesInput);
+        if (layout.PastCovariates > 0) inputs.Add(ForecastGraph.PastCovariatesInput);
+        if (layout.HasTimestamps) inputs.Add(ForecastGraph.TimestampsInput);
         IDataView empty = ml.Data.LoadFromEnumerable(Array.Empty<LstmForecastInput>(), definition);
         string[] outputs = options.OutputColumnNames.Append(ForecastGraph.IntervalScaleOutput).ToArray();
-        ITransformer model = ml.Transforms.ApplyOnnxModel(outputs, inputs, new MemoryStream(onnx, writable: false)).Fit(empty);
+        ITransformer model = ml.Transforms.ApplyOnnxModel(outputs, inputs.ToArray(), new MemoryStream(onnx, writable: false)).Fit(empty);
         return (model, empty.Schema);
     }
 
@@ -122,7 +125,7 @@ public sealed class LstmForecastingTransformer : ITransformer
     {
         List<Series> series = SeriesTable.Read(input, Options);
         long rows = series.Sum(s => (long)s.Length);
-        int w = WindowSize, h = Horizon, c = Layout.Covariates;
+        int w = WindowSize, h = Horizon, c = Layout.Covariates, cp = Layout.PastCovariates;
         var nan = Enumerable.Repeat(float.NaN, h).ToArray();
         var values = new float[4][][];
         for (int k = 0; k < 4; k++)
@@ -149,6 +152,8 @@ public sealed class LstmForecastingTransformer : ITransformer
                 }
                 row.Window = s.Values[(t - w)..t];
                 row.Covariates = c > 0 ? s.Covariates[((t - w) * c)..((t + h) * c)] : Array.Empty<float>();
+                row.PastCovariates = cp > 0 ? s.PastCovariates[((t - w) * cp)..(t * cp)] : Array.Empty<float>();
+                row.Timestamps = Layout.HasTimestamps ? Times(s.Timestamps, t - w, w + h, Layout.StepTicks) : Array.Empty<long>();
                 ForecastRow result = engine.Predict(row);
                 long at = s.Rows[t];
                 values[0][at] = result.Forecast;
@@ -163,6 +168,19 @@ public sealed class LstmForecastingTransformer : ITransformer
             log.Info(MessageSensitivity.None, $"ForecastByLstm: {missing} of {rows} rows have NaN forecasts (fewer than W={w} earlier rows in their series{(c > 0 ? $", or fewer than h={h} rows of future covariates" : string.Empty)}).");
         }
         return (values, series, rows);
+    }
+
+    /// <summary><paramref name="count"/> times from position <paramref name="start"/> of a series' times; beyond its last
+    /// row, the last time plus one <paramref name="step"/> (the model's step) per row.</summary>
+    internal static long[] Times(long[] times, int start, int count, long step)
+    {
+        var result = new long[count];
+        for (int j = 0; j < count; j++)
+        {
+            int at = start + j;
+            result[j] = at < times.Length ? times[at] : times[^1] + (at - times.Length + 1) * step;
+        }
+        return result;
     }
 
     /// <summary>Not available: forecasts depend on earlier rows. Use <see cref="CreateForecastEngine{TIn, TOut}"/>.</summary>
@@ -189,7 +207,7 @@ public sealed class LstmForecastingTransformer : ITransformer
         // Each engine runs its own copy of the scoring model: disposing a PredictionEngine releases the model's ONNX session.
         var (scoring, schema) = BuildScoringModel(ml, onnx, Layout, Options, ScoringInputSchemaDefinition);
         var bounds = Options.IntervalMethod == ForecastIntervalMethod.Adaptive ? new AdaptiveBounds(FitReport.Quantiles, Options.ConfidenceLevel, Options.IntervalAdaptationRate) : null;
-        return new LstmForecastEngine<TIn, TOut>(ml, scoring, schema, ForecastEngineSpec.From(Options, Layout.WindowSize, Layout.Horizon, key), state.Clone(), bounds);
+        return new LstmForecastEngine<TIn, TOut>(ml, scoring, schema, ForecastEngineSpec.From(Options, Layout, key), state.Clone(), bounds);
     }
 
     /// <summary>The three output vectors of the scoring model, named after the options' columns at run time.</summary>

@@ -1,12 +1,15 @@
 namespace LstmMlNet.Forecasting;
 
-/// <summary>What a forecast engine remembers of one series: its last W observations and their covariates (W·C).</summary>
+/// <summary>What a forecast engine remembers of one series: its last W observations, their covariates (W·C), past
+/// covariates (W·Cp) and times (W ticks, or none).</summary>
 internal sealed class SeriesState
 {
-    public SeriesState(float[] values, float[] covariates)
+    public SeriesState(float[] values, float[] covariates, float[]? pastCovariates = null, long[]? timestamps = null)
     {
         Values = values;
         Covariates = covariates;
+        PastCovariates = pastCovariates ?? Array.Empty<float>();
+        Timestamps = timestamps ?? Array.Empty<long>();
     }
 
     /// <summary>The last W observations, oldest first.</summary>
@@ -15,25 +18,46 @@ internal sealed class SeriesState
     /// <summary>Covariates of those W steps, step-major.</summary>
     public float[] Covariates { get; private set; }
 
-    public static SeriesState FromEnd(Series s, int windowSize, int covariates) =>
-        new(s.Values[^windowSize..], s.Covariates[^(windowSize * covariates)..]);
+    /// <summary>Past covariates of those W steps, step-major.</summary>
+    public float[] PastCovariates { get; private set; }
 
-    /// <summary>Appends one observation and drops the oldest.</summary>
-    public void Push(float value, ReadOnlySpan<float> covariates)
+    /// <summary>Times of those W steps (ticks); empty for a model without calendar inputs.</summary>
+    public long[] Timestamps { get; private set; }
+
+    public static SeriesState FromEnd(Series s, ForecastLayout layout)
+    {
+        int w = layout.WindowSize;
+        return new(s.Values[^w..], s.Covariates[^(w * layout.Covariates)..], s.PastCovariates[^(w * layout.PastCovariates)..],
+            layout.HasTimestamps ? s.Timestamps[^w..] : Array.Empty<long>());
+    }
+
+    /// <summary>Appends one observation (with its covariates, past covariates and time) and drops the oldest.</summary>
+    public void Push(float value, ReadOnlySpan<float> covariates, ReadOnlySpan<float> pastCovariates = default, long? timestamp = null)
     {
         var values = new float[Values.Length];
         Array.Copy(Values, 1, values, 0, values.Length - 1);
         values[^1] = value;
         Values = values;
-        int c = covariates.Length;
-        if (c > 0)
+        Covariates = Shift(Covariates, covariates);
+        PastCovariates = Shift(PastCovariates, pastCovariates);
+        if (Timestamps.Length > 0 && timestamp is long time)
         {
-            var cov = new float[Covariates.Length];
-            Array.Copy(Covariates, c, cov, 0, cov.Length - c);
-            covariates.CopyTo(cov.AsSpan(cov.Length - c));
-            Covariates = cov;
+            var times = new long[Timestamps.Length];
+            Array.Copy(Timestamps, 1, times, 0, times.Length - 1);
+            times[^1] = time;
+            Timestamps = times;
         }
     }
 
-    public SeriesState Clone() => new((float[])Values.Clone(), (float[])Covariates.Clone());
+    private static float[] Shift(float[] state, ReadOnlySpan<float> step)
+    {
+        int c = step.Length;
+        if (c == 0) return state;
+        var shifted = new float[state.Length];
+        Array.Copy(state, c, shifted, 0, shifted.Length - c);
+        step.CopyTo(shifted.AsSpan(shifted.Length - c));
+        return shifted;
+    }
+
+    public SeriesState Clone() => new((float[])Values.Clone(), (float[])Covariates.Clone(), (float[])PastCovariates.Clone(), (long[])Timestamps.Clone());
 }

@@ -4,14 +4,20 @@ using Microsoft.ML.Data;
 
 namespace LstmMlNet.Forecasting;
 
-/// <summary>One series read from an IDataView: its id, observations in row order, covariates (n·C, step-major) and the
-/// data-view row of each observation.</summary>
-internal sealed record Series(string Id, float[] Values, float[] Covariates, long[] Rows)
+/// <summary>One series read from an IDataView: its id, observations in row order, covariates (n·C, step-major), the
+/// data-view row of each observation, past covariates (n·Cp, step-major) and timestamps (n ticks, or none).</summary>
+internal sealed record Series(string Id, float[] Values, float[] Covariates, long[] Rows, float[] PastCovariates, long[] Timestamps)
 {
+    public Series(string id, float[] values, float[] covariates, long[] rows)
+        : this(id, values, covariates, rows, Array.Empty<float>(), Array.Empty<long>())
+    {
+    }
+
     public int Length => Values.Length;
 }
 
-/// <summary>Reads the series column, the optional series-id column and the covariate columns in one pass.</summary>
+/// <summary>Reads the series column, the optional series-id column, the covariate and past-covariate columns and the
+/// optional timestamp column in one pass.</summary>
 internal static class SeriesTable
 {
     /// <summary>Checks the schema: the series and covariate columns must be Single scalars; the id column Text or a number.</summary>
@@ -19,6 +25,12 @@ internal static class SeriesTable
     {
         CheckSingle(schema, "series", options.InputColumnName);
         foreach (string name in options.CovariateColumnNames) CheckSingle(schema, "covariate", name);
+        foreach (string name in options.PastCovariateColumnNames) CheckSingle(schema, "past covariate", name);
+        if (options.TimestampColumnName is { } time)
+        {
+            var column = SchemaErrors.Find(schema, "timestamp", time);
+            if (column.Type is not DateTimeDataViewType) throw SchemaErrors.Mismatch("timestamp", time, "DateTime", column.Type);
+        }
         if (options.SeriesIdColumnName is { } id)
         {
             var column = SchemaErrors.Find(schema, "series id", id);
@@ -40,15 +52,20 @@ internal static class SeriesTable
         CheckSchema(data.Schema, options);
         var columns = new List<DataViewSchema.Column> { data.Schema[options.InputColumnName] };
         columns.AddRange(options.CovariateColumnNames.Select(n => data.Schema[n]));
+        columns.AddRange(options.PastCovariateColumnNames.Select(n => data.Schema[n]));
+        if (options.TimestampColumnName is { } timeName) columns.Add(data.Schema[timeName]);
         DataViewSchema.Column? idColumn = options.SeriesIdColumnName is { } idName ? data.Schema[idName] : null;
         if (idColumn is { } ic) columns.Add(ic);
 
-        int c = options.CovariateColumnNames.Length;
-        var builders = new Dictionary<string, (List<float> Values, List<float> Covariates, List<long> Rows)>(StringComparer.Ordinal);
+        int c = options.CovariateColumnNames.Length, cp = options.PastCovariateColumnNames.Length;
+        var builders = new Dictionary<string, (List<float> Values, List<float> Covariates, List<long> Rows, List<float> Past, List<long> Times)>(StringComparer.Ordinal);
         var order = new List<string>();
         using DataViewRowCursor cursor = data.GetRowCursor(columns);
         ValueGetter<float> value = cursor.GetGetter<float>(columns[0]);
         var covariateGetters = options.CovariateColumnNames.Select(n => cursor.GetGetter<float>(data.Schema[n])).ToArray();
+        var pastGetters = options.PastCovariateColumnNames.Select(n => cursor.GetGetter<float>(data.Schema[n])).ToArray();
+        ValueGetter<DateTime>? time = options.TimestampColumnName is { } tn ? cursor.GetGetter<DateTime>(data.Schema[tn]) : null;
+        DateTime stamp = default;
         Func<string> id = idColumn is { } column ? IdGetter(cursor, column) : () => string.Empty;
         float v = 0;
         while (cursor.MoveNext())
@@ -56,7 +73,7 @@ internal static class SeriesTable
             string key = id();
             if (!builders.TryGetValue(key, out var series))
             {
-                series = (new List<float>(), new List<float>(), new List<long>());
+                series = (new List<float>(), new List<float>(), new List<long>(), new List<float>(), new List<long>());
                 builders.Add(key, series);
                 order.Add(key);
             }
@@ -78,9 +95,30 @@ internal static class SeriesTable
                     throw new InvalidOperationException($"The covariate column '{options.CovariateColumnNames[k]}' at {SchemaErrors.Row(cursor)}: {SeriesValueRange.Reason(cv)}.");
                 series.Covariates.Add(cv);
             }
+            for (int k = 0; k < cp; k++)
+            {
+                float pv = 0;
+                pastGetters[k](ref pv);
+                if (!float.IsFinite(pv))
+                    throw new InvalidOperationException($"The past covariate column '{options.PastCovariateColumnNames[k]}' is {pv} at {SchemaErrors.Row(cursor)}; covariates must be finite.");
+                if (!SeriesValueRange.Accepts(pv))
+                    throw new InvalidOperationException($"The past covariate column '{options.PastCovariateColumnNames[k]}' at {SchemaErrors.Row(cursor)}: {SeriesValueRange.Reason(pv)}.");
+                series.Past.Add(pv);
+            }
+            if (time is not null)
+            {
+                time(ref stamp);
+                if (series.Times.Count > 0 && stamp.Ticks <= series.Times[^1])
+                    throw new InvalidOperationException($"The timestamp column '{options.TimestampColumnName}' is {stamp:O} at {SchemaErrors.Row(cursor)}, not after the series' previous row ({new DateTime(series.Times[^1]):O}); each series' rows must be in time order, one row per time.");
+                series.Times.Add(stamp.Ticks);
+            }
             series.Rows.Add(cursor.Position);
         }
-        return order.Select(k => new Series(k, builders[k].Values.ToArray(), builders[k].Covariates.ToArray(), builders[k].Rows.ToArray())).ToList();
+        return order.Select(k =>
+        {
+            var b = builders[k];
+            return new Series(k, b.Values.ToArray(), b.Covariates.ToArray(), b.Rows.ToArray(), b.Past.ToArray(), b.Times.ToArray());
+        }).ToList();
     }
 
     private static Func<string> IdGetter(DataViewRowCursor cursor, DataViewSchema.Column column)

@@ -10,7 +10,8 @@ namespace LstmMlNet.Onnx;
 /// <summary>
 /// Writes a trained forecasting network as one ONNX model that does everything <see cref="ForecastLayout"/> describes:
 /// inputs <c>Window</c> float [1, W] (raw observations, oldest first) and, with covariates, <c>Covariates</c> float
-/// [1, (W + h)·C] (step-major, window steps then horizon steps); outputs the forecast and the lower and upper bounds,
+/// [1, (W + h)·C] (step-major, window steps then horizon steps), with past covariates <c>PastCovariates</c> float
+/// [1, W·Cp], with calendar inputs <c>Timestamps</c> int64 [1, W + h] (ticks); outputs the forecast and the lower and upper bounds,
 /// float [1, h] each, named like the user's columns, and the window's interval scale σ, float [1, 1]
 /// (<see cref="IntervalScaleOutput"/>). The network part is <see cref="OnnxExporter"/>'s graph, fed by the
 /// pre-processing nodes and followed by the decoding and bound nodes.
@@ -26,6 +27,12 @@ internal static class ForecastGraph
     /// <summary>Name of the fourth output, the window's interval scale σ [1, 1] (the unit of the bounds' half-widths,
     /// <see cref="ForecastIntervalScale"/>), read by the forecast engine's adaptive bounds.</summary>
     public const string IntervalScaleOutput = "IntervalScale";
+
+    /// <summary>Name of the past-covariate input, float [1, W·Cp] (window steps only, step-major).</summary>
+    public const string PastCovariatesInput = "PastCovariates";
+
+    /// <summary>Name of the timestamp input, int64 [1, W + h] (DateTime ticks of the window and horizon steps).</summary>
+    public const string TimestampsInput = "Timestamps";
 
     private const string NetworkInput = "lstm_network_frames";
     private const string NetworkOutput = "lstm_network_output";
@@ -47,6 +54,8 @@ internal static class ForecastGraph
         g.Reserve(NetworkInput);
         string window = g.Reserve(WindowInput);
         string? covariates = layout.Covariates > 0 ? g.Reserve(CovariatesInput) : null;
+        string? pastCovariates = layout.PastCovariates > 0 ? g.Reserve(PastCovariatesInput) : null;
+        string? timestamps = layout.HasTimestamps ? g.Reserve(TimestampsInput) : null;
         string forecast = g.Reserve(forecastName);
         string lower = g.Reserve(lowerName);
         string upper = g.Reserve(upperName);
@@ -111,7 +120,7 @@ internal static class ForecastGraph
                 ? PlusEpsilon(g.Node("Add", new[] { MeanAbsoluteChange(layout.ChangeLag), LevelFloor(ForecastLayout.SeasonalChangeFloor, "interval_change_floor") }))
                 : PlusEpsilon(MeanAbsolute(u));
         // A NaN or infinite value in the window or the covariates makes the forecast, both bounds and σ NaN (OnnxInputGuards).
-        string nonFinite = covariates is null ? OnnxInputGuards.NonFinite(g, window) : OnnxInputGuards.NonFinite(g, window, covariates);
+        string nonFinite = OnnxInputGuards.NonFinite(g, new[] { window, covariates, pastCovariates }.Where(v => v is not null).Select(v => v!).ToArray());
         bool shared = sigma == s;
         s = OnnxInputGuards.NanWhere(g, nonFinite, s);
         sigma = shared ? s : OnnxInputGuards.NanWhere(g, nonFinite, sigma);
@@ -119,14 +128,51 @@ internal static class ForecastGraph
         string column = g.Node("Reshape", new[] { x, g.Int64s("column_shape", new[] { (long)p, 1L }) });
         var pastParts = new List<string> { column, g.Floats("observed", Enumerable.Repeat(1f, p).ToArray(), p, 1) };
         var futureParts = new List<string> { g.Floats("unobserved", new float[2 * h], h, 2) };
+        string? axis0Value = null;
+        string axis0() => axis0Value ??= g.Int64s("axis0", new[] { 0L });
+        // Standardised (and, under the window scalings, relative to the window's last step) values [rows, count].
+        string Standardised(string input, long rows, int count, int offset, string name)
+        {
+            string values = g.Node("Reshape", new[] { input, g.Int64s($"{name}_shape", new[] { rows, count }) });
+            values = g.Node("Div", new[] { g.Node("Sub", new[] { values, g.Floats($"{name}_mean", layout.CovariateMean[offset..(offset + count)], count) }),
+                g.Floats($"{name}_scale", layout.CovariateScale[offset..(offset + count)], count) });
+            return layout.RelativeCovariates ? g.Node("Sub", new[] { values, Slice(values, w - 1, w, axis0()) }) : values; // ĉ_t − ĉ_T
+        }
         if (covariates is not null)
         {
-            string cov = g.Node("Reshape", new[] { covariates, g.Int64s("covariate_shape", new[] { (long)(w + h), c }) });
-            cov = g.Node("Div", new[] { g.Node("Sub", new[] { cov, g.Floats("covariate_mean", layout.CovariateMean, c) }), g.Floats("covariate_scale", layout.CovariateScale, c) });
-            string axis0 = g.Int64s("axis0", new[] { 0L });
-            if (layout.RelativeCovariates) cov = g.Node("Sub", new[] { cov, Slice(cov, w - 1, w, axis0) }); // ĉ_t − ĉ_T
-            pastParts.Add(Slice(cov, w - p, w, axis0));
-            futureParts.Add(Slice(cov, w, w + h, axis0));
+            string cov = Standardised(covariates, w + h, c, 0, "covariate");
+            pastParts.Add(Slice(cov, w - p, w, axis0()));
+            futureParts.Add(Slice(cov, w, w + h, axis0()));
+        }
+        if (timestamps is not null)
+        {
+            // Calendar phases of the W + h ticks (Calendar.Phase: an int64 remainder, then float division), as sin/cos pairs.
+            string ticks = g.Node("Reshape", new[] { timestamps, g.Int64s("timestamp_shape", new[] { (long)(w + h), 1L }) });
+            string Integer(string name, long value) => g.Int64s(name, new[] { value }, scalar: true);
+            string Phase(string integer, float period) => g.Node("Div", new[] { g.Node("Cast", new[] { integer }, null, Attribute("to", (long)DataType.Float)), g.Floats("calendar_period", new[] { period }, 1) });
+            var pairs = new List<string>();
+            foreach (CalendarFeatures feature in CalendarArithmetic.Parts(layout.Calendar))
+            {
+                string phase = feature switch
+                {
+                    CalendarFeatures.HourOfDay => Phase(g.Node("Mod", new[] { ticks, Integer("ticks_per_day", CalendarArithmetic.TicksPerDay) }), CalendarArithmetic.TicksPerDay),
+                    CalendarFeatures.DayOfWeek => Phase(g.Node("Mod", new[] { g.Node("Div", new[] { ticks, Integer("ticks_per_day", CalendarArithmetic.TicksPerDay) }), Integer("days_per_week", CalendarArithmetic.DaysPerWeek) }), CalendarArithmetic.DaysPerWeek),
+                    _ => Phase(g.Node("Mod", new[] { ticks, Integer("ticks_per_year", CalendarArithmetic.TicksPerYear) }), CalendarArithmetic.TicksPerYear),
+                };
+                string angle = g.Node("Mul", new[] { phase, g.Floats("two_pi", new[] { 2f * MathF.PI }, 1) });
+                pairs.Add(g.Node("Sin", new[] { angle }));
+                pairs.Add(g.Node("Cos", new[] { angle }));
+            }
+            string calendar = g.Node("Concat", pairs.ToArray(), null, Attribute("axis", 1L));
+            pastParts.Add(Slice(calendar, w - p, w, axis0()));
+            futureParts.Add(Slice(calendar, w, w + h, axis0()));
+        }
+        if (pastCovariates is not null)
+        {
+            int cp = layout.PastCovariates;
+            string past = Standardised(pastCovariates, w, cp, c, "past_covariate");
+            pastParts.Add(Slice(past, w - p, w, axis0()));
+            futureParts.Add(g.Floats("future_past_covariates", new float[h * cp], h, cp)); // not known after the origin
         }
         if (layout.SeasonalLags > 0)
         {
@@ -137,9 +183,9 @@ internal static class ForecastGraph
             pastParts.Add(g.Floats("past_lag_zeros", new float[p * lags], p, lags));
             futureParts.Add(g.Node("Reshape", new[] { gathered, g.Int64s("lag_shape", new[] { (long)h, lags }) }));
         }
-        string past = g.Node("Concat", pastParts.ToArray(), null, Attribute("axis", 1L));
-        string future = futureParts.Count == 1 ? futureParts[0] : g.Node("Concat", futureParts.ToArray(), null, Attribute("axis", 1L));
-        string frames = g.Node("Concat", new[] { past, future }, null, Attribute("axis", 0L));
+        string pastFrames = g.Node("Concat", pastParts.ToArray(), null, Attribute("axis", 1L));
+        string futureFrames = futureParts.Count == 1 ? futureParts[0] : g.Node("Concat", futureParts.ToArray(), null, Attribute("axis", 1L));
+        string frames = g.Node("Concat", new[] { pastFrames, futureFrames }, null, Attribute("axis", 0L));
         g.Node("Reshape", new[] { frames, g.Int64s("frames_shape", new[] { 1L, -1L }) }, NetworkInput);
 
         // The network.
@@ -166,6 +212,8 @@ internal static class ForecastGraph
 
         g.Graph.Input.Add(Value(window, DataType.Float, 1L, (long)w));
         if (covariates is not null) g.Graph.Input.Add(Value(covariates, DataType.Float, 1L, (long)((w + h) * c)));
+        if (pastCovariates is not null) g.Graph.Input.Add(Value(pastCovariates, DataType.Float, 1L, (long)layout.PastCovariateValues));
+        if (timestamps is not null) g.Graph.Input.Add(Value(timestamps, DataType.Int64, 1L, (long)(w + h)));
         foreach (string output in new[] { forecast, lower, upper }) g.Graph.Output.Add(Value(output, DataType.Float, 1L, (long)h));
         g.Graph.Output.Add(Value(scaleOutput, DataType.Float, 1L, 1L));
 
@@ -188,6 +236,9 @@ internal static class ForecastGraph
         entries["lstmmlnet.seasonal_period"] = layout.SeasonalPeriod.ToString(CultureInfo.InvariantCulture);
         entries["lstmmlnet.scale_lag"] = layout.ChangeLag.ToString(CultureInfo.InvariantCulture);
         entries["lstmmlnet.seasonal_lags"] = layout.SeasonalLags.ToString(CultureInfo.InvariantCulture);
+        entries["lstmmlnet.past_covariates"] = layout.PastCovariates.ToString(CultureInfo.InvariantCulture);
+        entries["lstmmlnet.calendar_features"] = layout.Calendar.ToString();
+        entries["lstmmlnet.interval_scale"] = layout.IntervalScale.ToString();
         foreach (var (key, value) in metadata) entries[key] = value;
         foreach (var (key, value) in entries) model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
         LstmModelChecksum.Stamp(model); // the whole forecasting model's checksum, replacing the inner network's

@@ -63,7 +63,7 @@ public sealed class AdaptiveBoundsTests(ITestOutputHelper output)
 
     /// <summary>Level 30 with a daily cycle and noise 1 for <paramref name="before"/> steps, then the level falls to 10 and
     /// the noise rises to 3 (the cycle scales with the level).</summary>
-    private static Point[] Drifting(int before, int after, int seed)
+    internal static Point[] Drifting(int before, int after, int seed)
     {
         var random = new Random(seed);
         return Enumerable.Range(0, before + after).Select(t =>

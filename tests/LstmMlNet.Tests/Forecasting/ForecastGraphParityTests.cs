@@ -97,6 +97,67 @@ public sealed class ForecastGraphParityTests
     }
 
     [Theory]
+    [InlineData(ForecastScaling.WindowMean, 0, 2, CalendarFeatures.HourOfDay | CalendarFeatures.DayOfWeek | CalendarFeatures.DayOfYear, 0)]
+    [InlineData(ForecastScaling.SeasonalChange, 1, 0, CalendarFeatures.DayOfWeek, 3)]
+    [InlineData(ForecastScaling.Standard, 2, 3, CalendarFeatures.None, 0)]
+    [InlineData(ForecastScaling.WindowMean, 1, 1, CalendarFeatures.HourOfDay | CalendarFeatures.DayOfYear, 2)]
+    public void Onnx_calendar_inputs_and_past_covariates_equal_the_managed_computation(ForecastScaling scaling, int covariates, int past, CalendarFeatures calendar, int seasonalLags)
+    {
+        const int w = 9, h = 4;
+        TorchSharp.torch.random.manual_seed(5);
+        var rng = new Random(5);
+        int all = covariates + past;
+        var layout = new ForecastLayout(w, h, covariates, ForecastTargetTransform.None, scaling, 0.3f, 1.7f,
+            Enumerable.Range(0, all).Select(k => 0.1f * k).ToArray(), Enumerable.Range(0, all).Select(k => 1f + k).ToArray(), 3, seasonalLags > 0, seasonalLags,
+            PastCovariates: past, Calendar: calendar, StepTicks: TimeSpan.TicksPerHour);
+        Assert.Equal(2 + covariates + CalendarArithmetic.Count(calendar) + past + seasonalLags, layout.FrameSize);
+        using var network = new SequenceNetwork(new NetworkSpec(SequenceInputKind.Frames, 1, RecurrentCellKind.Lstm, 6, 1, false, FrameSize: layout.FrameSize, StepSkip: true));
+        using (no_grad()) network.Skip!.weight!.uniform_(-1, 1);
+        network.eval();
+        float[] quantiles = { 0.5f, 0.8f, 1.1f, 1.4f };
+        byte[] onnx = ForecastGraph.Export(network, layout, quantiles, "F", "L", "U", new Dictionary<string, string>());
+        using var session = new InferenceSession(onnx);
+        for (int trial = 0; trial < 5; trial++)
+        {
+            float[] window = Enumerable.Range(0, w).Select(_ => (float)(50 + 40 * rng.NextDouble())).ToArray();
+            float[] cov = Enumerable.Range(0, (w + h) * covariates).Select(_ => (float)rng.NextDouble()).ToArray();
+            float[] pastValues = Enumerable.Range(0, w * past).Select(_ => (float)(10 * rng.NextDouble())).ToArray();
+            // Hourly times from a random start between 1990 and 2030 (ticks near 6.3e17: the int64 arithmetic matters).
+            long start = new DateTime(1990, 1, 1).Ticks + (long)(rng.NextDouble() * 40 * 365) * TimeSpan.TicksPerDay + rng.Next(24) * TimeSpan.TicksPerHour;
+            long[] times = calendar == CalendarFeatures.None ? Array.Empty<long>() : Enumerable.Range(0, w + h).Select(j => start + j * TimeSpan.TicksPerHour).ToArray();
+
+            var (frames, m, s) = layout.Encode(window, cov, pastValues, times);
+            if (calendar.HasFlag(CalendarFeatures.HourOfDay))
+            {
+                // The first calendar pair of the first frame is the hour of day of the window's first time.
+                double angle = 2 * Math.PI * new DateTime(times[0]).TimeOfDay.TotalHours / 24;
+                Assert.Equal(Math.Sin(angle), frames[layout.CalendarOffset], 4);
+                Assert.Equal(Math.Cos(angle), frames[layout.CalendarOffset + 1], 4);
+            }
+            // Future steps hold no past covariates.
+            for (int k = 0; k < h; k++)
+                for (int i = 0; i < past; i++) Assert.Equal(0f, frames[(w + k) * layout.FrameSize + layout.PastOffset + i]);
+            float[] net;
+            using (no_grad())
+            {
+                net = ForecastObjective.Predict(network, tensor(frames, new long[] { 1, layout.Steps, layout.FrameSize }), tensor(new long[] { layout.Steps }), h).data<float>().ToArray();
+            }
+            float[] levels = layout.Levels(window, net, m, s);
+            float sigma = layout.IntervalScaleOf(layout.Series(window), s);
+
+            var inputs = new List<NamedOnnxValue> { NamedOnnxValue.CreateFromTensor("Window", new DenseTensor<float>(window, new[] { 1, w })) };
+            if (covariates > 0) inputs.Add(NamedOnnxValue.CreateFromTensor("Covariates", new DenseTensor<float>(cov, new[] { 1, cov.Length })));
+            if (past > 0) inputs.Add(NamedOnnxValue.CreateFromTensor(ForecastGraph.PastCovariatesInput, new DenseTensor<float>(pastValues, new[] { 1, pastValues.Length })));
+            if (times.Length > 0) inputs.Add(NamedOnnxValue.CreateFromTensor(ForecastGraph.TimestampsInput, new DenseTensor<long>(times, new[] { 1, times.Length })));
+            using var results = session.Run(inputs);
+            float[] Get(string name) => results.Single(r => r.Name == name).AsTensor<float>().ToArray();
+            AssertClose(levels, Get("F"));
+            AssertClose(levels.Select((l, k) => l - quantiles[k] * sigma).ToArray(), Get("L"));
+            AssertClose(levels.Select((l, k) => l + quantiles[k] * sigma).ToArray(), Get("U"));
+        }
+    }
+
+    [Theory]
     [InlineData(ForecastScaling.WindowMean, 3)]
     [InlineData(ForecastScaling.WindowDeviation, 4)]
     [InlineData(ForecastScaling.WindowChange, 7)]
