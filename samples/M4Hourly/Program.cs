@@ -61,41 +61,33 @@ Row("Seasonal naive", seasonalNaive);
 Row("Naive 2", naive2);
 Row("ForecastByLstm", lstm);
 
-// Interval quality of the 95% bounds: coverage, mean width relative to the series' scale, Winkler (interval) score.
+// Interval quality of the 95% bounds: coverage, mean width relative to the series' scale, Winkler (interval) score, over
+// all steps and per block of 12 steps (one origin per series: the bounds are Fit's split-conformal ones).
 double alpha = 1 - options.ConfidenceLevel;
-int inside = 0, total = 0;
-double width = 0, winkler = 0;
-for (int i = 0; i < series.Count; i++)
+(double Coverage, double Width, double Winkler) Interval(int from, int to)
 {
-    double scale = M4Evaluation.SeasonalNaiveScale(series[i].Train, m);
-    for (int k = 0; k < h; k++)
-    {
-        float y = series[i].Test[k], lo = lower[i][k], hi = upper[i][k];
-        if (y >= lo && y <= hi) inside++;
-        total++;
-        width += (hi - lo) / scale;
-        winkler += ((hi - lo) + (y < lo ? 2 / alpha * (lo - y) : 0) + (y > hi ? 2 / alpha * (y - hi) : 0)) / scale;
-    }
-}
-Console.WriteLine($"  {options.ConfidenceLevel:P0} bounds: coverage {inside / (double)total:P1}, mean width {width / total:F2} and Winkler score {winkler / total:F2} (both in units of each series' in-sample seasonal-naive MAE)");
-// The same per block of 12 horizon steps (one origin per series: the bounds are Fit's split-conformal ones).
-for (int from = 0; from < h; from += 12)
-{
-    int to = Math.Min(h, from + 12), blockInside = 0, blockTotal = 0;
-    double blockWidth = 0, blockWinkler = 0;
+    int inside = 0, total = 0;
+    double width = 0, winkler = 0;
     for (int i = 0; i < series.Count; i++)
     {
         double scale = M4Evaluation.SeasonalNaiveScale(series[i].Train, m);
         for (int k = from; k < to; k++)
         {
             float y = series[i].Test[k], lo = lower[i][k], hi = upper[i][k];
-            if (y >= lo && y <= hi) blockInside++;
-            blockTotal++;
-            blockWidth += (hi - lo) / scale;
-            blockWinkler += ((hi - lo) + (y < lo ? 2 / alpha * (lo - y) : 0) + (y > hi ? 2 / alpha * (y - hi) : 0)) / scale;
+            if (y >= lo && y <= hi) inside++;
+            total++;
+            width += (hi - lo) / scale;
+            winkler += ((hi - lo) + (y < lo ? 2 / alpha * (lo - y) : 0) + (y > hi ? 2 / alpha * (y - hi) : 0)) / scale;
         }
     }
-    Console.WriteLine($"    steps {from + 1,2}–{to,2}: coverage {blockInside / (double)blockTotal:P1}, width {blockWidth / blockTotal:F2}, Winkler {blockWinkler / blockTotal:F2}");
+    return (inside / (double)total, width / total, winkler / total);
+}
+var overall = Interval(0, h);
+Console.WriteLine($"  {options.ConfidenceLevel:P0} bounds: coverage {overall.Coverage:P1}, mean width {overall.Width:F2} and Winkler score {overall.Winkler:F2} (both in units of each series' in-sample seasonal-naive MAE)");
+for (int from = 0; from < h; from += 12)
+{
+    var block = Interval(from, Math.Min(h, from + 12));
+    Console.WriteLine($"    steps {from + 1,2}–{Math.Min(h, from + 12),2}: coverage {block.Coverage:P1}, width {block.Width:F2}, Winkler {block.Winkler:F2}");
 }
 
 // A PNG of four series: the last two weeks of history, the forecast with its bounds, and what happened.

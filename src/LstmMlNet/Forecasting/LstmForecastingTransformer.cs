@@ -16,7 +16,9 @@ namespace LstmMlNet.Forecasting;
 /// first row: its first W rows, and with covariates the last h−1 rows (whose future covariates are not in the data),
 /// get NaN vectors; the count is logged.</para>
 /// <para>Persistence: <c>ml.Model.Save</c> writes <see cref="ScoringModel"/>, the stateless ONNX scoring model that maps
-/// a <see cref="LstmForecastInput"/> row (window, covariates) to the three vectors; <c>ml.Model.Load</c> returns it and
+/// a <see cref="LstmForecastInput"/> row (window, covariates, past covariates, timestamps as the model needs them) to the
+/// three vectors (with Fit's split-conformal bounds) and an <c>IntervalScale</c> column (the window's σ, vector of 1: the
+/// unit of the bounds' half-widths, for callers that adapt the bounds themselves); <c>ml.Model.Load</c> returns it and
 /// needs only Microsoft.ML, Microsoft.ML.OnnxTransformer and ONNX Runtime. The engine's
 /// <c>CheckPoint</c> saves the scoring model and the series state together.</para>
 /// </summary>
@@ -69,6 +71,9 @@ public sealed class LstmForecastingTransformer : ITransformer
     /// <summary>The covariate columns, in the order the model reads them.</summary>
     public IReadOnlyList<string> CovariateColumnNames => Options.CovariateColumnNames;
 
+    /// <summary>The past-covariate columns, in the order the model reads them.</summary>
+    public IReadOnlyList<string> PastCovariateColumnNames => Options.PastCovariateColumnNames;
+
     /// <summary>Ids of the series seen in training ("" for a model without a series-id column).</summary>
     public IReadOnlyCollection<string> SeriesIds => states.Keys;
 
@@ -78,8 +83,8 @@ public sealed class LstmForecastingTransformer : ITransformer
     /// <summary>False: forecasts depend on earlier rows, so there is no row-to-row mapper (use the forecast engine).</summary>
     public bool IsRowToRowMapper => false;
 
-    /// <summary>The ONNX model (inputs Window [1, W] and, with covariates, Covariates [1, (W + h)·C]; outputs the three
-    /// vectors as [1, h]).</summary>
+    /// <summary>The ONNX model (inputs Window [1, W] and, as the model needs them, Covariates [1, (W + h)·C], PastCovariates
+    /// [1, W·Cp], Timestamps int64 [1, W + h]; outputs the three vectors as [1, h] and IntervalScale [1, 1]).</summary>
     public byte[] OnnxModel() => (byte[])onnx.Clone();
 
     /// <summary>Writes <see cref="OnnxModel"/> to <paramref name="path"/>.</summary>
