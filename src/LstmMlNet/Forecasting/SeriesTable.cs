@@ -57,7 +57,6 @@ internal static class SeriesTable
         DataViewSchema.Column? idColumn = options.SeriesIdColumnName is { } idName ? data.Schema[idName] : null;
         if (idColumn is { } ic) columns.Add(ic);
 
-        int c = options.CovariateColumnNames.Length, cp = options.PastCovariateColumnNames.Length;
         var builders = new Dictionary<string, (List<float> Values, List<float> Covariates, List<long> Rows, List<float> Past, List<long> Times)>(StringComparer.Ordinal);
         var order = new List<string>();
         using DataViewRowCursor cursor = data.GetRowCursor(columns);
@@ -85,26 +84,8 @@ internal static class SeriesTable
             if (options.TargetTransform == ForecastTargetTransform.Log1p && v <= -1f)
                 throw new InvalidOperationException($"The series column '{options.InputColumnName}' is {v} at {SchemaErrors.Row(cursor)}; the Log1p transform needs values greater than −1.");
             series.Values.Add(v);
-            for (int k = 0; k < c; k++)
-            {
-                float cv = 0;
-                covariateGetters[k](ref cv);
-                if (!float.IsFinite(cv))
-                    throw new InvalidOperationException($"The covariate column '{options.CovariateColumnNames[k]}' is {cv} at {SchemaErrors.Row(cursor)}; covariates must be finite.");
-                if (!SeriesValueRange.Accepts(cv))
-                    throw new InvalidOperationException($"The covariate column '{options.CovariateColumnNames[k]}' at {SchemaErrors.Row(cursor)}: {SeriesValueRange.Reason(cv)}.");
-                series.Covariates.Add(cv);
-            }
-            for (int k = 0; k < cp; k++)
-            {
-                float pv = 0;
-                pastGetters[k](ref pv);
-                if (!float.IsFinite(pv))
-                    throw new InvalidOperationException($"The past covariate column '{options.PastCovariateColumnNames[k]}' is {pv} at {SchemaErrors.Row(cursor)}; covariates must be finite.");
-                if (!SeriesValueRange.Accepts(pv))
-                    throw new InvalidOperationException($"The past covariate column '{options.PastCovariateColumnNames[k]}' at {SchemaErrors.Row(cursor)}: {SeriesValueRange.Reason(pv)}.");
-                series.Past.Add(pv);
-            }
+            ReadCovariates(covariateGetters, options.CovariateColumnNames, "covariate", cursor, series.Covariates);
+            ReadCovariates(pastGetters, options.PastCovariateColumnNames, "past covariate", cursor, series.Past);
             if (time is not null)
             {
                 time(ref stamp);
@@ -119,6 +100,21 @@ internal static class SeriesTable
             var b = builders[k];
             return new Series(k, b.Values.ToArray(), b.Covariates.ToArray(), b.Rows.ToArray(), b.Past.ToArray(), b.Times.ToArray());
         }).ToList();
+    }
+
+    /// <summary>Reads one row's values of covariate columns, which must be finite and within ±1e30.</summary>
+    private static void ReadCovariates(ValueGetter<float>[] getters, string[] names, string role, DataViewRowCursor cursor, List<float> into)
+    {
+        for (int k = 0; k < getters.Length; k++)
+        {
+            float value = 0;
+            getters[k](ref value);
+            if (!float.IsFinite(value))
+                throw new InvalidOperationException($"The {role} column '{names[k]}' is {value} at {SchemaErrors.Row(cursor)}; covariates must be finite.");
+            if (!SeriesValueRange.Accepts(value))
+                throw new InvalidOperationException($"The {role} column '{names[k]}' at {SchemaErrors.Row(cursor)}: {SeriesValueRange.Reason(value)}.");
+            into.Add(value);
+        }
     }
 
     private static Func<string> IdGetter(DataViewRowCursor cursor, DataViewSchema.Column column)
