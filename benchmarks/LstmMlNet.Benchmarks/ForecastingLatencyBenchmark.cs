@@ -17,13 +17,17 @@ namespace LstmMlNet.Benchmarks;
 /// and TorchSharp eval of the same network (same spec and layout; its weights are not the trained ones, which does not
 /// change the work) with the same pre- and post-processing done in C#: window scaling, frames, forward under
 /// <c>no_grad</c>, levels and bounds. Beside them, the cost of the engine's thread-safety lock alone (one uncontended
-/// enter and exit, which every <c>Predict</c> pays).
+/// enter and exit, which every <c>Predict</c> pays), and one <c>Update</c> with adaptive bounds (which forecasts the origin
+/// to score it later) and with split-conformal ones.
 /// </summary>
 [Config(typeof(LatencyConfig))]
 [MemoryDiagnoser]
 public class ForecastingLatencyBenchmark
 {
     private LstmForecastEngine<ForecastPoint, ForecastVectors> engine = null!;
+    private LstmForecastEngine<ForecastPoint, ForecastVectors> staticEngine = null!;
+    private ForecastPoint[] observations = null!;
+    private int next;
     private InferenceSession session = null!;
     private InferenceSession singleThreaded = null!;
     private SequenceNetwork network = null!;
@@ -40,6 +44,12 @@ public class ForecastingLatencyBenchmark
             InputColumnName = nameof(ForecastPoint.Value), WindowSize = ForecastSeries.Window, Horizon = ForecastSeries.Horizon, Epochs = 2, Seed = 1,
         }).Fit(ml.Data.LoadFromEnumerable(ForecastSeries.Points()));
         engine = model.CreateForecastEngine<ForecastPoint, ForecastVectors>(ml);
+        staticEngine = ml.Forecasting.ForecastByLstm(new LstmForecastingOptions
+        {
+            InputColumnName = nameof(ForecastPoint.Value), WindowSize = ForecastSeries.Window, Horizon = ForecastSeries.Horizon, Epochs = 2, Seed = 1,
+            IntervalMethod = ForecastIntervalMethod.SplitConformal,
+        }).Fit(ml.Data.LoadFromEnumerable(ForecastSeries.Points())).CreateForecastEngine<ForecastPoint, ForecastVectors>(ml);
+        observations = ForecastSeries.Points();
         window = engine.History.ToArray();
         session = new InferenceSession(model.OnnxModel());
         using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
@@ -55,6 +65,7 @@ public class ForecastingLatencyBenchmark
     public void Cleanup()
     {
         engine.Dispose();
+        staticEngine.Dispose();
         session.Dispose();
         singleThreaded.Dispose();
         network.Dispose();
@@ -80,6 +91,23 @@ public class ForecastingLatencyBenchmark
     {
         ForecastVectors f = engine.Predict();
         return f.Forecast[0] + f.LowerBound[0] + f.UpperBound[0];
+    }
+
+    /// <summary>One observation into the adaptive engine (the default): it forecasts the current origin (one scoring call),
+    /// scores the pending forecasts, moves the half-widths and pushes the value.</summary>
+    [Benchmark(Description = "LstmForecastEngine.Update (adaptive bounds, the default)")]
+    public int EngineUpdateAdaptive()
+    {
+        engine.Update(observations[next++ % observations.Length]);
+        return next;
+    }
+
+    /// <summary>One observation into an engine with split-conformal bounds: the push alone.</summary>
+    [Benchmark(Description = "LstmForecastEngine.Update (split-conformal bounds)")]
+    public int EngineUpdateSplitConformal()
+    {
+        staticEngine.Update(observations[next++ % observations.Length]);
+        return next;
     }
 
     private readonly Lock gate = new();
