@@ -83,18 +83,20 @@ public sealed class LstmForecastEngine<TIn, TOut> : IDisposable
     private readonly Func<TIn, float>[] readPastCovariates;
     private readonly Func<TIn, long>? readTime;
     private readonly MemberInfo?[] outputMembers; // forecast, lower, upper members of TOut (null where TOut has none)
-    private readonly AdaptiveBounds? bounds;
+    private readonly AdaptiveBounds bounds; // Fit's half-widths, moved by scored forecasts when adapt
+    private readonly bool adapt;
     private readonly Lock gate = new();
     private bool disposed;
 
-    internal LstmForecastEngine(MLContext ml, ITransformer scoring, DataViewSchema scoringSchema, ForecastEngineSpec spec, SeriesState state, AdaptiveBounds? bounds)
+    internal LstmForecastEngine(MLContext ml, ITransformer scoring, DataViewSchema scoringSchema, ForecastEngineSpec spec, SeriesState state, AdaptiveBounds bounds)
     {
         this.ml = ml;
         this.scoring = scoring;
         this.scoringSchema = scoringSchema;
         this.spec = spec;
         this.state = state;
-        this.bounds = spec.IntervalMethod == ForecastIntervalMethod.Adaptive ? bounds ?? throw new ArgumentNullException(nameof(bounds)) : null;
+        this.bounds = bounds ?? throw new ArgumentNullException(nameof(bounds));
+        adapt = spec.IntervalMethod == ForecastIntervalMethod.Adaptive;
         var outputs = SchemaDefinition.Create(typeof(TOut), SchemaDefinition.Direction.Write);
         outputMembers = new[] { spec.OutputColumnName, spec.LowerColumnName, spec.UpperColumnName }
             .Select(n => outputs.FirstOrDefault(c => c.ColumnName == n) is { } column ? Member(typeof(TOut), column.MemberName) : null)
@@ -115,13 +117,14 @@ public sealed class LstmForecastEngine<TIn, TOut> : IDisposable
     }
 
     /// <summary>The current half-widths of the bounds per horizon step, in units of the window's interval scale σ
-    /// (<see cref="ForecastIntervalScale"/>): Fit's split-conformal ones, moved by every scored forecast when the model's
-    /// <see cref="LstmForecastingOptions.IntervalMethod"/> is <see cref="ForecastIntervalMethod.Adaptive"/>.</summary>
+    /// (<see cref="ForecastIntervalScale"/>): Fit's split-conformal ones (<see cref="ForecastFitReport.Quantiles"/>, floored
+    /// at 1e-3 of the largest), moved by every scored forecast when the model's <see cref="LstmForecastingOptions.IntervalMethod"/>
+    /// is <see cref="ForecastIntervalMethod.Adaptive"/>.</summary>
     public IReadOnlyList<float> IntervalHalfWidths
     {
         get
         {
-            lock (gate) return bounds is null ? Array.Empty<float>() : Array.AsReadOnly((float[])bounds.Quantiles.Clone());
+            lock (gate) return Array.AsReadOnly((float[])bounds.Quantiles.Clone());
         }
     }
 
@@ -207,7 +210,7 @@ public sealed class LstmForecastEngine<TIn, TOut> : IDisposable
             ObjectDisposedException.ThrowIf(disposed, this);
             if (time is long t && t <= state.Timestamps[^1])
                 throw new ArgumentException($"The observation's timestamp column '{spec.TimestampColumnName}' is {new DateTime(t):O}, not after the last observation's ({new DateTime(state.Timestamps[^1]):O}).", nameof(observation));
-            if (bounds is not null)
+            if (adapt)
             {
                 // Score the forecasts made before this observation; without future covariates the engine forecasts every
                 // origin itself, so the bounds adapt however rarely Predict is called.
@@ -246,7 +249,7 @@ public sealed class LstmForecastEngine<TIn, TOut> : IDisposable
                         ml.Model.Save(scoring, scoringSchema, model);
                     }
                     using Stream json = zip.CreateEntry(LstmForecastEngine.StateEntry).Open();
-                    JsonSerializer.Serialize(json, new EngineCheckPoint(FormatVersion, spec, state.Values, state.Covariates, bounds?.State(), state.PastCovariates, state.Timestamps));
+                    JsonSerializer.Serialize(json, new EngineCheckPoint(FormatVersion, spec, state.Values, state.Covariates, bounds.State(), state.PastCovariates, state.Timestamps));
                 }
                 file.Flush(flushToDisk: true);
             }
@@ -312,7 +315,7 @@ public sealed class LstmForecastEngine<TIn, TOut> : IDisposable
         var input = new LstmForecastInput { Window = (float[])state.Values.Clone(), Covariates = covariates, PastCovariates = (float[])state.PastCovariates.Clone(), Timestamps = times };
         LstmForecastingTransformer.ForecastRow row = engine.Predict(input);
         float[] forecast = row.Forecast, lower = row.Lower, upper = row.Upper;
-        if (bounds is not null)
+        if (adapt)
         {
             // The bounds of the current half-widths: level⁻¹(ℓ̂_k ∓ q_k·σ), as the graph computes them with Fit's q_k.
             float sigma = row.IntervalScale[0];
@@ -389,7 +392,7 @@ public sealed class LstmForecastEngine<TIn, TOut> : IDisposable
 }
 
 /// <summary>The state part of a checkpoint.</summary>
-internal sealed record EngineCheckPoint(int FormatVersion, ForecastEngineSpec Spec, float[] Values, float[] Covariates, AdaptiveBoundsState? Bounds,
+internal sealed record EngineCheckPoint(int FormatVersion, ForecastEngineSpec Spec, float[] Values, float[] Covariates, AdaptiveBoundsState Bounds,
     float[] PastCovariates, long[] Timestamps);
 
 /// <summary>Loads forecast engines written by <see cref="LstmForecastEngine{TIn, TOut}.CheckPoint"/>.</summary>
@@ -429,14 +432,10 @@ public static class LstmForecastEngine
             throw new InvalidDataException($"'{path}' is a checkpoint of format {checkpoint.FormatVersion}; this LstmMlNet reads format {LstmForecastEngine<TIn, TOut>.FormatVersion}.");
         var spec = checkpoint.Spec;
         if (spec.Problem() is { } specProblem) throw new InvalidDataException($"'{path}': {StateEntry} is not a valid engine state: {specProblem}.");
-        AdaptiveBounds? bounds = null;
-        if (spec.IntervalMethod == ForecastIntervalMethod.Adaptive)
-        {
-            if (AdaptiveBounds.Problem(checkpoint.Bounds, spec.Horizon) is { } problem)
-                throw new InvalidDataException($"'{path}': {StateEntry} is not a valid engine state: {problem}.");
-            bounds = new AdaptiveBounds(checkpoint.Bounds!.Quantiles, spec.ConfidenceLevel, spec.IntervalAdaptationRate);
-            bounds.Restore(checkpoint.Bounds);
-        }
+        if (AdaptiveBounds.Problem(checkpoint.Bounds, spec.Horizon) is { } problem)
+            throw new InvalidDataException($"'{path}': {StateEntry} is not a valid engine state: {problem}.");
+        var bounds = new AdaptiveBounds(checkpoint.Bounds!.Quantiles, spec.ConfidenceLevel, spec.IntervalAdaptationRate);
+        bounds.Restore(checkpoint.Bounds);
         int w = spec.WindowSize;
         if (checkpoint.Values.Length != w || checkpoint.Covariates.Length != w * spec.CovariateColumnNames.Length)
             throw new InvalidDataException($"'{path}': the state holds {checkpoint.Values.Length} values and {checkpoint.Covariates.Length} covariates; window {w} needs {w} and {w * spec.CovariateColumnNames.Length}.");

@@ -211,7 +211,7 @@ public sealed class LstmForecastingTransformer : ITransformer
             throw new ArgumentException($"Series '{key}' was not in the training data.", nameof(seriesId));
         // Each engine runs its own copy of the scoring model: disposing a PredictionEngine releases the model's ONNX session.
         var (scoring, schema) = BuildScoringModel(ml, onnx, Layout, Options, ScoringInputSchemaDefinition);
-        var bounds = Options.IntervalMethod == ForecastIntervalMethod.Adaptive ? new AdaptiveBounds(FitReport.Quantiles, Options.ConfidenceLevel, Options.IntervalAdaptationRate) : null;
+        var bounds = new AdaptiveBounds(FitReport.Quantiles, Options.ConfidenceLevel, Options.IntervalAdaptationRate);
         return new LstmForecastEngine<TIn, TOut>(ml, scoring, schema, ForecastEngineSpec.From(Options, Layout, key), state.Clone(), bounds);
     }
 

@@ -1,5 +1,6 @@
 using LstmMlNet.Forecasting;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using Xunit.Abstractions;
 
 namespace LstmMlNet.Tests.Forecasting;
@@ -140,6 +141,24 @@ public sealed class AdaptiveBoundsTests(ITestOutputHelper output)
         output.WriteLine($"adaptive: coverage {adaptive.Coverage:F4} width {adaptive.Width:F3}; split-conformal: coverage {fixedBounds.Coverage:F4} width {fixedBounds.Width:F3}");
         Assert.True(fixedBounds.Coverage < 0.85, $"split-conformal coverage {fixedBounds.Coverage:F4}");
         Assert.InRange(adaptive.Coverage, 0.92, 0.97);
+    }
+
+    [Fact]
+    public void Split_conformal_bounds_stay_as_calibrated_and_equal_the_saved_model_s()
+    {
+        Point[] points = Drifting(400, 60, seed: 8);
+        LstmForecastingOptions o = Options(ForecastIntervalMethod.SplitConformal);
+        o.Epochs = 3;
+        var ml = new MLContext(seed: 1);
+        var model = ml.Forecasting.ForecastByLstm(o).Fit(ml.Data.LoadFromEnumerable(points[..400]));
+        float[][] upper = model.Transform(ml.Data.LoadFromEnumerable(points)).GetColumn<float[]>("UpperBound").ToArray();
+        using var engine = model.CreateForecastEngine<Point, Bounds>(ml);
+        for (int t = 400; t < 460; t++)
+        {
+            Assert.Equal(upper[t], engine.Predict().UpperBound);
+            engine.Update(points[t]);
+        }
+        Assert.Equal(model.FitReport.Quantiles, engine.IntervalHalfWidths);
     }
 
     /// <summary>A checkpoint whose bounds state holds a negative half-width fails to load, naming the file and the fault.</summary>
