@@ -50,7 +50,8 @@ public enum ComparisonMetric
     /// <summary>Symmetric mean absolute percentage error (forecasting), in percent; lower is better.</summary>
     SymmetricMeanAbsolutePercentageError,
 
-    /// <summary>Mean absolute percentage error (forecasting), in percent; lower is better.</summary>
+    /// <summary>Mean absolute percentage error (forecasting), in percent, over the actual values that are not 0 (a series
+    /// with zeros still gets a figure, as <c>BacktestMetrics.MeanAbsolutePercentageError</c>); lower is better.</summary>
     MeanAbsolutePercentageError,
 
     /// <summary>Mean absolute scaled error (forecasting; scale = in-sample seasonal naive MAE of the fold's training rows);

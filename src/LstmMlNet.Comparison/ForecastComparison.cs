@@ -219,7 +219,7 @@ internal sealed class ForecastComparison
         {
             ComparisonMetric.RootMeanSquaredError => ForecastMetrics.RootMeanSquaredError(actual, predicted),
             ComparisonMetric.SymmetricMeanAbsolutePercentageError => ForecastMetrics.SymmetricMeanAbsolutePercentageError(actual, predicted),
-            ComparisonMetric.MeanAbsolutePercentageError => ForecastMetrics.MeanAbsolutePercentageError(actual, predicted),
+            ComparisonMetric.MeanAbsolutePercentageError => ForecastMetrics.MeanAbsolutePercentageErrorOfNonZero(actual, predicted).Mape, // zeros left out, as backtests do
             ComparisonMetric.MeanAbsoluteScaledError => ForecastMetrics.MeanAbsoluteScaledError(actual, predicted, y.Take(start).ToArray(), Math.Max(seasonality, 1)),
             _ => ForecastMetrics.MeanAbsoluteError(actual, predicted),
         };
