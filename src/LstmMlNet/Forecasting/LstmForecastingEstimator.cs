@@ -12,14 +12,17 @@ namespace LstmMlNet.Forecasting;
 
 /// <summary>
 /// Trains a recurrent network to forecast the next h values of a series from its last W values (and covariates known in
-/// the future), with split-conformal confidence bounds per horizon step. Created by
+/// the future, and past covariates over the window), with conformal confidence bounds per horizon step. Created by
 /// <c>ml.Forecasting.ForecastByLstm(...)</c>; mirrors <c>ForecastBySsa</c>'s columns: a forecast vector and lower and
 /// upper bound vectors of h Single each.
 /// <para>Training rows are windows ending anywhere in a series (targets the h values after each window). The last
 /// <see cref="LstmForecastingOptions.ValidationTailLength"/> observations of every series are held out: windows whose
-/// targets fall in the tail are the validation set (early stopping, best weights) and calibrate the bounds: for each
-/// step k the bound half-width is the ⌈(n + 1)·level⌉-th smallest of the n normalised absolute errors |ℓ − ℓ̂|/s of
-/// those windows, which gives the stated coverage for new windows exchangeable with the tail's.</para>
+/// targets fall in the tail are the validation set (the per-epoch validation loss; early stopping and best weights only
+/// when a patience is set, off by default) and calibrate the bounds: for each step k the bound half-width is the
+/// ⌈(n + 1)·level⌉-th smallest of the n normalised absolute errors |ℓ − ℓ̂|/σ of those windows (σ the window's interval
+/// scale), which gives the stated coverage for new windows exchangeable with the tail's; the forecast engine and
+/// <see cref="ForecastBacktest"/> adapt the half-widths to the errors observed after Fit
+/// (<see cref="LstmForecastingOptions.IntervalMethod"/>).</para>
 /// </summary>
 public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransformer>
 {

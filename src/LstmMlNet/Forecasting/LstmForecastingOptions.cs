@@ -180,8 +180,9 @@ public sealed class LstmForecastingOptions : TrainingOptions
     /// → 10.9%, with Log1p 15.9% → 22.9%).</summary>
     public double? CovariateWeightDecay { get; set; } = 1e-3;
 
-    /// <summary>Observations at the end of every series held out of training: early stopping watches the forecasts of its
-    /// windows, and their errors calibrate the confidence bounds (split-conformal). 0 = automatic:
+    /// <summary>Observations at the end of every series held out of training: the per-epoch validation loss (and early
+    /// stopping, when <see cref="TrainingOptions.EarlyStoppingPatience"/> is set; off by default) is computed on the
+    /// forecasts of its windows, and their errors calibrate the confidence bounds (split-conformal). 0 = automatic:
     /// max(⌈0.2·n⌉, h + ⌈1/(1 − level)⌉ − 1) for a series of n observations. Default 0.</summary>
     public int ValidationTailLength { get; set; }
 
