@@ -62,7 +62,7 @@ public abstract class RecurrentTrainerBase<TOptions> : IEstimator<ITransformer>
         using PretrainedTextFeatures? text = TrainerOptions.TextEncoder == PretrainedTextEncoder.None ? null
             : PretrainedTextFeatures.Fit(Context, input, TrainerOptions.FeatureColumnName, TrainerOptions.MaxSequenceLength, log);
         var (features, trainingRows) = text is not null
-            ? (SequenceFeatures.ForFrames(MiniLmResources.Dimensions, TrainerOptions.MaxSequenceLength), new SequenceFeatures.SequenceRows(null, text.Encode(input, log)))
+            ? (SequenceFeatures.ForFrames(MiniLmResources.Dimensions, TrainerOptions.MaxSequenceLength), new SequenceFeatures.SequenceRows(null, text.EncodeTraining(input, log)))
             : SequenceFeatures.Fit(input, TrainerOptions.FeatureColumnName, TrainerOptions.FrameSize, TrainerOptions.MaxSequenceLength,
                 TrainerOptions.MaxVocabularySize, TrainerOptions.MinTokenCount, log);
         int vocabularySize = features.Vocabulary?.Ids.Count ?? 0;
@@ -96,7 +96,7 @@ public abstract class RecurrentTrainerBase<TOptions> : IEstimator<ITransformer>
             FrameSize: features.FrameSize, ProjectionSize: TrainerOptions.ProjectionSize, Initialization: TrainerOptions.Initialization,
             InputDropout: TrainerOptions.InputDropout,
             SubwordBuckets: features.Vocabulary is null ? 0 : TrainerOptions.SubwordBuckets,
-            BagOfEmbeddings: features.Vocabulary is not null && TrainerOptions.BagOfEmbeddings);
+            BagOfEmbeddings: (features.Vocabulary is not null || text is not null) && TrainerOptions.BagOfEmbeddings);
         SubwordTable? subwords = spec.SubwordBuckets > 0
             ? new SubwordNgrams(spec.SubwordBuckets, TrainerOptions.SubwordMinLength, TrainerOptions.SubwordMaxLength).Table(features.Vocabulary!.Ids, spec.VocabularySize)
             : null;
@@ -105,7 +105,9 @@ public abstract class RecurrentTrainerBase<TOptions> : IEstimator<ITransformer>
         TrainingResult result = TrainingLoop.Run(network, Objective, data, validation, TrainerOptions, seed, device, log);
         network.to(CPU);
 
-        byte[] onnx = OnnxExporter.Export(network, ExportOptions(features, labels, text is not null));
+        OnnxExportOptions export = ExportOptions(features, labels, text is not null);
+        if (text is not null) export = export with { FrameMean = text.FrameMean, FrameScale = text.FrameScale };
+        byte[] onnx = OnnxExporter.Export(network, export);
         if (text is not null) onnx = TextEncoderGraph.Compose(text.Front, onnx);
         LastFitReport = new RecurrentFitReport(result.History, result.BestEpoch, result.StoppedEarly, network.ParameterCount(),
             vocabularySize, data.Count, validation?.Count ?? 0, onnx);

@@ -25,8 +25,9 @@ public abstract class RecurrentTrainerOptions : TrainingOptions
     /// A frozen pretrained encoder whose token vectors are the frames the recurrent layers read. Default
     /// <see cref="PretrainedTextEncoder.None"/>. With <see cref="PretrainedTextEncoder.MiniLM"/> the feature column is a
     /// scalar Text column of raw text (not tokens), <see cref="FrameSize"/> stays 0 (the frames are 384 wide),
-    /// <see cref="MaxSequenceLength"/> counts WordPiece ids with [CLS] and [SEP] (at most 512), and the vocabulary,
-    /// embedding, subword and bag-of-embeddings options do not apply. At Fit the encoder runs once per row (progress in
+    /// <see cref="MaxSequenceLength"/> counts WordPiece ids with [CLS] and [SEP] (at most 512), the vocabulary,
+    /// embedding and subword options do not apply, and <see cref="BagOfEmbeddings"/> feeds the head the mean encoder
+    /// vector beside the pooled recurrent output. At Fit the encoder runs once per row (progress in
     /// the log); only the recurrent layers and the head train. The fitted model is ML.NET's NormalizeText and one
     /// ApplyOnnxModel whose graph tokenises (ONNX Runtime built-in operators), encodes and classifies, so it still loads
     /// and scores with Microsoft.ML, Microsoft.ML.OnnxTransformer and Microsoft.ML.OnnxRuntime only; it holds the
@@ -76,7 +77,8 @@ public abstract class RecurrentTrainerOptions : TrainingOptions
 
     /// <summary>Feed the head the mean of the sequence's token vectors beside the pooled recurrent output, a
     /// bag-of-words path that short texts with few training rows learn quickly. Adds <see cref="EmbeddingSize"/>
-    /// inputs per head output. Default true. Token input only (ignored for numeric frames).</summary>
+    /// inputs per head output. Default true. Token input, and the frames of a <see cref="TextEncoder"/> (the mean
+    /// encoder vector, 384 more head inputs); ignored for numeric frames of a column.</summary>
     public bool BagOfEmbeddings { get; set; } = true;
 
     /// <summary>Linear projection of numeric frames to this width before the encoder; 0 = none. Default 0.</summary>

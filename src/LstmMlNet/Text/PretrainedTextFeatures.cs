@@ -81,8 +81,52 @@ internal sealed class PretrainedTextFeatures : IDisposable
         return new PretrainedTextFeatures(column, maxLength, normalizer, table, front);
     }
 
+    /// <summary>Per-dimension mean of the training frames (null before <see cref="EncodeTraining"/>): the exported
+    /// network subtracts it before the recurrent layers.</summary>
+    public float[]? FrameMean { get; private set; }
+
+    /// <summary>Per-dimension 1 / standard deviation of the training frames, applied after the mean.</summary>
+    public float[]? FrameScale { get; private set; }
+
+    /// <summary>The training rows' frames, standardised per dimension with statistics taken from them
+    /// (<see cref="FrameMean"/>, <see cref="FrameScale"/>): MiniLM's hidden state has a few dimensions far larger than
+    /// the rest, which would otherwise dominate the recurrent gates.</summary>
+    public List<float[]> EncodeTraining(IDataView data, IChannel? log)
+    {
+        List<float[]> frames = Encode(data, log);
+        int d = MiniLmResources.Dimensions;
+        var sum = new double[d];
+        var squares = new double[d];
+        long steps = 0;
+        foreach (float[] row in frames)
+        {
+            for (int t = 0; t < row.Length; t += d)
+            {
+                for (int j = 0; j < d; j++)
+                {
+                    sum[j] += row[t + j];
+                    squares[j] += (double)row[t + j] * row[t + j];
+                }
+            }
+            steps += row.Length / d;
+        }
+        var mean = new float[d];
+        var scale = new float[d];
+        for (int j = 0; j < d; j++)
+        {
+            double m = sum[j] / Math.Max(steps, 1);
+            double variance = Math.Max(squares[j] / Math.Max(steps, 1) - m * m, 0);
+            mean[j] = (float)m;
+            scale[j] = (float)(1 / Math.Sqrt(variance + 1e-6));
+        }
+        foreach (float[] row in frames) Standardize(row, mean, scale);
+        FrameMean = mean;
+        FrameScale = scale;
+        return frames;
+    }
+
     /// <summary>The frames of every row of <paramref name="data"/>'s text column: steps × 384 values, steps = the row's
-    /// WordPiece ids with [CLS] and [SEP].</summary>
+    /// WordPiece ids with [CLS] and [SEP]; standardised as the training frames were once <see cref="EncodeTraining"/> ran.</summary>
     public List<float[]> Encode(IDataView data, IChannel? log)
     {
         List<string[]> texts = ReadTexts(Normalizer.Transform(data));
@@ -93,6 +137,7 @@ internal sealed class PretrainedTextFeatures : IDisposable
         for (int i = 0; i < texts.Count; i++)
         {
             float[] row = EncodeNormalized(texts[i]);
+            if (FrameMean is not null) Standardize(row, FrameMean, FrameScale!);
             frames.Add(row);
             pieces += row.Length / MiniLmResources.Dimensions;
             if ((i + 1) % step == 0 || i + 1 == texts.Count)
@@ -104,7 +149,14 @@ internal sealed class PretrainedTextFeatures : IDisposable
         return frames;
     }
 
-    /// <summary>Frames of one row's normalised texts.</summary>
+    /// <summary>(x − mean) · scale per dimension, in float as the exported graph computes it.</summary>
+    private static void Standardize(float[] row, float[] mean, float[] scale)
+    {
+        int d = mean.Length;
+        for (int i = 0; i < row.Length; i++) row[i] = (row[i] - mean[i % d]) * scale[i % d];
+    }
+
+    /// <summary>Raw frames of one row's normalised texts.</summary>
     public float[] EncodeNormalized(string[] text)
     {
         using var results = session.Run(Input(text), new[] { TextEncoderGraph.FramesOutput });
