@@ -15,7 +15,8 @@ public abstract class RecurrentTrainerOptions : TrainingOptions
 
     /// <summary>Input sequence column: a vector of Text tokens (e.g. from <c>TokenizeIntoWords</c>), a vector of
     /// Key&lt;UInt32&gt; tokens (from <c>MapValueToKey</c>), or, when <see cref="FrameSize"/> &gt; 0, a vector of
-    /// Single holding steps × FrameSize values. Default "Tokens".</summary>
+    /// Single holding steps × FrameSize values; with a <see cref="TextEncoder"/>, a scalar Text column of raw text.
+    /// Default "Tokens".</summary>
     public string FeatureColumnName { get; set; } = "Tokens";
 
     /// <summary>Features per step of a numeric sequence column; 0 means the column holds tokens. Default 0.</summary>
