@@ -1,4 +1,5 @@
 using System.Globalization;
+using LstmMlNet.Catalog;
 using LstmMlNet.Engine;
 
 namespace LstmMlNet.Comparison;
@@ -22,11 +23,15 @@ public enum SearchStrategy
 /// <param name="Pooling">Pooling over steps (classification and regression; forecasting reads the future steps).</param>
 /// <param name="LearningRate">Optimizer learning rate; <c>null</c> keeps the candidate's own (the trainer's or forecaster's
 /// default, or what the comparison's configure callback set).</param>
+/// <param name="TextEncoder">The pretrained encoder whose token vectors the candidate reads (text input of the classifiers
+/// and regression only); <see cref="PretrainedTextEncoder.None"/> reads NormalizeText + TokenizeIntoWords tokens.</param>
 public sealed record RecurrentConfiguration(RecurrentCellKind Cell, int HiddenSize, int Layers, bool Bidirectional, PoolingKind Pooling,
-    double? LearningRate)
+    double? LearningRate, PretrainedTextEncoder TextEncoder = PretrainedTextEncoder.None)
 {
-    /// <summary>A short name, e.g. "BiLstm H128 L1 Max" or, with a learning rate from the space, "BiLstm H128 L1 Max lr=0.003".</summary>
+    /// <summary>A short name, e.g. "BiLstm H128 L1 Max", with a learning rate from the space "BiLstm H128 L1 Max lr=0.003",
+    /// on MiniLM frames "MiniLM BiLstm H128 L1 Max".</summary>
     public string Describe(bool includePooling = true) =>
+        (TextEncoder == PretrainedTextEncoder.None ? "" : TextEncoder + " ") +
         $"{(Bidirectional ? "Bi" : "")}{Cell} H{HiddenSize} L{Layers}{(includePooling ? " " + Pooling : "")}" +
         (LearningRate is double rate ? $" lr={rate.ToString("g3", CultureInfo.InvariantCulture)}" : "");
 
@@ -42,6 +47,7 @@ public sealed record RecurrentConfiguration(RecurrentCellKind Cell, int HiddenSi
             ["LearningRate"] = LearningRate is double rate ? rate.ToString("g6", CultureInfo.InvariantCulture) : "default",
         };
         if (includePooling) pairs["Pooling"] = Pooling.ToString();
+        if (TextEncoder != PretrainedTextEncoder.None) pairs["TextEncoder"] = TextEncoder.ToString();
         return pairs;
     }
 }
@@ -71,8 +77,14 @@ public sealed class RecurrentSearchSpace
     /// (2e-3 for the classifiers, 1e-3 for regression and forecasting) or what the comparison's configure callback sets.</summary>
     public IReadOnlyList<double>? LearningRates { get; init; }
 
+    /// <summary>Text inputs to try (classification and regression on <see cref="ComparisonInput.Text"/> only): tokens
+    /// learnt from the rows (<see cref="PretrainedTextEncoder.None"/>) and/or a pretrained encoder's token vectors
+    /// (<see cref="PretrainedTextEncoder.MiniLM"/>, which reads the raw text column). Default None only. The outermost
+    /// axis of the grid.</summary>
+    public IReadOnlyList<PretrainedTextEncoder> TextEncoders { get; init; } = new[] { PretrainedTextEncoder.None };
+
     /// <summary>Number of combinations.</summary>
-    public long Size => (long)Cells.Count * HiddenSizes.Count * Layers.Count * Bidirectional.Count * Pooling.Count * (LearningRates?.Count ?? 1);
+    public long Size => (long)TextEncoders.Count * Cells.Count * HiddenSizes.Count * Layers.Count * Bidirectional.Count * Pooling.Count * (LearningRates?.Count ?? 1);
 
     /// <summary>Every combination in grid order: cells vary slowest, learning rates fastest.</summary>
     public IReadOnlyList<RecurrentConfiguration> Grid()
@@ -81,13 +93,14 @@ public sealed class RecurrentSearchSpace
         // No learning-rate axis: one configuration per point with a null rate (the candidate's own default).
         IReadOnlyList<double?> rates = LearningRates?.Select(r => (double?)r).ToArray() ?? new double?[] { null };
         var all = new List<RecurrentConfiguration>();
+        foreach (PretrainedTextEncoder encoder in TextEncoders)
         foreach (RecurrentCellKind cell in Cells)
             foreach (int hidden in HiddenSizes)
                 foreach (int layers in Layers)
                     foreach (bool bidirectional in Bidirectional)
                         foreach (PoolingKind pooling in Pooling)
                             foreach (double? rate in rates)
-                                all.Add(new RecurrentConfiguration(cell, hidden, layers, bidirectional, pooling, rate));
+                                all.Add(new RecurrentConfiguration(cell, hidden, layers, bidirectional, pooling, rate, encoder));
         return all;
     }
 
@@ -114,6 +127,8 @@ public sealed class RecurrentSearchSpace
         Check(Layers, nameof(Layers));
         Check(Bidirectional, nameof(Bidirectional));
         Check(Pooling, nameof(Pooling));
+        Check(TextEncoders, nameof(TextEncoders));
+        if (TextEncoders.Any(e => !Enum.IsDefined(e))) throw new ArgumentException("Every text encoder must be a defined PretrainedTextEncoder.", nameof(TextEncoders));
         if (HiddenSizes.Any(h => h < 1)) throw new ArgumentException("Every hidden size must be at least 1.", nameof(HiddenSizes));
         if (Layers.Any(l => l < 1)) throw new ArgumentException("Every layer count must be at least 1.", nameof(Layers));
         if (LearningRates is not null)

@@ -141,6 +141,8 @@ internal sealed class SupervisedComparison
             throw new ArgumentOutOfRangeException(nameof(input), $"Input column '{input.ColumnName}' must be a scalar String (text), but is {inputColumn.Type}.");
         if (!input.IsText && !(inputColumn.Type is VectorDataViewType v && v.ItemType == NumberDataViewType.Single))
             throw new ArgumentOutOfRangeException(nameof(input), $"Input column '{input.ColumnName}' must be a Single vector (steps × {input.FrameSize}), but is {inputColumn.Type}.");
+        if (!input.IsText && options.IncludeRecurrent && options.SearchSpace.TextEncoders.Any(e => e != PretrainedTextEncoder.None))
+            throw new ArgumentOutOfRangeException(nameof(input), $"SearchSpace.TextEncoders needs a text input; input column '{input.ColumnName}' is a numeric sequence (ComparisonInput.Sequence).");
     }
 
     private IEnumerable<ComparisonCandidate> Candidates(DataViewSchema schema)
@@ -222,6 +224,7 @@ internal sealed class SupervisedComparison
             trainerOptions.Bidirectional = configuration.Bidirectional;
             trainerOptions.Pooling = configuration.Pooling;
             if (configuration.LearningRate is double rate) trainerOptions.LearningRate = rate;
+            trainerOptions.TextEncoder = configuration.TextEncoder;
             trainerOptions.LabelColumnName = label;
             trainerOptions.Seed = options.Seed;
             trainerOptions.CancellationToken = cancel;
@@ -244,7 +247,8 @@ internal sealed class SupervisedComparison
                 default:
                     throw new InvalidOperationException("Unknown trainer options.");
             }
-            IEstimator<ITransformer> pipeline = input.IsText
+            // A pretrained encoder reads the raw text column itself (its tokenisation is part of the model).
+            IEstimator<ITransformer> pipeline = input.IsText && configuration.TextEncoder == PretrainedTextEncoder.None
                 ? m.Transforms.Text.NormalizeText(NormalizedColumn, input.ColumnName, keepPunctuations: false)
                     .Append(m.Transforms.Text.TokenizeIntoWords(TokensColumn, NormalizedColumn)).Append(trainer)
                 : trainer;
@@ -253,7 +257,7 @@ internal sealed class SupervisedComparison
 
     private T Input<T>(T trainerOptions) where T : RecurrentTrainerOptions
     {
-        trainerOptions.FeatureColumnName = input.IsText ? TokensColumn : input.ColumnName;
+        trainerOptions.FeatureColumnName = input.IsText && trainerOptions.TextEncoder == PretrainedTextEncoder.None ? TokensColumn : input.ColumnName;
         trainerOptions.FrameSize = input.FrameSize;
         return trainerOptions;
     }

@@ -1,6 +1,7 @@
 using LstmMlNet.Data;
 using LstmMlNet.Engine;
 using LstmMlNet.Onnx;
+using LstmMlNet.Text;
 using LstmMlNet.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -58,8 +59,12 @@ public abstract class RecurrentTrainerBase<TOptions> : IEstimator<ITransformer>
         using IChannel log = env.Start(Name);
         int seed = TrainerOptions.Seed ?? env.Register(Name).Rand.Next();
 
-        var (features, trainingRows) = SequenceFeatures.Fit(input, TrainerOptions.FeatureColumnName, TrainerOptions.FrameSize, TrainerOptions.MaxSequenceLength,
-            TrainerOptions.MaxVocabularySize, TrainerOptions.MinTokenCount, log);
+        using PretrainedTextFeatures? text = TrainerOptions.TextEncoder == PretrainedTextEncoder.None ? null
+            : PretrainedTextFeatures.Fit(Context, input, TrainerOptions.FeatureColumnName, TrainerOptions.MaxSequenceLength, log);
+        var (features, trainingRows) = text is not null
+            ? (SequenceFeatures.ForFrames(MiniLmResources.Dimensions, TrainerOptions.MaxSequenceLength), new SequenceFeatures.SequenceRows(null, text.EncodeTraining(input, log)))
+            : SequenceFeatures.Fit(input, TrainerOptions.FeatureColumnName, TrainerOptions.FrameSize, TrainerOptions.MaxSequenceLength,
+                TrainerOptions.MaxVocabularySize, TrainerOptions.MinTokenCount, log);
         int vocabularySize = features.Vocabulary?.Ids.Count ?? 0;
         if (features.Vocabulary is { Ids.Count: 0 })
         {
@@ -71,7 +76,10 @@ public abstract class RecurrentTrainerBase<TOptions> : IEstimator<ITransformer>
         SequenceDataset? validation = null;
         if (TrainerOptions.ValidationSet is not null)
         {
-            validation = BuildDataset(features, features.Read(TrainerOptions.ValidationSet, TrainerOptions.FeatureColumnName, log),
+            var validationRows = text is not null
+                ? new SequenceFeatures.SequenceRows(null, text.Encode(TrainerOptions.ValidationSet, log))
+                : features.Read(TrainerOptions.ValidationSet, TrainerOptions.FeatureColumnName, log);
+            validation = BuildDataset(features, validationRows,
                 ReadLabels(TrainerOptions.ValidationSet, labels));
         }
         else if (TrainerOptions.ValidationFraction > 0 && data.Count >= 10)
@@ -88,7 +96,7 @@ public abstract class RecurrentTrainerBase<TOptions> : IEstimator<ITransformer>
             FrameSize: features.FrameSize, ProjectionSize: TrainerOptions.ProjectionSize, Initialization: TrainerOptions.Initialization,
             InputDropout: TrainerOptions.InputDropout,
             SubwordBuckets: features.Vocabulary is null ? 0 : TrainerOptions.SubwordBuckets,
-            BagOfEmbeddings: features.Vocabulary is not null && TrainerOptions.BagOfEmbeddings);
+            BagOfEmbeddings: (features.Vocabulary is not null || text is not null) && TrainerOptions.BagOfEmbeddings);
         SubwordTable? subwords = spec.SubwordBuckets > 0
             ? new SubwordNgrams(spec.SubwordBuckets, TrainerOptions.SubwordMinLength, TrainerOptions.SubwordMaxLength).Table(features.Vocabulary!.Ids, spec.VocabularySize)
             : null;
@@ -97,10 +105,13 @@ public abstract class RecurrentTrainerBase<TOptions> : IEstimator<ITransformer>
         TrainingResult result = TrainingLoop.Run(network, Objective, data, validation, TrainerOptions, seed, device, log);
         network.to(CPU);
 
-        byte[] onnx = OnnxExporter.Export(network, ExportOptions(features, labels));
+        OnnxExportOptions export = ExportOptions(features, labels, text is not null);
+        if (text is not null) export = export with { FrameMean = text.FrameMean, FrameScale = text.FrameScale };
+        byte[] onnx = OnnxExporter.Export(network, export);
+        if (text is not null) onnx = TextEncoderGraph.Compose(text.Front, onnx);
         LastFitReport = new RecurrentFitReport(result.History, result.BestEpoch, result.StoppedEarly, network.ParameterCount(),
             vocabularySize, data.Count, validation?.Count ?? 0, onnx);
-        return BuildScorer(features, onnx, labels, input);
+        return BuildScorer(features, onnx, labels, input, text is not null);
     }
 
     private static SequenceDataset BuildDataset(SequenceFeatures features, SequenceFeatures.SequenceRows read, LabelData labels)
@@ -118,11 +129,18 @@ public abstract class RecurrentTrainerBase<TOptions> : IEstimator<ITransformer>
             : SequenceDataset.FromFrames(frames!, features.FrameSize, labels.Values!, labels.Outputs);
     }
 
-    private ITransformer BuildScorer(SequenceFeatures features, byte[] onnx, LabelData labels, IDataView input)
+    private ITransformer BuildScorer(SequenceFeatures features, byte[] onnx, LabelData labels, IDataView input, bool pretrained)
     {
         var temporary = new List<string> { RawOutputColumn };
         IEstimator<ITransformer> chain;
-        if (features.Kind == FeatureColumnKind.Frames)
+        if (pretrained)
+        {
+            // NormalizeText, then the one graph: tokens, WordPiece ids, the encoder, the network.
+            chain = PretrainedTextFeatures.Normalize(Context, TrainerOptions.FeatureColumnName)
+                .Append(OnnxScoringChain.ForFrames(Context, PretrainedTextFeatures.NormalizedColumn, onnx, TextEncoderGraph.TextInput, 0, RawOutputColumn));
+            temporary.Add(PretrainedTextFeatures.NormalizedColumn);
+        }
+        else if (features.Kind == FeatureColumnKind.Frames)
         {
             int fixedLength = input.Schema[TrainerOptions.FeatureColumnName].Type is Microsoft.ML.Data.VectorDataViewType { IsKnownSize: true } known ? known.Size : 0;
             chain = OnnxScoringChain.ForFrames(Context, TrainerOptions.FeatureColumnName, onnx, TrainerOptions.FeatureColumnName, fixedLength, RawOutputColumn);
@@ -150,7 +168,7 @@ public abstract class RecurrentTrainerBase<TOptions> : IEstimator<ITransformer>
     }
 
     /// <summary>The ONNX export settings of the task (head, output names), with the graph input named for the chain.</summary>
-    private OnnxExportOptions ExportOptions(SequenceFeatures features, LabelData labels)
+    private OnnxExportOptions ExportOptions(SequenceFeatures features, LabelData labels, bool pretrained)
     {
         var metadata = new Dictionary<string, string>
         {
@@ -162,7 +180,8 @@ public abstract class RecurrentTrainerBase<TOptions> : IEstimator<ITransformer>
             metadata["subword_ngram_lengths"] = FormattableString.Invariant($"{TrainerOptions.SubwordMinLength}-{TrainerOptions.SubwordMaxLength}");
         }
         if (labels.ClassNames is not null) metadata["labels"] = string.Join("\n", labels.ClassNames);
-        return TaskExportOptions(features.Kind == FeatureColumnKind.Frames ? TrainerOptions.FeatureColumnName : IdsColumn, features.MaxLength, metadata);
+        string inputName = pretrained ? TextEncoderGraph.FramesOutput : features.Kind == FeatureColumnKind.Frames ? TrainerOptions.FeatureColumnName : IdsColumn;
+        return TaskExportOptions(inputName, features.MaxLength, metadata);
     }
 
     /// <summary>Checks the input columns and returns the output schema (the task's output columns added).</summary>
@@ -170,12 +189,15 @@ public abstract class RecurrentTrainerBase<TOptions> : IEstimator<ITransformer>
     {
         if (!SchemaShapeColumns.TryFind(inputSchema, TrainerOptions.FeatureColumnName, out SchemaShape.Column feature))
             throw SchemaErrors.Missing("feature", TrainerOptions.FeatureColumnName);
-        bool ok = TrainerOptions.FrameSize > 0
+        bool ok = TrainerOptions.TextEncoder != PretrainedTextEncoder.None
+            ? feature.ItemType is TextDataViewType && feature.Kind == SchemaShape.Column.VectorKind.Scalar
+            : TrainerOptions.FrameSize > 0
             ? feature.Kind == SchemaShape.Column.VectorKind.VariableVector || feature.Kind == SchemaShape.Column.VectorKind.Vector ? feature.ItemType == NumberDataViewType.Single : false
             : feature.Kind != SchemaShape.Column.VectorKind.Scalar && (feature.ItemType is TextDataViewType || feature.IsKey);
         if (!ok)
         {
-            string expected = TrainerOptions.FrameSize > 0 ? "a vector of Single" : "a vector of Text or Key tokens";
+            string expected = TrainerOptions.TextEncoder != PretrainedTextEncoder.None ? $"a scalar Text column of raw text (TextEncoder = {TrainerOptions.TextEncoder})"
+                : TrainerOptions.FrameSize > 0 ? "a vector of Single" : "a vector of Text or Key tokens";
             throw new ArgumentOutOfRangeException(nameof(inputSchema), $"The feature column '{TrainerOptions.FeatureColumnName}' has type {feature.ItemType} ({feature.Kind}); expected {expected}.");
         }
         if (!SchemaShapeColumns.TryFind(inputSchema, TrainerOptions.LabelColumnName, out SchemaShape.Column label))

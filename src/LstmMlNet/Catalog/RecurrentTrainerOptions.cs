@@ -15,11 +15,26 @@ public abstract class RecurrentTrainerOptions : TrainingOptions
 
     /// <summary>Input sequence column: a vector of Text tokens (e.g. from <c>TokenizeIntoWords</c>), a vector of
     /// Key&lt;UInt32&gt; tokens (from <c>MapValueToKey</c>), or, when <see cref="FrameSize"/> &gt; 0, a vector of
-    /// Single holding steps × FrameSize values. Default "Tokens".</summary>
+    /// Single holding steps × FrameSize values; with a <see cref="TextEncoder"/>, a scalar Text column of raw text.
+    /// Default "Tokens".</summary>
     public string FeatureColumnName { get; set; } = "Tokens";
 
     /// <summary>Features per step of a numeric sequence column; 0 means the column holds tokens. Default 0.</summary>
     public int FrameSize { get; set; }
+
+    /// <summary>
+    /// A frozen pretrained encoder whose token vectors are the frames the recurrent layers read. Default
+    /// <see cref="PretrainedTextEncoder.None"/>. With <see cref="PretrainedTextEncoder.MiniLM"/> the feature column is a
+    /// scalar Text column of raw text (not tokens), <see cref="FrameSize"/> stays 0 (the frames are 384 wide),
+    /// <see cref="MaxSequenceLength"/> counts WordPiece ids with [CLS] and [SEP] (at most 512), the vocabulary,
+    /// embedding and subword options do not apply, and <see cref="BagOfEmbeddings"/> feeds the head the mean encoder
+    /// vector beside the pooled recurrent output. At Fit the encoder runs once per row (progress in
+    /// the log); only the recurrent layers and the head train. The fitted model is ML.NET's NormalizeText and one
+    /// ApplyOnnxModel whose graph tokenises (ONNX Runtime built-in operators), encodes and classifies, so it still loads
+    /// and scores with Microsoft.ML, Microsoft.ML.OnnxTransformer and Microsoft.ML.OnnxRuntime only; it holds the
+    /// encoder's 87 MB.
+    /// </summary>
+    public PretrainedTextEncoder TextEncoder { get; set; }
 
     /// <summary>Recurrent cell. Default <see cref="RecurrentCellKind.Lstm"/>. The variants (peephole, 1997 and CIFG LSTM,
     /// Cho GRU) train on the explicit per-step path, slower than the fused kernels of LSTM, GRU and RNN.</summary>
@@ -63,7 +78,8 @@ public abstract class RecurrentTrainerOptions : TrainingOptions
 
     /// <summary>Feed the head the mean of the sequence's token vectors beside the pooled recurrent output, a
     /// bag-of-words path that short texts with few training rows learn quickly. Adds <see cref="EmbeddingSize"/>
-    /// inputs per head output. Default true. Token input only (ignored for numeric frames).</summary>
+    /// inputs per head output. Default true. Token input, and the frames of a <see cref="TextEncoder"/> (the mean
+    /// encoder vector, 384 more head inputs); ignored for numeric frames of a column.</summary>
     public bool BagOfEmbeddings { get; set; } = true;
 
     /// <summary>Linear projection of numeric frames to this width before the encoder; 0 = none. Default 0.</summary>
@@ -100,6 +116,13 @@ public abstract class RecurrentTrainerOptions : TrainingOptions
         if (string.IsNullOrWhiteSpace(LabelColumnName)) throw Bad(nameof(LabelColumnName), LabelColumnName ?? "null", "a column name");
         if (string.IsNullOrWhiteSpace(FeatureColumnName)) throw Bad(nameof(FeatureColumnName), FeatureColumnName ?? "null", "a column name");
         if (FrameSize < 0) throw Bad(nameof(FrameSize), FrameSize, "0 (tokens) or a positive number of features per step");
+        if (!Enum.IsDefined(TextEncoder)) throw Bad(nameof(TextEncoder), TextEncoder, $"one of {string.Join(", ", Enum.GetNames<PretrainedTextEncoder>())}");
+        if (TextEncoder != PretrainedTextEncoder.None)
+        {
+            if (FrameSize != 0) throw Bad(nameof(FrameSize), FrameSize, $"0 with TextEncoder = {TextEncoder} (the encoder's frames are {Text.MiniLmResources.Dimensions} wide)");
+            if (MaxSequenceLength < 2 || MaxSequenceLength > Text.MiniLmResources.MaxPositions)
+                throw Bad(nameof(MaxSequenceLength), MaxSequenceLength, $"2 to {Text.MiniLmResources.MaxPositions} WordPiece ids ([CLS] and [SEP] included) with TextEncoder = {TextEncoder}");
+        }
         if (!Enum.IsDefined(Cell)) throw Bad(nameof(Cell), Cell, $"one of {string.Join(", ", Enum.GetNames<RecurrentCellKind>())}");
         if (!Enum.IsDefined(Pooling)) throw Bad(nameof(Pooling), Pooling, $"one of {string.Join(", ", Enum.GetNames<PoolingKind>())}");
         Positive(HiddenSize, nameof(HiddenSize));

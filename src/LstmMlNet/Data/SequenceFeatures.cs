@@ -45,6 +45,9 @@ internal sealed class SequenceFeatures
 
     public SequenceInputKind InputKind => Kind == FeatureColumnKind.Frames ? SequenceInputKind.Frames : SequenceInputKind.Tokens;
 
+    /// <summary>Frames computed outside this class (a pretrained encoder's), <paramref name="frameSize"/> values a step.</summary>
+    public static SequenceFeatures ForFrames(int frameSize, int maxLength) => new(FeatureColumnKind.Frames, null, frameSize, maxLength);
+
     /// <summary>Checks the column's type, fits the vocabulary on <paramref name="data"/> and returns the training rows
     /// read as <see cref="Read"/> would (the column is read once).</summary>
     public static (SequenceFeatures Features, SequenceRows Rows) Fit(IDataView data, string column, int frameSize, int maxLength, int maxVocabulary, int minCount, IChannel? log)

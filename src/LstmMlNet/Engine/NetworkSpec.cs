@@ -10,8 +10,8 @@ namespace LstmMlNet.Engine;
 /// step's head output: a direct path from the inputs of a step to its output beside the recurrent one.
 /// <see cref="SubwordBuckets"/> (tokens only): each token's vector is the mean of its own embedding row and the
 /// embeddings of its hashed character n-grams (fastText's subword scheme; the table of n-grams comes with the network).
-/// <see cref="BagOfEmbeddings"/> (tokens only, pooled output only): the head also reads the mean of the step inputs
-/// over the sequence's steps, a bag-of-words path beside the recurrent one.</remarks>
+/// <see cref="BagOfEmbeddings"/> (pooled output only): the head also reads the mean of the step inputs (embeddings, or
+/// frames after the optional projection) over the sequence's steps, a bag-of-words path beside the recurrent one.</remarks>
 internal sealed record NetworkSpec(
     SequenceInputKind Input,
     int Outputs,
@@ -33,9 +33,9 @@ internal sealed record NetworkSpec(
     int SubwordBuckets = 0,
     bool BagOfEmbeddings = false)
 {
-    /// <summary>Width of the vector the head reads: the pooled encoder output, plus the mean embedding with
-    /// <see cref="BagOfEmbeddings"/>.</summary>
-    public int HeadInputSize => Encoder.OutputSize + (BagOfEmbeddings ? EmbeddingSize : 0);
+    /// <summary>Width of the vector the head reads: the pooled encoder output, plus the mean step input (embedding or
+    /// frame) with <see cref="BagOfEmbeddings"/>.</summary>
+    public int HeadInputSize => Encoder.OutputSize + (BagOfEmbeddings ? EncoderInputSize : 0);
 
     /// <summary>Features per step seen by the encoder.</summary>
     public int EncoderInputSize => Input == SequenceInputKind.Tokens ? EmbeddingSize : ProjectionSize > 0 ? ProjectionSize : FrameSize;
@@ -57,7 +57,6 @@ internal sealed record NetworkSpec(
         }
         if (SubwordBuckets < 0) throw new ArgumentOutOfRangeException(nameof(SubwordBuckets), SubwordBuckets, "Subword buckets must be 0 (none) or positive.");
         if (SubwordBuckets > 0 && Input != SequenceInputKind.Tokens) throw new ArgumentOutOfRangeException(nameof(SubwordBuckets), SubwordBuckets, "Subword n-grams need token input.");
-        if (BagOfEmbeddings && Input != SequenceInputKind.Tokens) throw new ArgumentOutOfRangeException(nameof(BagOfEmbeddings), BagOfEmbeddings, "The bag of embeddings needs token input.");
         if (StepSkip && Input != SequenceInputKind.Frames) throw new ArgumentOutOfRangeException(nameof(StepSkip), StepSkip, "The step skip reads frames; this network reads tokens.");
         if (HeadDropout is < 0.0 or >= 1.0 || double.IsNaN(HeadDropout)) throw new ArgumentOutOfRangeException(nameof(HeadDropout), HeadDropout, "Dropout must be in [0, 1).");
         if (InputDropout is < 0.0 or >= 1.0 || double.IsNaN(InputDropout)) throw new ArgumentOutOfRangeException(nameof(InputDropout), InputDropout, "Dropout must be in [0, 1).");

@@ -106,6 +106,26 @@ public sealed class OnnxExportTests
         Assert.Equal(OnnxRuntimeRunner.Run(session, "Input", "Score", new float[FrameSize]), empty);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    public void Frame_network_with_a_bag_of_frames_matches_onnx_runtime(int projection)
+    {
+        using var scope = NewDisposeScope();
+        random.manual_seed(11);
+        var network = new SequenceNetwork(new NetworkSpec(SequenceInputKind.Frames, 2, RecurrentCellKind.Lstm, HiddenSize: 4, Bidirectional: true,
+            Pooling: PoolingKind.Attention, AttentionSize: 3, FrameSize: FrameSize, ProjectionSize: projection, BagOfEmbeddings: true));
+        network.eval();
+        float[] mean = { 0.5f, -1f, 2f };
+        float[] scale = { 2f, 0.5f, 1.5f };
+        using var session = new InferenceSession(OnnxExporter.Export(network, new OnnxExportOptions(OnnxHead.Softmax, FrameMean: mean, FrameScale: scale)));
+        float[] raw = { 0.1f, 0.2f, 0.3f, -1f, 0.5f, 2f, 3f, -0.5f, 0.25f, 1f, 1f, 1f };
+        Tensor standardised = ((tensor(raw).reshape(1, 4, FrameSize) - tensor(mean)) * tensor(scale)).to(float32);
+        float[] expected = Reference(network, standardised, OnnxHead.Softmax);
+        float[] actual = OnnxRuntimeRunner.Run(session, "Input", "Score", raw);
+        Assert.True(MaxDifference(expected, actual) <= Tolerance, $"bag of frames: {MaxDifference(expected, actual):E2}");
+    }
+
     [Fact]
     public void Model_carries_producer_opset_and_metadata()
     {

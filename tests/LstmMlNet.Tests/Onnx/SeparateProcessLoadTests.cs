@@ -16,7 +16,7 @@ public sealed class SeparateProcessLoadTests : IDisposable
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
     /// <summary>tests/LstmMlNet.LoadCheck/bin/&lt;Configuration&gt;/net10.0/, beside this assembly's own output folder.</summary>
-    private static string LoadCheckFolder()
+    internal static string LoadCheckFolder()
     {
         string here = Path.GetDirectoryName(typeof(SeparateProcessLoadTests).Assembly.Location)!;
         string configuration = typeof(SeparateProcessLoadTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
@@ -91,7 +91,7 @@ public sealed class SeparateProcessLoadTests : IDisposable
     }
 
     /// <summary>Runs the load check app with <paramref name="args"/> and returns its standard output (exit code 0 asserted).</summary>
-    private static async Task<string> RunLoadCheck(string loadCheck, params string[] args)
+    internal static async Task<string> RunLoadCheck(string loadCheck, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {

@@ -126,13 +126,14 @@ public sealed class SubwordExportTests
     }
 
     [Fact]
-    public void Spec_and_export_reject_what_a_bag_or_subwords_cannot_do()
+    public void Spec_and_export_reject_what_a_bag_or_subwords_cannot_do_and_size_a_frame_bag()
     {
         using var scope = NewDisposeScope();
         Assert.Equal("SubwordBuckets", Assert.Throws<ArgumentOutOfRangeException>(() =>
             new NetworkSpec(SequenceInputKind.Frames, 1, FrameSize: 2, SubwordBuckets: 10).Validate()).ParamName);
-        Assert.Equal("BagOfEmbeddings", Assert.Throws<ArgumentOutOfRangeException>(() =>
-            new NetworkSpec(SequenceInputKind.Frames, 1, FrameSize: 2, BagOfEmbeddings: true).Validate()).ParamName);
+        // A frame network's bag is the mean step input: the frame (F wide) or its projection (P wide).
+        Assert.Equal(3 + 2, new NetworkSpec(SequenceInputKind.Frames, 1, HiddenSize: 3, FrameSize: 2, BagOfEmbeddings: true).HeadInputSize);
+        Assert.Equal(3 + 4, new NetworkSpec(SequenceInputKind.Frames, 1, HiddenSize: 3, FrameSize: 2, ProjectionSize: 4, BagOfEmbeddings: true).HeadInputSize);
         Assert.Throws<ArgumentNullException>(() => new SequenceNetwork(new NetworkSpec(SequenceInputKind.Tokens, 1, HiddenSize: 3,
             VocabularySize: 4, EmbeddingSize: 2, SubwordBuckets: 8)));
         var (network, _) = Network(PoolingKind.Last, bidirectional: false, buckets: 8);
