@@ -1,3 +1,9 @@
 using BenchmarkDotNet.Running;
+using LstmMlNet.Benchmarks;
 
+if (args.Length > 0 && args[0] == "--profile-fit")
+{
+    FitPhaseProfile.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
