@@ -12,7 +12,7 @@ namespace LstmMlNet.Benchmarks;
 
 /// <summary>
 /// Not a BenchmarkDotNet class: a phase profile of one AG News multiclass Fit with the defaults (80/20 split seed 1 of
-/// the 7,600 rows, as the accuracy test), run with <c>-- --profile-fit [epochs]</c>. It times the ML.NET featurization,
+/// the 7,600 rows, as the accuracy test), run with <c>-- --profile-fit [epochs] [dense]</c> (<c>dense</c>: dense Adam over the embedding tables). It times the ML.NET featurization,
 /// the column read and vocabulary, the subword table, and then trains the trainer's own network with the trainer's own
 /// loop pieces for the given epochs (default 1), timing per batch: batch building, forward (embedding with subwords,
 /// encoder, pooling + head + loss), backward, clipping and the optimiser step; then the whole trainer Fit for the same
@@ -20,7 +20,7 @@ namespace LstmMlNet.Benchmarks;
 /// </summary>
 internal static class FitPhaseProfile
 {
-    public static void Run(int epochs)
+    public static void Run(int epochs, bool dense)
     {
         var total = Stopwatch.StartNew();
         var ml = new MLContext(seed: 1);
@@ -36,7 +36,7 @@ internal static class FitPhaseProfile
         long rows = train.GetColumn<uint>("Label").LongCount();
         Report("featurize + cache (ML.NET text transforms)", clock);
 
-        var options = new RecurrentMulticlassTrainer.Options { Seed = 1, Epochs = epochs };
+        var options = new RecurrentMulticlassTrainer.Options { Seed = 1, Epochs = epochs, SparseEmbeddingUpdates = !dense };
         var (features, read) = SequenceFeatures.Fit(train, options.FeatureColumnName, 0, options.MaxSequenceLength, options.MaxVocabularySize, options.MinTokenCount, null);
         Report("read column + vocabulary", clock);
         long[] classes = train.GetColumn<uint>("Label").Select(k => (long)k - 1).ToArray();
@@ -53,7 +53,9 @@ internal static class FitPhaseProfile
         torch.random.manual_seed(1);
         using var network = new SequenceNetwork(spec, table);
         var parameters = network.parameters().ToArray();
-        using optim.Optimizer optimizer = TrainingLoop.CreateOptimizer(parameters, options);
+        using LazyRowAdam? lazy = LazyRowAdam.For(network, options, CPU);
+        using optim.Optimizer optimizer = TrainingLoop.CreateOptimizer(lazy is null ? parameters : lazy.Others(parameters), options);
+        Console.WriteLine($"dense optimiser parameters {(lazy is null ? parameters.Length : lazy.Others(parameters).Length)} of {parameters.Length}");
         var objective = new MulticlassObjective(options.LabelSmoothing);
         var random = new Random(1);
         var phases = new Dictionary<string, double>();
@@ -81,13 +83,29 @@ internal static class FitPhaseProfile
                 Tensor loss = nn.functional.cross_entropy(network.Head.call(pooled), batch.Targets, label_smoothing: options.LabelSmoothing);
                 Add("forward: pooling + bag + head + loss", sw);
                 optimizer.zero_grad();
+                lazy?.ZeroGrad();
                 Add("zero_grad", sw);
                 loss.backward();
                 Add("backward", sw);
-                nn.utils.clip_grad_norm_(parameters, options.GradientClipNorm);
-                Add("clip", sw);
-                optimizer.step();
-                Add("optimizer step", sw);
+                if (lazy is null)
+                {
+                    TrainingLoop.ClipAndStep(optimizer, parameters, options.GradientClipNorm, lazy);
+                    Add("clip + dense Adam step", sw);
+                }
+                else
+                {
+                    double sq = lazy.GatherSquaredNorm();
+                    Add("lazy: gather + norm", sw);
+                    Tensor[] denseGrads = lazy.Others(parameters).Select(p => p.grad).Where(g => g is not null).ToArray()!;
+                    sq += stack(denseGrads.Select(g => g.square().sum())).sum().item<float>();
+                    double scale = Math.Min(1.0, options.GradientClipNorm / (Math.Sqrt(sq) + 1e-6));
+                    if (scale < 1) using (no_grad()) foreach (Tensor g in denseGrads) g.mul_(scale);
+                    Add("dense clip", sw);
+                    optimizer.step();
+                    Add("dense Adam step", sw);
+                    lazy.Step(optimizer.ParamGroups.First().LearningRate, scale);
+                    Add("lazy Adam step", sw);
+                }
                 _ = loss.item<float>();
             }
         }

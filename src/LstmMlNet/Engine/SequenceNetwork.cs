@@ -82,6 +82,9 @@ internal sealed class SequenceNetwork : nn.Module
     /// <summary>The n-gram table [B + 1, E] when <see cref="NetworkSpec.SubwordBuckets"/> = B &gt; 0; else null.</summary>
     public Embedding? Subwords => subwords;
 
+    /// <summary>The CPU token-vector node when the network has subwords (see <see cref="Engine.SubwordBag"/>); else null.</summary>
+    internal SubwordBag? SubwordBag => bag;
+
     /// <summary>The step skip F → Outputs (no bias) when <see cref="NetworkSpec.StepSkip"/>; else null.</summary>
     public Linear? Skip => skip;
 

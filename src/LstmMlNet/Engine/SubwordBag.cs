@@ -22,6 +22,8 @@ internal sealed class SubwordBag
     private readonly int[] offsets;
     private readonly int[] buckets;
     private readonly float[] scale;
+    private readonly RowMarks touchedTokens;
+    private readonly RowMarks touchedBuckets;
 
     public SubwordBag(SubwordTable table)
     {
@@ -38,10 +40,20 @@ internal sealed class SubwordBag
             scale[r] = 1f / table.Counts[r];
         }
         buckets = flat.ToArray();
+        touchedTokens = new RowMarks(table.Rows);
+        touchedBuckets = new RowMarks(buckets.Length == 0 ? 1 : buckets.Max() + 1);
     }
 
     /// <summary>Vocabulary rows.</summary>
     public int Rows { get; }
+
+    /// <summary>The rows of the token table and of the n-gram table that backward passes gave a gradient since the last
+    /// call (ascending), and forgets them. Every other row's gradient is zero: a row-sparse optimiser
+    /// (<see cref="Training.LazyRowAdam"/>) needs to update only these.</summary>
+    public (long[] Tokens, long[] Buckets) TakeTouchedRows()
+    {
+        return (touchedTokens.Take(), touchedBuckets.Take());
+    }
 
     /// <summary>Vectors [B, T, E] of the ids [B, T] (int64, CPU), differentiable in both tables (float32, CPU, contiguous).</summary>
     public Tensor Apply(Tensor tokenWeight, Tensor subwordWeight, Tensor ids) => Function.apply(tokenWeight, subwordWeight, ids, this);
@@ -116,13 +128,43 @@ internal sealed class SubwordBag
             Span<float> v = perId.AsSpan(n * e, e);
             TensorPrimitives.Multiply(v, scale[r], v);
             v.CopyTo(tg.Slice(r * e, e)); // each distinct id once
+            touchedTokens.Add(r);
             for (int k = offsets[r]; k < offsets[r + 1]; k++)
             {
+                touchedBuckets.Add(buckets[k]);
                 Span<float> row = sg.Slice(buckets[k] * e, e);
                 TensorPrimitives.Add(row, v, row);
             }
         }
         return (tokenGrad, subwordGrad);
+    }
+
+    /// <summary>A set of row numbers below a bound, as marks plus the list of marked rows.</summary>
+    private sealed class RowMarks(int bound)
+    {
+        private readonly bool[] marked = new bool[bound];
+        private readonly List<int> rows = new();
+
+        public void Add(int row)
+        {
+            if (marked[row]) return;
+            marked[row] = true;
+            rows.Add(row);
+        }
+
+        /// <summary>The marked rows, ascending; clears the set.</summary>
+        public long[] Take()
+        {
+            rows.Sort();
+            var result = new long[rows.Count];
+            for (int k = 0; k < rows.Count; k++)
+            {
+                result[k] = rows[k];
+                marked[rows[k]] = false;
+            }
+            rows.Clear();
+            return result;
+        }
     }
 
     private sealed class Function : TorchSharp.torch.autograd.SingleTensorFunction<Function>
