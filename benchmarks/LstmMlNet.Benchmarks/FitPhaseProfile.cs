@@ -12,7 +12,8 @@ namespace LstmMlNet.Benchmarks;
 
 /// <summary>
 /// Not a BenchmarkDotNet class: a phase profile of one AG News multiclass Fit with the defaults (80/20 split seed 1 of
-/// the 7,600 rows, as the accuracy test), run with <c>-- --profile-fit [epochs] [dense]</c> (<c>dense</c>: dense Adam over the embedding tables). It times the ML.NET featurization,
+/// the 7,600 rows, as the accuracy test), run with <c>-- --profile-fit [epochs] [dense] [threads=N]</c> (<c>dense</c>: dense Adam over the embedding tables;
+/// <c>threads=N</c>: libtorch's intra-op threads). It times the ML.NET featurization,
 /// the column read and vocabulary, the subword table, and then trains the trainer's own network with the trainer's own
 /// loop pieces for the given epochs (default 1), timing per batch: batch building, forward (embedding with subwords,
 /// encoder, pooling + head + loss), backward, clipping and the optimiser step; then the whole trainer Fit for the same
@@ -97,7 +98,7 @@ internal static class FitPhaseProfile
                     double sq = lazy.GatherSquaredNorm();
                     Add("lazy: gather + norm", sw);
                     Tensor[] denseGrads = lazy.Others(parameters).Select(p => p.grad).Where(g => g is not null).ToArray()!;
-                    sq += stack(denseGrads.Select(g => g.square().sum())).sum().item<float>();
+                    sq += denseGrads.Sum(g => (double)g.mul(g).sum().item<float>());
                     double scale = Math.Min(1.0, options.GradientClipNorm / (Math.Sqrt(sq) + 1e-6));
                     if (scale < 1) using (no_grad()) foreach (Tensor g in denseGrads) g.mul_(scale);
                     Add("dense clip", sw);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using System.Runtime.InteropServices;
 using LstmMlNet.Data;
@@ -65,7 +66,8 @@ internal sealed class SubwordBag
     /// <summary>The distinct ids of <paramref name="ids"/> in order of first occurrence and each position's index among them.</summary>
     private (int[] Distinct, int[] Slot) Distinct(ReadOnlySpan<long> ids)
     {
-        var slotOf = new int[Rows];
+        int[] slotOf = ArrayPool<int>.Shared.Rent(Rows);
+        Array.Clear(slotOf, 0, Rows);
         var distinct = new List<int>();
         var slot = new int[ids.Length];
         for (int p = 0; p < ids.Length; p++)
@@ -80,6 +82,7 @@ internal sealed class SubwordBag
             }
             slot[p] = s - 1;
         }
+        ArrayPool<int>.Shared.Return(slotOf);
         return (distinct.ToArray(), slot);
     }
 
@@ -92,7 +95,8 @@ internal sealed class SubwordBag
         Tensor sub = subwordWeight.detach().contiguous();
         ReadOnlySpan<float> t = MemoryMarshal.Cast<byte, float>(tok.bytes);
         ReadOnlySpan<float> s = MemoryMarshal.Cast<byte, float>(sub.bytes);
-        var vectors = new float[distinct.Length * e];
+        // Pooled scratch buffers: per-batch arrays of this size would land on the large-object heap on every step.
+        float[] vectors = ArrayPool<float>.Shared.Rent(distinct.Length * e);
         for (int n = 0; n < distinct.Length; n++)
         {
             int r = distinct[n];
@@ -104,6 +108,10 @@ internal sealed class SubwordBag
         Tensor output = empty(new long[] { ids.shape[0], ids.shape[1], e }, ScalarType.Float32);
         Span<float> o = MemoryMarshal.Cast<byte, float>(output.bytes);
         for (int p = 0; p < slot.Length; p++) vectors.AsSpan(slot[p] * e, e).CopyTo(o.Slice(p * e, e));
+        ArrayPool<float>.Shared.Return(vectors);
+        GC.KeepAlive(idsC);
+        GC.KeepAlive(tok);
+        GC.KeepAlive(sub);
         return output;
     }
 
@@ -112,7 +120,8 @@ internal sealed class SubwordBag
         int e = (int)tokenShape[1];
         Tensor g = grad.contiguous();
         ReadOnlySpan<float> gs = MemoryMarshal.Cast<byte, float>(g.bytes);
-        var perId = new float[distinct.Length * e];
+        float[] perId = ArrayPool<float>.Shared.Rent(distinct.Length * e);
+        Array.Clear(perId, 0, distinct.Length * e);
         for (int p = 0; p < slot.Length; p++)
         {
             Span<float> acc = perId.AsSpan(slot[p] * e, e);
@@ -136,6 +145,8 @@ internal sealed class SubwordBag
                 TensorPrimitives.Add(row, v, row);
             }
         }
+        ArrayPool<float>.Shared.Return(perId);
+        GC.KeepAlive(g);
         return (tokenGrad, subwordGrad);
     }
 

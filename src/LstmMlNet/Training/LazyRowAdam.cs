@@ -82,6 +82,7 @@ internal sealed class LazyRowAdam : IDisposable
             int e = (int)g.shape[1];
             ReadOnlySpan<float> gs = MemoryMarshal.Cast<byte, float>(g.bytes);
             foreach (long r in rows[k]) sum += TensorPrimitives.SumOfSquares(gs.Slice((int)r * e, e));
+            GC.KeepAlive(g);
         }
         return sum;
     }
@@ -110,6 +111,7 @@ internal sealed class LazyRowAdam : IDisposable
                 int o = (int)r * e;
                 UpdateRow(ps.Slice(o, e), ms.Slice(o, e), vs.Slice(o, e), gs.Slice(o, e), (float)scale, l2, decay, stepSize, correction2);
             }
+            GC.KeepAlive(g);
         }
         rows = null;
     }

@@ -181,7 +181,7 @@ internal static class TrainingLoop
         {
             // As clip_grad_norm_: the norm of all gradients (untouched rows are zero), coefficient max / (norm + 1e-6) capped at 1.
             Tensor[] dense = lazy.Others(parameters).Select(p => p.grad).Where(g => g is not null).ToArray()!;
-            if (dense.Length > 0) squared += stack(dense.Select(g => g.square().sum())).sum().item<float>();
+            if (dense.Length > 0) squared += dense.Sum(g => (double)g.mul(g).sum().item<float>());
             scale = Math.Min(1.0, clipNorm / (Math.Sqrt(squared) + 1e-6));
             if (scale < 1)
             {
