@@ -1,3 +1,11 @@
 using BenchmarkDotNet.Running;
+using LstmMlNet.Benchmarks;
 
+if (args.Length > 0 && args[0] == "--profile-fit")
+{
+    if (args.FirstOrDefault(a => a.StartsWith("threads=", StringComparison.Ordinal)) is { } threads)
+        TorchSharp.torch.set_num_threads(int.Parse(threads["threads=".Length..], System.Globalization.CultureInfo.InvariantCulture));
+    FitPhaseProfile.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1, args.Contains("dense"));
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

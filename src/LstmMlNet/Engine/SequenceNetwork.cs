@@ -21,6 +21,7 @@ internal sealed class SequenceNetwork : nn.Module
 
     private readonly Embedding? embedding;
     private readonly Embedding? subwords;
+    private readonly SubwordBag? bag;
     private readonly Linear? projection;
     private readonly RecurrentEncoder encoder;
     private readonly SequencePooling pooling;
@@ -47,6 +48,7 @@ internal sealed class SequenceNetwork : nn.Module
                 subwords = nn.Embedding(spec.SubwordBuckets + 1, spec.EmbeddingSize, padding_idx: spec.SubwordBuckets);
                 register_buffer(SubwordIndexBuffer, tensor(subwordTable.Indices, ScalarType.Int64).reshape(subwordTable.Rows, subwordTable.Width));
                 register_buffer(SubwordCountBuffer, tensor(subwordTable.Counts));
+                bag = new SubwordBag(subwordTable);
             }
         }
         else if (spec.ProjectionSize > 0)
@@ -80,6 +82,9 @@ internal sealed class SequenceNetwork : nn.Module
     /// <summary>The n-gram table [B + 1, E] when <see cref="NetworkSpec.SubwordBuckets"/> = B &gt; 0; else null.</summary>
     public Embedding? Subwords => subwords;
 
+    /// <summary>The CPU token-vector node when the network has subwords (see <see cref="Engine.SubwordBag"/>); else null.</summary>
+    internal SubwordBag? SubwordBag => bag;
+
     /// <summary>The step skip F → Outputs (no bias) when <see cref="NetworkSpec.StepSkip"/>; else null.</summary>
     public Linear? Skip => skip;
 
@@ -91,6 +96,8 @@ internal sealed class SequenceNetwork : nn.Module
             if (inputs.dim() != 2 || inputs.dtype != ScalarType.Int64)
                 throw new ArgumentException($"Token input must be int64 ids of shape [batch, steps]; got {inputs.dtype} [{string.Join(", ", inputs.shape)}].", nameof(inputs));
             if (subwords is null) return embedding.call(inputs);
+            // On the CPU: one node over the tables' memory that reads only each token's own buckets (see SubwordBag).
+            if (SubwordBag.Supports(embedding.weight!, inputs)) return bag!.Apply(embedding.weight!, subwords.weight!, inputs);
             // Each distinct id's vector once, then spread back over the batch.
             var (distinct, inverse, _) = inputs.unique(sorted: false, return_inverse: true);
             return TokenVectors(distinct).index_select(0, inverse!.reshape(-1)).reshape(inputs.shape[0], inputs.shape[1], Spec.EmbeddingSize);

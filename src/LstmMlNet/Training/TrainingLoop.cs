@@ -31,7 +31,8 @@ internal static class TrainingLoop
         torch.random.manual_seed(seed);
         var random = new Random(seed);
         var parameters = network.parameters().ToArray();
-        using optim.Optimizer optimizer = CreateOptimizer(parameters, options);
+        using LazyRowAdam? lazy = LazyRowAdam.For(network, options, device);
+        using optim.Optimizer optimizer = CreateOptimizer(lazy is null ? parameters : lazy.Others(parameters), options);
         ITruncatedObjective? truncated = options.TruncatedBpttSteps > 0
             ? objective as ITruncatedObjective ?? throw new InvalidOperationException("Truncated BPTT needs a sequence-to-sequence objective (a target at every step).")
             : null;
@@ -69,7 +70,7 @@ internal static class TrainingLoop
                     {
                         lr = LearningRatePlan.At(options, epoch, Math.Min(step++, stepsPerEpoch - 1), stepsPerEpoch);
                         SetLearningRate(optimizer, lr);
-                        double value = ApplyStep(optimizer, parameters, loss, options.GradientClipNorm);
+                        double value = ApplyStep(optimizer, parameters, loss, options.GradientClipNorm, lazy);
                         if (!double.IsFinite(value))
                             throw new InvalidOperationException($"The training loss became {value} in epoch {epoch + 1}; lower the learning rate or check the inputs' scale.");
                         batchLoss += value;
@@ -152,14 +153,44 @@ internal static class TrainingLoop
     }
 
     /// <summary>One optimiser step: zero the gradients, backpropagate <paramref name="loss"/>, clip the global
-    /// gradient norm to <paramref name="clipNorm"/> (0 = off), step. Returns the loss value.</summary>
-    internal static double ApplyStep(optim.Optimizer optimizer, IEnumerable<TorchSharp.Modules.Parameter> parameters, Tensor loss, double clipNorm)
+    /// gradient norm to <paramref name="clipNorm"/> (0 = off), step. With <paramref name="lazy"/>, the embedding tables
+    /// are its own (not <paramref name="optimizer"/>'s): their touched rows count in the global norm and it updates them.
+    /// Returns the loss value.</summary>
+    internal static double ApplyStep(optim.Optimizer optimizer, IEnumerable<TorchSharp.Modules.Parameter> parameters, Tensor loss, double clipNorm,
+        LazyRowAdam? lazy = null)
     {
         optimizer.zero_grad();
+        lazy?.ZeroGrad();
         loss.backward();
-        if (clipNorm > 0) nn.utils.clip_grad_norm_(parameters, clipNorm);
-        optimizer.step();
+        ClipAndStep(optimizer, parameters, clipNorm, lazy);
         return loss.item<float>();
+    }
+
+    /// <summary>The part of <see cref="ApplyStep"/> after the backward pass: clipping and the optimisers' steps.</summary>
+    internal static void ClipAndStep(optim.Optimizer optimizer, IEnumerable<TorchSharp.Modules.Parameter> parameters, double clipNorm, LazyRowAdam? lazy)
+    {
+        if (lazy is null)
+        {
+            if (clipNorm > 0) nn.utils.clip_grad_norm_(parameters, clipNorm);
+            optimizer.step();
+            return;
+        }
+        double squared = lazy.GatherSquaredNorm();
+        double scale = 1;
+        if (clipNorm > 0)
+        {
+            // As clip_grad_norm_: the norm of all gradients (untouched rows are zero), coefficient max / (norm + 1e-6) capped at 1.
+            Tensor[] dense = lazy.Others(parameters).Select(p => p.grad).Where(g => g is not null).ToArray()!;
+            if (dense.Length > 0) squared += dense.Sum(g => (double)g.mul(g).sum().item<float>());
+            scale = Math.Min(1.0, clipNorm / (Math.Sqrt(squared) + 1e-6));
+            if (scale < 1)
+            {
+                using var noGrad = no_grad();
+                foreach (Tensor g in dense) g.mul_(scale);
+            }
+        }
+        optimizer.step();
+        lazy.Step(optimizer.ParamGroups.First().LearningRate, scale);
     }
 
     internal static optim.Optimizer CreateOptimizer(IEnumerable<TorchSharp.Modules.Parameter> parameters, TrainingOptions o) => o.Optimizer switch

@@ -1,0 +1,58 @@
+using LstmMlNet.Data;
+using LstmMlNet.Engine;
+using static TorchSharp.torch;
+
+namespace LstmMlNet.Tests.Engine;
+
+/// <summary>The CPU token-vector node (<see cref="SubwordBag"/>) against the libtorch formulation it replaces in training
+/// (<see cref="SequenceNetwork.TokenVectors"/>: a gather of the padded bucket table and a sum): values and the gradients
+/// of both tables.</summary>
+public sealed class SubwordBagTests
+{
+    private static readonly string[] Words = { "good", "goods", "goodness", "bad", "badly", "film", "films", "a", "xyz", "extraordinarily" };
+
+    [Fact]
+    public void Token_vectors_and_table_gradients_match_the_padded_gather_formulation()
+    {
+        using var scope = NewDisposeScope();
+        random.manual_seed(5);
+        var ids = Words.Select((w, i) => (w, Id: (long)i + 1)).ToDictionary(p => p.w, p => p.Id);
+        SubwordTable table = new SubwordNgrams(48, 3, 5).Table(ids, Words.Length + 1);
+        var spec = new NetworkSpec(SequenceInputKind.Tokens, 2, RecurrentCellKind.Lstm, HiddenSize: 4, Bidirectional: false,
+            VocabularySize: Words.Length + 1, EmbeddingSize: 7, SubwordBuckets: 48);
+        var network = new SequenceNetwork(spec, table);
+        Tensor words = network.Embedding!.weight!;
+        Tensor grams = network.Subwords!.weight!;
+        Tensor batch = randint(0, Words.Length + 1, new long[] { 3, 9 }); // repeated ids, id 0 (no n-grams) included
+        batch[0, 0] = tensor(0L);
+        Tensor weights = randn(3, 9, 7);
+
+        Tensor fast = network.Embed(batch);
+        (fast * weights).sum().backward();
+        Tensor fastWords = words.grad!.clone(), fastGrams = grams.grad!.clone();
+        words.grad!.zero_();
+        grams.grad!.zero_();
+
+        Tensor reference = network.TokenVectors(batch.reshape(-1)).reshape(3, 9, 7);
+        (reference * weights).sum().backward();
+
+        Assert.Equal(new long[] { 3, 9, 7 }, fast.shape);
+        Assert.True((fast - reference).abs().max().item<float>() < 1e-6f, "values");
+        Assert.True((fastWords - words.grad!).abs().max().item<float>() < 1e-6f, "token table gradient");
+        Assert.True((fastGrams - grams.grad!).abs().max().item<float>() < 1e-6f, "n-gram table gradient");
+        Assert.Equal(0f, fastGrams[48].abs().max().item<float>()); // the padding bucket gets none
+        Assert.True(fastGrams.abs().sum().item<float>() > 0);
+    }
+
+    [Fact]
+    public void An_id_outside_the_vocabulary_is_refused()
+    {
+        using var scope = NewDisposeScope();
+        var ids = Words.Select((w, i) => (w, Id: (long)i + 1)).ToDictionary(p => p.w, p => p.Id);
+        SubwordTable table = new SubwordNgrams(16, 3, 5).Table(ids, Words.Length + 1);
+        var spec = new NetworkSpec(SequenceInputKind.Tokens, 2, RecurrentCellKind.Lstm, HiddenSize: 4, VocabularySize: Words.Length + 1,
+            EmbeddingSize: 3, SubwordBuckets: 16);
+        var network = new SequenceNetwork(spec, table);
+        Assert.Throws<ArgumentOutOfRangeException>(() => network.Embed(tensor(new long[] { 1, Words.Length + 1 }).reshape(1, 2)));
+    }
+}
