@@ -223,9 +223,14 @@ public sealed class TrainerModelTests
         var error = Assert.Throws<InvalidOperationException>(() => TextPipeline(ml).Append(ml.BinaryClassification.Trainers.Lstm(Small(1))).Fit(Yelp(ml)));
         Assert.Contains("GpuDeviceId is 0", error.Message);
 
+        // With the fallback the fit runs on the CPU: the same scores, bit for bit, as a context that asks for no GPU.
         var fallback = new MLContext(seed: 1) { GpuDeviceId = 0, FallbackToCpu = true };
         ITransformer model = TextPipeline(fallback).Append(fallback.BinaryClassification.Trainers.Lstm(Small(1))).Fit(Yelp(fallback));
-        Assert.NotNull(model);
+        var cpu = new MLContext(seed: 1);
+        ITransformer reference = TextPipeline(cpu).Append(cpu.BinaryClassification.Trainers.Lstm(Small(1))).Fit(Yelp(cpu));
+        float[] scores = model.Transform(Yelp(fallback)).GetColumn<float>("Score").ToArray();
+        Assert.Equal(reference.Transform(Yelp(cpu)).GetColumn<float>("Score").ToArray(), scores);
+        Assert.All(scores, s => Assert.True(float.IsFinite(s)));
     }
 
     [Fact]

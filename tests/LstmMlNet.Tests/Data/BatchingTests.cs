@@ -42,10 +42,16 @@ public sealed class BatchingTests
     [Fact]
     public void Seeded_split_is_disjoint_complete_and_repeatable()
     {
-        SequenceDataset data = Tokens(100, 2);
+        // Each row is told apart by its first token (its index + 1), so the split can be checked row by row.
+        var rows = Enumerable.Range(0, 100).Select(i => new long[] { i + 1, 7, 7 }).ToArray();
+        SequenceDataset data = SequenceDataset.FromTokens(rows, rows.Select(r => r[0] % 2).ToArray());
         var (train, validation) = data.Split(0.2, seed: 3);
         Assert.Equal(80, train.Count);
         Assert.Equal(20, validation.Count);
+        long[] trainIds = train.Tokens!.Select(t => t[0]).ToArray(), validationIds = validation.Tokens!.Select(t => t[0]).ToArray();
+        Assert.Empty(trainIds.Intersect(validationIds));                                                  // disjoint
+        Assert.Equal(Enumerable.Range(1, 100).Select(i => (long)i), trainIds.Concat(validationIds).Order()); // complete, each once
+        Assert.All(train.Tokens!.Zip(train.Classes!), p => Assert.Equal(p.First[0] % 2, p.Second));        // labels travel with their rows
         var again = data.Split(0.2, seed: 3).Validation;
         Assert.Equal(validation.Tokens!.Select(t => string.Join(",", t)), again.Tokens!.Select(t => string.Join(",", t)));
         Assert.Throws<ArgumentException>(() => SequenceDataset.FromTokens(new[] { Array.Empty<long>() }, new long[] { 0 }));
