@@ -1,4 +1,5 @@
 using LstmMlNet.Engine;
+using LstmMlNet.Training;
 using System.Reflection;
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
@@ -20,7 +21,8 @@ public static class RecurrentCatalog
     /// <param name="cell">Recurrent cell.</param>
     /// <param name="hiddenSize">Hidden units per direction.</param>
     /// <param name="bidirectional">Read sequences in both directions.</param>
-    /// <param name="epochs">Maximum epochs (early stopping on a 10% validation split).</param>
+    /// <param name="epochs">Epochs over the training rows (the classifiers hold no rows out by default, so every epoch runs;
+    /// set <see cref="TrainingOptions.ValidationFraction"/> or a validation set in the options overload for early stopping).</param>
     public static RecurrentBinaryTrainer Lstm(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
         string labelColumnName = "Label", string featureColumnName = "Tokens", RecurrentCellKind cell = RecurrentCellKind.Lstm,
         int hiddenSize = 128, bool bidirectional = true, int epochs = 10) =>
@@ -40,7 +42,8 @@ public static class RecurrentCatalog
     /// <param name="cell">Recurrent cell.</param>
     /// <param name="hiddenSize">Hidden units per direction.</param>
     /// <param name="bidirectional">Read sequences in both directions.</param>
-    /// <param name="epochs">Maximum epochs (early stopping on a 10% validation split).</param>
+    /// <param name="epochs">Epochs over the training rows (the classifiers hold no rows out by default, so every epoch runs;
+    /// set <see cref="TrainingOptions.ValidationFraction"/> or a validation set in the options overload for early stopping).</param>
     public static RecurrentMulticlassTrainer Lstm(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = "Label", string featureColumnName = "Tokens", RecurrentCellKind cell = RecurrentCellKind.Lstm,
         int hiddenSize = 128, bool bidirectional = true, int epochs = 10) =>
@@ -60,7 +63,8 @@ public static class RecurrentCatalog
     /// <param name="cell">Recurrent cell.</param>
     /// <param name="hiddenSize">Hidden units per direction.</param>
     /// <param name="bidirectional">Read sequences in both directions.</param>
-    /// <param name="epochs">Maximum epochs (early stopping on a 10% validation split).</param>
+    /// <param name="epochs">Maximum epochs (early stopping on the 10% of rows the regressor holds out by default,
+    /// <see cref="TrainingOptions.ValidationFraction"/> 0.1).</param>
     public static RecurrentRegressionTrainer Lstm(this RegressionCatalog.RegressionTrainers catalog,
         string labelColumnName = "Label", string featureColumnName = "Tokens", RecurrentCellKind cell = RecurrentCellKind.Lstm,
         int hiddenSize = 128, bool bidirectional = true, int epochs = 10) =>

@@ -41,8 +41,10 @@ public sealed class RecurrentFitReport
     /// <summary>Rows validated on each epoch (0 without validation).</summary>
     public int ValidationRows { get; }
 
-    /// <summary>The trained network as an ONNX model (opset 17): input "Input" of shape [1, N] (token ids as int64 after
-    /// the vocabulary, or N = steps × frame size floats), outputs as the fitted model's columns. Runs in any ONNX Runtime.</summary>
+    /// <summary>The trained network as an ONNX model (opset 17), outputs as the fitted model's columns; its input is
+    /// "LstmMlNet.TokenIds", int64 [1, N] (token ids after the vocabulary) for a token column, the feature column's name,
+    /// float [1, N] (N = steps × frame size) for frames, or "LstmMlNet.Text", string [1] (the normalised text) with a
+    /// pretrained text encoder. Runs in any ONNX Runtime.</summary>
     public byte[] OnnxModel() => (byte[])onnxModel.Clone();
 
     /// <summary>Writes <see cref="OnnxModel"/> to <paramref name="path"/>.</summary>
