@@ -57,6 +57,24 @@ internal sealed class AdaptiveBounds
         return issued;
     }
 
+    /// <summary>Issues the forecast <paramref name="forecast"/> (the series' units, h values) of a window with interval scale
+    /// <paramref name="sigma"/> at the current origin (<see cref="Issue"/>) and returns its bounds with the current
+    /// half-widths: level⁻¹(ℓ̂_k ∓ q_k·σ), as the scoring graph computes them with Fit's q_k.</summary>
+    public (float[] Lower, float[] Upper) IssueBounds(float[] forecast, float sigma, ForecastTargetTransform transform)
+    {
+        float[] levels = forecast.Select(f => ForecastLayout.Level(transform, f)).ToArray();
+        float[] q = Issue(levels, sigma);
+        var lower = new float[levels.Length];
+        var upper = new float[levels.Length];
+        for (int k = 0; k < levels.Length; k++)
+        {
+            float margin = q[k] * sigma;
+            lower[k] = ForecastLayout.Unlevel(transform, levels[k] - margin);
+            upper[k] = ForecastLayout.Unlevel(transform, levels[k] + margin);
+        }
+        return (lower, upper);
+    }
+
     /// <summary>Scores every pending forecast of the observation at <see cref="Observed"/> (level ℓ), updates the
     /// half-widths and moves to the next observation.</summary>
     public void Observe(float level)

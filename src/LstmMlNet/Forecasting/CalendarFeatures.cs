@@ -33,11 +33,12 @@ internal static class CalendarArithmetic
     public const long TicksPerYear = 315_569_520_000_000L; // 365.2425 × 864,000,000,000
 
     /// <summary>The features in frame order: HourOfDay, DayOfWeek, DayOfYear (those set), each sin then cos.</summary>
-    public static IEnumerable<CalendarFeatures> Parts(CalendarFeatures features) =>
-        new[] { CalendarFeatures.HourOfDay, CalendarFeatures.DayOfWeek, CalendarFeatures.DayOfYear }.Where(f => features.HasFlag(f));
+    public static IEnumerable<CalendarFeatures> Parts(CalendarFeatures features) => Order.Where(f => features.HasFlag(f));
+
+    private static readonly CalendarFeatures[] Order = { CalendarFeatures.HourOfDay, CalendarFeatures.DayOfWeek, CalendarFeatures.DayOfYear };
 
     /// <summary>Values in the frame: 2 per feature.</summary>
-    public static int Count(CalendarFeatures features) => 2 * Parts(features).Count();
+    public static int Count(CalendarFeatures features) => 2 * System.Numerics.BitOperations.PopCount((uint)(features & (CalendarFeatures.HourOfDay | CalendarFeatures.DayOfWeek | CalendarFeatures.DayOfYear)));
 
     /// <summary>The phase in [0, 1) of <paramref name="ticks"/> for one feature, computed as the graph computes it: an
     /// integer remainder, then float32 division.</summary>
@@ -53,8 +54,9 @@ internal static class CalendarArithmetic
     public static void Write(CalendarFeatures features, long ticks, Span<float> frame)
     {
         int i = 0;
-        foreach (CalendarFeatures feature in Parts(features))
+        foreach (CalendarFeatures feature in Order) // per frame step: no enumerator allocation
         {
+            if (!features.HasFlag(feature)) continue;
             float angle = 2f * MathF.PI * Phase(feature, ticks);
             frame[i++] = MathF.Sin(angle);
             frame[i++] = MathF.Cos(angle);

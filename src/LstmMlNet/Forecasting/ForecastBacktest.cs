@@ -83,6 +83,7 @@ public static class ForecastBacktest
         }
 
         long rows = series.Max(s => s.Rows[^1]) + 1; // every series has at least one row
+        var reported = new HashSet<int>(origins);
         var forecasts = new List<(int Series, int Origin, float[] F, float[] L, float[] U)>();
         LstmForecastingTransformer? model = null;
         for (int j = 0; j < fitAt.Count; j++)
@@ -102,7 +103,6 @@ public static class ForecastBacktest
             model = ml.Forecasting.ForecastByLstm(o.Clone()).Fit(new RowSubsetView(data, r => r < keep.Length && keep[r], kept));
             var (scored, _, _) = model.Score(data);
             float[][] f = scored[0], l = scored[1], u = scored[2], sigma = scored[3];
-            var reported = new HashSet<int>(origins);
             for (int i = 0; i < series.Count; i++)
             {
                 Series s = series[i];
@@ -126,20 +126,8 @@ public static class ForecastBacktest
                     long at = s.Rows[t];
                     if (float.IsFinite(f[at][0]))
                     {
-                        float[] levels = f[at].Select(v => ForecastLayout.Level(o.TargetTransform, v)).ToArray();
-                        float[] q = bounds.Issue(levels, sigma[at][0]);
-                        if (reported.Contains(t) && t + h <= s.Length)
-                        {
-                            var lower = new float[h];
-                            var upper = new float[h];
-                            for (int k = 0; k < h; k++)
-                            {
-                                float margin = q[k] * sigma[at][0];
-                                lower[k] = ForecastLayout.Unlevel(o.TargetTransform, levels[k] - margin);
-                                upper[k] = ForecastLayout.Unlevel(o.TargetTransform, levels[k] + margin);
-                            }
-                            forecasts.Add((i, t, f[at], lower, upper));
-                        }
+                        var (lower, upper) = bounds.IssueBounds(f[at], sigma[at][0], o.TargetTransform);
+                        if (reported.Contains(t) && t + h <= s.Length) forecasts.Add((i, t, f[at], lower, upper));
                     }
                     bounds.Observe(ForecastLayout.Level(o.TargetTransform, s.Values[t]));
                 }

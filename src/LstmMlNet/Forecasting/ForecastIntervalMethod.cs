@@ -10,8 +10,8 @@ public enum ForecastIntervalMethod
     /// γ = <see cref="LstmForecastingOptions.IntervalAdaptationRate"/>. It is the update of adaptive conformal inference
     /// (Gibbs and Candès 2021, α_t ← α_t + γ(α − err_t)) applied to the logarithm of the half-width instead of to the
     /// quantile level, so the half-width is never capped at the largest calibration error: over any long stretch the
-    /// fraction of observations outside the bounds approaches α whatever the errors do (it is off by at most
-    /// (log-range of q + γ) / (γ·T) after T scored forecasts). Starts from the split-conformal half-widths of Fit.
+    /// fraction of observations outside the bounds approaches α whatever the errors do (after T scored forecasts it is off
+    /// by exactly ln(q_T/q_0) / (γ·T), q_0 and q_T the first and last half-widths). Starts from the split-conformal half-widths of Fit.
     /// <see cref="LstmForecastingTransformer.Transform"/> and the saved scoring model give the split-conformal bounds, which
     /// hold no state. Default.</summary>
     Adaptive,

@@ -153,11 +153,7 @@ internal sealed record ForecastLayout(
                 return (u[^1], change / (u.Length - 1) + ScaleEpsilon);
             case ForecastScaling.SeasonalChange:
                 if (Transform == ForecastTargetTransform.Difference) goto case ForecastScaling.WindowMean;
-                int lag = ChangeLag;
-                double seasonalChange = 0, level = 0;
-                for (int t = lag; t < u.Length; t++) seasonalChange += Math.Abs(u[t] - u[t - lag]);
-                foreach (float v in u) level += Math.Abs(v);
-                return (u[^1], (float)(seasonalChange / (u.Length - lag)) + SeasonalChangeFloor * (float)(level / u.Length) + ScaleEpsilon);
+                return (u[^1], SeasonalChangeScale(u));
             case ForecastScaling.WindowDeviation:
                 if (Transform == ForecastTargetTransform.Difference) goto case ForecastScaling.WindowMean;
                 double mean = 0, absolute = 0;
@@ -176,17 +172,25 @@ internal sealed record ForecastLayout(
     /// <summary>The interval scale σ of a window's network series u whose network scale is <paramref name="s"/>
     /// (<see cref="IntervalScale"/>): the SeasonalChange scale (mean |u_t − u_{t−L}| + 1e-2·mean|u| + 1e-6; mean|u| + 1e-6
     /// for Difference, whose u are changes), or s itself.</summary>
-    public float IntervalScaleOf(ReadOnlySpan<float> u, float s)
+    public float IntervalScaleOf(ReadOnlySpan<float> u, float s) =>
+        IntervalScale == ForecastIntervalScale.NetworkScale || Scaling == ForecastScaling.SeasonalChange ? s
+        : Transform == ForecastTargetTransform.Difference ? MeanAbsolute(u) + ScaleEpsilon
+        : SeasonalChangeScale(u);
+
+    /// <summary>mean |u_t − u_{t−L}| (L = <see cref="ChangeLag"/>) + 1e-2·mean|u| + 1e-6: the SeasonalChange scale of levels.</summary>
+    private float SeasonalChangeScale(ReadOnlySpan<float> u)
     {
-        if (IntervalScale == ForecastIntervalScale.NetworkScale) return s;
-        return (this with { Scaling = ForecastScaling.SeasonalChange }).ScaleOf(u).S;
+        int lag = ChangeLag;
+        double seasonalChange = 0;
+        for (int t = lag; t < u.Length; t++) seasonalChange += Math.Abs(u[t] - u[t - lag]);
+        return (float)(seasonalChange / (u.Length - lag)) + SeasonalChangeFloor * MeanAbsolute(u) + ScaleEpsilon;
     }
 
-    /// <summary>The interval scale σ of a window of W raw values (<see cref="IntervalScaleOf(ReadOnlySpan{float}, float)"/>).</summary>
-    public float IntervalScaleOfWindow(ReadOnlySpan<float> window)
+    private static float MeanAbsolute(ReadOnlySpan<float> u)
     {
-        float[] u = Series(window);
-        return IntervalScaleOf(u, ScaleOf(u).S);
+        double sum = 0;
+        foreach (float v in u) sum += Math.Abs(v);
+        return (float)(sum / u.Length);
     }
 
     /// <summary>Frames [Steps·F] for a window of W raw values, (W + h)·C raw covariates, W·Cp raw past covariates and W + h

@@ -214,7 +214,7 @@ public sealed class LstmForecastEngine<TIn, TOut> : IDisposable
             {
                 // Score the forecasts made before this observation; without future covariates the engine forecasts every
                 // origin itself, so the bounds adapt however rarely Predict is called.
-                if (!bounds.IssuedAtOrigin && spec.CovariateColumnNames.Length == 0) Run(Array.Empty<float>(), null, spec.Horizon);
+                if (!bounds.IssuedAtOrigin && spec.CovariateColumnNames.Length == 0) Forecast(Array.Empty<float>(), null);
                 bounds.Observe(ForecastLayout.Level(spec.TargetTransform, value));
             }
             state.Push(value, covariates, past, time);
@@ -298,12 +298,25 @@ public sealed class LstmForecastEngine<TIn, TOut> : IDisposable
         }
     }
 
-    /// <summary>Runs the network on the current window; the caller holds <see cref="gate"/>.</summary>
+    /// <summary>Forecasts from the current window (<see cref="Forecast"/>) and returns the first <paramref name="horizon"/>
+    /// steps as a <typeparamref name="TOut"/>; the caller holds <see cref="gate"/>.</summary>
     private TOut Run(float[] covariates, long[]? futureTimes, int horizon)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         if (horizon < 1 || horizon > spec.Horizon)
             throw new ArgumentOutOfRangeException(nameof(horizon), horizon, $"The model forecasts 1 to {spec.Horizon} steps (its trained horizon); got {horizon}.");
+        float[][] vectors = Forecast(covariates, futureTimes);
+        var result = new TOut();
+        for (int i = 0; i < 3; i++)
+        {
+            if (outputMembers[i] is { } member) Set(member, result, horizon < spec.Horizon ? vectors[i][..horizon] : vectors[i]);
+        }
+        return result;
+    }
+
+    /// <summary>The forecast, lower and upper vectors (h each) of the current window, issued to the adaptive bounds.</summary>
+    private float[][] Forecast(float[] covariates, long[]? futureTimes)
+    {
         long[] times = Array.Empty<long>();
         if (spec.HasTimestamps)
         {
@@ -315,29 +328,8 @@ public sealed class LstmForecastEngine<TIn, TOut> : IDisposable
         var input = new LstmForecastInput { Window = (float[])state.Values.Clone(), Covariates = covariates, PastCovariates = (float[])state.PastCovariates.Clone(), Timestamps = times };
         LstmForecastingTransformer.ForecastRow row = engine.Predict(input);
         float[] forecast = row.Forecast, lower = row.Lower, upper = row.Upper;
-        if (adapt)
-        {
-            // The bounds of the current half-widths: level⁻¹(ℓ̂_k ∓ q_k·σ), as the graph computes them with Fit's q_k.
-            float sigma = row.IntervalScale[0];
-            ForecastTargetTransform transform = spec.TargetTransform;
-            float[] levels = forecast.Select(f => ForecastLayout.Level(transform, f)).ToArray();
-            float[] q = bounds.Issue(levels, sigma);
-            lower = new float[forecast.Length];
-            upper = new float[forecast.Length];
-            for (int k = 0; k < forecast.Length; k++)
-            {
-                float margin = q[k] * sigma;
-                lower[k] = ForecastLayout.Unlevel(transform, levels[k] - margin);
-                upper[k] = ForecastLayout.Unlevel(transform, levels[k] + margin);
-            }
-        }
-        var result = new TOut();
-        float[][] vectors = { forecast, lower, upper };
-        for (int i = 0; i < 3; i++)
-        {
-            if (outputMembers[i] is { } member) Set(member, result, horizon < spec.Horizon ? vectors[i][..horizon] : vectors[i]);
-        }
-        return result;
+        if (adapt) (lower, upper) = bounds.IssueBounds(forecast, row.IntervalScale[0], spec.TargetTransform);
+        return new[] { forecast, lower, upper };
     }
 
     private static Type MemberType(MemberInfo member) => member is FieldInfo f ? f.FieldType : ((PropertyInfo)member).PropertyType;

@@ -168,16 +168,14 @@ public sealed class AdaptiveBoundsTests(ITestOutputHelper output)
         File.Copy(path, copy);
         try
         {
-            using (var zip = System.IO.Compression.ZipFile.Open(copy, System.IO.Compression.ZipArchiveMode.Update))
+            CheckpointEdit.RewriteState(copy, json =>
             {
-                var entry = zip.GetEntry("state.json")!;
-                string json;
-                using (var reader = new StreamReader(entry.Open())) json = reader.ReadToEnd();
-                entry.Delete();
-                int at = json.IndexOf("\"Quantiles\":[", StringComparison.Ordinal) + "\"Quantiles\":[".Length;
-                using var writer = new StreamWriter(zip.CreateEntry("state.json").Open());
-                writer.Write(json[..at] + "-1," + json[(at + json[at..].IndexOf(',') + 1)..]);
-            }
+                // The first half-width of the bounds state becomes −1.
+                const string field = "\"Quantiles\":[";
+                int at = json.IndexOf(field, StringComparison.Ordinal) + field.Length;
+                Assert.True(at >= field.Length, "the state holds the bounds' half-widths");
+                return json[..at] + "-1," + json[(at + json[at..].IndexOf(',') + 1)..];
+            });
             var error = Assert.Throws<InvalidDataException>(() => LstmForecastEngine.Load<Point, Bounds>(new MLContext(), copy));
             Assert.Contains(copy, error.Message);
             Assert.Contains("half-width", error.Message);

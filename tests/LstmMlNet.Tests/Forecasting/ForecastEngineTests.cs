@@ -168,16 +168,11 @@ public sealed class ForecastEngineTests
         try
         {
             engine.CheckPoint(path);
-            using (var zip = System.IO.Compression.ZipFile.Open(path, System.IO.Compression.ZipArchiveMode.Update))
+            CheckpointEdit.RewriteState(path, json =>
             {
-                var entry = zip.GetEntry("state.json")!;
-                string json;
-                using (var reader = new StreamReader(entry.Open())) json = reader.ReadToEnd();
-                entry.Delete();
-                using var writer = new StreamWriter(zip.CreateEntry("state.json").Open());
                 Assert.Contains("\"FormatVersion\":2", json);
-                writer.Write(json.Replace("\"FormatVersion\":2", "\"FormatVersion\":1")); // as the previous version wrote it
-            }
+                return json.Replace("\"FormatVersion\":2", "\"FormatVersion\":1"); // as the previous version wrote it
+            });
             var version = Assert.Throws<InvalidDataException>(() => LstmForecastEngine.Load<Point, ForecastOutput>(new MLContext(), path));
             Assert.Contains("format 1; this LstmMlNet reads format 2", version.Message);
         }
