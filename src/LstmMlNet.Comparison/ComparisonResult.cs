@@ -4,64 +4,6 @@ using Microsoft.ML;
 
 namespace LstmMlNet.Comparison;
 
-/// <summary>Where a candidate comes from.</summary>
-public enum CandidateFamily
-{
-    /// <summary>An ML.NET baseline (linear, tree or naive).</summary>
-    Baseline,
-
-    /// <summary>An LstmMlNet recurrent model.</summary>
-    Recurrent,
-
-    /// <summary>A candidate the caller added.</summary>
-    Custom,
-}
-
-/// <summary>How a trial ended.</summary>
-public enum TrialStatus
-{
-    /// <summary>Every fold ran; the trial is ranked.</summary>
-    Completed,
-
-    /// <summary>A fold threw; <see cref="TrialResult.Error"/> says what. Not ranked.</summary>
-    Failed,
-
-    /// <summary>The time budget ran out before every fold ran. Not ranked.</summary>
-    StoppedByBudget,
-
-    /// <summary>The budget was spent before the trial could start. Not ranked.</summary>
-    NotRun,
-}
-
-/// <summary>One candidate's cross-validated (or backtested) result.</summary>
-/// <param name="Index">1-based position in the run order.</param>
-/// <param name="Name">Candidate name, e.g. "BiLstm H128 L1 Max" or "FeaturizeText + SdcaLogisticRegression".</param>
-/// <param name="Family">Baseline, recurrent or custom.</param>
-/// <param name="Configuration">The candidate's settings as name/value pairs.</param>
-/// <param name="Status">How the trial ended.</param>
-/// <param name="FoldMetrics">The metric on each fold that ran, in fold order.</param>
-/// <param name="Mean">Mean of <paramref name="FoldMetrics"/> (NaN when none ran).</param>
-/// <param name="StandardDeviation">Sample standard deviation (n − 1) of <paramref name="FoldMetrics"/> (NaN below 2 folds).</param>
-/// <param name="TrainSeconds">Mean wall-clock seconds per fold spent fitting (scoring excluded).</param>
-/// <param name="Parameters">Learned values of the last fold's model: network parameters, linear weights and biases, or
-/// tree leaf values; 0 for naive rules; null when unknown (custom candidates).</param>
-/// <param name="Error">Why the trial failed, or null.</param>
-public sealed record TrialResult(int Index, string Name, CandidateFamily Family, IReadOnlyDictionary<string, string> Configuration,
-    TrialStatus Status, IReadOnlyList<double> FoldMetrics, double Mean, double StandardDeviation, double TrainSeconds, long? Parameters,
-    string? Error);
-
-/// <summary>A progress report: a fold is starting, or (with <see cref="Completed"/> set) a trial has ended.</summary>
-/// <param name="Trial">1-based index of the trial.</param>
-/// <param name="PlannedTrials">Trials planned (baselines, custom and recurrent).</param>
-/// <param name="Name">Candidate name.</param>
-/// <param name="Fold">1-based fold starting (equal to <paramref name="Folds"/> when a trial ended).</param>
-/// <param name="Folds">Folds per trial.</param>
-/// <param name="Elapsed">Time since the comparison started.</param>
-/// <param name="Budget">The time budget.</param>
-/// <param name="Completed">The finished trial, or null while it runs.</param>
-public sealed record ComparisonProgress(int Trial, int PlannedTrials, string Name, int Fold, int Folds, TimeSpan Elapsed, TimeSpan Budget,
-    TrialResult? Completed);
-
 /// <summary>What a comparison found: every trial, the leaderboard and the best model refitted on all rows.</summary>
 public sealed class ComparisonResult
 {

@@ -5,15 +5,6 @@ using Microsoft.ML.Runtime;
 
 namespace LstmMlNet.Data;
 
-/// <summary>How a trainer's feature column is read: text tokens with a vocabulary built at Fit, key-typed tokens
-/// whose key values become the vocabulary, or float frames.</summary>
-internal enum FeatureColumnKind
-{
-    TextTokens,
-    KeyTokens,
-    Frames,
-}
-
 /// <summary>
 /// The feature column of a trainer read into sequences, with what the fitted model needs to score new rows the same
 /// way: the vocabulary (tokens) and the truncation length. Empty token rows become one out-of-vocabulary token

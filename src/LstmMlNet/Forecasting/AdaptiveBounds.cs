@@ -1,13 +1,5 @@
 namespace LstmMlNet.Forecasting;
 
-/// <summary>One forecast the adaptive bounds wait to score: made at <paramref name="Origin"/> (the index of the first
-/// observation it forecasts), its level forecasts ℓ̂_k, the window's interval scale σ and the half-widths q_k it was issued
-/// with.</summary>
-internal sealed record PendingForecast(long Origin, float[] Levels, float Sigma, float[] Quantiles);
-
-/// <summary>The state of adaptive bounds, as a checkpoint stores it.</summary>
-internal sealed record AdaptiveBoundsState(float[] Quantiles, long Observed, PendingForecast[] Pending);
-
 /// <summary>
 /// Adaptive conformal half-widths for one series (<see cref="ForecastIntervalMethod.Adaptive"/>). Forecasts are issued at
 /// origins (<see cref="Issue"/>) and scored as the observations they forecast arrive (<see cref="Observe"/>): for horizon

@@ -1,18 +1,5 @@
 namespace LstmMlNet.Onnx;
 
-/// <summary>What an exported ONNX graph computes after the network's linear head.</summary>
-internal enum OnnxHead
-{
-    /// <summary>Softmax over the K head outputs: multiclass probabilities.</summary>
-    Softmax,
-
-    /// <summary>Element-wise logistic sigmoid: binary classification (one logit → probability).</summary>
-    Sigmoid,
-
-    /// <summary>The head output as is: regression.</summary>
-    Identity,
-}
-
 /// <summary>How <see cref="OnnxExporter"/> writes a network.</summary>
 /// <param name="Head">The activation applied to the head output to give <paramref name="ScoreName"/>.</param>
 /// <param name="InputName">Name of the graph input: int64 token ids [1, N] or float frames [1, N] (N = steps·F).</param>

@@ -16,11 +16,3 @@ internal interface ITrainingObjective
     /// <summary>Sums over the batch rows of the loss and of the metric (the loop divides by the row count).</summary>
     (double LossSum, double MetricSum) Score(SequenceNetwork network, SequenceBatch batch);
 }
-
-/// <summary>A sequence-to-sequence objective that can be trained with truncated BPTT.</summary>
-internal interface ITruncatedObjective : ITrainingObjective
-{
-    /// <summary>Chunk losses in time order, each to be backpropagated and stepped before the next is requested;
-    /// the recurrent state crosses chunk borders detached.</summary>
-    IEnumerable<Tensor> ChunkLosses(SequenceNetwork network, SequenceBatch batch, int chunkSteps);
-}

@@ -1,0 +1,15 @@
+using LstmMlNet.Engine;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+
+namespace LstmMlNet.Data;
+
+/// <summary>How a trainer's feature column is read: text tokens with a vocabulary built at Fit, key-typed tokens
+/// whose key values become the vocabulary, or float frames.</summary>
+internal enum FeatureColumnKind
+{
+    TextTokens,
+    KeyTokens,
+    Frames,
+}

@@ -1,0 +1,12 @@
+using System.IO.Compression;
+using System.Reflection;
+using System.Text.Json;
+using LstmMlNet.Onnx;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace LstmMlNet.Forecasting;
+
+/// <summary>The state part of a checkpoint.</summary>
+internal sealed record EngineCheckPoint(int FormatVersion, ForecastEngineSpec Spec, float[] Values, float[] Covariates, AdaptiveBoundsState Bounds,
+    float[] PastCovariates, long[] Timestamps);
