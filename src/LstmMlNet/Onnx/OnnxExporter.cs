@@ -65,7 +65,7 @@ internal static class OnnxExporter
 
         string? frames = null;
         string? nonFinite = null;
-        string steps = spec.Input == SequenceInputKind.Tokens
+        string steps = spec.Input is TokenInput
             ? TokenSteps(g, network, input, options.MaxLength)
             : FrameSteps(g, network, input, options, out frames, out nonFinite);
         string encoded = Encoder(g, network.Encoder, steps);
@@ -113,7 +113,7 @@ internal static class OnnxExporter
             logits = g.Node("Reshape", new[] { logits, flat });
         }
         int width = spec.Outputs * Math.Max(k, 1);
-        g.Graph.Input.Add(Value(input, spec.Input == SequenceInputKind.Tokens ? DataType.Int64 : DataType.Float, 1L, "N"));
+        g.Graph.Input.Add(Value(input, spec.Input is TokenInput ? DataType.Int64 : DataType.Float, 1L, "N"));
         g.Graph.Output.Add(Output(g, activated, score, width));
         if (logitOutput is not null) g.Graph.Output.Add(Output(g, logits, logitOutput, width));
 
@@ -155,7 +155,7 @@ internal static class OnnxExporter
             new("lstmmlnet.outputs", spec.Outputs.ToString(CultureInfo.InvariantCulture)),
             new("lstmmlnet.head", options.Head.ToString()),
         };
-        if (spec.Input == SequenceInputKind.Tokens)
+        if (spec.Input is TokenInput)
         {
             entries.Add(new("lstmmlnet.subword_buckets", spec.SubwordBuckets.ToString(CultureInfo.InvariantCulture)));
             entries.Add(new("lstmmlnet.bag_of_embeddings", spec.BagOfEmbeddings ? "true" : "false"));
@@ -174,7 +174,7 @@ internal static class OnnxExporter
     private static void CheckOptions(NetworkSpec spec, OnnxExportOptions options)
     {
         if (!Enum.IsDefined(options.Head)) throw new ArgumentException($"Unknown head activation {options.Head}.", nameof(options));
-        if (spec.Input == SequenceInputKind.Tokens && (options.FrameMean is not null || options.FrameScale is not null))
+        if (spec.Input is TokenInput && (options.FrameMean is not null || options.FrameScale is not null))
             throw new ArgumentException("FrameMean and FrameScale apply to frame input only; this network reads tokens.", nameof(options));
         if (options.FrameMean is { } mean && mean.Length != spec.FrameSize)
             throw new ArgumentException($"FrameMean has {mean.Length} values; the network's frames have {spec.FrameSize} features.", nameof(options));
