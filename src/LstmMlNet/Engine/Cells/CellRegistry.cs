@@ -21,7 +21,7 @@ internal static class CellRegistry
     private static IReadOnlyDictionary<RecurrentCellKind, RecurrentCell> Discover()
     {
         var cells = new Dictionary<RecurrentCellKind, RecurrentCell>();
-        foreach (Type type in typeof(RecurrentCell).Assembly.GetTypes())
+        foreach (Type type in LoadableTypes())
         {
             if (!type.IsSealed || !type.IsSubclassOf(typeof(RecurrentCell))) continue;
             ConstructorInfo constructor = type.GetConstructor(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic, Type.EmptyTypes)
@@ -31,5 +31,18 @@ internal static class CellRegistry
                 throw new InvalidOperationException($"Two cells claim {cell.Kind}: {cells[cell.Kind].GetType().Name} and {type.Name}.");
         }
         return cells;
+    }
+
+    /// <summary>This assembly's types; where some cannot load (an optional dependency missing), the ones that can.</summary>
+    private static IEnumerable<Type> LoadableTypes()
+    {
+        try
+        {
+            return typeof(RecurrentCell).Assembly.GetTypes();
+        }
+        catch (ReflectionTypeLoadException e)
+        {
+            return e.Types.OfType<Type>();
+        }
     }
 }
