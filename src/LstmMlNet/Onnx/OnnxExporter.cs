@@ -146,7 +146,7 @@ internal static class OnnxExporter
     {
         var entries = new List<KeyValuePair<string, string>>
         {
-            new("lstmmlnet.input", spec.Input.ToString()),
+            new("lstmmlnet.input", spec.Input.Kind.ToString()),
             new("lstmmlnet.cell", spec.Cell.ToString()),
             new("lstmmlnet.hidden_size", spec.HiddenSize.ToString(CultureInfo.InvariantCulture)),
             new("lstmmlnet.layers", spec.Layers.ToString(CultureInfo.InvariantCulture)),
