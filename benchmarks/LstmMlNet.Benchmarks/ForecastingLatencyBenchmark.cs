@@ -57,7 +57,7 @@ public class ForecastingLatencyBenchmark
         layout = model.Layout;
         quantiles = model.FitReport.Quantiles.ToArray();
         TorchSharp.torch.random.manual_seed(1);
-        network = new SequenceNetwork(new NetworkSpec(SequenceInputKind.Frames, 1, RecurrentCellKind.Lstm, 64, 1, false, FrameSize: layout.FrameSize));
+        network = new SequenceNetwork(new NetworkSpec(new FrameInput(layout.FrameSize), 1, RecurrentCellKind.Lstm, 64, 1, false));
         network.eval();
     }
 

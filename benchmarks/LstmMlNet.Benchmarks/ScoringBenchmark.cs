@@ -58,8 +58,7 @@ public class ScoringBenchmark
         single = rows[0];
 
         TorchSharp.torch.random.manual_seed(1);
-        network = new SequenceNetwork(new NetworkSpec(SequenceInputKind.Tokens, 1, RecurrentCellKind.Lstm, 128, 1, true, Pooling: PoolingKind.Max,
-            VocabularySize: Vocabulary + 1, EmbeddingSize: 128));
+        network = new SequenceNetwork(new NetworkSpec(new TokenInput(Vocabulary + 1, 128), 1, RecurrentCellKind.Lstm, 128, 1, true, Pooling: PoolingKind.Max));
         network.eval();
 
         const string raw = "Raw";

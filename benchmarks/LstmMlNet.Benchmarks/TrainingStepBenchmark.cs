@@ -45,7 +45,7 @@ public class TrainingStepBenchmark
         objective = new RegressionObjective();
 
         torch.random.manual_seed(1);
-        var spec = new NetworkSpec(SequenceInputKind.Frames, Outputs: 1, Cell: RecurrentCellKind.Lstm, HiddenSize: Hidden, FrameSize: Input);
+        var spec = new NetworkSpec(new FrameInput(Input), Outputs: 1, Cell: RecurrentCellKind.Lstm, HiddenSize: Hidden);
         ours = new SequenceNetwork(spec);
         ourOptimizer = TrainingLoop.CreateOptimizer(ours.parameters(), new TrainingOptions());
         oursExplicit = new SequenceNetwork(spec);

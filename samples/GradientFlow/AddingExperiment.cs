@@ -23,8 +23,7 @@ internal static class AddingExperiment
         SequenceDataset train = Create(trainRows, steps, seed);
         SequenceDataset test = Create(testRows, steps, seed + 1000);
         random.manual_seed(seed);
-        using var network = new SequenceNetwork(new NetworkSpec(SequenceInputKind.Frames, Outputs: 1, Cell: cell, HiddenSize: 32,
-            FrameSize: 2, Pooling: PoolingKind.Last));
+        using var network = new SequenceNetwork(new NetworkSpec(new FrameInput(2), Outputs: 1, Cell: cell, HiddenSize: 32, Pooling: PoolingKind.Last));
         var options = new TrainingOptions { Epochs = epochs, BatchSize = 32, LearningRate = 1e-2, EarlyStoppingPatience = 0, ValidationFraction = 0 };
         var objective = new RegressionObjective();
         TrainingLoop.Run(network, objective, train, null, options, seed, CPU);

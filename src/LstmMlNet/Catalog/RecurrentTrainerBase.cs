@@ -90,12 +90,12 @@ public abstract class RecurrentTrainerBase<TOptions> : IEstimator<ITransformer>
 
         Device device = TorchRuntime.SelectDevice(env);
         TorchSharp.torch.random.manual_seed(seed);
-        var spec = new NetworkSpec(features.InputKind, labels.Outputs, TrainerOptions.Cell, TrainerOptions.HiddenSize, TrainerOptions.Layers, TrainerOptions.Bidirectional,
+        NetworkInput networkInput = features.InputKind == SequenceInputKind.Tokens
+            ? new TokenInput(features.Vocabulary?.EmbeddingRows ?? 0, TrainerOptions.EmbeddingSize, features.Vocabulary is null ? 0 : TrainerOptions.SubwordBuckets)
+            : new FrameInput(features.FrameSize, TrainerOptions.ProjectionSize);
+        var spec = new NetworkSpec(networkInput, labels.Outputs, TrainerOptions.Cell, TrainerOptions.HiddenSize, TrainerOptions.Layers, TrainerOptions.Bidirectional,
             TrainerOptions.Layers > 1 ? TrainerOptions.Dropout : 0.0, TrainerOptions.Pooling, TrainerOptions.AttentionSize, TrainerOptions.HeadDropout,
-            VocabularySize: features.Vocabulary?.EmbeddingRows ?? 0, EmbeddingSize: TrainerOptions.EmbeddingSize,
-            FrameSize: features.FrameSize, ProjectionSize: TrainerOptions.ProjectionSize, Initialization: TrainerOptions.Initialization,
-            InputDropout: TrainerOptions.InputDropout,
-            SubwordBuckets: features.Vocabulary is null ? 0 : TrainerOptions.SubwordBuckets,
+            Initialization: TrainerOptions.Initialization, InputDropout: TrainerOptions.InputDropout,
             BagOfEmbeddings: (features.Vocabulary is not null || text is not null) && TrainerOptions.BagOfEmbeddings);
         SubwordTable? subwords = spec.SubwordBuckets > 0
             ? new SubwordNgrams(spec.SubwordBuckets, TrainerOptions.SubwordMinLength, TrainerOptions.SubwordMaxLength).Table(features.Vocabulary!.Ids, spec.VocabularySize)

@@ -50,8 +50,9 @@ public static class GateActivity
     }
 
     /// <summary>Summarises what <paramref name="recorder"/> holds, one <see cref="LayerStatistics"/> per recorded layer.</summary>
-    internal static IReadOnlyList<LayerStatistics> Summarize(GateRecorder recorder, RecurrentCellKind cell)
+    internal static IReadOnlyList<LayerStatistics> Summarize(GateRecorder recorder, RecurrentCellKind kind)
     {
+        RecurrentCell cell = CellRegistry.For(kind);
         using var scope = NewDisposeScope();
         var result = new List<LayerStatistics>();
         foreach (int layer in recorder.StepLayers.Distinct().Order())
@@ -61,9 +62,8 @@ public static class GateActivity
             double Mean(string name) => All(name).mean().item<double>();
 
             var gates = new List<GateStatistics>();
-            foreach (string gate in CellTraits.GateNames(cell))
+            foreach (var (gate, activation) in cell.Gates)
             {
-                string activation = GateStatistics.ActivationOf(cell, gate);
                 Tensor values = All(gate);
                 double count = values.numel();
                 var (low, high) = activation switch
@@ -78,9 +78,9 @@ public static class GateActivity
             result.Add(new LayerStatistics(
                 layer,
                 gates,
-                CellTraits.HasForgetGate(cell) ? Mean("f") : null,
-                CellTraits.IsGru(cell) ? Mean("z") : null,
-                CellTraits.IsLstm(cell) ? All("c").abs().mean().item<double>() : null,
+                cell.ForgetGate is { } forget ? Mean(forget) : null,
+                cell.UpdateGate is { } update ? Mean(update) : null,
+                cell.HasCellState ? All("c").abs().mean().item<double>() : null,
                 All("h").std(unbiased: false).item<double>()));
         }
         return result;

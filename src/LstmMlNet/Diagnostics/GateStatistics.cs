@@ -20,13 +20,4 @@ public sealed record GateStatistics(int Layer, string Gate, string Activation, d
     /// <summary>Fraction of saturated values, <see cref="LowFraction"/> + <see cref="HighFraction"/>, in [0, 1].</summary>
     public double SaturatedFraction => LowFraction + HighFraction;
 
-    /// <summary>The nonlinearity behind a recorded gate of <paramref name="cell"/>.</summary>
-    internal static string ActivationOf(RecurrentCellKind cell, string gate) => (cell, gate) switch
-    {
-        (RecurrentCellKind.RnnTanh, "h") => "tanh",
-        (RecurrentCellKind.RnnRelu, "h") => "relu",
-        (_, "g") when CellTraits.IsLstm(cell) => "tanh",
-        (_, "n") when CellTraits.IsGru(cell) => "tanh",
-        _ => "sigmoid",
-    };
 }

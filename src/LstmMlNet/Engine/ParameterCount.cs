@@ -11,13 +11,7 @@ public static class ParameterCount
 {
     /// <summary>Gate blocks per cell: LSTM and peephole LSTM 4 (i, f, g, o); 1997 LSTM and CIFG LSTM 3 (i, g, o);
     /// GRU and Cho GRU 3 (r, z, n); RNN 1.</summary>
-    public static int GateCount(RecurrentCellKind cell) => cell switch
-    {
-        RecurrentCellKind.Lstm or RecurrentCellKind.PeepholeLstm => 4,
-        RecurrentCellKind.Gru or RecurrentCellKind.ChoGru or RecurrentCellKind.Lstm1997 or RecurrentCellKind.CifgLstm => 3,
-        RecurrentCellKind.RnnTanh or RecurrentCellKind.RnnRelu => 1,
-        _ => throw new ArgumentOutOfRangeException(nameof(cell), cell, "Unknown cell kind."),
-    };
+    public static int GateCount(RecurrentCellKind cell) => CellRegistry.For(cell).GateCount;
 
     /// <summary>Parameters of a recurrent encoder: Σ over layers and directions of G(I_l + H)H + 2GH + P,
     /// with P = 3H for <see cref="RecurrentCellKind.PeepholeLstm"/> and 0 for every other cell.</summary>
@@ -28,14 +22,13 @@ public static class ParameterCount
     /// <param name="bidirectional">Two directions per layer (default false).</param>
     public static long Encoder(RecurrentCellKind cell, int inputSize, int hiddenSize, int layers = 1, bool bidirectional = false)
     {
-        long g = GateCount(cell);
-        long peepholes = CellTraits.PeepholeSize(cell, hiddenSize);
+        RecurrentCell descriptor = CellRegistry.For(cell);
         int directions = bidirectional ? 2 : 1;
         long total = 0;
         for (int layer = 0; layer < layers; layer++)
         {
             long inputs = layer == 0 ? inputSize : (long)directions * hiddenSize;
-            total += directions * (g * (inputs + hiddenSize) * hiddenSize + 2 * g * hiddenSize + peepholes);
+            total += directions * descriptor.ParametersPerDirection(inputs, hiddenSize);
         }
         return total;
     }

@@ -4,7 +4,7 @@ namespace LstmMlNet.Engine;
 /// The recurrent cell a layer runs. Gate rows of the weight matrices follow PyTorch's order
 /// (LSTM: i, f, g, o; GRU: r, z, n), so weights compare one to one with libtorch modules.
 /// The LSTM and GRU variants after <see cref="RnnRelu"/> have no fused libtorch kernel: the encoder runs them on
-/// the explicit path (<see cref="RecurrentPath.Explicit"/>) whatever path is asked for.
+/// the explicit path (the gate equations stepped one time step at a time) whatever path is asked for.
 /// Every cell keeps two bias vectors per gate block, b_ih (in W x + b_ih) and b_hh (in U h + b_hh), as PyTorch.
 /// </summary>
 public enum RecurrentCellKind

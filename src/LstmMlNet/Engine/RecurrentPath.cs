@@ -1,7 +1,7 @@
 namespace LstmMlNet.Engine;
 
 /// <summary>How a recurrent encoder runs its cells over time.</summary>
-public enum RecurrentPath
+internal enum RecurrentPath
 {
     /// <summary>Fused libtorch kernels (torch.nn.LSTM/GRU/RNN): fastest. Rows of mixed lengths run packed, or, while
     /// training on the CPU, padded with one call per layer and direction (exact either way).

@@ -1,7 +1,7 @@
 namespace LstmMlNet.Engine;
 
 /// <summary>What a network reads at each step.</summary>
-public enum SequenceInputKind
+internal enum SequenceInputKind
 {
     /// <summary>Token ids (int64), looked up in a learned embedding. Id 0 is the out-of-vocabulary token.</summary>
     Tokens,

@@ -50,7 +50,7 @@ internal sealed class SequencePooling : nn.Module
     internal static Tensor MeanOverValidSteps(Tensor x, Tensor lengths)
     {
         Tensor len = lengths.to(x.device);
-        Tensor valid = arange(x.shape[1], device: x.device).unsqueeze(0).lt(len.unsqueeze(1));
+        Tensor valid = SequenceMask.ValidSteps(len, x.shape[1]);
         return MeanOverValidSteps(x, valid, len);
     }
 
@@ -66,7 +66,7 @@ internal sealed class SequencePooling : nn.Module
     {
         long steps = output.shape[1];
         Tensor len = lengths.to(output.device);
-        Tensor valid = arange(steps, device: output.device).unsqueeze(0).lt(len.unsqueeze(1)); // [B, T]
+        Tensor valid = SequenceMask.ValidSteps(len, steps); // [B, T]
         switch (Kind)
         {
             case PoolingKind.Last:

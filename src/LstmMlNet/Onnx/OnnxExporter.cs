@@ -65,7 +65,7 @@ internal static class OnnxExporter
 
         string? frames = null;
         string? nonFinite = null;
-        string steps = spec.Input == SequenceInputKind.Tokens
+        string steps = spec.Input is TokenInput
             ? TokenSteps(g, network, input, options.MaxLength)
             : FrameSteps(g, network, input, options, out frames, out nonFinite);
         string encoded = Encoder(g, network.Encoder, steps);
@@ -113,7 +113,7 @@ internal static class OnnxExporter
             logits = g.Node("Reshape", new[] { logits, flat });
         }
         int width = spec.Outputs * Math.Max(k, 1);
-        g.Graph.Input.Add(Value(input, spec.Input == SequenceInputKind.Tokens ? DataType.Int64 : DataType.Float, 1L, "N"));
+        g.Graph.Input.Add(Value(input, spec.Input is TokenInput ? DataType.Int64 : DataType.Float, 1L, "N"));
         g.Graph.Output.Add(Output(g, activated, score, width));
         if (logitOutput is not null) g.Graph.Output.Add(Output(g, logits, logitOutput, width));
 
@@ -146,7 +146,7 @@ internal static class OnnxExporter
     {
         var entries = new List<KeyValuePair<string, string>>
         {
-            new("lstmmlnet.input", spec.Input.ToString()),
+            new("lstmmlnet.input", spec.Input.Kind.ToString()),
             new("lstmmlnet.cell", spec.Cell.ToString()),
             new("lstmmlnet.hidden_size", spec.HiddenSize.ToString(CultureInfo.InvariantCulture)),
             new("lstmmlnet.layers", spec.Layers.ToString(CultureInfo.InvariantCulture)),
@@ -155,7 +155,7 @@ internal static class OnnxExporter
             new("lstmmlnet.outputs", spec.Outputs.ToString(CultureInfo.InvariantCulture)),
             new("lstmmlnet.head", options.Head.ToString()),
         };
-        if (spec.Input == SequenceInputKind.Tokens)
+        if (spec.Input is TokenInput)
         {
             entries.Add(new("lstmmlnet.subword_buckets", spec.SubwordBuckets.ToString(CultureInfo.InvariantCulture)));
             entries.Add(new("lstmmlnet.bag_of_embeddings", spec.BagOfEmbeddings ? "true" : "false"));
@@ -174,7 +174,7 @@ internal static class OnnxExporter
     private static void CheckOptions(NetworkSpec spec, OnnxExportOptions options)
     {
         if (!Enum.IsDefined(options.Head)) throw new ArgumentException($"Unknown head activation {options.Head}.", nameof(options));
-        if (spec.Input == SequenceInputKind.Tokens && (options.FrameMean is not null || options.FrameScale is not null))
+        if (spec.Input is TokenInput && (options.FrameMean is not null || options.FrameScale is not null))
             throw new ArgumentException("FrameMean and FrameScale apply to frame input only; this network reads tokens.", nameof(options));
         if (options.FrameMean is { } mean && mean.Length != spec.FrameSize)
             throw new ArgumentException($"FrameMean has {mean.Length} values; the network's frames have {spec.FrameSize} features.", nameof(options));
@@ -237,17 +237,12 @@ internal static class OnnxExporter
         EncoderSpec spec = encoder.Spec;
         int h = spec.HiddenSize;
         int dirs = spec.Directions;
-        // order[k]: the source gate block that becomes ONNX block k; −1 writes a zero block (no such gate).
-        (string op, int gates, int[] order) = spec.Cell switch
-        {
-            RecurrentCellKind.Lstm or RecurrentCellKind.PeepholeLstm => ("LSTM", 4, new[] { 0, 3, 1, 2 }),  // i,f,g,o → i,o,f,c
-            RecurrentCellKind.Lstm1997 or RecurrentCellKind.CifgLstm => ("LSTM", 4, new[] { 0, 2, -1, 1 }), // i,g,o → i,o,(f),c
-            RecurrentCellKind.Gru or RecurrentCellKind.ChoGru => ("GRU", 3, new[] { 1, 0, 2 }),               // r,z,n → z,r,h
-            RecurrentCellKind.RnnTanh or RecurrentCellKind.RnnRelu => ("RNN", 1, new[] { 0 }),
-            _ => throw new ArgumentOutOfRangeException(nameof(encoder), spec.Cell, "Unknown cell kind."),
-        };
-        const int forgetBlock = 2; // ONNX LSTM gate order i, o, f, c
-        bool peephole = spec.Cell == RecurrentCellKind.PeepholeLstm;
+        // The cell's ONNX form: operator, gate reordering (−1: an absent gate, a zero block), attributes, peepholes.
+        OnnxCellForm form = encoder.Cell.Onnx;
+        string op = form.Operator;
+        int gates = form.Gates;
+        int[] order = form.Order;
+        int[]? peepholeOrder = form.PeepholeOrder;
         string stackShape = g.Int64s("layer_output_shape", new[] { 0L, 1L, -1L });
         for (int layer = 0; layer < spec.Layers; layer++)
         {
@@ -262,13 +257,19 @@ internal static class OnnxExporter
                 w.AddRange(Reorder(Values(weights.InputWeight), h, inputSize, order));
                 r.AddRange(Reorder(Values(weights.RecurrentWeight), h, h, order));
                 float[] inputBias = weights.InputBias is null ? new float[gates * h] : Reorder(Values(weights.InputBias), h, 1, order);
-                if (spec.Cell == RecurrentCellKind.Lstm1997) Array.Fill(inputBias, NoForgetGateBias, forgetBlock * h, h);
+                if (form.AbsentGateBias != 0f)
+                {
+                    for (int k = 0; k < gates; k++)
+                    {
+                        if (order[k] < 0) Array.Fill(inputBias, form.AbsentGateBias, k * h, h);
+                    }
+                }
                 b.AddRange(inputBias);
                 b.AddRange(weights.RecurrentBias is null ? new float[gates * h] : Reorder(Values(weights.RecurrentBias), h, 1, order));
-                if (peephole)
+                if (peepholeOrder is not null)
                 {
                     Tensor peepholes = weights.Peephole ?? throw new InvalidOperationException("A peephole LSTM has peephole weights.");
-                    p.AddRange(Reorder(Values(peepholes), h, 1, new[] { 0, 2, 1 })); // p_i, p_f, p_o → i, o, f
+                    p.AddRange(Reorder(Values(peepholes), h, 1, peepholeOrder)); // p_i, p_f, p_o → i, o, f
                 }
             }
             var attributes = new List<AttributeProto>
@@ -276,13 +277,8 @@ internal static class OnnxExporter
                 Attribute("hidden_size", (long)h),
                 Attribute("direction", spec.Bidirectional ? "bidirectional" : "forward"),
             };
-            if (op == "GRU") attributes.Add(Attribute("linear_before_reset", spec.Cell == RecurrentCellKind.Gru ? 1L : 0L));
-            if (spec.Cell == RecurrentCellKind.CifgLstm) attributes.Add(Attribute("input_forget", 1L));
-            if (op == "RNN")
-            {
-                string activation = spec.Cell == RecurrentCellKind.RnnRelu ? "Relu" : "Tanh";
-                attributes.Add(Attribute("activations", Enumerable.Repeat(activation, dirs).ToArray()));
-            }
+            foreach (var (name, value) in form.Attributes) attributes.Add(Attribute(name, value));
+            if (form.Activation is { } activation) attributes.Add(Attribute("activations", Enumerable.Repeat(activation, dirs).ToArray()));
             var inputs = new List<string>
             {
                 x,
@@ -290,7 +286,7 @@ internal static class OnnxExporter
                 g.Floats($"l{layer}_R", r.ToArray(), dirs, gates * h, h),
                 g.Floats($"l{layer}_B", b.ToArray(), dirs, 2 * gates * h),
             };
-            if (peephole)
+            if (peepholeOrder is not null)
             {
                 // sequence_lens, initial_h, initial_c left out (empty names), then P.
                 inputs.AddRange(new[] { string.Empty, string.Empty, string.Empty, g.Floats($"l{layer}_P", p.ToArray(), dirs, 3 * h) });

@@ -56,5 +56,5 @@ internal sealed class StepRegressionObjective : ITruncatedObjective
     }
 
     private static Tensor StepMask(Tensor perStep, Tensor lengths) =>
-        arange(perStep.shape[1], device: perStep.device).unsqueeze(0).lt(lengths.to(perStep.device).unsqueeze(1)).unsqueeze(-1).to(perStep.dtype);
+        SequenceMask.ValidSteps(lengths.to(perStep.device), perStep.shape[1]).unsqueeze(-1).to(perStep.dtype);
 }

@@ -72,8 +72,8 @@ public sealed class GradientFlowTests
     {
         using var scope = NewDisposeScope();
         random.manual_seed(5);
-        using var network = new SequenceNetwork(new NetworkSpec(SequenceInputKind.Frames, Outputs: 1, Cell: RecurrentCellKind.Gru,
-            HiddenSize: 4, FrameSize: 2, Pooling: PoolingKind.Last));
+        using var network = new SequenceNetwork(new NetworkSpec(new FrameInput(2), Outputs: 1, Cell: RecurrentCellKind.Gru,
+            HiddenSize: 4, Pooling: PoolingKind.Last));
         network.to(float64);
         network.eval();
         Tensor x = randn(new long[] { 3, 7, 2 }, dtype: float64);
@@ -91,8 +91,8 @@ public sealed class GradientFlowTests
     {
         using var scope = NewDisposeScope();
         random.manual_seed(5);
-        using var network = new SequenceNetwork(new NetworkSpec(SequenceInputKind.Frames, Outputs: 1, Cell: RecurrentCellKind.RnnTanh,
-            HiddenSize: 8, FrameSize: 1, Pooling: PoolingKind.Mean));
+        using var network = new SequenceNetwork(new NetworkSpec(new FrameInput(1), Outputs: 1, Cell: RecurrentCellKind.RnnTanh,
+            HiddenSize: 8, Pooling: PoolingKind.Mean));
         network.eval();
         GradientFlowResult result = GradientFlow.Measure(network, randn(4, 60, 1), y => y.sum());
         // Through the mean every step gets ~1/T of the loss directly, so step 1 keeps a gradient a vanilla

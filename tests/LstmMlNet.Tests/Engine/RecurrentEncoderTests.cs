@@ -276,7 +276,7 @@ public sealed class RecurrentEncoderTests(ITestOutputHelper output)
         (theirs * upstream).sum().backward();
         Assert.True(TensorAssert.Identical(theirs, ours), "values");
         Assert.True(TensorAssert.Identical(b.grad!, a.grad!), "gradients");
-        Assert.True(TensorAssert.Identical(RecurrentEncoder.ReverseWithinLengths(x, lengths, full: false), ours), "the same map as ReverseWithinLengths");
+        Assert.True(TensorAssert.Identical(SequenceMask.ReverseWithinLengths(x, lengths, full: false), ours), "the same map as ReverseWithinLengths");
     }
 
     [Theory]

@@ -15,8 +15,8 @@ public sealed class SequenceNetworkTests
     {
         using var scope = NewDisposeScope();
         random.manual_seed(8);
-        var network = new SequenceNetwork(new NetworkSpec(SequenceInputKind.Tokens, Outputs: 3, Cell: RecurrentCellKind.Lstm, HiddenSize: 8,
-            Layers: 2, Bidirectional: true, Pooling: pooling, AttentionSize: 4, VocabularySize: 20, EmbeddingSize: 5));
+        var network = new SequenceNetwork(new NetworkSpec(new TokenInput(20, 5), Outputs: 3, Cell: RecurrentCellKind.Lstm, HiddenSize: 8,
+            Layers: 2, Bidirectional: true, Pooling: pooling, AttentionSize: 4));
         network.eval();
         Tensor ids = randint(0, 20, new long[] { 3, 6 });
         Tensor lengths = tensor(new long[] { 6, 2, 4 });
@@ -42,8 +42,8 @@ public sealed class SequenceNetworkTests
         // Gradients on and mixed lengths: the fused path runs the encoder padded per layer and direction.
         using var scope = NewDisposeScope();
         random.manual_seed(12);
-        var network = new SequenceNetwork(new NetworkSpec(SequenceInputKind.Tokens, Outputs: 3, Cell: RecurrentCellKind.Lstm, HiddenSize: 8,
-            Layers: 2, Bidirectional: true, Pooling: pooling, AttentionSize: 4, VocabularySize: 20, EmbeddingSize: 5));
+        var network = new SequenceNetwork(new NetworkSpec(new TokenInput(20, 5), Outputs: 3, Cell: RecurrentCellKind.Lstm, HiddenSize: 8,
+            Layers: 2, Bidirectional: true, Pooling: pooling, AttentionSize: 4));
         network.eval(); // no dropout, so both paths see the same function
         Tensor ids = randint(0, 20, new long[] { 4, 7 });
         Tensor lengths = tensor(new long[] { 3, 7, 1, 5 });
@@ -64,7 +64,7 @@ public sealed class SequenceNetworkTests
     public void Frame_network_projects_and_counts_its_parameters()
     {
         using var scope = NewDisposeScope();
-        var spec = new NetworkSpec(SequenceInputKind.Frames, Outputs: 2, Cell: RecurrentCellKind.Gru, HiddenSize: 6, FrameSize: 4, ProjectionSize: 5);
+        var spec = new NetworkSpec(new FrameInput(4, ProjectionSize: 5), Outputs: 2, Cell: RecurrentCellKind.Gru, HiddenSize: 6);
         var network = new SequenceNetwork(spec);
         long expected = (4 * 5 + 5) + ParameterCount.Encoder(RecurrentCellKind.Gru, 5, 6) + (6 * 2 + 2);
         Assert.Equal(expected, network.ParameterCount());
@@ -83,8 +83,8 @@ public sealed class SequenceNetworkTests
         // zeroing and re-reversing the last layer; logits and gradients must not move by a bit.
         using var scope = NewDisposeScope();
         random.manual_seed(14);
-        var network = new SequenceNetwork(new NetworkSpec(SequenceInputKind.Tokens, Outputs: 3, Cell: RecurrentCellKind.Lstm, HiddenSize: 8,
-            Layers: 2, Bidirectional: true, Pooling: pooling, VocabularySize: 20, EmbeddingSize: 5));
+        var network = new SequenceNetwork(new NetworkSpec(new TokenInput(20, 5), Outputs: 3, Cell: RecurrentCellKind.Lstm, HiddenSize: 8,
+            Layers: 2, Bidirectional: true, Pooling: pooling));
         network.eval();
         Tensor ids = randint(0, 20, new long[] { 4, 7 });
         Tensor lengths = tensor(new long[] { 3, 7, 1, 5 });

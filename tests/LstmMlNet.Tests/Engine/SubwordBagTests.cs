@@ -18,8 +18,7 @@ public sealed class SubwordBagTests
         random.manual_seed(5);
         var ids = Words.Select((w, i) => (w, Id: (long)i + 1)).ToDictionary(p => p.w, p => p.Id);
         SubwordTable table = new SubwordNgrams(48, 3, 5).Table(ids, Words.Length + 1);
-        var spec = new NetworkSpec(SequenceInputKind.Tokens, 2, RecurrentCellKind.Lstm, HiddenSize: 4, Bidirectional: false,
-            VocabularySize: Words.Length + 1, EmbeddingSize: 7, SubwordBuckets: 48);
+        var spec = new NetworkSpec(new TokenInput(Words.Length + 1, 7, SubwordBuckets: 48), 2, RecurrentCellKind.Lstm, HiddenSize: 4, Bidirectional: false);
         var network = new SequenceNetwork(spec, table);
         Tensor words = network.Embedding!.weight!;
         Tensor grams = network.Subwords!.weight!;
@@ -50,8 +49,7 @@ public sealed class SubwordBagTests
         using var scope = NewDisposeScope();
         var ids = Words.Select((w, i) => (w, Id: (long)i + 1)).ToDictionary(p => p.w, p => p.Id);
         SubwordTable table = new SubwordNgrams(16, 3, 5).Table(ids, Words.Length + 1);
-        var spec = new NetworkSpec(SequenceInputKind.Tokens, 2, RecurrentCellKind.Lstm, HiddenSize: 4, VocabularySize: Words.Length + 1,
-            EmbeddingSize: 3, SubwordBuckets: 16);
+        var spec = new NetworkSpec(new TokenInput(Words.Length + 1, 3, SubwordBuckets: 16), 2, RecurrentCellKind.Lstm, HiddenSize: 4);
         var network = new SequenceNetwork(spec, table);
         Assert.Throws<ArgumentOutOfRangeException>(() => network.Embed(tensor(new long[] { 1, Words.Length + 1 }).reshape(1, 2)));
     }

@@ -46,8 +46,7 @@ public sealed class ForecastGraphParityTests
         var rng = new Random(3);
         var layout = new ForecastLayout(w, h, covariates, transform, scaling, 0.3f, 1.7f,
             Enumerable.Range(0, covariates).Select(k => 0.1f * k).ToArray(), Enumerable.Range(0, covariates).Select(k => 1f + k).ToArray(), Math.Max(period, lag), period >= 2, seasonalLags);
-        using var network = new SequenceNetwork(new NetworkSpec(SequenceInputKind.Frames, 1, RecurrentCellKind.Lstm, 6, 2, true, FrameSize: layout.FrameSize,
-            StepSkip: covariates > 0 || seasonalLags > 0));
+        using var network = new SequenceNetwork(new NetworkSpec(new FrameInput(layout.FrameSize, StepSkip: covariates > 0 || seasonalLags > 0), 1, RecurrentCellKind.Lstm, 6, 2, true));
         Assert.Equal(2 + covariates + seasonalLags, layout.FrameSize);
         if (network.Skip is { } skip)
         {
@@ -111,7 +110,7 @@ public sealed class ForecastGraphParityTests
             Enumerable.Range(0, all).Select(k => 0.1f * k).ToArray(), Enumerable.Range(0, all).Select(k => 1f + k).ToArray(), 3, seasonalLags > 0, seasonalLags,
             PastCovariates: past, Calendar: calendar, StepTicks: TimeSpan.TicksPerHour);
         Assert.Equal(2 + covariates + CalendarArithmetic.Count(calendar) + past + seasonalLags, layout.FrameSize);
-        using var network = new SequenceNetwork(new NetworkSpec(SequenceInputKind.Frames, 1, RecurrentCellKind.Lstm, 6, 1, false, FrameSize: layout.FrameSize, StepSkip: true));
+        using var network = new SequenceNetwork(new NetworkSpec(new FrameInput(layout.FrameSize, StepSkip: true), 1, RecurrentCellKind.Lstm, 6, 1, false));
         using (no_grad()) network.Skip!.weight!.uniform_(-1, 1);
         network.eval();
         float[] quantiles = { 0.5f, 0.8f, 1.1f, 1.4f };

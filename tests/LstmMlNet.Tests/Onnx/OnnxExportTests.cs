@@ -74,8 +74,8 @@ public sealed class OnnxExportTests
     {
         using var scope = NewDisposeScope();
         random.manual_seed(7);
-        var network = new SequenceNetwork(new NetworkSpec(SequenceInputKind.Tokens, 3, cell, HiddenSize: 4, Layers: 2,
-            Bidirectional: bidirectional, Pooling: PoolingKind.Attention, AttentionSize: 3, VocabularySize: Vocabulary, EmbeddingSize: 4));
+        var network = new SequenceNetwork(new NetworkSpec(new TokenInput(Vocabulary, 4), 3, cell, HiddenSize: 4, Layers: 2,
+            Bidirectional: bidirectional, Pooling: PoolingKind.Attention, AttentionSize: 3));
         network.eval();
         var options = new OnnxExportOptions(OnnxHead.Softmax, LogitName: "Logits");
         using var session = new InferenceSession(OnnxExporter.Export(network, options));
@@ -93,8 +93,8 @@ public sealed class OnnxExportTests
     {
         using var scope = NewDisposeScope();
         random.manual_seed(9);
-        var network = new SequenceNetwork(new NetworkSpec(SequenceInputKind.Frames, 1, RecurrentCellKind.Lstm, HiddenSize: 4, Layers: 1,
-            Bidirectional: true, Pooling: PoolingKind.Last, FrameSize: FrameSize, ProjectionSize: 2));
+        var network = new SequenceNetwork(new NetworkSpec(new FrameInput(FrameSize, ProjectionSize: 2), 1, RecurrentCellKind.Lstm, HiddenSize: 4, Layers: 1,
+            Bidirectional: true, Pooling: PoolingKind.Last));
         network.eval();
         float[] mean = { 0.5f, -1f, 2f };
         float[] scale = { 2f, 0.5f, 1.5f };
@@ -113,8 +113,8 @@ public sealed class OnnxExportTests
     {
         using var scope = NewDisposeScope();
         random.manual_seed(11);
-        var network = new SequenceNetwork(new NetworkSpec(SequenceInputKind.Frames, 2, RecurrentCellKind.Lstm, HiddenSize: 4, Bidirectional: true,
-            Pooling: PoolingKind.Attention, AttentionSize: 3, FrameSize: FrameSize, ProjectionSize: projection, BagOfEmbeddings: true));
+        var network = new SequenceNetwork(new NetworkSpec(new FrameInput(FrameSize, ProjectionSize: projection), 2, RecurrentCellKind.Lstm, HiddenSize: 4, Bidirectional: true,
+            Pooling: PoolingKind.Attention, AttentionSize: 3, BagOfEmbeddings: true));
         network.eval();
         float[] mean = { 0.5f, -1f, 2f };
         float[] scale = { 2f, 0.5f, 1.5f };
@@ -131,8 +131,8 @@ public sealed class OnnxExportTests
     {
         using var scope = NewDisposeScope();
         random.manual_seed(3);
-        var network = new SequenceNetwork(new NetworkSpec(SequenceInputKind.Tokens, 2, RecurrentCellKind.Gru, HiddenSize: 6, Layers: 2,
-            Bidirectional: true, Pooling: PoolingKind.Max, VocabularySize: Vocabulary, EmbeddingSize: 3));
+        var network = new SequenceNetwork(new NetworkSpec(new TokenInput(Vocabulary, 3), 2, RecurrentCellKind.Gru, HiddenSize: 6, Layers: 2,
+            Bidirectional: true, Pooling: PoolingKind.Max));
         var extra = new Dictionary<string, string> { ["label_names"] = "neg,pos", ["lstmmlnet.head"] = "overridden" };
         byte[] bytes = OnnxExporter.Export(network, new OnnxExportOptions(OnnxHead.Identity, InputName: "Ids", ScoreName: "Out", Metadata: extra));
         using var session = new InferenceSession(bytes);
@@ -162,8 +162,8 @@ public sealed class OnnxExportTests
     public void Options_that_do_not_fit_the_network_are_rejected()
     {
         using var scope = NewDisposeScope();
-        var frames = new SequenceNetwork(new NetworkSpec(SequenceInputKind.Frames, 1, HiddenSize: 3, FrameSize: FrameSize));
-        var tokens = new SequenceNetwork(new NetworkSpec(SequenceInputKind.Tokens, 1, HiddenSize: 3, VocabularySize: 5, EmbeddingSize: 2));
+        var frames = new SequenceNetwork(new NetworkSpec(new FrameInput(FrameSize), 1, HiddenSize: 3));
+        var tokens = new SequenceNetwork(new NetworkSpec(new TokenInput(5, 2), 1, HiddenSize: 3));
         Assert.Contains("FrameMean has 2 values", Assert.Throws<ArgumentException>(() =>
             OnnxExporter.Export(frames, new OnnxExportOptions(OnnxHead.Identity, FrameMean: new float[2]))).Message);
         Assert.Contains("frame input only", Assert.Throws<ArgumentException>(() =>
@@ -178,10 +178,10 @@ public sealed class OnnxExportTests
         // libtorch's own initialisation draws every bias too, so a misplaced bias block would show.
         var init = new RecurrentInitialization { UseLibTorchDefaults = true };
         return input == InputCase.Tokens
-            ? new NetworkSpec(SequenceInputKind.Tokens, outputs, cell, HiddenSize: 4, Layers: layers, Bidirectional: bidirectional,
-                Pooling: pooling, AttentionSize: 3, VocabularySize: Vocabulary, EmbeddingSize: 5, Initialization: init)
-            : new NetworkSpec(SequenceInputKind.Frames, outputs, cell, HiddenSize: 4, Layers: layers, Bidirectional: bidirectional,
-                Pooling: pooling, AttentionSize: 3, FrameSize: FrameSize, ProjectionSize: input == InputCase.ProjectedNormalisedFrames ? 4 : 0,
+            ? new NetworkSpec(new TokenInput(Vocabulary, 5), outputs, cell, HiddenSize: 4, Layers: layers, Bidirectional: bidirectional,
+                Pooling: pooling, AttentionSize: 3, Initialization: init)
+            : new NetworkSpec(new FrameInput(FrameSize, ProjectionSize: input == InputCase.ProjectedNormalisedFrames ? 4 : 0), outputs, cell, HiddenSize: 4, Layers: layers, Bidirectional: bidirectional,
+                Pooling: pooling, AttentionSize: 3,
                 Initialization: init);
     }
 

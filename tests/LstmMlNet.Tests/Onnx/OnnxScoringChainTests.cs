@@ -43,8 +43,8 @@ public sealed class OnnxScoringChainTests : IDisposable
     internal static SequenceNetwork TokenNetwork(int outputs)
     {
         random.manual_seed(21);
-        var network = new SequenceNetwork(new NetworkSpec(SequenceInputKind.Tokens, outputs, RecurrentCellKind.Lstm, HiddenSize: 5, Layers: 2,
-            Bidirectional: true, Pooling: PoolingKind.Attention, AttentionSize: 4, VocabularySize: Words.Length + 1, EmbeddingSize: 4,
+        var network = new SequenceNetwork(new NetworkSpec(new TokenInput(Words.Length + 1, 4), outputs, RecurrentCellKind.Lstm, HiddenSize: 5, Layers: 2,
+            Bidirectional: true, Pooling: PoolingKind.Attention, AttentionSize: 4,
             Initialization: new RecurrentInitialization { UseLibTorchDefaults = true }));
         network.eval();
         return network;
@@ -122,8 +122,8 @@ public sealed class OnnxScoringChainTests : IDisposable
     {
         using var scope = NewDisposeScope();
         random.manual_seed(5);
-        var network = new SequenceNetwork(new NetworkSpec(SequenceInputKind.Frames, 1, RecurrentCellKind.Gru, HiddenSize: 4, Layers: 1,
-            Pooling: PoolingKind.Mean, FrameSize: FrameSize, ProjectionSize: 2, Initialization: new RecurrentInitialization { UseLibTorchDefaults = true }));
+        var network = new SequenceNetwork(new NetworkSpec(new FrameInput(FrameSize, ProjectionSize: 2), 1, RecurrentCellKind.Gru, HiddenSize: 4, Layers: 1,
+            Pooling: PoolingKind.Mean, Initialization: new RecurrentInitialization { UseLibTorchDefaults = true }));
         network.eval();
         float[] mean = { 1f, 0f, -1f };
         float[] scale = { 0.5f, 2f, 1f };
@@ -164,8 +164,8 @@ public sealed class OnnxScoringChainTests : IDisposable
     {
         using var scope = NewDisposeScope();
         random.manual_seed(6);
-        var network = new SequenceNetwork(new NetworkSpec(SequenceInputKind.Frames, 1, RecurrentCellKind.Lstm, HiddenSize: 4, Layers: 1,
-            Pooling: PoolingKind.Last, FrameSize: FrameSize, Initialization: new RecurrentInitialization { UseLibTorchDefaults = true }));
+        var network = new SequenceNetwork(new NetworkSpec(new FrameInput(FrameSize), 1, RecurrentCellKind.Lstm, HiddenSize: 4, Layers: 1,
+            Pooling: PoolingKind.Last, Initialization: new RecurrentInitialization { UseLibTorchDefaults = true }));
         network.eval();
         byte[] bytes = OnnxExporter.Export(network, new OnnxExportOptions(OnnxHead.Identity));
         var ml = new MLContext(seed: 1);

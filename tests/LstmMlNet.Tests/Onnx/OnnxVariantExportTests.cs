@@ -60,8 +60,7 @@ public sealed class OnnxVariantExportTests
         using var scope = NewDisposeScope();
         const int h = 3;
         ModelProto Export(RecurrentCellKind cell) => ModelProto.Parser.ParseFrom(OnnxExporter.Export(
-            new SequenceNetwork(new NetworkSpec(SequenceInputKind.Tokens, 2, cell, HiddenSize: h, Layers: 2, Bidirectional: true,
-                VocabularySize: Vocabulary, EmbeddingSize: 4)),
+            new SequenceNetwork(new NetworkSpec(new TokenInput(Vocabulary, 4), 2, cell, HiddenSize: h, Layers: 2, Bidirectional: true)),
             new OnnxExportOptions(OnnxHead.Identity)));
         static long? Int(NodeProto node, string name) => node.Attribute.FirstOrDefault(a => a.Name == name)?.I;
         TensorProto Initializer(ModelProto m, string name) => m.Graph.Initializer.Single(t => t.Name == name);
@@ -112,8 +111,8 @@ public sealed class OnnxVariantExportTests
         // 300 steps, logits compared directly: the 1997 LSTM's cell state sums every step's i ⊙ g.
         using var scope = NewDisposeScope();
         random.manual_seed(31);
-        var network = new SequenceNetwork(new NetworkSpec(SequenceInputKind.Tokens, 2, cell, HiddenSize: 5, Layers: 2, Bidirectional: true,
-            Pooling: PoolingKind.Mean, VocabularySize: Vocabulary, EmbeddingSize: 4, Initialization: new RecurrentInitialization { UseLibTorchDefaults = true }));
+        var network = new SequenceNetwork(new NetworkSpec(new TokenInput(Vocabulary, 4), 2, cell, HiddenSize: 5, Layers: 2, Bidirectional: true,
+            Pooling: PoolingKind.Mean, Initialization: new RecurrentInitialization { UseLibTorchDefaults = true }));
         network.eval();
         using var session = new InferenceSession(OnnxExporter.Export(network, new OnnxExportOptions(OnnxHead.Identity)));
         Tensor ids = randint(0, Vocabulary, new long[] { 1, 300 });

@@ -129,13 +129,14 @@ public sealed class SubwordExportTests
     public void Spec_and_export_reject_what_a_bag_or_subwords_cannot_do_and_size_a_frame_bag()
     {
         using var scope = NewDisposeScope();
+        // Subword buckets exist only on a token input (a frame spec cannot name them); a negative count is rejected by name.
         Assert.Equal("SubwordBuckets", Assert.Throws<ArgumentOutOfRangeException>(() =>
-            new NetworkSpec(SequenceInputKind.Frames, 1, FrameSize: 2, SubwordBuckets: 10).Validate()).ParamName);
+            new NetworkSpec(new TokenInput(4, 2, SubwordBuckets: -1), 1).Validate()).ParamName);
+        Assert.Equal(0, new NetworkSpec(new FrameInput(2), 1).SubwordBuckets);
         // A frame network's bag is the mean step input: the frame (F wide) or its projection (P wide).
-        Assert.Equal(3 + 2, new NetworkSpec(SequenceInputKind.Frames, 1, HiddenSize: 3, FrameSize: 2, BagOfEmbeddings: true).HeadInputSize);
-        Assert.Equal(3 + 4, new NetworkSpec(SequenceInputKind.Frames, 1, HiddenSize: 3, FrameSize: 2, ProjectionSize: 4, BagOfEmbeddings: true).HeadInputSize);
-        Assert.Throws<ArgumentNullException>(() => new SequenceNetwork(new NetworkSpec(SequenceInputKind.Tokens, 1, HiddenSize: 3,
-            VocabularySize: 4, EmbeddingSize: 2, SubwordBuckets: 8)));
+        Assert.Equal(3 + 2, new NetworkSpec(new FrameInput(2), 1, HiddenSize: 3, BagOfEmbeddings: true).HeadInputSize);
+        Assert.Equal(3 + 4, new NetworkSpec(new FrameInput(2, ProjectionSize: 4), 1, HiddenSize: 3, BagOfEmbeddings: true).HeadInputSize);
+        Assert.Throws<ArgumentNullException>(() => new SequenceNetwork(new NetworkSpec(new TokenInput(4, 2, SubwordBuckets: 8), 1, HiddenSize: 3)));
         var (network, _) = Network(PoolingKind.Last, bidirectional: false, buckets: 8);
         Assert.Contains("pooled output only", Assert.Throws<ArgumentException>(() =>
             OnnxExporter.Export(network, new OnnxExportOptions(OnnxHead.Identity, StepOutputs: 1))).Message);
@@ -146,8 +147,8 @@ public sealed class SubwordExportTests
     {
         var ids = Words.Select((w, i) => (w, Id: (long)i + 1)).ToDictionary(p => p.w, p => p.Id);
         SubwordTable table = new SubwordNgrams(buckets, 3, 5).Table(ids, Words.Length + 1);
-        var spec = new NetworkSpec(SequenceInputKind.Tokens, 3, RecurrentCellKind.Lstm, HiddenSize: 4, Bidirectional: bidirectional,
-            Pooling: pooling, AttentionSize: 3, VocabularySize: Words.Length + 1, EmbeddingSize: 6, SubwordBuckets: buckets, BagOfEmbeddings: true);
+        var spec = new NetworkSpec(new TokenInput(Words.Length + 1, 6, SubwordBuckets: buckets), 3, RecurrentCellKind.Lstm, HiddenSize: 4, Bidirectional: bidirectional,
+            Pooling: pooling, AttentionSize: 3, BagOfEmbeddings: true);
         return (new SequenceNetwork(spec, table), table);
     }
 }

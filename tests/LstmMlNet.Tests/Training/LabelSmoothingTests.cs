@@ -16,8 +16,8 @@ public sealed class LabelSmoothingTests
     private static SequenceNetwork Network(int outputs)
     {
         random.manual_seed(3);
-        var network = new SequenceNetwork(new NetworkSpec(SequenceInputKind.Frames, Outputs: outputs, Cell: RecurrentCellKind.Lstm,
-            HiddenSize: 4, FrameSize: 2, Pooling: PoolingKind.Last));
+        var network = new SequenceNetwork(new NetworkSpec(new FrameInput(2), Outputs: outputs, Cell: RecurrentCellKind.Lstm,
+            HiddenSize: 4, Pooling: PoolingKind.Last));
         network.eval();
         return network;
     }

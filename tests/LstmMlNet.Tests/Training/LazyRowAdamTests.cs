@@ -15,8 +15,7 @@ public sealed class LazyRowAdamTests
         random.manual_seed(seed);
         var ids = Words.Select((w, i) => (w, Id: (long)i + 1)).ToDictionary(p => p.w, p => p.Id);
         SubwordTable table = new SubwordNgrams(64, 3, 5).Table(ids, Words.Length + 1);
-        var spec = new NetworkSpec(SequenceInputKind.Tokens, 3, RecurrentCellKind.Lstm, HiddenSize: 5, Bidirectional: true,
-            VocabularySize: Words.Length + 1, EmbeddingSize: 6, SubwordBuckets: 64, BagOfEmbeddings: true);
+        var spec = new NetworkSpec(new TokenInput(Words.Length + 1, 6, SubwordBuckets: 64), 3, RecurrentCellKind.Lstm, HiddenSize: 5, Bidirectional: true, BagOfEmbeddings: true);
         return new SequenceNetwork(spec, table);
     }
 
@@ -106,7 +105,7 @@ public sealed class LazyRowAdamTests
         SequenceNetwork network = Network(5);
         Assert.Null(LazyRowAdam.For(network, new TrainingOptions { Optimizer = OptimizerKind.Sgd }, CPU));
         Assert.Null(LazyRowAdam.For(network, new TrainingOptions { SparseEmbeddingUpdates = false }, CPU));
-        var plain = new SequenceNetwork(new NetworkSpec(SequenceInputKind.Tokens, 2, RecurrentCellKind.Gru, HiddenSize: 3, VocabularySize: 5, EmbeddingSize: 4));
+        var plain = new SequenceNetwork(new NetworkSpec(new TokenInput(5, 4), 2, RecurrentCellKind.Gru, HiddenSize: 3));
         Assert.Null(LazyRowAdam.For(plain, new TrainingOptions(), CPU));
     }
 }

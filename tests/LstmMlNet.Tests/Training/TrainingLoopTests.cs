@@ -12,7 +12,7 @@ public sealed class TrainingLoopTests
     private static SequenceNetwork AddingNetwork(RecurrentCellKind cell, int seed, int hidden = 32)
     {
         random.manual_seed(seed);
-        return new SequenceNetwork(new NetworkSpec(SequenceInputKind.Frames, Outputs: 1, Cell: cell, HiddenSize: hidden, FrameSize: 2));
+        return new SequenceNetwork(new NetworkSpec(new FrameInput(2), Outputs: 1, Cell: cell, HiddenSize: hidden));
     }
 
     [Theory]

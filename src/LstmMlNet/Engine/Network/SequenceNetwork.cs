@@ -6,10 +6,10 @@ namespace LstmMlNet.Engine;
 
 /// <summary>
 /// Input → <see cref="RecurrentEncoder"/> → <see cref="SequencePooling"/> → dropout → linear head.
-/// Token input: int64 ids [B, T] through an embedding [V, E]. Frame input: float [B, T, F], through a
-/// linear projection F → P when <see cref="NetworkSpec.ProjectionSize"/> &gt; 0. With <see cref="NetworkSpec.StepSkip"/>,
+/// Token input (<see cref="TokenInput"/>): int64 ids [B, T] through an embedding [V, E]. Frame input (<see cref="FrameInput"/>):
+/// float [B, T, F], through a linear projection F → P when <see cref="FrameInput.ProjectionSize"/> &gt; 0. With <see cref="FrameInput.StepSkip"/>,
 /// <see cref="ForwardSteps"/> adds a bias-free linear map F → Outputs of each step's frame to that step's head output.
-/// With <see cref="NetworkSpec.SubwordBuckets"/> = B, a second table [B + 1, E] holds the n-gram vectors (row B is the
+/// With <see cref="TokenInput.SubwordBuckets"/> = B, a second table [B + 1, E] holds the n-gram vectors (row B is the
 /// zero padding row) and a token's vector is (e_token + Σ_g e_g) / (1 + |G|) over its n-gram buckets G; the
 /// out-of-vocabulary id 0 has no n-grams. With <see cref="NetworkSpec.BagOfEmbeddings"/>, the head reads
 /// [pooled ; mean of the step inputs over each row's valid steps].
@@ -35,32 +35,33 @@ internal sealed class SequenceNetwork : nn.Module
     {
         spec.Validate();
         Spec = spec;
-        if (spec.Input == SequenceInputKind.Tokens)
+        switch (spec.Input)
         {
-            embedding = nn.Embedding(spec.VocabularySize, spec.EmbeddingSize);
-            if (spec.SubwordBuckets > 0)
-            {
-                if (subwordTable is null) throw new ArgumentNullException(nameof(subwordTable), "A network with subword buckets needs the n-gram table of its vocabulary.");
-                if (subwordTable.Rows != spec.VocabularySize)
-                    throw new ArgumentException($"The n-gram table has {subwordTable.Rows} rows; the vocabulary has {spec.VocabularySize}.", nameof(subwordTable));
-                if (subwordTable.Indices.Any(i => i < 0 || i > spec.SubwordBuckets))
-                    throw new ArgumentException($"The n-gram table holds ids outside 0..{spec.SubwordBuckets}.", nameof(subwordTable));
-                subwords = nn.Embedding(spec.SubwordBuckets + 1, spec.EmbeddingSize, padding_idx: spec.SubwordBuckets);
-                register_buffer(SubwordIndexBuffer, tensor(subwordTable.Indices, ScalarType.Int64).reshape(subwordTable.Rows, subwordTable.Width));
-                register_buffer(SubwordCountBuffer, tensor(subwordTable.Counts));
-                bag = new SubwordBag(subwordTable);
-            }
-        }
-        else if (spec.ProjectionSize > 0)
-        {
-            projection = nn.Linear(spec.FrameSize, spec.ProjectionSize);
+            case TokenInput tokens:
+                embedding = nn.Embedding(tokens.VocabularySize, tokens.EmbeddingSize);
+                if (tokens.SubwordBuckets > 0)
+                {
+                    if (subwordTable is null) throw new ArgumentNullException(nameof(subwordTable), "A network with subword buckets needs the n-gram table of its vocabulary.");
+                    if (subwordTable.Rows != tokens.VocabularySize)
+                        throw new ArgumentException($"The n-gram table has {subwordTable.Rows} rows; the vocabulary has {tokens.VocabularySize}.", nameof(subwordTable));
+                    if (subwordTable.Indices.Any(i => i < 0 || i > tokens.SubwordBuckets))
+                        throw new ArgumentException($"The n-gram table holds ids outside 0..{tokens.SubwordBuckets}.", nameof(subwordTable));
+                    subwords = nn.Embedding(tokens.SubwordBuckets + 1, tokens.EmbeddingSize, padding_idx: tokens.SubwordBuckets);
+                    register_buffer(SubwordIndexBuffer, tensor(subwordTable.Indices, ScalarType.Int64).reshape(subwordTable.Rows, subwordTable.Width));
+                    register_buffer(SubwordCountBuffer, tensor(subwordTable.Counts));
+                    bag = new SubwordBag(subwordTable);
+                }
+                break;
+            case FrameInput { ProjectionSize: > 0 } frames:
+                projection = nn.Linear(frames.FrameSize, frames.ProjectionSize);
+                break;
         }
         encoder = new RecurrentEncoder(spec.Encoder);
         pooling = new SequencePooling(spec.Pooling, spec.HiddenSize, spec.Bidirectional, spec.AttentionSize);
         head = nn.Linear(spec.HeadInputSize, spec.Outputs);
-        if (spec.StepSkip)
+        if (spec.Input is FrameInput { StepSkip: true } skipped)
         {
-            skip = nn.Linear(spec.FrameSize, spec.Outputs, hasBias: false);
+            skip = nn.Linear(skipped.FrameSize, spec.Outputs, hasBias: false);
             using var noGrad = no_grad();
             skip.weight!.zero_(); // an untrained skip adds nothing: the network starts as it would without it
         }

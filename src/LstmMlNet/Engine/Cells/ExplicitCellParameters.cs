@@ -12,11 +12,11 @@ namespace LstmMlNet.Engine;
 /// </summary>
 internal sealed class ExplicitCellParameters : nn.Module
 {
-    public ExplicitCellParameters(EncoderSpec spec) : base(nameof(ExplicitCellParameters))
+    public ExplicitCellParameters(EncoderSpec spec, RecurrentCell cell) : base(nameof(ExplicitCellParameters))
     {
         int h = spec.HiddenSize;
-        int rows = ParameterCount.GateCount(spec.Cell) * h;
-        int peepholes = CellTraits.PeepholeSize(spec.Cell, h);
+        int rows = cell.GateCount * h;
+        int peepholes = cell.PeepholeSize(h);
         double bound = 1.0 / Math.Sqrt(h);
         for (int layer = 0; layer < spec.Layers; layer++)
         {

@@ -5,26 +5,29 @@ namespace LstmMlNet.Engine;
 /// <summary>
 /// GRU step, gate order r, z, n, in one of two forms:
 /// <list type="bullet">
-/// <item><see cref="Instance"/>, the PyTorch/cuDNN form (reset applied after the recurrent product):
+/// <item><see cref="GruCell"/>, the PyTorch/cuDNN form (reset applied after the recurrent product):
 /// r = σ(x_r + U_r h + b_hr), z = σ(x_z + U_z h + b_hz), n = tanh(x_n + r ⊙ (U_n h + b_hn)).</item>
-/// <item><see cref="ResetBeforeProduct"/>, the form of Cho et al. (2014): n = tanh(x_n + U_n (r ⊙ h) + b_hn).</item>
+/// <item><see cref="ChoGruCell"/>, the form of Cho et al. (2014): n = tanh(x_n + U_n (r ⊙ h) + b_hn).</item>
 /// </list>
-/// Both: h' = (1 − z) ⊙ n + z ⊙ h, with x_k = W_k x + b_ik precomputed.
+/// Both: h' = (1 − z) ⊙ n + z ⊙ h, with x_k = W_k x + b_ik precomputed; ONNX GRU (z, r, h).
 /// </summary>
-internal sealed class GruCell : IRecurrentCell
+internal abstract class GruFamilyCell : RecurrentCell
 {
-    public static readonly GruCell Instance = new(resetBefore: false);
-    public static readonly GruCell ResetBeforeProduct = new(resetBefore: true);
+    private static readonly (string, string)[] GateList = { ("r", "sigmoid"), ("z", "sigmoid"), ("n", "tanh") };
 
     private readonly bool resetBefore;
 
-    private GruCell(bool resetBefore) => this.resetBefore = resetBefore;
+    protected GruFamilyCell(bool resetBefore) => this.resetBefore = resetBefore;
 
-    public int GateCount => 3;
+    public override int GateCount => 3;
 
-    public bool HasCellState => false;
+    public override IReadOnlyList<(string Name, string Activation)> Gates => GateList;
 
-    public (Tensor H, Tensor? C) Step(Tensor inputProjection, Tensor h, Tensor? c, CellWeights weights, GateRecorder? recorder)
+    public override bool HasCellState => false;
+
+    public override string? UpdateGate => "z";
+
+    public override (Tensor H, Tensor? C) Step(Tensor inputProjection, Tensor h, Tensor? c, CellWeights weights, GateRecorder? recorder)
     {
         Tensor[] x = inputProjection.chunk(3, dim: 1);
         Tensor r, z, n;

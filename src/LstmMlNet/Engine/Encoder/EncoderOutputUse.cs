@@ -2,7 +2,7 @@ namespace LstmMlNet.Engine;
 
 /// <summary>
 /// What the caller of <see cref="RecurrentEncoder.Forward"/> reads of the last layer's per-step outputs. It lets the
-/// padded training path (<c>RecurrentEncoder.ForwardPadded</c>) leave out work whose result the caller never sees;
+/// padded training path (<see cref="PaddedPath"/>) leave out work whose result the caller never sees;
 /// every other path returns <see cref="AllSteps"/> whatever is asked.
 /// </summary>
 internal enum EncoderOutputUse

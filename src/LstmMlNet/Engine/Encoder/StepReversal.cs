@@ -20,8 +20,7 @@ internal sealed class StepReversal : autograd.SingleTensorFunction<StepReversal>
     public static Tensor Rows(Tensor lengths, long steps)
     {
         Tensor t = arange(steps, device: lengths.device).unsqueeze(0);
-        Tensor len = lengths.unsqueeze(1);
-        Tensor within = where(t.lt(len), len - 1 - t, t);
+        Tensor within = where(SequenceMask.ValidSteps(lengths, steps), lengths.unsqueeze(1) - 1 - t, t);
         return (within + arange(lengths.shape[0], device: lengths.device).unsqueeze(1) * steps).view(-1);
     }
 

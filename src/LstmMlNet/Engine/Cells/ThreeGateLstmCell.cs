@@ -4,27 +4,22 @@ namespace LstmMlNet.Engine;
 
 /// <summary>
 /// LSTM steps with three gate blocks, order i, g, o (x_k = W_k x + b_ik precomputed):
-/// i = σ(x_i + U_i h + b_hi), g = tanh(x_g + U_g h + b_hg), o = σ(x_o + U_o h + b_ho), h' = o ⊙ tanh(c'), and
-/// <list type="bullet">
-/// <item><see cref="NoForgetGate"/> (Hochreiter &amp; Schmidhuber 1997): c' = c + i ⊙ g, so ∂c'/∂c = I — the
-/// constant error carousel without a gate on it.</item>
-/// <item><see cref="Coupled"/> (CIFG, Greff et al. 2017): f = 1 − i, c' = f ⊙ c + i ⊙ g; f is recorded as a gate.</item>
-/// </list>
+/// i = σ(x_i + U_i h + b_hi), g = tanh(x_g + U_g h + b_hg), o = σ(x_o + U_o h + b_ho), h' = o ⊙ tanh(c'), and either
+/// c' = c + i ⊙ g (no forget gate, <see cref="Lstm1997Cell"/>) or f = 1 − i, c' = f ⊙ c + i ⊙ g (coupled,
+/// <see cref="CifgLstmCell"/>, which records f as a gate). No libtorch kernel; written to ONNX as an LSTM whose
+/// forget block is absent (zero weights).
 /// </summary>
-internal sealed class ThreeGateLstmCell : IRecurrentCell
+internal abstract class ThreeGateLstmCell : RecurrentCell
 {
-    public static readonly ThreeGateLstmCell NoForgetGate = new(coupled: false);
-    public static readonly ThreeGateLstmCell Coupled = new(coupled: true);
-
     private readonly bool coupled;
 
-    private ThreeGateLstmCell(bool coupled) => this.coupled = coupled;
+    protected ThreeGateLstmCell(bool coupled) => this.coupled = coupled;
 
-    public int GateCount => 3;
+    public override int GateCount => 3;
 
-    public bool HasCellState => true;
+    public override bool HasCellState => true;
 
-    public (Tensor H, Tensor? C) Step(Tensor inputProjection, Tensor h, Tensor? c, CellWeights weights, GateRecorder? recorder)
+    public override (Tensor H, Tensor? C) Step(Tensor inputProjection, Tensor h, Tensor? c, CellWeights weights, GateRecorder? recorder)
     {
         ArgumentNullException.ThrowIfNull(c);
         Tensor gates = inputProjection + nn.functional.linear(h, weights.RecurrentWeight, weights.RecurrentBias);

@@ -1,0 +1,20 @@
+namespace LstmMlNet.Engine;
+
+/// <summary>Token ids (int64 [B, T]) looked up in an embedding [V, E]; id 0 is the out-of-vocabulary token.</summary>
+/// <param name="VocabularySize">Embedding rows V (the out-of-vocabulary row included), positive.</param>
+/// <param name="EmbeddingSize">Embedding width E, positive.</param>
+/// <param name="SubwordBuckets">Hashed character n-gram buckets (fastText's subword scheme): each token's vector is the
+/// mean of its own embedding row and its n-grams' rows; 0 (default) for none.</param>
+internal sealed record TokenInput(int VocabularySize, int EmbeddingSize, int SubwordBuckets = 0) : NetworkInput
+{
+    public override SequenceInputKind Kind => SequenceInputKind.Tokens;
+
+    public override int EncoderInputSize => EmbeddingSize;
+
+    public override void Validate()
+    {
+        if (VocabularySize <= 0) throw new ArgumentOutOfRangeException(nameof(VocabularySize), VocabularySize, "Vocabulary size must be a positive integer.");
+        if (EmbeddingSize <= 0) throw new ArgumentOutOfRangeException(nameof(EmbeddingSize), EmbeddingSize, "Embedding size must be a positive integer.");
+        if (SubwordBuckets < 0) throw new ArgumentOutOfRangeException(nameof(SubwordBuckets), SubwordBuckets, "Subword buckets must be 0 (none) or positive.");
+    }
+}
