@@ -90,13 +90,13 @@ public abstract class RecurrentTrainerBase<TOptions> : IEstimator<ITransformer>
 
         Device device = TorchRuntime.SelectDevice(env);
         TorchSharp.torch.random.manual_seed(seed);
-        var spec = new NetworkSpec(features.InputKind, labels.Outputs, TrainerOptions.Cell, TrainerOptions.HiddenSize, TrainerOptions.Layers, TrainerOptions.Bidirectional,
-            TrainerOptions.Layers > 1 ? TrainerOptions.Dropout : 0.0, TrainerOptions.Pooling, TrainerOptions.AttentionSize, TrainerOptions.HeadDropout,
+        NetworkSpec spec = TrainerOptions.Network.ApplyTo(new NetworkSpec(features.InputKind, labels.Outputs,
+            Pooling: TrainerOptions.Pooling, AttentionSize: TrainerOptions.AttentionSize, HeadDropout: TrainerOptions.HeadDropout,
             VocabularySize: features.Vocabulary?.EmbeddingRows ?? 0, EmbeddingSize: TrainerOptions.EmbeddingSize,
-            FrameSize: features.FrameSize, ProjectionSize: TrainerOptions.ProjectionSize, Initialization: TrainerOptions.Initialization,
+            FrameSize: features.FrameSize, ProjectionSize: TrainerOptions.ProjectionSize,
             InputDropout: TrainerOptions.InputDropout,
             SubwordBuckets: features.Vocabulary is null ? 0 : TrainerOptions.SubwordBuckets,
-            BagOfEmbeddings: (features.Vocabulary is not null || text is not null) && TrainerOptions.BagOfEmbeddings);
+            BagOfEmbeddings: (features.Vocabulary is not null || text is not null) && TrainerOptions.BagOfEmbeddings));
         SubwordTable? subwords = spec.SubwordBuckets > 0
             ? new SubwordNgrams(spec.SubwordBuckets, TrainerOptions.SubwordMinLength, TrainerOptions.SubwordMaxLength).Table(features.Vocabulary!.Ids, spec.VocabularySize)
             : null;

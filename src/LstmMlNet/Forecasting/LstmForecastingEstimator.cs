@@ -105,9 +105,8 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
         }
 
         Device device = Engine.TorchRuntime.SelectDevice(environment);
-        var spec = new NetworkSpec(SequenceInputKind.Frames, 1, o.Cell, o.HiddenSize, o.Layers, o.Bidirectional,
-            o.Layers > 1 ? o.Dropout : 0.0, PoolingKind.Last, FrameSize: layout.FrameSize, Initialization: o.Initialization,
-            StepSkip: layout.FrameSize > 2);
+        NetworkSpec spec = o.Network.ApplyTo(new NetworkSpec(SequenceInputKind.Frames, 1, Pooling: PoolingKind.Last,
+            FrameSize: layout.FrameSize, StepSkip: layout.FrameSize > 2));
         // A network trained from the seed, returned on the CPU; disposed if training throws.
         SequenceNetwork Train(SequenceDataset data, SequenceDataset? check, LstmForecastingOptions options, out TrainingResult result)
         {
