@@ -30,9 +30,9 @@ public class TrainingOptions
     /// <summary>With <see cref="OptimizerKind.Adam"/> or <see cref="OptimizerKind.AdamW"/>, a token network with subword
     /// n-grams training on the CPU updates only the rows of its token and n-gram tables that the batch touched (lazy
     /// Adam, as PyTorch's SparseAdam): an untouched row keeps its value and moments until a batch reaches it, where dense
-    /// Adam keeps moving it by its decaying momentum. On AG News a batch touches a few thousand of the tables' 32,000
-    /// rows, and dense Adam spent a fifth of each epoch rewriting the rest. false updates every row on every step.
-    /// Default true.</summary>
+    /// Adam keeps moving it by its decaying momentum. A batch of short texts touches a small part of the tables' rows,
+    /// so dense Adam spends most of its step rewriting the rest (the README's pipeline section has the measured share). false
+    /// updates every row on every step. Default true.</summary>
     public bool SparseEmbeddingUpdates { get; set; } = true;
 
     /// <summary>Learning-rate schedule. Default <see cref="LearningRateSchedule.Constant"/>.</summary>

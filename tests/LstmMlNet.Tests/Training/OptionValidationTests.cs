@@ -13,7 +13,8 @@ public sealed class OptionValidationTests
 {
     public static TheoryData<string> Breakages => new()
     {
-        "Schedule", "Optimizer", "Cell", "Pooling", "Initialization.ForgetGateBias", "Initialization.InputWeights", "Initialization.RecurrentWeights", "Initialization",
+        "Schedule", "Optimizer", "Network.Cell", "Pooling", "Network.Initialization.ForgetGateBias", "Network.Initialization.InputWeights",
+        "Network.Initialization.RecurrentWeights", "Network.Initialization",
     };
 
     /// <summary>Breaks one option of <paramref name="options"/>.</summary>
@@ -29,15 +30,15 @@ public sealed class OptionValidationTests
         {
             case "Schedule": options.Schedule = (LearningRateSchedule)99; break;
             case "Optimizer": options.Optimizer = (OptimizerKind)42; break;
-            case "Cell" when options is RecurrentTrainerOptions t: t.Network.Cell = (RecurrentCellKind)77; break;
-            case "Cell" when options is LstmForecastingOptions f: f.Network.Cell = (RecurrentCellKind)77; break;
+            case "Network.Cell" when options is RecurrentTrainerOptions t: t.Network.Cell = (RecurrentCellKind)77; break;
+            case "Network.Cell" when options is LstmForecastingOptions f: f.Network.Cell = (RecurrentCellKind)77; break;
             case "Pooling" when options is RecurrentTrainerOptions t: t.Pooling = (PoolingKind)55; break;
             case "Pooling": options.Schedule = (LearningRateSchedule)99; break; // the forecaster has no pooling option
-            case "Initialization.ForgetGateBias": init!.ForgetGateBias = double.NaN; break;
-            case "Initialization.InputWeights": init!.InputWeights = (WeightInitialization)9; break;
-            case "Initialization.RecurrentWeights": init!.RecurrentWeights = (WeightInitialization)9; break;
-            case "Initialization" when options is RecurrentTrainerOptions t: t.Network.Initialization = null!; break;
-            case "Initialization" when options is LstmForecastingOptions f: f.Network.Initialization = null!; break;
+            case "Network.Initialization.ForgetGateBias": init!.ForgetGateBias = double.NaN; break;
+            case "Network.Initialization.InputWeights": init!.InputWeights = (WeightInitialization)9; break;
+            case "Network.Initialization.RecurrentWeights": init!.RecurrentWeights = (WeightInitialization)9; break;
+            case "Network.Initialization" when options is RecurrentTrainerOptions t: t.Network.Initialization = null!; break;
+            case "Network.Initialization" when options is LstmForecastingOptions f: f.Network.Initialization = null!; break;
         }
     }
 
@@ -74,7 +75,7 @@ public sealed class OptionValidationTests
         Assert.Contains("got 99", Assert.Throws<ArgumentOutOfRangeException>(binary.Validate).Message);
         var multiclass = new RecurrentMulticlassTrainer.Options();
         multiclass.Network.Initialization.ForgetGateBias = double.PositiveInfinity;
-        Assert.Equal("Initialization.ForgetGateBias", Assert.Throws<ArgumentOutOfRangeException>(multiclass.Validate).ParamName);
+        Assert.Equal("Network.Initialization.ForgetGateBias", Assert.Throws<ArgumentOutOfRangeException>(multiclass.Validate).ParamName);
     }
 
     [Fact]
