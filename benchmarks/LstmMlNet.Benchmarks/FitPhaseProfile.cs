@@ -42,8 +42,10 @@ internal static class FitPhaseProfile
         Report("read column + vocabulary", clock);
         long[] classes = train.GetColumn<uint>("Label").Select(k => (long)k - 1).ToArray();
         var data = SequenceDataset.FromTokens(read.Tokens!, classes);
-        var spec = new NetworkSpec(new TokenInput(features.Vocabulary!.EmbeddingRows, options.EmbeddingSize, SubwordBuckets: options.SubwordBuckets), 4, options.Cell, options.HiddenSize, options.Layers, options.Bidirectional, 0.0,
-            options.Pooling, options.AttentionSize, options.HeadDropout, Initialization: options.Initialization, InputDropout: options.InputDropout, BagOfEmbeddings: options.BagOfEmbeddings);
+        NetworkSpec spec = options.Network.ApplyTo(new NetworkSpec(
+            new TokenInput(features.Vocabulary!.EmbeddingRows, options.EmbeddingSize, SubwordBuckets: options.SubwordBuckets), 4,
+            Pooling: options.Pooling, AttentionSize: options.AttentionSize, HeadDropout: options.HeadDropout,
+            InputDropout: options.InputDropout, BagOfEmbeddings: options.BagOfEmbeddings));
         SubwordTable table = new SubwordNgrams(spec.SubwordBuckets, options.SubwordMinLength, options.SubwordMaxLength).Table(features.Vocabulary.Ids, spec.VocabularySize);
         Report("subword table", clock);
         long tokens = read.Tokens!.Sum(t => (long)t.Length);

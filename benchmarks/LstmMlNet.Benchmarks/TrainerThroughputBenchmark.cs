@@ -96,7 +96,7 @@ public class TrainerThroughputBenchmark
         ml.BinaryClassification.Trainers.Lstm(new RecurrentBinaryTrainer.Options
         {
             Seed = 1, Epochs = Epochs, BatchSize = Batch, ValidationFraction = 0, HeadDropout = 0, MinTokenCount = 1,
-            HiddenSize = Hidden, EmbeddingSize = Embedding, Pooling = PoolingKind.Max, Bidirectional = true,
+            Network = { HiddenSize = Hidden, Bidirectional = true }, EmbeddingSize = Embedding, Pooling = PoolingKind.Max,
             // The baseline's architecture and optimizer: no subwords, no bag of embeddings, no input dropout, Adam 1e-3.
             SubwordBuckets = 0, BagOfEmbeddings = false, InputDropout = 0, LearningRate = 1e-3,
         }).Fit(data);

@@ -152,14 +152,14 @@ internal sealed class Flags(Dictionary<string, string> values)
         if (Get("window") is { } w) o.WindowSize = I(w);
         if (Get("windows-per-epoch") is { } n) o.WindowsPerEpoch = I(n);
         if (Get("epochs") is { } e) o.Epochs = I(e);
-        if (Get("hidden") is { } hs) o.HiddenSize = I(hs);
+        if (Get("hidden") is { } hs) o.Network.HiddenSize = I(hs);
         if (Get("batch") is { } b) o.BatchSize = I(b);
         if (Get("lr") is { } lr) o.LearningRate = double.Parse(lr, CultureInfo.InvariantCulture);
         if (Get("seasonality") is { } p) o.Seasonality = I(p);
         if (Get("loss") is { } loss) o.Loss = Enum.Parse<ForecastLoss>(loss);
         if (Get("scaling") is { } scaling) o.Scaling = Enum.Parse<ForecastScaling>(scaling);
         if (Get("schedule") is { } schedule) o.Schedule = Enum.Parse<LstmMlNet.Training.LearningRateSchedule>(schedule);
-        if (Get("cell") is { } cell) o.Cell = Enum.Parse<LstmMlNet.Engine.RecurrentCellKind>(cell);
+        if (Get("cell") is { } cell) o.Network.Cell = Enum.Parse<LstmMlNet.Engine.RecurrentCellKind>(cell);
         if (Get("baseline") is { } baseline) o.Baseline = Enum.Parse<ForecastBaseline>(baseline);
     }
 }

@@ -183,10 +183,7 @@ internal sealed class ForecastComparison
         forecaster.WindowSize = window;
         forecaster.Horizon = horizon;
         forecaster.CovariateColumnNames = options.CovariateColumnNames;
-        forecaster.Cell = configuration.Cell;
-        forecaster.HiddenSize = configuration.HiddenSize;
-        forecaster.Layers = configuration.Layers;
-        forecaster.Bidirectional = configuration.Bidirectional;
+        configuration.ApplyTo(forecaster.Network);
         if (configuration.LearningRate is double rate) forecaster.LearningRate = rate;
         forecaster.Seed = options.Seed;
         forecaster.CancellationToken = cancel;

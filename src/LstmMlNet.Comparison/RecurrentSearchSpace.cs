@@ -16,10 +16,10 @@ public enum SearchStrategy
 }
 
 /// <summary>One recurrent configuration tried by a comparison.</summary>
-/// <param name="Cell">Recurrent cell.</param>
-/// <param name="HiddenSize">Hidden units per direction.</param>
-/// <param name="Layers">Stacked layers.</param>
-/// <param name="Bidirectional">Both directions per layer.</param>
+/// <param name="Cell">Recurrent cell (<see cref="RecurrentNetworkOptions.Cell"/>).</param>
+/// <param name="HiddenSize">Hidden units per direction (<see cref="RecurrentNetworkOptions.HiddenSize"/>).</param>
+/// <param name="Layers">Stacked layers (<see cref="RecurrentNetworkOptions.Layers"/>).</param>
+/// <param name="Bidirectional">Both directions per layer (<see cref="RecurrentNetworkOptions.Bidirectional"/>).</param>
 /// <param name="Pooling">Pooling over steps (classification and regression; forecasting reads the future steps).</param>
 /// <param name="LearningRate">Optimizer learning rate; <c>null</c> keeps the candidate's own (the trainer's or forecaster's
 /// default, or what the comparison's configure callback set).</param>
@@ -34,6 +34,17 @@ public sealed record RecurrentConfiguration(RecurrentCellKind Cell, int HiddenSi
         (TextEncoder == PretrainedTextEncoder.None ? "" : TextEncoder + " ") +
         $"{(Bidirectional ? "Bi" : "")}{Cell} H{HiddenSize} L{Layers}{(includePooling ? " " + Pooling : "")}" +
         (LearningRate is double rate ? $" lr={rate.ToString("g3", CultureInfo.InvariantCulture)}" : "");
+
+    /// <summary>Sets this configuration's cell, hidden size, layers and direction on <paramref name="network"/> (a trainer's
+    /// or the forecaster's <see cref="RecurrentNetworkOptions"/>), leaving its dropout and initialisation as they are: the
+    /// one mapping from a point of the search space to the network options.</summary>
+    internal void ApplyTo(RecurrentNetworkOptions network)
+    {
+        network.Cell = Cell;
+        network.HiddenSize = HiddenSize;
+        network.Layers = Layers;
+        network.Bidirectional = Bidirectional;
+    }
 
     /// <summary>The configuration as name/value pairs, for the leaderboard.</summary>
     public IReadOnlyDictionary<string, string> ToDictionary(bool includePooling = true)
@@ -58,16 +69,17 @@ public sealed record RecurrentConfiguration(RecurrentCellKind Cell, int HiddenSi
 /// </summary>
 public sealed class RecurrentSearchSpace
 {
-    /// <summary>Cells. Default LSTM and GRU.</summary>
+    /// <summary>Cells (<see cref="RecurrentNetworkOptions.Cell"/>). Default LSTM and GRU.</summary>
     public IReadOnlyList<RecurrentCellKind> Cells { get; init; } = new[] { RecurrentCellKind.Lstm, RecurrentCellKind.Gru };
 
-    /// <summary>Hidden units per direction. Default 64 and 128.</summary>
+    /// <summary>Hidden units per direction (<see cref="RecurrentNetworkOptions.HiddenSize"/>). Default 64 and 128.</summary>
     public IReadOnlyList<int> HiddenSizes { get; init; } = new[] { 64, 128 };
 
-    /// <summary>Stacked layers. Default 1.</summary>
+    /// <summary>Stacked layers (<see cref="RecurrentNetworkOptions.Layers"/>). Default 1.</summary>
     public IReadOnlyList<int> Layers { get; init; } = new[] { 1 };
 
-    /// <summary>Bidirectional or not. Default bidirectional only (forecasting candidates take the value as given).</summary>
+    /// <summary>Bidirectional or not (<see cref="RecurrentNetworkOptions.Bidirectional"/>). Default bidirectional only
+    /// (forecasting candidates take the value as given).</summary>
     public IReadOnlyList<bool> Bidirectional { get; init; } = new[] { true };
 
     /// <summary>Pooling over steps (ignored by forecasting). Default max.</summary>
@@ -119,7 +131,10 @@ public sealed class RecurrentSearchSpace
         return all.Take(count).ToArray();
     }
 
-    /// <summary>Throws when a list is empty or holds an invalid value.</summary>
+    /// <summary>Throws when a list is empty (<see cref="ArgumentException"/> naming the list) or holds an invalid value (a
+    /// cell, hidden size or layer count: <see cref="ArgumentOutOfRangeException"/> naming the
+    /// <see cref="RecurrentNetworkOptions"/> member it sets, as that type's <see cref="RecurrentNetworkOptions.Validate"/>
+    /// does; a text encoder or learning rate: <see cref="ArgumentException"/> naming the list).</summary>
     public void Validate()
     {
         Check(Cells, nameof(Cells));
@@ -129,8 +144,11 @@ public sealed class RecurrentSearchSpace
         Check(Pooling, nameof(Pooling));
         Check(TextEncoders, nameof(TextEncoders));
         if (TextEncoders.Any(e => !Enum.IsDefined(e))) throw new ArgumentException("Every text encoder must be a defined PretrainedTextEncoder.", nameof(TextEncoders));
-        if (HiddenSizes.Any(h => h < 1)) throw new ArgumentException("Every hidden size must be at least 1.", nameof(HiddenSizes));
-        if (Layers.Any(l => l < 1)) throw new ArgumentException("Every layer count must be at least 1.", nameof(Layers));
+        // Each value is checked as the network option it sets, with that option's own message ("HiddenSize must be a
+        // positive integer; got 0.").
+        foreach (RecurrentCellKind cell in Cells) new RecurrentNetworkOptions { Cell = cell }.Validate();
+        foreach (int hidden in HiddenSizes) new RecurrentNetworkOptions { HiddenSize = hidden }.Validate();
+        foreach (int layers in Layers) new RecurrentNetworkOptions { Layers = layers }.Validate();
         if (LearningRates is not null)
         {
             Check(LearningRates, nameof(LearningRates));

@@ -218,10 +218,7 @@ internal sealed class SupervisedComparison
                 _ => new RecurrentRegressionTrainer.Options(),
             };
             options.ConfigureRecurrent?.Invoke(trainerOptions);
-            trainerOptions.Cell = configuration.Cell;
-            trainerOptions.HiddenSize = configuration.HiddenSize;
-            trainerOptions.Layers = configuration.Layers;
-            trainerOptions.Bidirectional = configuration.Bidirectional;
+            configuration.ApplyTo(trainerOptions.Network);
             trainerOptions.Pooling = configuration.Pooling;
             if (configuration.LearningRate is double rate) trainerOptions.LearningRate = rate;
             trainerOptions.TextEncoder = configuration.TextEncoder;

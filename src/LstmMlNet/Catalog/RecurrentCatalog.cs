@@ -3,6 +3,7 @@ using LstmMlNet.Training;
 using System.Reflection;
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
+using Defaults = LstmMlNet.Catalog.RecurrentTrainerOptions.Defaults;
 
 namespace LstmMlNet.Catalog;
 
@@ -24,8 +25,9 @@ public static class RecurrentCatalog
     /// <param name="epochs">Epochs over the training rows (the classifiers hold no rows out by default, so every epoch runs;
     /// set <see cref="TrainingOptions.ValidationFraction"/> or a validation set in the options overload for early stopping).</param>
     public static RecurrentBinaryTrainer Lstm(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
-        string labelColumnName = "Label", string featureColumnName = "Tokens", RecurrentCellKind cell = RecurrentCellKind.Lstm,
-        int hiddenSize = 128, bool bidirectional = true, int epochs = 10) =>
+        string labelColumnName = Defaults.LabelColumnName, string featureColumnName = Defaults.FeatureColumnName,
+        RecurrentCellKind cell = Defaults.Cell, int hiddenSize = Defaults.HiddenSize, bool bidirectional = Defaults.Bidirectional,
+        int epochs = Defaults.Epochs) =>
         catalog.Lstm(Common(new RecurrentBinaryTrainer.Options(), labelColumnName, featureColumnName, cell, hiddenSize, bidirectional, epochs));
 
     /// <summary>A recurrent binary classifier configured by <paramref name="options"/>.</summary>
@@ -45,8 +47,9 @@ public static class RecurrentCatalog
     /// <param name="epochs">Epochs over the training rows (the classifiers hold no rows out by default, so every epoch runs;
     /// set <see cref="TrainingOptions.ValidationFraction"/> or a validation set in the options overload for early stopping).</param>
     public static RecurrentMulticlassTrainer Lstm(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
-        string labelColumnName = "Label", string featureColumnName = "Tokens", RecurrentCellKind cell = RecurrentCellKind.Lstm,
-        int hiddenSize = 128, bool bidirectional = true, int epochs = 10) =>
+        string labelColumnName = Defaults.LabelColumnName, string featureColumnName = Defaults.FeatureColumnName,
+        RecurrentCellKind cell = Defaults.Cell, int hiddenSize = Defaults.HiddenSize, bool bidirectional = Defaults.Bidirectional,
+        int epochs = Defaults.Epochs) =>
         catalog.Lstm(Common(new RecurrentMulticlassTrainer.Options(), labelColumnName, featureColumnName, cell, hiddenSize, bidirectional, epochs));
 
     /// <summary>A recurrent multiclass classifier configured by <paramref name="options"/>.</summary>
@@ -66,8 +69,9 @@ public static class RecurrentCatalog
     /// <param name="epochs">Maximum epochs (early stopping on the 10% of rows the regressor holds out by default,
     /// <see cref="TrainingOptions.ValidationFraction"/> 0.1).</param>
     public static RecurrentRegressionTrainer Lstm(this RegressionCatalog.RegressionTrainers catalog,
-        string labelColumnName = "Label", string featureColumnName = "Tokens", RecurrentCellKind cell = RecurrentCellKind.Lstm,
-        int hiddenSize = 128, bool bidirectional = true, int epochs = 10) =>
+        string labelColumnName = Defaults.LabelColumnName, string featureColumnName = Defaults.FeatureColumnName,
+        RecurrentCellKind cell = Defaults.Cell, int hiddenSize = Defaults.HiddenSize, bool bidirectional = Defaults.Bidirectional,
+        int epochs = Defaults.Epochs) =>
         catalog.Lstm(Common(new RecurrentRegressionTrainer.Options(), labelColumnName, featureColumnName, cell, hiddenSize, bidirectional, epochs));
 
     /// <summary>A recurrent regressor configured by <paramref name="options"/>.</summary>
@@ -84,9 +88,9 @@ public static class RecurrentCatalog
     {
         options.LabelColumnName = labelColumnName;
         options.FeatureColumnName = featureColumnName;
-        options.Cell = cell;
-        options.HiddenSize = hiddenSize;
-        options.Bidirectional = bidirectional;
+        options.Network.Cell = cell;
+        options.Network.HiddenSize = hiddenSize;
+        options.Network.Bidirectional = bidirectional;
         options.Epochs = epochs;
         return options;
     }

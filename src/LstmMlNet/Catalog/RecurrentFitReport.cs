@@ -29,7 +29,11 @@ public sealed class RecurrentFitReport
     /// <summary>True when early stopping ended training before the planned epochs.</summary>
     public bool StoppedEarly { get; }
 
-    /// <summary>Trainable parameters of the network (embedding, encoder, pooling, head).</summary>
+    /// <summary>Trainable parameters of the network as trained: token embedding, the subword n-gram table
+    /// (<see cref="RecurrentTrainerOptions.SubwordBuckets"/> × <see cref="RecurrentTrainerOptions.EmbeddingSize"/> with
+    /// subwords on), encoder, pooling and head. This is what training updates, not what the saved model holds: the model
+    /// stores one averaged vector per vocabulary token in place of the n-gram table, and with a
+    /// <see cref="RecurrentTrainerOptions.TextEncoder"/> it also holds the frozen encoder, which is not counted.</summary>
     public long ParameterCount { get; }
 
     /// <summary>Known tokens (excluding the out-of-vocabulary id 0); 0 for numeric sequences.</summary>

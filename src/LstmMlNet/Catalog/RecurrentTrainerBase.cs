@@ -93,10 +93,10 @@ public abstract class RecurrentTrainerBase<TOptions> : IEstimator<ITransformer>
         NetworkInput networkInput = features.InputKind == SequenceInputKind.Tokens
             ? new TokenInput(features.Vocabulary?.EmbeddingRows ?? 0, TrainerOptions.EmbeddingSize, features.Vocabulary is null ? 0 : TrainerOptions.SubwordBuckets)
             : new FrameInput(features.FrameSize, TrainerOptions.ProjectionSize);
-        var spec = new NetworkSpec(networkInput, labels.Outputs, TrainerOptions.Cell, TrainerOptions.HiddenSize, TrainerOptions.Layers, TrainerOptions.Bidirectional,
-            TrainerOptions.Layers > 1 ? TrainerOptions.Dropout : 0.0, TrainerOptions.Pooling, TrainerOptions.AttentionSize, TrainerOptions.HeadDropout,
-            Initialization: TrainerOptions.Initialization, InputDropout: TrainerOptions.InputDropout,
-            BagOfEmbeddings: (features.Vocabulary is not null || text is not null) && TrainerOptions.BagOfEmbeddings);
+        NetworkSpec spec = TrainerOptions.Network.ApplyTo(new NetworkSpec(networkInput, labels.Outputs,
+            Pooling: TrainerOptions.Pooling, AttentionSize: TrainerOptions.AttentionSize, HeadDropout: TrainerOptions.HeadDropout,
+            InputDropout: TrainerOptions.InputDropout,
+            BagOfEmbeddings: (features.Vocabulary is not null || text is not null) && TrainerOptions.BagOfEmbeddings));
         SubwordTable? subwords = spec.SubwordBuckets > 0
             ? new SubwordNgrams(spec.SubwordBuckets, TrainerOptions.SubwordMinLength, TrainerOptions.SubwordMaxLength).Table(features.Vocabulary!.Ids, spec.VocabularySize)
             : null;

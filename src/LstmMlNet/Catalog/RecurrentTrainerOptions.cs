@@ -10,14 +10,34 @@ namespace LstmMlNet.Catalog;
 /// </summary>
 public abstract class RecurrentTrainerOptions : TrainingOptions
 {
+    /// <summary>The trainers' defaults, read by these options and by the flat overloads of <see cref="RecurrentCatalog"/>
+    /// alike, so the two cannot drift apart (ML.NET's <c>Options.Defaults</c>).</summary>
+    internal static class Defaults
+    {
+        public const string LabelColumnName = "Label";
+        public const string FeatureColumnName = "Tokens";
+        public const RecurrentCellKind Cell = RecurrentCellKind.Lstm;
+        public const int HiddenSize = 128;
+        public const int Layers = 1;
+        public const bool Bidirectional = true;
+        public const double Dropout = 0.2;
+        public const int Epochs = 10;
+    }
+
+    /// <summary>Creates the options with the trainers' defaults.</summary>
+    protected RecurrentTrainerOptions()
+    {
+        Epochs = Defaults.Epochs;
+    }
+
     /// <summary>Label column. Default "Label".</summary>
-    public string LabelColumnName { get; set; } = "Label";
+    public string LabelColumnName { get; set; } = Defaults.LabelColumnName;
 
     /// <summary>Input sequence column: a vector of Text tokens (e.g. from <c>TokenizeIntoWords</c>), a vector of
     /// Key&lt;UInt32&gt; tokens (from <c>MapValueToKey</c>), or, when <see cref="FrameSize"/> &gt; 0, a vector of
     /// Single holding steps × FrameSize values; with a <see cref="TextEncoder"/>, a scalar Text column of raw text.
     /// Default "Tokens".</summary>
-    public string FeatureColumnName { get; set; } = "Tokens";
+    public string FeatureColumnName { get; set; } = Defaults.FeatureColumnName;
 
     /// <summary>Features per step of a numeric sequence column; 0 means the column holds tokens. Default 0.</summary>
     public int FrameSize { get; set; }
@@ -36,26 +56,24 @@ public abstract class RecurrentTrainerOptions : TrainingOptions
     /// </summary>
     public PretrainedTextEncoder TextEncoder { get; set; }
 
-    /// <summary>Recurrent cell. Default <see cref="RecurrentCellKind.Lstm"/>. The variants (peephole, 1997 and CIFG LSTM,
-    /// Cho GRU) train on the explicit per-step path, slower than the fused kernels of LSTM, GRU and RNN.</summary>
-    public RecurrentCellKind Cell { get; set; } = RecurrentCellKind.Lstm;
-
-    /// <summary>Hidden units per direction, H. Default 128.</summary>
-    public int HiddenSize { get; set; } = 128;
-
-    /// <summary>Stacked recurrent layers. Default 1.</summary>
-    public int Layers { get; set; } = 1;
-
-    /// <summary>Run each layer in both directions. Default true.</summary>
-    public bool Bidirectional { get; set; } = true;
-
-    /// <summary>Dropout on the outputs of every recurrent layer but the last, in [0, 1). Default 0.2 (only used with 2+ layers).</summary>
-    public double Dropout { get; set; } = 0.2;
+    /// <summary>The recurrent encoder: cell, hidden size, layers, direction, dropout between layers, initialisation.
+    /// Default: one bidirectional LSTM layer of 128 units per direction, dropout 0.2 between layers (used with 2+ layers),
+    /// the default initialisation. Change members in place to keep the others:
+    /// <c>Network = { Cell = RecurrentCellKind.Gru, Layers = 2 }</c>.</summary>
+    public RecurrentNetworkOptions Network { get; set; } = new()
+    {
+        Cell = Defaults.Cell,
+        HiddenSize = Defaults.HiddenSize,
+        Layers = Defaults.Layers,
+        Bidirectional = Defaults.Bidirectional,
+        Dropout = Defaults.Dropout,
+    };
 
     /// <summary>Dropout on the pooled vector before the head, in [0, 1). Default 0.3.</summary>
     public double HeadDropout { get; set; } = 0.3;
 
-    /// <summary>Dropout on the encoder's inputs (token embeddings or frames) while training, in [0, 1). Default 0.</summary>
+    /// <summary>Dropout on the encoder's inputs (token embeddings or frames) while training, in [0, 1). Default 0 (the
+    /// regression trainer); 0.2 for the binary and multiclass trainers (<see cref="RecurrentClassifierOptions"/>).</summary>
     public double InputDropout { get; set; }
 
     /// <summary>Token embedding width E. Default 128.</summary>
@@ -106,9 +124,6 @@ public abstract class RecurrentTrainerOptions : TrainingOptions
     /// <summary>Rows to validate on each epoch instead of a split of the training rows. Default null.</summary>
     public IDataView? ValidationSet { get; set; }
 
-    /// <summary>Weight initialisation. Default: Xavier input, orthogonal recurrent, forget-gate bias 1.</summary>
-    public RecurrentInitialization Initialization { get; set; } = new();
-
     /// <inheritdoc />
     public override void Validate()
     {
@@ -123,11 +138,9 @@ public abstract class RecurrentTrainerOptions : TrainingOptions
             if (MaxSequenceLength < 2 || MaxSequenceLength > Text.MiniLmResources.MaxPositions)
                 throw Bad(nameof(MaxSequenceLength), MaxSequenceLength, $"2 to {Text.MiniLmResources.MaxPositions} WordPiece ids ([CLS] and [SEP] included) with TextEncoder = {TextEncoder}");
         }
-        if (!Enum.IsDefined(Cell)) throw Bad(nameof(Cell), Cell, $"one of {string.Join(", ", Enum.GetNames<RecurrentCellKind>())}");
         if (!Enum.IsDefined(Pooling)) throw Bad(nameof(Pooling), Pooling, $"one of {string.Join(", ", Enum.GetNames<PoolingKind>())}");
-        Positive(HiddenSize, nameof(HiddenSize));
-        Positive(Layers, nameof(Layers));
-        if (!(Dropout >= 0 && Dropout < 1)) throw Bad(nameof(Dropout), Dropout, "a value in [0, 1)");
+        if (Network is null) throw Bad(nameof(Network), "null", "a RecurrentNetworkOptions");
+        Network.Validate(nameof(Network));
         if (!(HeadDropout >= 0 && HeadDropout < 1)) throw Bad(nameof(HeadDropout), HeadDropout, "a value in [0, 1)");
         if (!(InputDropout >= 0 && InputDropout < 1)) throw Bad(nameof(InputDropout), InputDropout, "a value in [0, 1)");
         Positive(EmbeddingSize, nameof(EmbeddingSize));
@@ -139,7 +152,5 @@ public abstract class RecurrentTrainerOptions : TrainingOptions
         Positive(MaxSequenceLength, nameof(MaxSequenceLength));
         Positive(MaxVocabularySize, nameof(MaxVocabularySize));
         Positive(MinTokenCount, nameof(MinTokenCount));
-        if (Initialization is null) throw Bad(nameof(Initialization), "null", "a RecurrentInitialization");
-        Initialization.Validate(nameof(Initialization));
     }
 }

@@ -24,8 +24,10 @@ public static class ForecastingCatalogExtensions
     /// <param name="seriesIdColumnName">Optional series-id column for a global model over many series. Default null.</param>
     /// <param name="covariateColumnNames">Optional Single covariate columns known in the future. Default none.</param>
     public static LstmForecastingEstimator ForecastByLstm(this ForecastingCatalog catalog, string outputColumnName, string inputColumnName,
-        int windowSize, int horizon, float confidenceLevel = 0.95f, string confidenceLowerBoundColumn = "LowerBound",
-        string confidenceUpperBoundColumn = "UpperBound", string? seriesIdColumnName = null, string[]? covariateColumnNames = null)
+        int windowSize, int horizon, float confidenceLevel = LstmForecastingOptions.Defaults.ConfidenceLevel,
+        string confidenceLowerBoundColumn = LstmForecastingOptions.Defaults.ConfidenceLowerBoundColumn,
+        string confidenceUpperBoundColumn = LstmForecastingOptions.Defaults.ConfidenceUpperBoundColumn,
+        string? seriesIdColumnName = null, string[]? covariateColumnNames = null)
     {
         return catalog.ForecastByLstm(new LstmForecastingOptions
         {

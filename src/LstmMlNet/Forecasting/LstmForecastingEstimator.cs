@@ -105,8 +105,7 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
         }
 
         Device device = Engine.TorchRuntime.SelectDevice(environment);
-        var spec = new NetworkSpec(new FrameInput(layout.FrameSize, StepSkip: layout.FrameSize > 2), 1, o.Cell, o.HiddenSize, o.Layers, o.Bidirectional,
-            o.Layers > 1 ? o.Dropout : 0.0, PoolingKind.Last, Initialization: o.Initialization);
+        NetworkSpec spec = o.Network.ApplyTo(new NetworkSpec(new FrameInput(layout.FrameSize, StepSkip: layout.FrameSize > 2), 1, Pooling: PoolingKind.Last));
         // A network trained from the seed, returned on the CPU; disposed if training throws.
         SequenceNetwork Train(SequenceDataset data, SequenceDataset? check, LstmForecastingOptions options, out TrainingResult result)
         {

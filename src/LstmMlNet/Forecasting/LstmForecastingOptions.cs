@@ -1,3 +1,4 @@
+using LstmMlNet.Catalog;
 using LstmMlNet.Engine;
 using LstmMlNet.Training;
 
@@ -7,7 +8,7 @@ namespace LstmMlNet.Forecasting;
 /// Options of <see cref="LstmForecastingEstimator"/> (<c>ml.Forecasting.ForecastByLstm</c>). The network reads a window
 /// of the last <see cref="WindowSize"/> values (and, with covariates, their values over the window and the horizon) and
 /// outputs all <see cref="Horizon"/> future values at once (direct multi-horizon forecasting). Defaults: one LSTM layer of
-/// 64 units, seasonal-change scaling (window-mean with covariates), the season detected and the window derived from it, the seasonal naive forecast as
+/// 64 units (<see cref="Network"/>), seasonal-change scaling (window-mean with covariates), the season detected and the window derived from it, the seasonal naive forecast as
 /// the baseline where it is the better one, absolute-error loss, 60 epochs of at most <see cref="WindowsPerEpoch"/> windows
 /// at learning rate 1e-3 (more for short series: at least
 /// <see cref="MinimumOptimizerSteps"/> optimiser steps), the validation tail used to report the validation loss
@@ -20,28 +21,45 @@ public sealed class LstmForecastingOptions : TrainingOptions
     /// and no best-weights restore (<see cref="TrainingOptions.EarlyStoppingPatience"/> 0,
     /// <see cref="TrainingOptions.RestoreBestWeights"/> false), no validation fraction (validation is the
     /// <see cref="ValidationTailLength"/> tail of every series). The tail is the most recent stretch of each series, so it
-    /// is rarely like the training windows (another season); on the bike data, stopping on its loss kept the weights of
-    /// epoch 2–4 and forecast worse than a fixed number of epochs. Set a patience to stop on it anyway.</summary>
+    /// is rarely like the training windows (another season), and stopping on its loss stopped too early (README, "A
+    /// forecast"). Set a patience to stop on it anyway.</summary>
     public LstmForecastingOptions()
     {
-        Epochs = 60;
-        LearningRate = 1e-3;
+        Epochs = Defaults.Epochs;
+        LearningRate = Defaults.LearningRate;
         EarlyStoppingPatience = 0;
         RestoreBestWeights = false;
         ValidationFraction = 0;
     }
 
+    /// <summary>The forecaster's defaults, read by these options and by the flat overload of
+    /// <see cref="ForecastingCatalogExtensions"/> alike (ML.NET's <c>Options.Defaults</c>).</summary>
+    internal static class Defaults
+    {
+        public const string OutputColumnName = "Forecast";
+        public const string ConfidenceLowerBoundColumn = "LowerBound";
+        public const string ConfidenceUpperBoundColumn = "UpperBound";
+        public const float ConfidenceLevel = 0.95f;
+        public const RecurrentCellKind Cell = RecurrentCellKind.Lstm;
+        public const int HiddenSize = 64;
+        public const int Layers = 1;
+        public const bool Bidirectional = false;
+        public const double Dropout = 0;
+        public const int Epochs = 60;
+        public const double LearningRate = 1e-3;
+    }
+
     /// <summary>Output column: the forecast, a vector of <see cref="Horizon"/> Single. Default "Forecast".</summary>
-    public string OutputColumnName { get; set; } = "Forecast";
+    public string OutputColumnName { get; set; } = Defaults.OutputColumnName;
 
     /// <summary>The series column: Single, one observation per row, rows in time order. Required.</summary>
     public string InputColumnName { get; set; } = string.Empty;
 
     /// <summary>Column for the lower confidence bounds (vector of <see cref="Horizon"/> Single). Default "LowerBound".</summary>
-    public string ConfidenceLowerBoundColumn { get; set; } = "LowerBound";
+    public string ConfidenceLowerBoundColumn { get; set; } = Defaults.ConfidenceLowerBoundColumn;
 
     /// <summary>Column for the upper confidence bounds (vector of <see cref="Horizon"/> Single). Default "UpperBound".</summary>
-    public string ConfidenceUpperBoundColumn { get; set; } = "UpperBound";
+    public string ConfidenceUpperBoundColumn { get; set; } = Defaults.ConfidenceUpperBoundColumn;
 
     /// <summary>Number of past observations the network reads, W ≥ 2, or 0 (default) to derive it from the data: with a
     /// season of P steps (<see cref="Seasonality"/>, declared or detected) W = P·max(2, ⌈h / P⌉ + 1) — two seasons, and
@@ -86,7 +104,7 @@ public sealed class LstmForecastingOptions : TrainingOptions
     public int Horizon { get; set; }
 
     /// <summary>Coverage the bounds are calibrated for, in (0, 1). Default 0.95.</summary>
-    public float ConfidenceLevel { get; set; } = 0.95f;
+    public float ConfidenceLevel { get; set; } = Defaults.ConfidenceLevel;
 
     /// <summary>The unit the bounds are calibrated in (each window's errors divided by its σ). Default
     /// <see cref="ForecastIntervalScale.SeasonalChange"/>: the window's in-sample seasonal-naive error, which follows how much
@@ -157,27 +175,23 @@ public sealed class LstmForecastingOptions : TrainingOptions
     /// <see cref="CovariateWeightDecay"/> applies. Calendar inputs alone do not count.</summary>
     internal bool HasCovariates => CovariateColumnNames.Length > 0 || PastCovariateColumnNames.Length > 0;
 
-    /// <summary>Recurrent cell. Default <see cref="RecurrentCellKind.Lstm"/>.</summary>
-    public RecurrentCellKind Cell { get; set; } = RecurrentCellKind.Lstm;
-
-    /// <summary>Hidden units per direction. Default 64.</summary>
-    public int HiddenSize { get; set; } = 64;
-
-    /// <summary>Stacked recurrent layers. Default 1.</summary>
-    public int Layers { get; set; } = 1;
-
-    /// <summary>Run the encoder over the window in both directions. Default false.</summary>
-    public bool Bidirectional { get; set; }
-
-    /// <summary>Dropout between stacked layers, in [0, 1) (used with 2+ layers). Default 0.</summary>
-    public double Dropout { get; set; }
+    /// <summary>The recurrent encoder run over the window and the future steps: cell, hidden size, layers, direction,
+    /// dropout between layers, initialisation. Default: one unidirectional LSTM layer of 64 units, no dropout, the default
+    /// initialisation. Change members in place to keep the others: <c>Network = { HiddenSize = 32 }</c>.</summary>
+    public RecurrentNetworkOptions Network { get; set; } = new()
+    {
+        Cell = Defaults.Cell,
+        HiddenSize = Defaults.HiddenSize,
+        Layers = Defaults.Layers,
+        Bidirectional = Defaults.Bidirectional,
+        Dropout = Defaults.Dropout,
+    };
 
     /// <summary>Weight decay (L2, as <see cref="TrainingOptions.WeightDecay"/>) used instead of
     /// <see cref="TrainingOptions.WeightDecay"/> when the model has covariates; null = use <see cref="TrainingOptions.WeightDecay"/>
     /// for every model. Default 1e-3. A covariate model has more inputs than its few hundred windows can pin down and fits
-    /// noise without it: on the bike data it lowered the covariate model's one-step MAE from 790 to 714. It is not applied
-    /// to univariate models, where it did not help (bike 797.0 → 797.2) or hurt (an airline-passengers backtest, MAPE 9.1%
-    /// → 10.9%, with Log1p 15.9% → 22.9%).</summary>
+    /// noise without it; univariate models are left without it, where it did not help (the README's forecasting section
+    /// has the measurements).</summary>
     public double? CovariateWeightDecay { get; set; } = 1e-3;
 
     /// <summary>Observations at the end of every series held out of training: the per-epoch validation loss (and early
@@ -190,19 +204,15 @@ public sealed class LstmForecastingOptions : TrainingOptions
     /// training windows would take fewer steps (⌈windows / <see cref="TrainingOptions.BatchSize"/>⌉ per epoch), the fit
     /// runs ⌈MinimumOptimizerSteps / steps per epoch⌉ epochs instead; 0 = exactly <see cref="TrainingOptions.Epochs"/>.
     /// Default 500: a short series is not left undertrained (120 monthly rows give 76 training windows, 3 batches an
-    /// epoch, so 167 epochs instead of 60 (180 steps): airline backtest MAPE 9.11% → 7.08%), while a series with 9+ batches
-    /// an epoch (a year of daily data: 272 windows, 540 steps in 60 epochs) trains exactly as before. Raising it to 1000
-    /// made the bike model worse (112 epochs: one-step MAE 797 → 846), so it is a floor for short series, not more
-    /// training for all.</summary>
+    /// epoch, so 167 epochs instead of 60), while a series with 9+ batches an epoch (a year of daily data: 272 windows,
+    /// 540 steps in 60 epochs) trains exactly as before. It is a floor for short series, not more training for all: the
+    /// README's airline backtest table has the measurements, a higher floor among them.</summary>
     public int MinimumOptimizerSteps { get; set; } = 500;
 
     /// <summary>After calibrating the bounds on the validation tail, train the network again (same seed, same number
     /// of epochs) on every window, the tail included, and forecast with that network, keeping the first fit's
     /// calibration: the model then knows the latest observations (a trend) at twice the training time. Default false.</summary>
     public bool RefitOnAllData { get; set; }
-
-    /// <summary>Weight initialisation. Default: Xavier input, orthogonal recurrent, forget-gate bias 1.</summary>
-    public RecurrentInitialization Initialization { get; set; } = new();
 
     /// <inheritdoc />
     public override void Validate()
@@ -219,9 +229,6 @@ public sealed class LstmForecastingOptions : TrainingOptions
         if (WindowsPerEpoch < 0) throw Bad(nameof(WindowsPerEpoch), WindowsPerEpoch, "0 (every window) or a positive number of windows");
         Positive(Horizon, nameof(Horizon));
         if (!(ConfidenceLevel > 0 && ConfidenceLevel < 1)) throw Bad(nameof(ConfidenceLevel), ConfidenceLevel, "a value in (0, 1)");
-        Positive(HiddenSize, nameof(HiddenSize));
-        Positive(Layers, nameof(Layers));
-        if (!(Dropout >= 0 && Dropout < 1)) throw Bad(nameof(Dropout), Dropout, "a value in [0, 1)");
         if (MinimumOptimizerSteps < 0) throw Bad(nameof(MinimumOptimizerSteps), MinimumOptimizerSteps, "0 (none) or a number of optimiser steps");
         if (ValidationTailLength < 0) throw Bad(nameof(ValidationTailLength), ValidationTailLength, "0 (automatic) or a positive number of observations");
         if (!Enum.IsDefined(TargetTransform)) throw Bad(nameof(TargetTransform), TargetTransform, "a ForecastTargetTransform value");
@@ -229,10 +236,9 @@ public sealed class LstmForecastingOptions : TrainingOptions
         if (!Enum.IsDefined(IntervalScale)) throw Bad(nameof(IntervalScale), IntervalScale, "a ForecastIntervalScale value");
         if (!Enum.IsDefined(IntervalMethod)) throw Bad(nameof(IntervalMethod), IntervalMethod, "a ForecastIntervalMethod value");
         if (!(IntervalAdaptationRate > 0 && IntervalAdaptationRate <= 1)) throw Bad(nameof(IntervalAdaptationRate), IntervalAdaptationRate, "a step size in (0, 1]");
-        if (!Enum.IsDefined(Cell)) throw Bad(nameof(Cell), Cell, "a RecurrentCellKind value");
         if (CovariateWeightDecay is double decay && !(decay >= 0 && double.IsFinite(decay))) throw Bad(nameof(CovariateWeightDecay), decay, "null or a non-negative finite number");
-        if (Initialization is null) throw Bad(nameof(Initialization), "null", "a RecurrentInitialization");
-        Initialization.Validate(nameof(Initialization));
+        if (Network is null) throw Bad(nameof(Network), "null", "a RecurrentNetworkOptions");
+        Network.Validate(nameof(Network));
         ArgumentNullException.ThrowIfNull(CovariateColumnNames, nameof(CovariateColumnNames));
         ArgumentNullException.ThrowIfNull(PastCovariateColumnNames, nameof(PastCovariateColumnNames));
         var names = new HashSet<string>(StringComparer.Ordinal) { InputColumnName };
@@ -291,5 +297,10 @@ public sealed class LstmForecastingOptions : TrainingOptions
         return Math.Min(wanted, cap);
     }
 
-    internal LstmForecastingOptions Clone() => (LstmForecastingOptions)MemberwiseClone();
+    internal LstmForecastingOptions Clone()
+    {
+        var clone = (LstmForecastingOptions)MemberwiseClone();
+        clone.Network = Network?.Clone()!; // a copy's network can change without changing this one's (a null stays null for Validate)
+        return clone;
+    }
 }

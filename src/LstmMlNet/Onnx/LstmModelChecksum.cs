@@ -13,10 +13,9 @@ namespace LstmMlNet.Onnx;
 /// (<see cref="MetadataKey"/>, appended last): the graph, its initializers (all weights), the opset and the other
 /// metadata. <see cref="LstmMlNet.Forecasting.LstmForecastEngine.Load{TIn, TOut}"/> checks it; call
 /// <see cref="Verify(string)"/> for a zip written by <c>ml.Model.Save</c>.</para>
-/// <para>Cost, measured on the 2-core development machine (load average about 2): <see cref="Verify(string)"/> of a saved
-/// model with 540 KB of ONNX (unzip, parse, re-serialise, hash) took 3.3–3.7 ms, about 6–7 ms per MB, against 12.4 ms for
-/// <c>ml.Model.Load</c> of the same zip (LstmModelChecksumTests writes both figures). Export pays one extra
-/// serialisation and hash.</para>
+/// <para>Cost: <see cref="Verify(string)"/> unzips, parses, re-serialises and hashes the ONNX entry, linear in its size
+/// and cheaper than <c>ml.Model.Load</c> of the same zip (README, "Checksums", has the measured figures;
+/// LstmModelChecksumTests writes both). Export pays one extra serialisation and hash.</para>
 /// </summary>
 public static class LstmModelChecksum
 {

@@ -9,9 +9,9 @@ namespace LstmMlNet.Training;
 
 /// <summary>
 /// Adam (or AdamW) for the token table and the n-gram table of a network with subwords, updating only the rows a step's
-/// batch touched, as PyTorch's <c>SparseAdam</c> and TensorFlow's <c>LazyAdam</c> do: a batch of AG News reaches a
-/// few thousand of the 32,000 rows, while dense Adam rewrites every row, its two moments and the gradient on every step
-/// (a fifth of an epoch there). For a touched row the update is Adam's exactly (β = (0.9, 0.999), ε = 1e-8, bias
+/// batch touched, as PyTorch's <c>SparseAdam</c> and TensorFlow's <c>LazyAdam</c> do: a batch of short texts reaches a
+/// small part of the rows, while dense Adam rewrites every row, its two moments and the gradient on every step (the
+/// measured share is in the README and benchmarks/README.md). For a touched row the update is Adam's exactly (β = (0.9, 0.999), ε = 1e-8, bias
 /// correction by the step count); an untouched row keeps its value and its moments until a batch touches it again, where
 /// dense Adam would keep moving it by its decaying first moment. Weight decay, when set, applies to touched rows only.
 /// The rows come from <see cref="SubwordBag.TakeTouchedRows"/>, so this runs where the bag computes the token

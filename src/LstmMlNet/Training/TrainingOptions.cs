@@ -1,18 +1,21 @@
 namespace LstmMlNet.Training;
 
 /// <summary>
-/// Options of the shared training loop: mini-batches, optimiser, schedule, clipping, truncated BPTT,
-/// early stopping, seeding, progress and cancellation. Every recurrent trainer's options derive from this.
+/// Options of the shared training loop: mini-batches, optimiser, schedule, clipping, early stopping, seeding, progress
+/// and cancellation. Every recurrent trainer's options and the forecaster's options derive from this; where a default
+/// below differs for one of them, the member says so.
 /// </summary>
 public class TrainingOptions
 {
-    /// <summary>Maximum passes over the training rows. Default 10.</summary>
+    /// <summary>Maximum passes over the training rows. Default 10 (the trainers); 60 for
+    /// <see cref="Forecasting.LstmForecastingOptions"/>.</summary>
     public int Epochs { get; set; } = 10;
 
     /// <summary>Sequences per mini-batch. Batches group sequences of similar length (bucketing). Default 32.</summary>
     public int BatchSize { get; set; } = 32;
 
-    /// <summary>Base learning rate. Default 1e-3 (Adam).</summary>
+    /// <summary>Base learning rate. Default 1e-3 (the regression trainer and the forecaster); 2e-3 for the binary and
+    /// multiclass trainers (<see cref="Catalog.RecurrentClassifierOptions"/>).</summary>
     public double LearningRate { get; set; } = 1e-3;
 
     /// <summary>Optimiser. Default <see cref="OptimizerKind.Adam"/>.</summary>
@@ -27,9 +30,9 @@ public class TrainingOptions
     /// <summary>With <see cref="OptimizerKind.Adam"/> or <see cref="OptimizerKind.AdamW"/>, a token network with subword
     /// n-grams training on the CPU updates only the rows of its token and n-gram tables that the batch touched (lazy
     /// Adam, as PyTorch's SparseAdam): an untouched row keeps its value and moments until a batch reaches it, where dense
-    /// Adam keeps moving it by its decaying momentum. On AG News a batch touches a few thousand of the tables' 32,000
-    /// rows, and dense Adam spent a fifth of each epoch rewriting the rest. false updates every row on every step.
-    /// Default true.</summary>
+    /// Adam keeps moving it by its decaying momentum. A batch of short texts touches a small part of the tables' rows,
+    /// so dense Adam spends most of its step rewriting the rest (the README's pipeline section has the measured share). false
+    /// updates every row on every step. Default true.</summary>
     public bool SparseEmbeddingUpdates { get; set; } = true;
 
     /// <summary>Learning-rate schedule. Default <see cref="LearningRateSchedule.Constant"/>.</summary>
@@ -48,26 +51,36 @@ public class TrainingOptions
     /// Default 5.</summary>
     public double GradientClipNorm { get; set; } = 5.0;
 
-    /// <summary>Truncated backpropagation through time: for sequence-to-sequence objectives, split each batch into
-    /// chunks of this many steps, take an optimiser step per chunk and carry the (detached) state to the next.
-    /// 0 = full BPTT. Default 0.</summary>
-    public int TruncatedBpttSteps { get; set; }
+    /// <summary>Truncated backpropagation through time: for sequence-to-sequence objectives (a target at every step,
+    /// <see cref="ITruncatedObjective"/>), split each batch into chunks of this many steps, take an optimiser step per
+    /// chunk and carry the (detached) state to the next. 0 = full BPTT. Default 0. Internal: no public trainer or the
+    /// forecaster has such an objective (each reads a whole sequence or window into one output).</summary>
+    internal int TruncatedBpttSteps { get; set; }
 
     /// <summary>Fraction of the training rows held out for validation when no validation set is given;
-    /// 0 disables validation (and early stopping). Default 0.1.</summary>
+    /// 0 disables validation (and early stopping). Default 0.1 (the regression trainer); 0 for the binary and multiclass
+    /// trainers (<see cref="Catalog.RecurrentClassifierOptions"/>) and for the forecaster, which validates on the tail of
+    /// every series instead (<see cref="Forecasting.LstmForecastingOptions.ValidationTailLength"/>).</summary>
     public double ValidationFraction { get; set; } = 0.1;
 
-    /// <summary>Stop after this many epochs without a lower validation loss; 0 = never stop early. Default 3.</summary>
+    /// <summary>Stop after this many epochs without a lower validation loss; 0 = never stop early. Default 3 (the
+    /// trainers); 0 for <see cref="Forecasting.LstmForecastingOptions"/>.</summary>
     public int EarlyStoppingPatience { get; set; } = 3;
 
-    /// <summary>At the end, restore the weights of the epoch with the lowest validation loss. Default true.</summary>
+    /// <summary>At the end, restore the weights of the epoch with the lowest validation loss. Default true (the
+    /// trainers); false for <see cref="Forecasting.LstmForecastingOptions"/>.</summary>
     public bool RestoreBestWeights { get; set; } = true;
 
-    /// <summary>Seed for initialisation, shuffling, the validation split and dropout. Same seed → bit-identical weights on
-    /// CPU. Default null: each Fit draws its seed from the <c>MLContext</c>'s random source, as ML.NET's own trainers do.
-    /// With <c>new MLContext(seed: s)</c> that makes a program repeatable run to run (the n-th Fit on a context gets the
-    /// same seed every run, while two Fits on one context get different seeds); with <c>new MLContext()</c> (no seed)
-    /// every Fit differs. Set a seed here for the same weights from every Fit.</summary>
+    /// <summary>Seed of everything random in a Fit: weight initialisation, the order of the batches, the validation split
+    /// (<see cref="ValidationFraction"/>), dropout masks and the forecaster's per-epoch draw of windows. With a seed, two
+    /// Fits of the same options on the same rows give bit-identical weights on the CPU when they run one after another in a
+    /// process (the tests check this on one machine; another libtorch build or thread count may round differently). The
+    /// seed goes into libtorch's process-wide generator, so Fits that run at the same time on several threads draw from
+    /// one generator and are not repeatable; GPU kernels are not bit-for-bit deterministic either. Default null: each Fit
+    /// draws its seed from the <c>MLContext</c>'s random source, as ML.NET's own trainers do. With
+    /// <c>new MLContext(seed: s)</c> that makes a program repeatable run to run (the n-th Fit on a context gets the same
+    /// seed every run, while two Fits on one context get different seeds); with <c>new MLContext()</c> (no seed) every Fit
+    /// differs. Set a seed here for the same weights from every Fit.</summary>
     public int? Seed { get; set; }
 
     /// <summary>Receives one report per epoch. Default null.</summary>
@@ -106,7 +119,8 @@ public class TrainingOptions
         if (value <= 0) throw Bad(name, value, "a positive integer");
     }
 
-    /// <summary>An exception naming the option, the value received and what was expected.</summary>
-    protected static ArgumentOutOfRangeException Bad(string name, object value, string expected) =>
+    /// <summary>An exception naming the option, the value received and what was expected: the one wording of every
+    /// options class (<see cref="Catalog.RecurrentNetworkOptions"/> too).</summary>
+    protected internal static ArgumentOutOfRangeException Bad(string name, object value, string expected) =>
         new(name, value, $"{name} must be {expected}; got {Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)}.");
 }

@@ -33,7 +33,7 @@ public sealed class RegressionTrainerTests(Xunit.Abstractions.ITestOutputHelper 
 
     private static RecurrentRegressionTrainer.Options Options() => new()
     {
-        FeatureColumnName = nameof(SensorRow.Frames), FrameSize = FrameSize, HiddenSize = 16, Bidirectional = false,
+        FeatureColumnName = nameof(SensorRow.Frames), FrameSize = FrameSize, Network = { HiddenSize = 16, Bidirectional = false },
         Pooling = PoolingKind.Mean, HeadDropout = 0, Epochs = 15, LearningRate = 3e-3, Seed = 1,
     };
 
@@ -70,7 +70,7 @@ public sealed class RegressionTrainerTests(Xunit.Abstractions.ITestOutputHelper 
         // Smaller than the LSTM test above (the variants run the slower explicit path): 300 rows, 8 epochs.
         IDataView train = ml.Data.LoadFromEnumerable(Rows(300, 1));
         RecurrentRegressionTrainer.Options options = Options();
-        options.Cell = cell;
+        options.Network.Cell = cell;
         options.Epochs = 8;
         ITransformer model = ml.Regression.Trainers.Lstm(options).Fit(train);
         RegressionMetrics metrics = ml.Regression.Evaluate(model.Transform(ml.Data.LoadFromEnumerable(Rows(200, 2))));

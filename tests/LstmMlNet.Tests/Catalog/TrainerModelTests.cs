@@ -32,7 +32,7 @@ public sealed class TrainerModelTests
         ml.Transforms.Text.NormalizeText("Normalized", "Text", keepPunctuations: false)
             .Append(ml.Transforms.Text.TokenizeIntoWords("Tokens", "Normalized"));
 
-    private static RecurrentBinaryTrainer.Options Small(int epochs = 2) => new() { Seed = 1, Epochs = epochs, HiddenSize = 16, EmbeddingSize = 16 };
+    private static RecurrentBinaryTrainer.Options Small(int epochs = 2) => new() { Seed = 1, Epochs = epochs, Network = { HiddenSize = 16 }, EmbeddingSize = 16 };
 
     [Fact]
     public void Binary_model_has_ml_net_binary_columns_and_round_trips_through_save_and_load()
@@ -122,7 +122,7 @@ public sealed class TrainerModelTests
     {
         var ml = new MLContext(seed: 1);
         IDataView news = ml.Data.TakeRows(MulticlassTrainerTests.LoadNews(ml), 600);
-        var trainer = ml.MulticlassClassification.Trainers.Lstm(new RecurrentMulticlassTrainer.Options { Seed = 1, Epochs = 2, HiddenSize = 16, EmbeddingSize = 16 });
+        var trainer = ml.MulticlassClassification.Trainers.Lstm(new RecurrentMulticlassTrainer.Options { Seed = 1, Epochs = 2, Network = { HiddenSize = 16 }, EmbeddingSize = 16 });
         ITransformer model = MulticlassTrainerTests.Featurize(ml).Append(trainer)
             .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedClass", "PredictedLabel")).Fit(news);
         IDataView scored = model.Transform(news);
@@ -170,7 +170,7 @@ public sealed class TrainerModelTests
         var ml = new MLContext(seed: 1);
         IDataView data = Yelp(ml);
         ITransformer model = TextPipeline(ml).Append(ml.Transforms.Conversion.MapValueToKey("TokenKeys", "Tokens"))
-            .Append(ml.BinaryClassification.Trainers.Lstm(new RecurrentBinaryTrainer.Options { Seed = 1, Epochs = 2, HiddenSize = 16, EmbeddingSize = 16, FeatureColumnName = "TokenKeys" }))
+            .Append(ml.BinaryClassification.Trainers.Lstm(new RecurrentBinaryTrainer.Options { Seed = 1, Epochs = 2, Network = { HiddenSize = 16 }, EmbeddingSize = 16, FeatureColumnName = "TokenKeys" }))
             .Fit(data);
         var metrics = ml.BinaryClassification.Evaluate(model.Transform(data));
         Assert.True(metrics.AreaUnderRocCurve > 0.6, $"training AUC {metrics.AreaUnderRocCurve}");

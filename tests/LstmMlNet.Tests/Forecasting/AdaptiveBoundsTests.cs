@@ -78,7 +78,7 @@ public sealed class AdaptiveBoundsTests(ITestOutputHelper output)
 
     private static LstmForecastingOptions Options(ForecastIntervalMethod method) => new()
     {
-        InputColumnName = nameof(Point.Value), Horizon = 6, Seasonality = 24, HiddenSize = 32, Epochs = 30, Seed = 1, IntervalMethod = method,
+        InputColumnName = nameof(Point.Value), Horizon = 6, Seasonality = 24, Network = { HiddenSize = 32 }, Epochs = 30, Seed = 1, IntervalMethod = method,
     };
 
     /// <summary>Coverage of every step of the forecasts made at each of <paramref name="steps"/> origins after the training

@@ -81,7 +81,7 @@ public sealed class AirlineBacktestTests(ITestOutputHelper output)
         foreach (bool covariates in new[] { false, true })
         {
             LstmForecastingOptions darts = Options(ForecastTargetTransform.None, covariates);
-            darts.HiddenSize = 20;
+            darts.Network.HiddenSize = 20;
             darts.Epochs = 300;
             darts.BatchSize = 16;
             Backtest(months, darts, $"Darts' model settings (hidden 20, 300 epochs, batch 16){(covariates ? " + year/month covariates" : string.Empty)}");

@@ -10,7 +10,7 @@ public sealed class ForecastBacktestTests
 {
     private static LstmForecastingOptions Options(int epochs) => new()
     {
-        InputColumnName = nameof(Point.Value), WindowSize = 12, Horizon = 4, HiddenSize = 16, Epochs = epochs, MinimumOptimizerSteps = 0, Seed = 2,
+        InputColumnName = nameof(Point.Value), WindowSize = 12, Horizon = 4, Network = { HiddenSize = 16 }, Epochs = epochs, MinimumOptimizerSteps = 0, Seed = 2,
     };
 
     private static ForecastOutput[] Scored(MLContext ml, ITransformer model, IDataView data) =>

@@ -107,7 +107,7 @@ public sealed class ForecastBoundsTable(ITestOutputHelper output)
     private void Drift(string name, Action<LstmForecastingOptions> change, ForecastScaling scaling)
     {
         AdaptiveBoundsTests.Point[] points = AdaptiveBoundsTests.Drifting(720, 2006, seed: 5);
-        var o = new LstmForecastingOptions { InputColumnName = nameof(AdaptiveBoundsTests.Point.Value), Horizon = 6, Seasonality = 24, HiddenSize = 32, Epochs = 30, Seed = 1, Scaling = scaling };
+        var o = new LstmForecastingOptions { InputColumnName = nameof(AdaptiveBoundsTests.Point.Value), Horizon = 6, Seasonality = 24, Network = { HiddenSize = 32 }, Epochs = 30, Seed = 1, Scaling = scaling };
         change(o);
         var ml = new MLContext(seed: 1);
         var model = ml.Forecasting.ForecastByLstm(o).Fit(ml.Data.LoadFromEnumerable(points[..720]));

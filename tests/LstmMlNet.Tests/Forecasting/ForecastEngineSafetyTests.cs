@@ -20,7 +20,7 @@ public sealed class ForecastEngineSafetyTests : IClassFixture<ForecastEngineSafe
             Ml = new MLContext(seed: 1);
             var options = new LstmForecastingOptions
             {
-                InputColumnName = nameof(Point.Value), WindowSize = 12, Horizon = 4, HiddenSize = 8, Epochs = 2, MinimumOptimizerSteps = 0, Seed = 2,
+                InputColumnName = nameof(Point.Value), WindowSize = 12, Horizon = 4, Network = { HiddenSize = 8 }, Epochs = 2, MinimumOptimizerSteps = 0, Seed = 2,
             };
             Transformer = Ml.Forecasting.ForecastByLstm(options).Fit(Ml.Data.LoadFromEnumerable(Points(120, 1)));
         }
@@ -163,7 +163,7 @@ public sealed class ForecastEngineSafetyTests : IClassFixture<ForecastEngineSafe
     {
         var ml = new MLContext(seed: 1);
         Point[] huge = Points(120, 1).Select(p => new Point { Value = p.Value * 1e36f, Phase = p.Phase }).ToArray(); // ~1e38, finite
-        var options = new LstmForecastingOptions { InputColumnName = "Value", WindowSize = 12, Horizon = 4, HiddenSize = 4, Epochs = 1, MinimumOptimizerSteps = 0, Seed = 1 };
+        var options = new LstmForecastingOptions { InputColumnName = "Value", WindowSize = 12, Horizon = 4, Network = { HiddenSize = 4 }, Epochs = 1, MinimumOptimizerSteps = 0, Seed = 1 };
         var fit = Assert.Throws<InvalidOperationException>(() => ml.Forecasting.ForecastByLstm(options).Fit(ml.Data.LoadFromEnumerable(huge)));
         Assert.Contains("'Value'", fit.Message);
         Assert.Contains("row 0", fit.Message);

@@ -35,7 +35,7 @@ public sealed class ForecastEngineTests
 
     private static LstmForecastingOptions Options(int epochs = 8) => new()
     {
-        InputColumnName = nameof(Point.Value), WindowSize = 12, Horizon = 4, HiddenSize = 16, Epochs = epochs, MinimumOptimizerSteps = 0, Seed = 2,
+        InputColumnName = nameof(Point.Value), WindowSize = 12, Horizon = 4, Network = { HiddenSize = 16 }, Epochs = epochs, MinimumOptimizerSteps = 0, Seed = 2,
     };
 
     private static (MLContext Ml, LstmForecastingTransformer Model) Fit(LstmForecastingOptions options, Point[] points)

@@ -65,7 +65,7 @@ public sealed class ForecastInputsTests(ITestOutputHelper output)
         var ml = new MLContext(seed: 1);
         LstmForecastingOptions Options(bool past) => new()
         {
-            InputColumnName = nameof(Reading.Value), Horizon = 2, WindowSize = 8, Seasonality = 1, HiddenSize = 32, Epochs = 20, Seed = 1,
+            InputColumnName = nameof(Reading.Value), Horizon = 2, WindowSize = 8, Seasonality = 1, Network = { HiddenSize = 32 }, Epochs = 20, Seed = 1,
             PastCovariateColumnNames = past ? new[] { nameof(Reading.Driver) } : Array.Empty<string>(),
         };
         IDataView trainView = ml.Data.LoadFromEnumerable(train);
@@ -134,7 +134,7 @@ public sealed class ForecastInputsTests(ITestOutputHelper output)
         LstmForecastingOptions Options(bool calendar) => new()
         {
             // A daily season declared: the window (two days) cannot show the week, only the calendar can.
-            InputColumnName = nameof(Reading.Value), Horizon = 24, Seasonality = 24, HiddenSize = 32, Epochs = 20, Seed = 1,
+            InputColumnName = nameof(Reading.Value), Horizon = 24, Seasonality = 24, Network = { HiddenSize = 32 }, Epochs = 20, Seed = 1,
             TimestampColumnName = calendar ? nameof(Reading.Time) : null,
         };
         IDataView trainView = ml.Data.LoadFromEnumerable(train);

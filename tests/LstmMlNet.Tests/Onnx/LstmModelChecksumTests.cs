@@ -52,7 +52,7 @@ public sealed class LstmModelChecksumTests(ITestOutputHelper output)
     {
         var ml = new MLContext(seed: 1);
         IDataView train = ml.Data.LoadFromEnumerable(RegressionTrainerTests.Rows(40, 1));
-        var trainer = ml.Regression.Trainers.Lstm(new RecurrentRegressionTrainer.Options { FeatureColumnName = "Frames", FrameSize = 2, HiddenSize = 64, Layers = 2, Epochs = 1, Seed = 1 });
+        var trainer = ml.Regression.Trainers.Lstm(new RecurrentRegressionTrainer.Options { FeatureColumnName = "Frames", FrameSize = 2, Network = { HiddenSize = 64, Layers = 2 }, Epochs = 1, Seed = 1 });
         ITransformer model = trainer.Fit(train);
         LstmModelChecksum.VerifyOnnx(trainer.LastFitReport!.OnnxModel(), "the fitted model");
 
@@ -95,7 +95,7 @@ public sealed class LstmModelChecksumTests(ITestOutputHelper output)
     public void Load_of_a_forecast_checkpoint_with_a_flipped_weight_bit_names_the_file()
     {
         var ml = new MLContext(seed: 1);
-        var options = new LstmForecastingOptions { InputColumnName = "Value", WindowSize = 12, Horizon = 4, HiddenSize = 8, Epochs = 1, MinimumOptimizerSteps = 0, Seed = 1 };
+        var options = new LstmForecastingOptions { InputColumnName = "Value", WindowSize = 12, Horizon = 4, Network = { HiddenSize = 8 }, Epochs = 1, MinimumOptimizerSteps = 0, Seed = 1 };
         LstmForecastingTransformer model = ml.Forecasting.ForecastByLstm(options).Fit(ml.Data.LoadFromEnumerable(ForecastEngineTests.Points(120, 1)));
         LstmModelChecksum.VerifyOnnx(model.OnnxModel(), "the forecasting model");
         string path = TempPath(), inner = TempPath();

@@ -22,7 +22,7 @@ public sealed class PredictionEngineDisposalTests
     {
         var ml = new MLContext(seed: 1);
         IDataView train = ml.Data.LoadFromEnumerable(RegressionTrainerTests.Rows(40, 1));
-        var options = new RecurrentRegressionTrainer.Options { FeatureColumnName = "Frames", FrameSize = 2, HiddenSize = 4, Epochs = 1, Seed = 1 };
+        var options = new RecurrentRegressionTrainer.Options { FeatureColumnName = "Frames", FrameSize = 2, Network = { HiddenSize = 4 }, Epochs = 1, Seed = 1 };
         return (ml, ml.Regression.Trainers.Lstm(options).Fit(train), train);
     }
 
@@ -64,7 +64,7 @@ public sealed class PredictionEngineDisposalTests
     public void The_forecasters_scoring_model_keeps_working_after_using_var_engine()
     {
         var ml = new MLContext(seed: 1);
-        var options = new LstmForecastingOptions { InputColumnName = "Value", WindowSize = 12, Horizon = 4, HiddenSize = 4, Epochs = 1, MinimumOptimizerSteps = 0, Seed = 1 };
+        var options = new LstmForecastingOptions { InputColumnName = "Value", WindowSize = 12, Horizon = 4, Network = { HiddenSize = 4 }, Epochs = 1, MinimumOptimizerSteps = 0, Seed = 1 };
         ForecastEngineTests.Point[] points = ForecastEngineTests.Points(120, 1);
         LstmForecastingTransformer model = ml.Forecasting.ForecastByLstm(options).Fit(ml.Data.LoadFromEnumerable(points));
         var input = new LstmForecastInput { Window = points[^12..].Select(p => p.Value).ToArray() };

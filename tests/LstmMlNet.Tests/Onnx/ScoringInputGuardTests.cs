@@ -48,7 +48,7 @@ public sealed class ScoringInputGuardTests
 
     private static RecurrentBinaryTrainer.Options BinaryOptions(PoolingKind pooling) => new()
     {
-        FeatureColumnName = nameof(FrameRow.Frames), FrameSize = FrameSize, HiddenSize = 8, Bidirectional = false, Pooling = pooling,
+        FeatureColumnName = nameof(FrameRow.Frames), FrameSize = FrameSize, Network = { HiddenSize = 8, Bidirectional = false }, Pooling = pooling,
         HeadDropout = 0, Epochs = 2, Seed = 1,
     };
 
@@ -91,7 +91,7 @@ public sealed class ScoringInputGuardTests
         IDataView train = ml.Data.LoadFromEnumerable(RegressionTrainerTests.Rows(60, 1));
         var options = new RecurrentRegressionTrainer.Options
         {
-            FeatureColumnName = "Frames", FrameSize = FrameSize, HiddenSize = 8, Bidirectional = true, Layers = 2, ProjectionSize = 4, Epochs = 2, Seed = 1,
+            FeatureColumnName = "Frames", FrameSize = FrameSize, Network = { HiddenSize = 8, Bidirectional = true, Layers = 2 }, ProjectionSize = 4, Epochs = 2, Seed = 1,
         };
         ITransformer model = ml.Regression.Trainers.Lstm(options).Fit(train);
         var stream = new MemoryStream();
@@ -132,7 +132,7 @@ public sealed class ScoringInputGuardTests
         ForecastEngineTests.Point[] points = ForecastEngineTests.Points(120, 1);
         var options = new LstmForecastingOptions
         {
-            InputColumnName = "Value", CovariateColumnNames = new[] { "Phase" }, WindowSize = 12, Horizon = 4, HiddenSize = 8, Epochs = 2,
+            InputColumnName = "Value", CovariateColumnNames = new[] { "Phase" }, WindowSize = 12, Horizon = 4, Network = { HiddenSize = 8 }, Epochs = 2,
             MinimumOptimizerSteps = 0, Seed = 2,
         };
         LstmForecastingTransformer model = ml.Forecasting.ForecastByLstm(options).Fit(ml.Data.LoadFromEnumerable(points));

@@ -115,8 +115,8 @@ public sealed class PretrainedEncoderTable(ITestOutputHelper output)
             switch (kv[0])
             {
                 case "pooling": options.Pooling = Enum.Parse<LstmMlNet.Engine.PoolingKind>(kv[1]); break;
-                case "cell": options.Cell = Enum.Parse<LstmMlNet.Engine.RecurrentCellKind>(kv[1]); break;
-                case "hidden": options.HiddenSize = int.Parse(kv[1], CultureInfo.InvariantCulture); break;
+                case "cell": options.Network.Cell = Enum.Parse<LstmMlNet.Engine.RecurrentCellKind>(kv[1]); break;
+                case "hidden": options.Network.HiddenSize = int.Parse(kv[1], CultureInfo.InvariantCulture); break;
                 case "epochs": options.Epochs = int.Parse(kv[1], CultureInfo.InvariantCulture); break;
                 case "lr": options.LearningRate = double.Parse(kv[1], CultureInfo.InvariantCulture); break;
                 case "bag": options.BagOfEmbeddings = bool.Parse(kv[1]); break;

@@ -21,7 +21,7 @@ public sealed class PretrainedEncoderTrainerTests(ITestOutputHelper output) : ID
 
     internal static RecurrentBinaryTrainer.Options SmallBinary() => new()
     {
-        Seed = 1, TextEncoder = PretrainedTextEncoder.MiniLM, FeatureColumnName = "Text", MaxSequenceLength = 32, HiddenSize = 32, Epochs = 4,
+        Seed = 1, TextEncoder = PretrainedTextEncoder.MiniLM, FeatureColumnName = "Text", MaxSequenceLength = 32, Network = { HiddenSize = 32 }, Epochs = 4,
     };
 
     /// <summary>yelp, the first 300 rows of the seed-1 training split against 200 rows of its test split.</summary>
@@ -101,7 +101,7 @@ public sealed class PretrainedEncoderTrainerTests(ITestOutputHelper output) : ID
         var prepare = ml.Transforms.Conversion.MapValueToKey("Label", "Class");
         var pipeline = prepare.Append(ml.MulticlassClassification.Trainers.Lstm(new RecurrentMulticlassTrainer.Options
         {
-            Seed = 1, TextEncoder = PretrainedTextEncoder.MiniLM, FeatureColumnName = "Text", MaxSequenceLength = 32, HiddenSize = 32, Epochs = 4,
+            Seed = 1, TextEncoder = PretrainedTextEncoder.MiniLM, FeatureColumnName = "Text", MaxSequenceLength = 32, Network = { HiddenSize = 32 }, Epochs = 4,
         }));
         var folds = ml.MulticlassClassification.CrossValidate(news, pipeline, numberOfFolds: 2, seed: 1);
         double[] macro = folds.Select(f => f.Metrics.MacroAccuracy).ToArray();

@@ -13,7 +13,8 @@ public sealed class OptionValidationTests
 {
     public static TheoryData<string> Breakages => new()
     {
-        "Schedule", "Optimizer", "Cell", "Pooling", "Initialization.ForgetGateBias", "Initialization.InputWeights", "Initialization.RecurrentWeights", "Initialization",
+        "Schedule", "Optimizer", "Network.Cell", "Pooling", "Network.Initialization.ForgetGateBias", "Network.Initialization.InputWeights",
+        "Network.Initialization.RecurrentWeights", "Network.Initialization",
     };
 
     /// <summary>Breaks one option of <paramref name="options"/>.</summary>
@@ -21,23 +22,23 @@ public sealed class OptionValidationTests
     {
         RecurrentInitialization? init = options switch
         {
-            RecurrentTrainerOptions t => t.Initialization,
-            LstmForecastingOptions f => f.Initialization,
+            RecurrentTrainerOptions t => t.Network.Initialization,
+            LstmForecastingOptions f => f.Network.Initialization,
             _ => null,
         };
         switch (option)
         {
             case "Schedule": options.Schedule = (LearningRateSchedule)99; break;
             case "Optimizer": options.Optimizer = (OptimizerKind)42; break;
-            case "Cell" when options is RecurrentTrainerOptions t: t.Cell = (RecurrentCellKind)77; break;
-            case "Cell" when options is LstmForecastingOptions f: f.Cell = (RecurrentCellKind)77; break;
+            case "Network.Cell" when options is RecurrentTrainerOptions t: t.Network.Cell = (RecurrentCellKind)77; break;
+            case "Network.Cell" when options is LstmForecastingOptions f: f.Network.Cell = (RecurrentCellKind)77; break;
             case "Pooling" when options is RecurrentTrainerOptions t: t.Pooling = (PoolingKind)55; break;
             case "Pooling": options.Schedule = (LearningRateSchedule)99; break; // the forecaster has no pooling option
-            case "Initialization.ForgetGateBias": init!.ForgetGateBias = double.NaN; break;
-            case "Initialization.InputWeights": init!.InputWeights = (WeightInitialization)9; break;
-            case "Initialization.RecurrentWeights": init!.RecurrentWeights = (WeightInitialization)9; break;
-            case "Initialization" when options is RecurrentTrainerOptions t: t.Initialization = null!; break;
-            case "Initialization" when options is LstmForecastingOptions f: f.Initialization = null!; break;
+            case "Network.Initialization.ForgetGateBias": init!.ForgetGateBias = double.NaN; break;
+            case "Network.Initialization.InputWeights": init!.InputWeights = (WeightInitialization)9; break;
+            case "Network.Initialization.RecurrentWeights": init!.RecurrentWeights = (WeightInitialization)9; break;
+            case "Network.Initialization" when options is RecurrentTrainerOptions t: t.Network.Initialization = null!; break;
+            case "Network.Initialization" when options is LstmForecastingOptions f: f.Network.Initialization = null!; break;
         }
     }
 
@@ -48,7 +49,7 @@ public sealed class OptionValidationTests
     public void Regression_trainer_names_the_bad_option(string option)
     {
         var ml = new MLContext(seed: 1);
-        var options = new RecurrentRegressionTrainer.Options { FeatureColumnName = "Frames", FrameSize = 2, HiddenSize = 4, Epochs = 1, Seed = 1 };
+        var options = new RecurrentRegressionTrainer.Options { FeatureColumnName = "Frames", FrameSize = 2, Network = { HiddenSize = 4 }, Epochs = 1, Seed = 1 };
         Break(options, option);
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Regression.Trainers.Lstm(options).Fit(ml.Data.LoadFromEnumerable(RegressionTrainerTests.Rows(20, 1))));
         Assert.Equal(Expected(options, option), error.ParamName);
@@ -60,7 +61,7 @@ public sealed class OptionValidationTests
     public void Forecaster_names_the_bad_option(string option)
     {
         var ml = new MLContext(seed: 1);
-        var options = new LstmForecastingOptions { InputColumnName = "Value", WindowSize = 12, Horizon = 4, HiddenSize = 4, Epochs = 1, MinimumOptimizerSteps = 0, Seed = 1 };
+        var options = new LstmForecastingOptions { InputColumnName = "Value", WindowSize = 12, Horizon = 4, Network = { HiddenSize = 4 }, Epochs = 1, MinimumOptimizerSteps = 0, Seed = 1 };
         Break(options, option);
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Forecasting.ForecastByLstm(options).Fit(ml.Data.LoadFromEnumerable(ForecastEngineTests.Points(120, 1))));
         Assert.Equal(Expected(options, option), error.ParamName);
@@ -73,15 +74,15 @@ public sealed class OptionValidationTests
         Assert.Equal("Schedule", Assert.Throws<ArgumentOutOfRangeException>(binary.Validate).ParamName);
         Assert.Contains("got 99", Assert.Throws<ArgumentOutOfRangeException>(binary.Validate).Message);
         var multiclass = new RecurrentMulticlassTrainer.Options();
-        multiclass.Initialization.ForgetGateBias = double.PositiveInfinity;
-        Assert.Equal("Initialization.ForgetGateBias", Assert.Throws<ArgumentOutOfRangeException>(multiclass.Validate).ParamName);
+        multiclass.Network.Initialization.ForgetGateBias = double.PositiveInfinity;
+        Assert.Equal("Network.Initialization.ForgetGateBias", Assert.Throws<ArgumentOutOfRangeException>(multiclass.Validate).ParamName);
     }
 
     [Fact]
     public void A_confidence_level_too_high_for_the_series_is_named_as_the_cause()
     {
         var ml = new MLContext(seed: 1);
-        var options = new LstmForecastingOptions { InputColumnName = "Value", WindowSize = 12, Horizon = 4, HiddenSize = 4, Epochs = 1, Seed = 1, ConfidenceLevel = 0.999f };
+        var options = new LstmForecastingOptions { InputColumnName = "Value", WindowSize = 12, Horizon = 4, Network = { HiddenSize = 4 }, Epochs = 1, Seed = 1, ConfidenceLevel = 0.999f };
         var error = Assert.Throws<InvalidOperationException>(() => ml.Forecasting.ForecastByLstm(options).Fit(ml.Data.LoadFromEnumerable(ForecastEngineTests.Points(80, 1))));
         Assert.Contains("ConfidenceLevel 0.999", error.Message);
         Assert.Matches(@"= 100\d observations", error.Message); // h + ⌈1/(1 − 0.999f)⌉ − 1 (1 − 0.999f is a little under 0.001)
@@ -96,7 +97,7 @@ public sealed class OptionValidationTests
     {
         byte[] FitOnce(MLContext ml)
         {
-            var trainer = ml.Regression.Trainers.Lstm(new RecurrentRegressionTrainer.Options { FeatureColumnName = "Frames", FrameSize = 2, HiddenSize = 4, Epochs = 1 });
+            var trainer = ml.Regression.Trainers.Lstm(new RecurrentRegressionTrainer.Options { FeatureColumnName = "Frames", FrameSize = 2, Network = { HiddenSize = 4 }, Epochs = 1 });
             trainer.Fit(ml.Data.LoadFromEnumerable(RegressionTrainerTests.Rows(20, 1)));
             return trainer.LastFitReport!.OnnxModel();
         }

@@ -145,6 +145,39 @@ public sealed class TrainingLoopTests
     }
 
     [Theory]
+    [InlineData(12)]
+    [InlineData(20)]
+    public void Truncated_bptt_with_chunks_at_least_as_long_as_the_sequence_gives_the_loss_and_gradients_of_full_bptt(int chunk)
+    {
+        var random = new Random(5);
+        var frames = Enumerable.Range(0, 8).Select(_ => Enumerable.Range(0, 12 * 2).Select(_ => (float)random.NextDouble()).ToArray()).ToList();
+        var steps = frames.Select(f => Enumerable.Range(0, 12).Select(t => f[2 * t] + f[2 * t + 1]).ToArray()).ToList();
+        var data = SequenceDataset.FromFramesWithStepTargets(frames, 2, steps, 1);
+        using var network = AddingNetwork(RecurrentCellKind.Lstm, 6, hidden: 5);
+        var objective = new StepRegressionObjective();
+        SequenceBatch batch = BatchBuilder.Build(data, Enumerable.Range(0, data.Count).ToArray(), CPU);
+
+        (float Loss, Tensor[] Gradients) Backward(Tensor loss)
+        {
+            foreach (var p in network.parameters()) p.grad?.zero_();
+            loss.backward();
+            return (loss.item<float>(), network.parameters().Select(p => p.grad!.detach().clone()).ToArray());
+        }
+
+        var full = Backward(objective.Loss(network, batch));
+        Tensor[] chunks = objective.ChunkLosses(network, batch, chunk).ToArray();
+        Assert.Single(chunks); // k ≥ T: one chunk, one optimiser step per batch, as full BPTT
+        var truncated = Backward(chunks[0]);
+        Assert.Equal(full.Loss, truncated.Loss, 6);
+        Assert.Equal(full.Gradients.Length, truncated.Gradients.Length);
+        for (int i = 0; i < full.Gradients.Length; i++)
+        {
+            Assert.True(full.Gradients[i].abs().sum().item<float>() > 0, $"parameter {i} has no gradient");
+            Assert.True(full.Gradients[i].allclose(truncated.Gradients[i], rtol: 1e-5, atol: 1e-7), $"parameter {i}: gradients differ");
+        }
+    }
+
+    [Theory]
     [InlineData(LearningRateSchedule.Constant, 0, 3, 0, 1e-3)]
     [InlineData(LearningRateSchedule.Step, 0, 4, 0, 1e-3 * 0.25)]
     [InlineData(LearningRateSchedule.Cosine, 0, 5, 0, 5e-4)]
