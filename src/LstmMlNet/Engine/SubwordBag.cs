@@ -10,8 +10,8 @@ namespace LstmMlNet.Engine;
 /// <summary>
 /// The token vectors of a network with subwords, computed over the tensors' memory on the CPU as one autograd node:
 /// the vector of id r is (e_r + Σ_{g ∈ G_r} s_g) / (1 + |G_r|) over row r's n-gram buckets G_r, for every position of a
-/// padded id batch [B, T]. The padded table <see cref="SubwordTable"/> is wide enough for the longest token (162
-/// buckets on AG News, about 20 on average), so the libtorch formulation — a [N, width, E] gather and its dense
+/// padded id batch [B, T]. The padded table <see cref="SubwordTable"/> is as wide as the longest token's bucket
+/// list, many times the average (figures in benchmarks/README.md), so the libtorch formulation — a [N, width, E] gather and its dense
 /// embedding backward — spent most of its time on padding rows; this one reads only each row's own buckets (kept in
 /// compressed rows), computes each distinct id of the batch once, and in the backward sums the incoming gradient per
 /// distinct id before adding it once to the token row and once to each of its bucket rows. The gradients are the

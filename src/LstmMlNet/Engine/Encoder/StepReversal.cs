@@ -6,8 +6,8 @@ namespace LstmMlNet.Engine;
 /// Reversal of each sequence of a right-padded batch within its own length, as one row permutation of the flattened
 /// [B·T, D] batch: y[b, t] = x[b, len_b − 1 − t] for t &lt; len_b, else x[b, t]. The permutation is its own inverse, so its
 /// gradient is the same row selection of the incoming gradient. libtorch's own backward of <c>index_select</c> is an
-/// <c>index_add</c> into zeros, which on the CPU loops over the B·T rows one small add at a time on one thread (about
-/// 0.2–0.3 ms per [32, 60, 128] batch, several times the selection itself, and worse with two threads); this function
+/// <c>index_add</c> into zeros, which on the CPU loops over the B·T rows one small add at a time on one thread (several
+/// times the selection itself; measured in benchmarks/README.md, "Trainer throughput"); this function
 /// runs a second <c>index_select</c> instead. Every gradient row receives exactly one incoming row, so the result
 /// equals the <c>index_add</c>'s bit for bit.
 /// </summary>
