@@ -1,4 +1,5 @@
 using LstmMlNet.Data;
+using LstmMlNet.Interop;
 using LstmMlNet.Onnx;
 using LstmMlNet.Training;
 using Microsoft.ML;
