@@ -41,6 +41,6 @@ public sealed class RecurrentRegressionTrainer : RecurrentTrainerBase<RecurrentR
 
     private protected override IEnumerable<SchemaShape.Column> OutputColumns(SchemaShape.Column label) => new[]
     {
-        SchemaShapeColumns.Scalar(DefaultColumnNames.Score, NumberDataViewType.Single),
+        SchemaShapeColumns.Scalar(DefaultColumnNames.Score, NumberDataViewType.Single, SchemaShapeColumns.TrainerOutputAnnotations()),
     };
 }

@@ -14,11 +14,37 @@ internal static class SchemaShapeColumns
 
     private static readonly Lazy<ConstructorInfo> Constructor = new(Find);
 
-    /// <summary>A scalar column of <paramref name="type"/>.</summary>
-    public static SchemaShape.Column Scalar(string name, DataViewType type) => Create(name, SchemaShape.Column.VectorKind.Scalar, type, false, null);
+    /// <summary>A scalar column of <paramref name="type"/>, with <paramref name="annotations"/> if given.</summary>
+    public static SchemaShape.Column Scalar(string name, DataViewType type, SchemaShape? annotations = null) =>
+        Create(name, SchemaShape.Column.VectorKind.Scalar, type, false, annotations);
 
-    /// <summary>A vector column of <paramref name="itemType"/> of a size known from the schema (ML.NET's VectorKind.Vector).</summary>
-    public static SchemaShape.Column Vector(string name, DataViewType itemType) => Create(name, SchemaShape.Column.VectorKind.Vector, itemType, false, null);
+    /// <summary>A vector column of <paramref name="itemType"/> of a size known from the schema (ML.NET's VectorKind.Vector),
+    /// with <paramref name="annotations"/> if given.</summary>
+    public static SchemaShape.Column Vector(string name, DataViewType itemType, SchemaShape? annotations = null) =>
+        Create(name, SchemaShape.Column.VectorKind.Vector, itemType, false, annotations);
+
+    /// <summary>The annotations ML.NET's prediction transformers put on a trainer's output columns (what its own trainers
+    /// promise in GetOutputSchema): ScoreColumnSetId (a UInt32 key), ScoreColumnKind and ScoreValueKind (text), and
+    /// IsNormalized (Boolean) on a normalized output such as a probability; for a multiclass score also the label's
+    /// classes, as TrainingLabelValues (the label's key-value type) and, for text classes, SlotNames. The names are those of
+    /// ML.NET's internal AnnotationUtils.Kinds.</summary>
+    public static SchemaShape TrainerOutputAnnotations(bool normalized = false, SchemaShape.Column? multiclassLabel = null)
+    {
+        var columns = new List<SchemaShape.Column>
+        {
+            Key("ScoreColumnSetId", null),
+            Scalar("ScoreColumnKind", TextDataViewType.Instance),
+            Scalar("ScoreValueKind", TextDataViewType.Instance),
+        };
+        if (normalized) columns.Add(Scalar("IsNormalized", BooleanDataViewType.Instance));
+        if (multiclassLabel is { IsKey: true } label && TryFind(label.Annotations, "KeyValues", out SchemaShape.Column values)
+            && values.Kind == SchemaShape.Column.VectorKind.Vector)
+        {
+            if (values.ItemType is TextDataViewType) columns.Add(Vector("SlotNames", TextDataViewType.Instance));
+            columns.Add(Vector("TrainingLabelValues", values.ItemType));
+        }
+        return new SchemaShape(columns);
+    }
 
     /// <summary>A scalar UInt32 key column carrying <paramref name="annotations"/>.</summary>
     public static SchemaShape.Column Key(string name, SchemaShape? annotations) => Create(name, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.UInt32, true, annotations);
