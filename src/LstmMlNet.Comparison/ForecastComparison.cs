@@ -119,7 +119,7 @@ internal sealed class ForecastComparison
                     cancel.ThrowIfCancellationRequested();
                     var rows = new List<LagRow>();
                     for (int t = window; t + step - 1 < start; t++) rows.Add(Lag(series, t, step, withLabel: true));
-                    IDataView train = ml.Data.LoadFromEnumerable(rows, LagSchema(series));
+                    IDataView train = ml.Data.LoadFromEnumerable(rows, LagSchema());
                     IEstimator<ITransformer> estimator = trainer == "FastTree"
                         ? ml.Regression.Trainers.FastTree(labelColumnName: "Label", featureColumnName: LagFeatures)
                         : ml.Regression.Trainers.LightGbm(labelColumnName: "Label", featureColumnName: LagFeatures);
@@ -132,7 +132,7 @@ internal sealed class ForecastComparison
                 foreach (int t in origins) forecasts[t] = new float[horizon];
                 for (int step = 1; step <= horizon; step++)
                 {
-                    IDataView test = ml.Data.LoadFromEnumerable(origins.Select(t => Lag(series, t, step, withLabel: false)), LagSchema(series));
+                    IDataView test = ml.Data.LoadFromEnumerable(origins.Select(t => Lag(series, t, step, withLabel: false)), LagSchema());
                     float[] scores = models[step - 1].Transform(test).GetColumn<float>("Score").ToArray();
                     for (int i = 0; i < origins.Count; i++) forecasts[origins[i]][step - 1] = series.Values[origins[i] - 1] + scores[i];
                 }
@@ -151,7 +151,7 @@ internal sealed class ForecastComparison
         return new LagRow { Features = features, Label = withLabel ? y[origin + step - 1] - last : 0 };
     }
 
-    private SchemaDefinition LagSchema(Series series)
+    private SchemaDefinition LagSchema()
     {
         SchemaDefinition schema = SchemaDefinition.Create(typeof(LagRow));
         schema[nameof(LagRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, window - 1 + options.CovariateColumnNames.Length);
