@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using LstmMlNet.Catalog;
+using LstmMlNet.Interop;
 using LstmMlNet.Engine;
 using LstmMlNet.Onnx;
 using Microsoft.ML;

@@ -11,6 +11,10 @@ namespace LstmMlNet.Comparison;
 /// fold i fits each candidate on every row before its block, then forecasts h steps from each origin t in the block
 /// using only rows before t (the history up to the origin is observed, as a forecast engine updated row by row would
 /// see it). Every step of every origin whose whole horizon lies inside the data is scored.
+/// <para>The walk and the figures are <see cref="ForecastBacktest"/>'s: the recurrent candidates run its backtest of the
+/// fold (origins of the block, one fit at the block's start), the baselines its walk over the same origins, and every
+/// fold figure is the backtest's overall figure (MASE scaled by the seasonal naive MAE, season max(s, 1), of the rows
+/// before the fold). The series is read by the forecaster's own reader.</para>
 /// </summary>
 internal sealed class ForecastComparison
 {
@@ -37,9 +41,10 @@ internal sealed class ForecastComparison
 
     public ComparisonResult Run(IDataView data)
     {
-        float[] y = ReadColumn(data, valueColumn, "series");
-        float[][] covariates = options.CovariateColumnNames.Select(c => ReadColumn(data, c, "covariate")).ToArray();
-        int n = y.Length;
+        var read = new LstmForecastingOptions { InputColumnName = valueColumn, CovariateColumnNames = options.CovariateColumnNames };
+        List<Series> all = SeriesTable.Read(data, read);
+        Series series = all.Count > 0 ? all[0] : new Series(string.Empty, Array.Empty<float>(), Array.Empty<float>(), Array.Empty<long>());
+        int n = series.Length;
         int k = options.Folds;
         int length = options.FoldLength > 0 ? options.FoldLength : Math.Max(horizon, (int)(0.3 * n / k));
         int firstStart = n - k * length;
@@ -49,7 +54,6 @@ internal sealed class ForecastComparison
                 $"The series in '{valueColumn}' has {n} rows; {k} folds of {length} rows leave {firstStart} rows to train the first fold on, " +
                 $"but at least {needed} (window {window} + horizon {horizon} + seasonality {Math.Max(seasonality, 1)}) are needed. Use fewer or shorter folds.");
         int[] starts = Enumerable.Range(0, k).Select(i => firstStart + i * length).ToArray();
-        var series = new Series(y, covariates);
 
         var trials = new List<PlannedTrial>();
         var recurrent = new Dictionary<int, RecurrentConfiguration>();
@@ -66,7 +70,7 @@ internal sealed class ForecastComparison
         {
             recurrent[trials.Count + 1] = configuration;
             trials.Add(new PlannedTrial(configuration.Describe(includePooling: false), CandidateFamily.Recurrent, configuration.ToDictionary(includePooling: false),
-                (fold, cancel) => RecurrentFold(configuration, data, series, starts[fold], length, cancel)));
+                (fold, cancel) => RecurrentFold(configuration, data, starts[fold], length, cancel)));
         }
 
         ComparisonResult result = TrialRunner.Run(ml, ComparisonTask.Forecasting, metric, options, trials, k);
@@ -80,28 +84,12 @@ internal sealed class ForecastComparison
         return result;
     }
 
-    private float[] ReadColumn(IDataView data, string column, string role)
-    {
-        DataViewSchema.Column c = data.Schema.GetColumnOrNull(column)
-            ?? throw new ArgumentOutOfRangeException(nameof(column), $"The {role} column '{column}' was not found in the data.");
-        if (c.Type != NumberDataViewType.Single)
-            throw new ArgumentOutOfRangeException(nameof(column), $"The {role} column '{column}' must be Single, but is {c.Type}.");
-        float[] values = data.GetColumn<float>(column).ToArray();
-        for (int i = 0; i < values.Length; i++)
-            if (!float.IsFinite(values[i]))
-                throw new InvalidDataException($"The {role} column '{column}' holds {values[i]} at row {i}; a backtest needs every value finite (fill gaps first).");
-        return values;
-    }
-
-    private sealed record Series(float[] Y, float[][] Covariates);
-
     private PlannedTrial Rule(string name, IReadOnlyDictionary<string, string> configuration, Series series, int[] starts, int length,
         Func<float[], int, int, float> rule) =>
         new(name, CandidateFamily.Baseline, configuration, (fold, cancel) =>
         {
             cancel.ThrowIfCancellationRequested();
-            int start = starts[fold];
-            return new FoldOutcome(Score(series.Y, start, length, (t, step) => rule(series.Y, t, step)), 0, 0);
+            return new FoldOutcome(Score(series, starts[fold], length, (s, t) => Enumerable.Range(1, horizon).Select(step => rule(s.Values, t, step)).ToArray()), 0, 0);
         });
 
     /// <summary>Naive: every step repeats the last observed value y[t−1].</summary>
@@ -131,7 +119,7 @@ internal sealed class ForecastComparison
                     cancel.ThrowIfCancellationRequested();
                     var rows = new List<LagRow>();
                     for (int t = window; t + step - 1 < start; t++) rows.Add(Lag(series, t, step, withLabel: true));
-                    IDataView train = ml.Data.LoadFromEnumerable(rows, LagSchema(series));
+                    IDataView train = ml.Data.LoadFromEnumerable(rows, LagSchema());
                     IEstimator<ITransformer> estimator = trainer == "FastTree"
                         ? ml.Regression.Trainers.FastTree(labelColumnName: "Label", featureColumnName: LagFeatures)
                         : ml.Regression.Trainers.LightGbm(labelColumnName: "Label", featureColumnName: LagFeatures);
@@ -139,31 +127,34 @@ internal sealed class ForecastComparison
                     leaves += ParameterCounter.Count(models[step - 1]) ?? 0;
                 }
                 double seconds = clock.Elapsed.TotalSeconds;
-                var forecasts = new Dictionary<(int, int), float>();
+                var forecasts = new Dictionary<int, float[]>();
+                List<int> origins = ForecastBacktest.Origins(new[] { series }, start, start + length, horizon, 1);
+                foreach (int t in origins) forecasts[t] = new float[horizon];
                 for (int step = 1; step <= horizon; step++)
                 {
-                    var origins = Enumerable.Range(start, length).Where(t => t + horizon - 1 < series.Y.Length).ToArray();
-                    IDataView test = ml.Data.LoadFromEnumerable(origins.Select(t => Lag(series, t, step, withLabel: false)), LagSchema(series));
+                    IDataView test = ml.Data.LoadFromEnumerable(origins.Select(t => Lag(series, t, step, withLabel: false)), LagSchema());
                     float[] scores = models[step - 1].Transform(test).GetColumn<float>("Score").ToArray();
-                    for (int i = 0; i < origins.Length; i++) forecasts[(origins[i], step)] = series.Y[origins[i] - 1] + scores[i];
+                    for (int i = 0; i < origins.Count; i++) forecasts[origins[i]][step - 1] = series.Values[origins[i] - 1] + scores[i];
                 }
-                return new FoldOutcome(Score(series.Y, start, length, (t, step) => forecasts[(t, step)]), seconds, leaves);
+                return new FoldOutcome(Score(series, start, length, (_, t) => forecasts[t]), seconds, leaves);
             });
 
     private LagRow Lag(Series series, int origin, int step, bool withLabel)
     {
-        float[] y = series.Y;
+        float[] y = series.Values;
+        int covariates = options.CovariateColumnNames.Length;
         float last = y[origin - 1];
-        var features = new float[window - 1 + series.Covariates.Length];
+        var features = new float[window - 1 + covariates];
         for (int j = 2; j <= window; j++) features[j - 2] = y[origin - j] - last;
-        for (int c = 0; c < series.Covariates.Length; c++) features[window - 1 + c] = series.Covariates[c][origin + step - 1];
+        // The series' covariates are step-major: covariate c of row t is Covariates[t·C + c].
+        for (int c = 0; c < covariates; c++) features[window - 1 + c] = series.Covariates[(origin + step - 1) * covariates + c];
         return new LagRow { Features = features, Label = withLabel ? y[origin + step - 1] - last : 0 };
     }
 
-    private SchemaDefinition LagSchema(Series series)
+    private SchemaDefinition LagSchema()
     {
         SchemaDefinition schema = SchemaDefinition.Create(typeof(LagRow));
-        schema[nameof(LagRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, window - 1 + series.Covariates.Length);
+        schema[nameof(LagRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, window - 1 + options.CovariateColumnNames.Length);
         return schema;
     }
 
@@ -190,35 +181,26 @@ internal sealed class ForecastComparison
         return ml.Forecasting.ForecastByLstm(forecaster);
     }
 
-    private FoldOutcome RecurrentFold(RecurrentConfiguration configuration, IDataView data, Series series, int start, int length, CancellationToken cancel)
+    /// <summary>One fold of a recurrent candidate: <see cref="ForecastBacktest"/>'s backtest of the block's origins, fitted once on
+    /// the rows before the block.</summary>
+    private FoldOutcome RecurrentFold(RecurrentConfiguration configuration, IDataView data, int start, int length, CancellationToken cancel)
     {
         LstmForecastingEstimator estimator = Estimator(configuration, cancel);
-        var clock = Stopwatch.StartNew();
-        LstmForecastingTransformer model = estimator.Fit(ml.Data.TakeRows(data, start));
-        double seconds = clock.Elapsed.TotalSeconds;
-        // Row t of the transformed data holds the h-step forecast made from the W rows before t.
-        float[][] forecasts = model.Transform(data).GetColumn<float[]>("Forecast").ToArray();
-        return new FoldOutcome(Score(series.Y, start, length, (t, step) => forecasts[t][step - 1]), seconds, model.FitReport.Parameters);
+        ForecastBacktestResult backtest = ForecastBacktest.Run(ml, estimator.Options, data, start, start + length, stride: 1, refitEvery: 0, Math.Max(seasonality, 1));
+        return new FoldOutcome(Figure(backtest.Overall), backtest.FitSeconds, backtest.LastModel.FitReport.Parameters);
     }
 
-    /// <summary>The metric over every step of every origin in a fold's block whose whole horizon lies inside the data.</summary>
-    private double Score(float[] y, int start, int length, Func<int, int, float> forecast)
+    /// <summary>The metric of a baseline's fold: <see cref="ForecastBacktest"/>'s walk over the block's origins and its figures.</summary>
+    private double Score(Series series, int start, int length, Func<Series, int, float[]> forecast) =>
+        Figure(ForecastBacktest.PointForecasts(new[] { series }, start, start + length, horizon, Math.Max(seasonality, 1), forecast));
+
+    /// <summary>The ranked metric among a backtest's figures (MAPE over the non-zero actuals, as backtests report it).</summary>
+    private double Figure(BacktestMetrics figures) => metric switch
     {
-        var actual = new List<float>();
-        var predicted = new List<float>();
-        for (int t = start; t < start + length && t + horizon - 1 < y.Length; t++)
-            for (int step = 1; step <= horizon; step++)
-            {
-                actual.Add(y[t + step - 1]);
-                predicted.Add(forecast(t, step));
-            }
-        return metric switch
-        {
-            ComparisonMetric.RootMeanSquaredError => ForecastMetrics.RootMeanSquaredError(actual, predicted),
-            ComparisonMetric.SymmetricMeanAbsolutePercentageError => ForecastMetrics.SymmetricMeanAbsolutePercentageError(actual, predicted),
-            ComparisonMetric.MeanAbsolutePercentageError => ForecastMetrics.MeanAbsolutePercentageErrorOfNonZero(actual, predicted).Mape, // zeros left out, as backtests do
-            ComparisonMetric.MeanAbsoluteScaledError => ForecastMetrics.MeanAbsoluteScaledError(actual, predicted, y.Take(start).ToArray(), Math.Max(seasonality, 1)),
-            _ => ForecastMetrics.MeanAbsoluteError(actual, predicted),
-        };
-    }
+        ComparisonMetric.RootMeanSquaredError => figures.RootMeanSquaredError,
+        ComparisonMetric.SymmetricMeanAbsolutePercentageError => figures.SymmetricMeanAbsolutePercentageError,
+        ComparisonMetric.MeanAbsolutePercentageError => figures.MeanAbsolutePercentageError,
+        ComparisonMetric.MeanAbsoluteScaledError => figures.MeanAbsoluteScaledError,
+        _ => figures.MeanAbsoluteError,
+    };
 }

@@ -133,7 +133,7 @@ public sealed class RecurrentSearchSpace
 
     /// <summary>Throws when a list is empty (<see cref="ArgumentException"/> naming the list) or holds an invalid value (a
     /// cell, hidden size or layer count: <see cref="ArgumentOutOfRangeException"/> naming the
-    /// <see cref="RecurrentNetworkOptions"/> member it sets, as that type's <see cref="RecurrentNetworkOptions.Validate"/>
+    /// <see cref="RecurrentNetworkOptions"/> member it sets, as that type's <see cref="RecurrentNetworkOptions.Validate()"/>
     /// does; a text encoder or learning rate: <see cref="ArgumentException"/> naming the list).</summary>
     public void Validate()
     {

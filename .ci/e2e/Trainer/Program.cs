@@ -47,7 +47,7 @@ const int window = 12, horizon = 6;
 var options = new LstmForecastingOptions
 {
     OutputColumnName = "Forecast", InputColumnName = nameof(Month.Passengers), WindowSize = window, Horizon = horizon,
-    HiddenSize = 16, Epochs = 20, MinimumOptimizerSteps = 0,
+    Network = { HiddenSize = 16 }, Epochs = 20, MinimumOptimizerSteps = 0,
 };
 LstmForecastingTransformer forecaster = ml.Forecasting.ForecastByLstm(options)
     .Fit(ml.Data.LoadFromEnumerable(passengers.Take(120).Select(v => new Month { Passengers = v })));

@@ -1,4 +1,5 @@
 using LstmMlNet.Data;
+using LstmMlNet.Interop;
 using LstmMlNet.Onnx;
 using LstmMlNet.Training;
 using Microsoft.ML;
@@ -43,8 +44,8 @@ public sealed class RecurrentBinaryTrainer : RecurrentTrainerBase<RecurrentBinar
 
     private protected override IEnumerable<SchemaShape.Column> OutputColumns(SchemaShape.Column label) => new[]
     {
-        SchemaShapeColumns.Scalar(DefaultColumnNames.Score, NumberDataViewType.Single),
-        SchemaShapeColumns.Scalar(DefaultColumnNames.Probability, NumberDataViewType.Single),
-        SchemaShapeColumns.Scalar(DefaultColumnNames.PredictedLabel, BooleanDataViewType.Instance),
+        SchemaShapeColumns.Scalar(DefaultColumnNames.Score, NumberDataViewType.Single, SchemaShapeColumns.TrainerOutputAnnotations()),
+        SchemaShapeColumns.Scalar(DefaultColumnNames.Probability, NumberDataViewType.Single, SchemaShapeColumns.TrainerOutputAnnotations(normalized: true)),
+        SchemaShapeColumns.Scalar(DefaultColumnNames.PredictedLabel, BooleanDataViewType.Instance, SchemaShapeColumns.TrainerOutputAnnotations()),
     };
 }

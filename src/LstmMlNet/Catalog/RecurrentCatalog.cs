@@ -1,8 +1,7 @@
 using LstmMlNet.Engine;
+using LstmMlNet.Interop;
 using LstmMlNet.Training;
-using System.Reflection;
 using Microsoft.ML;
-using Microsoft.ML.Runtime;
 using Defaults = LstmMlNet.Catalog.RecurrentTrainerOptions.Defaults;
 
 namespace LstmMlNet.Catalog;
@@ -34,7 +33,7 @@ public static class RecurrentCatalog
     public static RecurrentBinaryTrainer Lstm(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog, RecurrentBinaryTrainer.Options options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new RecurrentBinaryTrainer(EnvironmentOf(catalog), options);
+        return new RecurrentBinaryTrainer(CatalogEnvironment.Of(catalog), options);
     }
 
     /// <summary>A recurrent multiclass classifier. Defaults as the binary one; label: a key column.</summary>
@@ -56,7 +55,7 @@ public static class RecurrentCatalog
     public static RecurrentMulticlassTrainer Lstm(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, RecurrentMulticlassTrainer.Options options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new RecurrentMulticlassTrainer(EnvironmentOf(catalog), options);
+        return new RecurrentMulticlassTrainer(CatalogEnvironment.Of(catalog), options);
     }
 
     /// <summary>A recurrent regressor. Label: Single.</summary>
@@ -78,7 +77,7 @@ public static class RecurrentCatalog
     public static RecurrentRegressionTrainer Lstm(this RegressionCatalog.RegressionTrainers catalog, RecurrentRegressionTrainer.Options options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new RecurrentRegressionTrainer(EnvironmentOf(catalog), options);
+        return new RecurrentRegressionTrainer(CatalogEnvironment.Of(catalog), options);
     }
 
     /// <summary>Sets the arguments the short overloads share on <paramref name="options"/>.</summary>
@@ -93,20 +92,5 @@ public static class RecurrentCatalog
         options.Network.Bidirectional = bidirectional;
         options.Epochs = epochs;
         return options;
-    }
-
-    /// <summary>The host environment behind an ML.NET catalog (trainers, forecasting): the one its MLContext logs to and seeds from.
-    /// ML.NET keeps it in a non-public property of the catalog.</summary>
-    internal static IHostEnvironment EnvironmentOf(object trainers)
-    {
-        for (Type? type = trainers.GetType(); type is not null; type = type.BaseType)
-        {
-            foreach (PropertyInfo property in type.GetProperties(BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public | BindingFlags.DeclaredOnly))
-            {
-                // An explicit implementation of ML.NET's internal catalog interface: "...IInternalCatalog.Environment".
-                if (property.Name.EndsWith("Environment", StringComparison.Ordinal) && property.GetValue(trainers) is IHostEnvironment environment) return environment;
-            }
-        }
-        throw new InvalidOperationException("Could not find the MLContext behind this trainers catalog.");
     }
 }

@@ -1,4 +1,5 @@
 using LstmMlNet.Data;
+using LstmMlNet.Interop;
 using LstmMlNet.Onnx;
 using LstmMlNet.Training;
 using Microsoft.ML;
@@ -58,7 +59,7 @@ public sealed class RecurrentMulticlassTrainer : RecurrentTrainerBase<RecurrentM
 
     private protected override IEnumerable<SchemaShape.Column> OutputColumns(SchemaShape.Column label) => new[]
     {
-        SchemaShapeColumns.Vector(DefaultColumnNames.Score, NumberDataViewType.Single),
-        SchemaShapeColumns.Key(DefaultColumnNames.PredictedLabel, label.Annotations),
+        SchemaShapeColumns.Vector(DefaultColumnNames.Score, NumberDataViewType.Single, SchemaShapeColumns.TrainerOutputAnnotations(multiclassLabel: label)),
+        SchemaShapeColumns.Key(DefaultColumnNames.PredictedLabel, new SchemaShape(label.Annotations.Concat(SchemaShapeColumns.TrainerOutputAnnotations()))),
     };
 }

@@ -1,4 +1,5 @@
 using LstmMlNet.Data;
+using LstmMlNet.Interop;
 using LstmMlNet.Onnx;
 using LstmMlNet.Training;
 using Microsoft.ML;
@@ -40,6 +41,6 @@ public sealed class RecurrentRegressionTrainer : RecurrentTrainerBase<RecurrentR
 
     private protected override IEnumerable<SchemaShape.Column> OutputColumns(SchemaShape.Column label) => new[]
     {
-        SchemaShapeColumns.Scalar(DefaultColumnNames.Score, NumberDataViewType.Single),
+        SchemaShapeColumns.Scalar(DefaultColumnNames.Score, NumberDataViewType.Single, SchemaShapeColumns.TrainerOutputAnnotations()),
     };
 }

@@ -1,5 +1,6 @@
 using LstmMlNet.Data;
 using LstmMlNet.Engine;
+using LstmMlNet.Interop;
 using LstmMlNet.Onnx;
 using LstmMlNet.Text;
 using LstmMlNet.Training;

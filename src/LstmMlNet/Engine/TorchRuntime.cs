@@ -1,11 +1,13 @@
+using LstmMlNet.Interop;
 using Microsoft.ML;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LstmMlNet.Engine;
 
-/// <summary>Facts about the loaded libtorch and the device training runs on.</summary>
-public static class TorchRuntime
+/// <summary>Facts about the loaded libtorch and the device training runs on (internal: the trainers and the forecaster
+/// select their device through it from the MLContext behind their catalog).</summary>
+internal static class TorchRuntime
 {
     /// <summary>Loads libtorch if needed and returns its version string as TorchSharp reports it
     /// (e.g. "0.107.0"), proving the native library is usable.</summary>
@@ -30,14 +32,10 @@ public static class TorchRuntime
     }
 
     /// <summary>As <see cref="SelectDevice(MLContext)"/>, for the host environment behind an MLContext's catalogs
-    /// (its GpuDeviceId and FallbackToCpu settings are read from the environment).</summary>
+    /// (its GpuDeviceId and FallbackToCpu settings are read from the environment by <see cref="EnvironmentDevice"/>).</summary>
     internal static Device SelectDevice(Microsoft.ML.Runtime.IHostEnvironment environment)
     {
-        if (environment is MLContext context) return SelectDevice(context);
-        var type = environment.GetType();
-        const System.Reflection.BindingFlags flags = System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic;
-        int? gpu = type.GetProperty("GpuDeviceId", flags)?.GetValue(environment) as int?;
-        bool fallback = type.GetProperty("FallbackToCpu", flags)?.GetValue(environment) as bool? ?? false;
+        var (gpu, fallback) = EnvironmentDevice.Of(environment);
         return SelectDevice(gpu, fallback);
     }
 

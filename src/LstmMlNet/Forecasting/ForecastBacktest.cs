@@ -44,7 +44,15 @@ public static class ForecastBacktest
     /// <exception cref="ArgumentOutOfRangeException">An argument is out of range: <paramref name="firstOrigin"/> leaves
     /// too few training rows or no origin with h rows of data, <paramref name="stride"/> &lt; 1, …</exception>
     public static ForecastBacktestResult Run(MLContext ml, LstmForecastingOptions options, IDataView data, int firstOrigin, int stride = 1,
-        int refitEvery = 0, int seasonality = 0)
+        int refitEvery = 0, int seasonality = 0) =>
+        Run(ml, options, data, firstOrigin, int.MaxValue, stride, refitEvery, seasonality);
+
+    /// <summary>As the public <see cref="Run(MLContext, LstmForecastingOptions, IDataView, int, int, int, int)"/>, with the origins
+    /// limited to positions before <paramref name="endOrigin"/> (a comparison's fold: one block of origins, the model fitted on
+    /// the rows before the block); the errors are those the public backtest reports on data that ends at
+    /// <paramref name="endOrigin"/> + h − 1 rows.</summary>
+    internal static ForecastBacktestResult Run(MLContext ml, LstmForecastingOptions options, IDataView data, int firstOrigin, int endOrigin, int stride,
+        int refitEvery, int seasonality)
     {
         ArgumentNullException.ThrowIfNull(ml);
         ArgumentNullException.ThrowIfNull(options);
@@ -73,9 +81,7 @@ public static class ForecastBacktest
         }
 
         // Origin positions (shared by all series; a shorter series stops earlier) and the fits.
-        int longest = series.Max(s => s.Length);
-        var origins = new List<int>();
-        for (int p = firstOrigin; p + h <= longest; p += stride) origins.Add(p);
+        List<int> origins = Origins(series, firstOrigin, endOrigin, h, stride);
         var fitAt = new List<int>();
         for (int i = 0; i < origins.Count; i++)
         {
@@ -86,6 +92,7 @@ public static class ForecastBacktest
         var reported = new HashSet<int>(origins);
         var forecasts = new List<(int Series, int Origin, float[] F, float[] L, float[] U)>();
         LstmForecastingTransformer? model = null;
+        double fitSeconds = 0;
         for (int j = 0; j < fitAt.Count; j++)
         {
             int origin = origins[fitAt[j]];
@@ -100,7 +107,9 @@ public static class ForecastBacktest
                     kept++;
                 }
             }
+            var fitClock = System.Diagnostics.Stopwatch.StartNew();
             model = ml.Forecasting.ForecastByLstm(o.Clone()).Fit(new RowSubsetView(data, r => r < keep.Length && keep[r], kept));
+            fitSeconds += fitClock.Elapsed.TotalSeconds;
             var (scored, _, _) = model.Score(data);
             float[][] f = scored[0], l = scored[1], u = scored[2], sigma = scored[3];
             for (int i = 0; i < series.Count; i++)
@@ -141,29 +150,53 @@ public static class ForecastBacktest
             for (int k = 0; k < h; k++) all.Add(new BacktestForecast(s.Id, p, k + 1, f[k], l[k], u[k], s.Values[p + k]));
         }
         int m = seasonality > 0 ? seasonality : Math.Max(1, model!.FitReport.Seasonality);
-        double scale = NaiveScale(series, firstOrigin, m);
-        double level = o.ConfidenceLevel;
-        var steps = Enumerable.Range(1, h).Select(k => Metrics(all.Where(x => x.Step == k).ToList(), scale, level)).ToArray();
-        return new ForecastBacktestResult(all, steps, Metrics(all, scale, level), fitAt.Select(i => origins[i]).ToArray(), model!, m);
+        var (steps, overall) = Score(series, all, firstOrigin, m, h, o.ConfidenceLevel);
+        return new ForecastBacktestResult(all, steps, overall, fitAt.Select(i => origins[i]).ToArray(), model!, m) { FitSeconds = fitSeconds };
     }
 
-    /// <summary>Mean |y_t − y_{t−m}| over the rows before the first origin of every series; NaN when undefined.</summary>
-    private static double NaiveScale(List<Series> series, int firstOrigin, int m)
+    /// <summary>The origin positions of a walk: <paramref name="firstOrigin"/>, + <paramref name="stride"/>, … before
+    /// <paramref name="endOrigin"/>, as long as the longest series holds the h rows after the origin (a shorter series stops
+    /// earlier).</summary>
+    internal static List<int> Origins(IReadOnlyList<Series> series, int firstOrigin, int endOrigin, int h, int stride)
     {
-        double sum = 0;
-        long count = 0;
+        int longest = series.Max(s => s.Length);
+        var origins = new List<int>();
+        for (int p = firstOrigin; p < endOrigin && p + h <= longest; p += stride) origins.Add(p);
+        return origins;
+    }
+
+    /// <summary>The walk for a forecaster without bounds (a comparison's baseline): the forecasts of <paramref name="forecast"/>
+    /// (series, origin → the h values from the rows before the origin) at every origin of <see cref="Origins"/> (stride 1)
+    /// of every series whose h rows are observed, scored as the LSTM backtest is (interval figures NaN).</summary>
+    internal static BacktestMetrics PointForecasts(IReadOnlyList<Series> series, int firstOrigin, int endOrigin, int h, int seasonality,
+        Func<Series, int, float[]> forecast)
+    {
+        var all = new List<BacktestForecast>();
         foreach (Series s in series)
         {
-            for (int t = m; t < firstOrigin; t++)
+            foreach (int p in Origins(series, firstOrigin, endOrigin, h, 1))
             {
-                sum += Math.Abs(s.Values[t] - s.Values[t - m]);
-                count++;
+                if (p + h > s.Length) continue;
+                float[] f = forecast(s, p);
+                for (int k = 0; k < h; k++) all.Add(new BacktestForecast(s.Id, p, k + 1, f[k], float.NaN, float.NaN, s.Values[p + k]));
             }
         }
-        return count > 0 && sum > 0 ? sum / count : double.NaN;
+        return Score(series, all, firstOrigin, seasonality, h, null).Overall;
     }
 
-    private static BacktestMetrics Metrics(List<BacktestForecast> values, double naiveScale, double level)
+    /// <summary>The errors per step and overall of a walk's forecasts; MASE scaled by the seasonal naive MAE (season
+    /// <paramref name="m"/>) on the rows before <paramref name="firstOrigin"/> of every series.</summary>
+    private static (BacktestMetrics[] Steps, BacktestMetrics Overall) Score(IReadOnlyList<Series> series, List<BacktestForecast> all, int firstOrigin, int m, int h,
+        double? level)
+    {
+        double scale = ForecastMetrics.SeasonalNaiveScale(series.Select(s => (IReadOnlyList<float>)new ArraySegment<float>(s.Values, 0, Math.Min(firstOrigin, s.Length))), m);
+        var steps = Enumerable.Range(1, h).Select(k => Metrics(all.Where(x => x.Step == k).ToList(), scale, level)).ToArray();
+        return (steps, Metrics(all, scale, level));
+    }
+
+    /// <summary>The figures of <paramref name="values"/>; the interval figures are NaN when there are no bounds
+    /// (<paramref name="level"/> null).</summary>
+    private static BacktestMetrics Metrics(List<BacktestForecast> values, double naiveScale, double? level)
     {
         float[] actual = values.Select(v => v.Actual).ToArray();
         float[] forecast = values.Select(v => v.Forecast).ToArray();
@@ -178,10 +211,10 @@ public static class ForecastBacktest
             ForecastMetrics.SymmetricMeanAbsolutePercentageError(actual, forecast),
             mape,
             mae / naiveScale,
-            ForecastMetrics.Coverage(actual, lower, upper),
+            level is null ? double.NaN : ForecastMetrics.Coverage(actual, lower, upper),
             ForecastMetrics.MeanSquaredError(actual, forecast),
             zeros,
-            ForecastMetrics.MeanIntervalWidth(lower, upper),
-            ForecastMetrics.IntervalScore(actual, lower, upper, level));
+            level is null ? double.NaN : ForecastMetrics.MeanIntervalWidth(lower, upper),
+            level is { } l ? ForecastMetrics.IntervalScore(actual, lower, upper, l) : double.NaN);
     }
 }

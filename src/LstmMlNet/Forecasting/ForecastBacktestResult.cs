@@ -92,6 +92,9 @@ public sealed class ForecastBacktestResult
     /// <summary>The model of the last fit (with one fit: the model that made every forecast).</summary>
     public LstmForecastingTransformer LastModel { get; }
 
+    /// <summary>Seconds spent in the fits (all of them), for a comparison's leaderboard.</summary>
+    internal double FitSeconds { get; init; }
+
     /// <summary>The forecast values <paramref name="step"/> steps ahead (1 ≤ step ≤ h), in the order of <see cref="Forecasts"/>.</summary>
     public IReadOnlyList<BacktestForecast> AtStep(int step)
     {

@@ -61,11 +61,27 @@ public static class ForecastMetrics
         ArgumentNullException.ThrowIfNull(training);
         if (seasonality < 1) throw new ArgumentOutOfRangeException(nameof(seasonality), seasonality, "The seasonality must be at least 1.");
         if (training.Count <= seasonality) throw new ArgumentException($"MASE needs more than {seasonality} training values; got {training.Count}.", nameof(training));
-        double scale = 0;
-        for (int t = seasonality; t < training.Count; t++) scale += Math.Abs(training[t] - training[t - seasonality]);
-        scale /= training.Count - seasonality;
-        if (scale == 0) throw new ArgumentException("MASE is undefined: the seasonal naive forecast is exact on the training values.", nameof(training));
+        double scale = SeasonalNaiveScale(new[] { training }, seasonality);
+        if (double.IsNaN(scale)) throw new ArgumentException("MASE is undefined: the seasonal naive forecast is exact on the training values.", nameof(training));
         return MeanAbsoluteError(actual, forecast) / scale;
+    }
+
+    /// <summary>The scale of MASE, the one routine every MASE figure of this library uses: the mean of |y_t − y_{t−m}| over
+    /// t = m … n − 1 of each training series, pooled over the series (each pair counts once); NaN when there is no pair or
+    /// the mean is 0 (the seasonal naive forecast is exact in sample).</summary>
+    internal static double SeasonalNaiveScale(IEnumerable<IReadOnlyList<float>> training, int m)
+    {
+        double sum = 0;
+        long count = 0;
+        foreach (IReadOnlyList<float> values in training)
+        {
+            for (int t = m; t < values.Count; t++)
+            {
+                sum += Math.Abs(values[t] - values[t - m]);
+                count++;
+            }
+        }
+        return count > 0 && sum > 0 ? sum / count : double.NaN;
     }
 
     /// <summary>Fraction of actual values inside [lower, upper] (inclusive).</summary>

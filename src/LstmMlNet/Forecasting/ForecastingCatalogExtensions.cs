@@ -48,6 +48,6 @@ public static class ForecastingCatalogExtensions
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
-        return new LstmForecastingEstimator(RecurrentCatalog.EnvironmentOf(catalog), options);
+        return new LstmForecastingEstimator(Interop.CatalogEnvironment.Of(catalog), options);
     }
 }

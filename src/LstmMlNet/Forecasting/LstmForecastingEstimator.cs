@@ -49,23 +49,23 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
         foreach (string name in Options.PastCovariateColumnNames) CheckShape(inputSchema, "past covariate", name);
         if (Options.TimestampColumnName is { } time)
         {
-            if (!Catalog.SchemaShapeColumns.TryFind(inputSchema, time, out var column)) throw SchemaErrors.Missing("timestamp", time);
+            if (!Interop.SchemaShapeColumns.TryFind(inputSchema, time, out var column)) throw SchemaErrors.Missing("timestamp", time);
             if (column.Kind != SchemaShape.Column.VectorKind.Scalar || column.ItemType is not DateTimeDataViewType)
                 throw new ArgumentOutOfRangeException("inputSchema", $"The timestamp column '{time}' must be a DateTime scalar; found {column.Kind} of {column.ItemType}.");
         }
-        if (Options.SeriesIdColumnName is { } id && !Catalog.SchemaShapeColumns.TryFind(inputSchema, id, out _))
+        if (Options.SeriesIdColumnName is { } id && !Interop.SchemaShapeColumns.TryFind(inputSchema, id, out _))
             throw SchemaErrors.Missing("series id", id);
         var columns = inputSchema.ToDictionary(c => c.Name);
         foreach (string name in Options.OutputColumnNames)
         {
-            columns[name] = Catalog.SchemaShapeColumns.Vector(name, NumberDataViewType.Single);
+            columns[name] = Interop.SchemaShapeColumns.Vector(name, NumberDataViewType.Single);
         }
         return new SchemaShape(columns.Values);
     }
 
     private static void CheckShape(SchemaShape schema, string role, string name)
     {
-        if (!Catalog.SchemaShapeColumns.TryFind(schema, name, out var column)) throw SchemaErrors.Missing(role, name);
+        if (!Interop.SchemaShapeColumns.TryFind(schema, name, out var column)) throw SchemaErrors.Missing(role, name);
         if (column.Kind != SchemaShape.Column.VectorKind.Scalar || column.ItemType != NumberDataViewType.Single)
             throw new ArgumentOutOfRangeException("inputSchema", $"The {role} column '{name}' must be a Single scalar; found {column.Kind} of {column.ItemType}.");
     }

@@ -4,20 +4,9 @@ using Microsoft.ML.Data;
 
 namespace LstmMlNet.Forecasting;
 
-/// <summary>One series read from an IDataView: its id, observations in row order, covariates (n·C, step-major), the
-/// data-view row of each observation, past covariates (n·Cp, step-major) and timestamps (n ticks, or none).</summary>
-internal sealed record Series(string Id, float[] Values, float[] Covariates, long[] Rows, float[] PastCovariates, long[] Timestamps)
-{
-    public Series(string id, float[] values, float[] covariates, long[] rows)
-        : this(id, values, covariates, rows, Array.Empty<float>(), Array.Empty<long>())
-    {
-    }
-
-    public int Length => Values.Length;
-}
-
 /// <summary>Reads the series column, the optional series-id column, the covariate and past-covariate columns and the
-/// optional timestamp column in one pass.</summary>
+/// optional timestamp column in one pass: the one series reader of the forecaster, its backtest and the forecasting
+/// comparison.</summary>
 internal static class SeriesTable
 {
     /// <summary>Checks the schema: the series and covariate columns must be Single scalars; the id column Text or a number.</summary>

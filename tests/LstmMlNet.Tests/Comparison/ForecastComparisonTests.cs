@@ -108,13 +108,56 @@ public sealed class ForecastComparisonTests(ITestOutputHelper output)
 
         values = Enumerable.Range(0, 200).Select(i => new Point { Value = i % 7 }).ToArray();
         values[123].Value = float.NaN;
-        var nan = Assert.Throws<InvalidDataException>(() =>
+        // The comparison reads the series with the forecaster's own reader, so its error is the forecaster's.
+        var nan = Assert.Throws<InvalidOperationException>(() =>
             ml.CompareModels().Forecasting(ml.Data.LoadFromEnumerable(values), nameof(Point.Value), 14, 7, 7, options));
-        Assert.Contains("'Value' holds NaN at row 123", nan.Message, StringComparison.Ordinal);
+        Assert.Contains("The series column 'Value' is NaN at row 123", nan.Message, StringComparison.Ordinal);
 
         var missing = Assert.Throws<ArgumentOutOfRangeException>(() =>
             ml.CompareModels().Forecasting(ml.Data.LoadFromEnumerable(values), "Demand", 14, 7, 7, options));
         Assert.Contains("'Demand' was not found", missing.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Fold_figures_are_the_backtests_figures_for_the_same_model_and_origins()
+    {
+        // One walk: each fold of a recurrent candidate is ForecastBacktest's backtest of that fold's origins (fitted once on
+        // the rows before the fold), so its MAE, MAPE and MASE are what the public backtest reports on the data cut after the
+        // fold's last forecast row.
+        const int window = 12, horizon = 4, folds = 2, foldLength = 20, season = 12;
+        var ml = new MLContext(seed: 1);
+        ForecastEngineTests.Point[] points = ForecastEngineTests.Points(200, 1);
+        IDataView data = ml.Data.LoadFromEnumerable(points);
+        ComparisonResult Compare(ComparisonMetric metric) => ml.CompareModels().Forecasting(data, nameof(ForecastEngineTests.Point.Value), window, horizon, season,
+            new ForecastComparisonOptions
+            {
+                Folds = folds, FoldLength = foldLength, Metric = metric, IncludeBaselines = false, RefitBest = false,
+                SearchSpace = new RecurrentSearchSpace { Cells = new[] { RecurrentCellKind.Lstm }, HiddenSizes = new[] { 8 }, Bidirectional = new[] { false } },
+                ConfigureForecaster = o => { o.Epochs = 2; o.MinimumOptimizerSteps = 0; },
+            });
+        TrialResult mae = Compare(ComparisonMetric.MeanAbsoluteError).Trials.Single();
+        TrialResult mape = Compare(ComparisonMetric.MeanAbsolutePercentageError).Trials.Single();
+        TrialResult mase = Compare(ComparisonMetric.MeanAbsoluteScaledError).Trials.Single();
+
+        // The forecaster the comparison builds for this configuration (ForecastComparison.Estimator).
+        var forecaster = new LstmForecastingOptions
+        {
+            InputColumnName = nameof(ForecastEngineTests.Point.Value), OutputColumnName = "Forecast", WindowSize = window, Horizon = horizon,
+            Network = { Cell = RecurrentCellKind.Lstm, HiddenSize = 8, Layers = 1, Bidirectional = false }, Seed = 1, Epochs = 2, MinimumOptimizerSteps = 0,
+        };
+        for (int fold = 0; fold < folds; fold++)
+        {
+            int start = points.Length - (folds - fold) * foldLength;
+            ForecastBacktestResult backtest = ForecastBacktest.Run(ml, forecaster, ml.Data.TakeRows(data, start + foldLength + horizon - 1), firstOrigin: start, seasonality: season);
+            int origins = Math.Min(foldLength, points.Length - horizon + 1 - start); // the last fold stops where the horizon leaves the data
+            Assert.Equal(Enumerable.Range(start, origins), backtest.Forecasts.Select(f => f.Origin).Distinct());
+            Assert.Equal(origins * horizon, backtest.Overall.Count);
+            Assert.Equal(backtest.Overall.MeanAbsoluteError, mae.FoldMetrics[fold]);
+            Assert.Equal(backtest.Overall.MeanAbsolutePercentageError, mape.FoldMetrics[fold]);
+            Assert.Equal(backtest.Overall.MeanAbsoluteScaledError, mase.FoldMetrics[fold]);
+            output.WriteLine($"fold {fold} (origins {start}..{start + foldLength - 1}): {backtest.Overall}");
+        }
+        Assert.Equal(mae.FoldMetrics.Average(), mae.Mean);
     }
 
     private sealed class CovariatePoint

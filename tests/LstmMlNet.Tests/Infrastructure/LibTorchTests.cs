@@ -23,12 +23,14 @@ public sealed class LibTorchTests
     {
         var ml = new Microsoft.ML.MLContext(seed: 1);
         Assert.Equal(DeviceType.CPU, TorchRuntime.SelectDevice(ml).type);
-        if (cuda.is_available()) return;
-        ml.GpuDeviceId = 0;
+        // A device id no machine has, so the test means the same with or without CUDA.
+        const int Missing = 999;
+        Assert.True(cuda.device_count() <= Missing);
+        ml.GpuDeviceId = Missing;
         ml.FallbackToCpu = true;
         Assert.Equal(DeviceType.CPU, TorchRuntime.SelectDevice(ml).type);
         ml.FallbackToCpu = false;
         var ex = Assert.Throws<InvalidOperationException>(() => TorchRuntime.SelectDevice(ml));
-        Assert.Contains("GpuDeviceId", ex.Message);
+        Assert.Equal("MLContext.GpuDeviceId is 999 but no such CUDA device is available to TorchSharp (reference a TorchSharp CUDA package), and FallbackToCpu is false.", ex.Message);
     }
 }

@@ -1,11 +1,12 @@
 using System.Reflection;
+using LstmMlNet.Catalog;
 using Microsoft.ML;
 using Microsoft.ML.Calibrators;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers;
 
-namespace LstmMlNet.Catalog;
+namespace LstmMlNet.Interop;
 
 /// <summary>
 /// The last step of every fitted recurrent model: ML.NET's own prediction transformers over the network's raw
@@ -21,8 +22,8 @@ namespace LstmMlNet.Catalog;
 /// the identity: binary Score = 1·logit + 0 with Probability = 1 / (1 + exp(−Score)) (a fixed Platt calibrator,
 /// slope −1, offset 0); multiclass Score = softmax(I·logits + 0) (maximum-entropy model); regression Score = 1·y + 0.
 /// ML.NET keeps the constructors of these models and transformers internal, so they are called by reflection; a
-/// missing constructor (an ML.NET version other than the one this library is built against) fails with a clear
-/// message at Fit, and the trainer tests cover every path.
+/// missing constructor (an ML.NET version other than the one this library is built against) fails at Fit with an error
+/// naming it, and <c>MlNetInteropTests</c> builds every head directly.
 /// </remarks>
 internal static class PredictionHeads
 {
@@ -70,13 +71,9 @@ internal static class PredictionHeads
                 return (T)constructor.Invoke(arguments);
             }
         }
-        throw new InvalidOperationException(
-            $"Microsoft.ML {Version(typeof(MLContext).Assembly)} has no constructor of {typeof(T).Name} taking ({string.Join(", ", arguments.Select(a => a?.GetType().Name ?? "null"))}); " +
-            $"LstmMlNet {Version(typeof(PredictionHeads).Assembly)} is built against Microsoft.ML 5.0.x.");
+        throw MlNetMemberMissing.Error(
+            $"{typeof(T).Name}..ctor({string.Join(", ", arguments.Select(a => a?.GetType().Name ?? "null"))})", "build the prediction head of a fitted model");
     }
-
-    private static string Version(Assembly assembly) =>
-        assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? assembly.GetName().Version?.ToString() ?? "?";
 
     private static bool Accepts(Type parameter, object? argument)
     {
