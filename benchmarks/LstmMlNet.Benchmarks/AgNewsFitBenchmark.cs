@@ -38,6 +38,6 @@ public class AgNewsFitBenchmark
             .Append(ml.Transforms.Concatenate("Text", "Title", "Description"))
             .Append(ml.Transforms.Text.NormalizeText("Normalized", "Text", keepPunctuations: false))
             .Append(ml.Transforms.Text.TokenizeIntoWords("Tokens", "Normalized"))
-            .Append(ml.MulticlassClassification.Trainers.Lstm(new RecurrentMulticlassTrainer.Options { Seed = 1 }))
+            .Append(ml.MulticlassClassification.Trainers.Lstm(new LstmMulticlassTrainer.Options { Seed = 1 }))
             .Fit(train);
 }

@@ -37,7 +37,7 @@ internal static class FitPhaseProfile
         long rows = train.GetColumn<uint>("Label").LongCount();
         Report("featurize + cache (ML.NET text transforms)", clock);
 
-        var options = new RecurrentMulticlassTrainer.Options { Seed = 1, Epochs = epochs, SparseEmbeddingUpdates = !dense };
+        var options = new LstmMulticlassTrainer.Options { Seed = 1, Epochs = epochs, SparseEmbeddingUpdates = !dense };
         var (features, read) = SequenceFeatures.Fit(train, options.FeatureColumnName, 0, options.MaxSequenceLength, options.MaxVocabularySize, options.MinTokenCount, null);
         Report("read column + vocabulary", clock);
         long[] classes = train.GetColumn<uint>("Label").Select(k => (long)k - 1).ToArray();

@@ -93,7 +93,7 @@ public class TrainerThroughputBenchmark
 
     [Benchmark(Description = "LstmMlNet binary trainer Fit, 2 epochs")]
     public ITransformer Trainer() =>
-        ml.BinaryClassification.Trainers.Lstm(new RecurrentBinaryTrainer.Options
+        ml.BinaryClassification.Trainers.Lstm(new LstmBinaryTrainer.Options
         {
             Seed = 1, Epochs = Epochs, BatchSize = Batch, ValidationFraction = 0, HeadDropout = 0, MinTokenCount = 1,
             Network = { HiddenSize = Hidden, Bidirectional = true }, EmbeddingSize = Embedding, Pooling = PoolingKind.Max,

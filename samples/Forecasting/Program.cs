@@ -1,4 +1,4 @@
-using LstmMlNet.Forecasting;
+using LstmMlNet;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using ScottPlot;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using LstmMlNet;
 using LstmMlNet.Data;
 using LstmMlNet.Engine;
 using LstmMlNet.Training;

@@ -1,4 +1,4 @@
-using LstmMlNet.Engine;
+using LstmMlNet;
 using ScottPlot;
 
 namespace GradientFlowSample;

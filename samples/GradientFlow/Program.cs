@@ -3,8 +3,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using GradientFlowSample;
-using LstmMlNet.Diagnostics;
-using LstmMlNet.Engine;
+using LstmMlNet;
 
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using LstmMlNet.Forecasting;
+using LstmMlNet;
 using M4HourlySample;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -158,8 +158,8 @@ internal sealed class Flags(Dictionary<string, string> values)
         if (Get("seasonality") is { } p) o.Seasonality = I(p);
         if (Get("loss") is { } loss) o.Loss = Enum.Parse<ForecastLoss>(loss);
         if (Get("scaling") is { } scaling) o.Scaling = Enum.Parse<ForecastScaling>(scaling);
-        if (Get("schedule") is { } schedule) o.Schedule = Enum.Parse<LstmMlNet.Training.LearningRateSchedule>(schedule);
-        if (Get("cell") is { } cell) o.Network.Cell = Enum.Parse<LstmMlNet.Engine.RecurrentCellKind>(cell);
+        if (Get("schedule") is { } schedule) o.Schedule = Enum.Parse<LstmMlNet.LearningRateSchedule>(schedule);
+        if (Get("cell") is { } cell) o.Network.Cell = Enum.Parse<LstmMlNet.RecurrentCellKind>(cell);
         if (Get("baseline") is { } baseline) o.Baseline = Enum.Parse<ForecastBaseline>(baseline);
     }
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using LstmMlNet.Comparison;
-using LstmMlNet.Engine;
-using LstmMlNet.Forecasting;
+using LstmMlNet;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Spectre.Console;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using LstmMlNet.Catalog;   // the .Lstm(...) catalog entries, PretrainedTextEncoder
-using LstmMlNet.Engine;    // PoolingKind
+using LstmMlNet;   // LstmBinaryTrainer.Options, PretrainedTextEncoder, PoolingKind (the .Lstm(...) entries come with Microsoft.ML)
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -18,7 +17,7 @@ var baselineMetrics = ml.BinaryClassification.Evaluate(baseline.Transform(split.
 Console.WriteLine($"FeaturizeText + SdcaLogisticRegression: accuracy {baselineMetrics.Accuracy:P2}, log-loss {baselineMetrics.LogLoss:F3}");
 
 // The raw text column goes straight to the trainer: WordPiece tokenisation and the encoder are part of the model.
-var trainer = ml.BinaryClassification.Trainers.Lstm(new RecurrentBinaryTrainer.Options
+var trainer = ml.BinaryClassification.Trainers.Lstm(new LstmBinaryTrainer.Options
 {
     TextEncoder = PretrainedTextEncoder.MiniLM,
     FeatureColumnName = "Text",

@@ -1,4 +1,4 @@
-using LstmMlNet.Catalog;
+using LstmMlNet;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -9,7 +9,7 @@ string dataPath = args.Length > 0 ? args[0] : FindSharedData("sentiment", "yelp_
 var ml = new MLContext(seed: 1);
 ml.Log += (_, e) =>
 {
-    if (e.Source.StartsWith(nameof(RecurrentBinaryTrainer), StringComparison.Ordinal) && e.Kind == Microsoft.ML.Runtime.ChannelMessageKind.Info)
+    if (e.Source.StartsWith(nameof(LstmBinaryTrainer), StringComparison.Ordinal) && e.Kind == Microsoft.ML.Runtime.ChannelMessageKind.Info)
         Console.WriteLine($"  [{e.Source}] {e.RawMessage}");
 };
 
@@ -20,7 +20,7 @@ Console.WriteLine($"Data: {dataPath} (80/20 split, seed 1)");
 // The recurrent pipeline: ML.NET's own text featurizers, then the LSTM trainer on the word tokens.
 var pipeline = ml.Transforms.Text.NormalizeText("Normalized", nameof(Review.Text), keepPunctuations: false)
     .Append(ml.Transforms.Text.TokenizeIntoWords("Tokens", "Normalized"))
-    .Append(ml.BinaryClassification.Trainers.Lstm(new RecurrentBinaryTrainer.Options { Seed = 1 }));
+    .Append(ml.BinaryClassification.Trainers.Lstm(new LstmBinaryTrainer.Options { Seed = 1 }));
 Console.WriteLine("Training the bidirectional LSTM (one line per epoch):");
 var watch = System.Diagnostics.Stopwatch.StartNew();
 ITransformer model = pipeline.Fit(split.TrainSet);

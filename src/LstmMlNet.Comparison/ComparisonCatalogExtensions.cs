@@ -1,6 +1,8 @@
 using Microsoft.ML;
+using LstmMlNet.Comparison;
+using LstmMlNet;
 
-namespace LstmMlNet.Comparison;
+namespace Microsoft.ML;
 
 /// <summary><c>ml.CompareModels()</c>: the entry point of model comparisons.</summary>
 public static class ComparisonCatalogExtensions

@@ -40,7 +40,7 @@ public sealed class ComparisonResult
 
     /// <summary>The best model refitted on all rows, ready for <c>ml.Model.Save</c>; null when nothing completed or
     /// <see cref="ComparisonOptions.RefitBest"/> is false. In forecasting it is an
-    /// <see cref="LstmMlNet.Forecasting.LstmForecastingTransformer"/>: save it with
+    /// <see cref="LstmMlNet.LstmForecastingTransformer"/>: save it with
     /// <c>ml.Model.Save(model, model.ScoringInputSchema, path)</c> or make a forecast engine from it.</summary>
     public ITransformer? BestModel { get; internal set; }
 

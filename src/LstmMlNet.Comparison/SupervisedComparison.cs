@@ -211,11 +211,11 @@ internal sealed class SupervisedComparison
     private ComparisonCandidate Recurrent(RecurrentConfiguration configuration) =>
         new(configuration.Describe(), CandidateFamily.Recurrent, configuration.ToDictionary(), (m, cancel) =>
         {
-            RecurrentTrainerOptions trainerOptions = task switch
+            LstmTrainerOptions trainerOptions = task switch
             {
-                ComparisonTask.BinaryClassification => new RecurrentBinaryTrainer.Options(),
-                ComparisonTask.MulticlassClassification => new RecurrentMulticlassTrainer.Options(),
-                _ => new RecurrentRegressionTrainer.Options(),
+                ComparisonTask.BinaryClassification => new LstmBinaryTrainer.Options(),
+                ComparisonTask.MulticlassClassification => new LstmMulticlassTrainer.Options(),
+                _ => new LstmRegressionTrainer.Options(),
             };
             options.ConfigureRecurrent?.Invoke(trainerOptions);
             configuration.ApplyTo(trainerOptions.Network);
@@ -225,19 +225,19 @@ internal sealed class SupervisedComparison
             trainerOptions.LabelColumnName = label;
             trainerOptions.Seed = options.Seed;
             trainerOptions.CancellationToken = cancel;
-            Func<RecurrentFitReport?> report;
+            Func<LstmFitReport?> report;
             IEstimator<ITransformer> trainer;
             switch (trainerOptions)
             {
-                case RecurrentBinaryTrainer.Options o:
+                case LstmBinaryTrainer.Options o:
                     var binary = m.BinaryClassification.Trainers.Lstm(Input(o));
                     (trainer, report) = (binary, () => binary.LastFitReport);
                     break;
-                case RecurrentMulticlassTrainer.Options o:
+                case LstmMulticlassTrainer.Options o:
                     var multiclass = m.MulticlassClassification.Trainers.Lstm(Input(o));
                     (trainer, report) = (multiclass, () => multiclass.LastFitReport);
                     break;
-                case RecurrentRegressionTrainer.Options o:
+                case LstmRegressionTrainer.Options o:
                     var regression = m.Regression.Trainers.Lstm(Input(o));
                     (trainer, report) = (regression, () => regression.LastFitReport);
                     break;
@@ -252,7 +252,7 @@ internal sealed class SupervisedComparison
             return new BuiltCandidate(pipeline, _ => report()?.ParameterCount);
         });
 
-    private T Input<T>(T trainerOptions) where T : RecurrentTrainerOptions
+    private T Input<T>(T trainerOptions) where T : LstmTrainerOptions
     {
         trainerOptions.FeatureColumnName = input.IsText && trainerOptions.TextEncoder == PretrainedTextEncoder.None ? TokensColumn : input.ColumnName;
         trainerOptions.FrameSize = input.FrameSize;

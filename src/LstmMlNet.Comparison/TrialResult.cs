@@ -15,7 +15,7 @@ namespace LstmMlNet.Comparison;
 /// <param name="StandardDeviation">Sample standard deviation (n − 1) of <paramref name="FoldMetrics"/> (NaN below 2 folds).</param>
 /// <param name="TrainSeconds">Mean wall-clock seconds per fold spent fitting (scoring excluded).</param>
 /// <param name="Parameters">Learned values of the last fold's model: for a recurrent candidate the network's trainable
-/// parameters as trained (<c>RecurrentFitReport.ParameterCount</c> or <c>ForecastFitReport.Parameters</c>: a token
+/// parameters as trained (<c>LstmFitReport.ParameterCount</c> or <c>ForecastFitReport.Parameters</c>: a token
 /// model's subword n-gram table included, which the saved model replaces by one vector per vocabulary token; a frozen
 /// pretrained encoder excluded, which the saved model holds), so a count of what was fitted, not of the saved model's
 /// size; linear weights and biases, or tree leaf values, for ML.NET's trainers; 0 for naive rules; null when unknown

@@ -4,13 +4,6 @@ using Microsoft.ML.Runtime;
 
 namespace LstmMlNet.Comparison;
 
-/// <summary>What one fold of one trial measured.</summary>
-internal sealed record FoldOutcome(double Metric, double FitSeconds, long? Parameters);
-
-/// <summary>A trial to run: its name and how to run fold i (0-based) under a cancellation token.</summary>
-internal sealed record PlannedTrial(string Name, CandidateFamily Family, IReadOnlyDictionary<string, string> Configuration,
-    Func<int, CancellationToken, FoldOutcome> RunFold);
-
 /// <summary>Runs trials fold by fold under the time budget, logs one line per trial and reports progress.</summary>
 internal static class TrialRunner
 {

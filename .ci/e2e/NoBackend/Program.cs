@@ -1,4 +1,4 @@
-using LstmMlNet.Forecasting;
+using LstmMlNet;
 using Microsoft.ML;
 
 // The failure side of .ci/package-e2e.sh: an app that references LstmMlNet.Comparison (so LstmMlNet and TorchSharp only

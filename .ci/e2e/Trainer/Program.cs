@@ -1,6 +1,5 @@
 using System.Globalization;
-using LstmMlNet.Catalog;
-using LstmMlNet.Forecasting;
+using LstmMlNet;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 

@@ -1,5 +1,5 @@
-using LstmMlNet.Comparison;   // ml.CompareModels()
-using LstmMlNet.Engine;       // RecurrentCellKind, PoolingKind
+using LstmMlNet;              // RecurrentCellKind, PoolingKind
+using LstmMlNet.Comparison;   // the comparison options (ml.CompareModels() comes with Microsoft.ML)
 using Microsoft.ML;
 using Microsoft.ML.Data;
 

@@ -1,4 +1,4 @@
-using LstmMlNet.Forecasting;   // ml.Forecasting.ForecastByLstm
+using LstmMlNet;   // LstmForecastingTransformer, LstmForecastEngine (ml.Forecasting.ForecastByLstm comes with Microsoft.ML)
 using Microsoft.ML;
 using Microsoft.ML.Data;
 

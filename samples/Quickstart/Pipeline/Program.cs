@@ -1,4 +1,3 @@
-using LstmMlNet.Catalog;   // the .Lstm(...) catalog entries
 using Microsoft.ML;
 using Microsoft.ML.Data;
 

@@ -1,19 +1,20 @@
 using LstmMlNet.Engine;
 using LstmMlNet.Training;
+using LstmMlNet.Catalog;
 
-namespace LstmMlNet.Catalog;
+namespace LstmMlNet;
 
 /// <summary>
 /// The recurrent encoder of a model: cell, hidden units per direction, stacked layers, direction, dropout between layers
-/// and initialisation. The one type behind <see cref="RecurrentTrainerOptions.Network"/> (the binary, multiclass and
-/// regression trainers), <see cref="Forecasting.LstmForecastingOptions.Network"/> (the forecaster) and the
+/// and initialisation. The one type behind <see cref="LstmTrainerOptions.Network"/> (the binary, multiclass and
+/// regression trainers), <see cref="LstmMlNet.LstmForecastingOptions.Network"/> (the forecaster) and the
 /// configurations a model comparison tries.
 /// </summary>
 /// <remarks>
 /// A new instance holds the defaults below: one unidirectional LSTM layer of 128 units, no dropout, the default
 /// initialisation. The trainers' and the forecaster's options start from their own defaults (the trainers:
 /// bidirectional, dropout 0.2; the forecaster: 64 units), so change members of the options' network in place and keep
-/// the rest: <c>new RecurrentBinaryTrainer.Options { Network = { HiddenSize = 64 } }</c>. Assigning a new instance
+/// the rest: <c>new LstmBinaryTrainer.Options { Network = { HiddenSize = 64 } }</c>. Assigning a new instance
 /// (<c>Network = new RecurrentNetworkOptions { HiddenSize = 64 }</c>) replaces those defaults with the ones below.
 /// </remarks>
 public sealed class RecurrentNetworkOptions

@@ -1,7 +1,7 @@
 using LstmMlNet.Engine;
 using static TorchSharp.torch;
 
-namespace LstmMlNet.Diagnostics;
+namespace LstmMlNet;
 
 /// <summary>
 /// Gate statistics per layer — saturation of each gate, mean forget (LSTM) or update (GRU) gate, cell-state

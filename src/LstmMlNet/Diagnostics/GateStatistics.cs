@@ -1,6 +1,6 @@
 using LstmMlNet.Engine;
 
-namespace LstmMlNet.Diagnostics;
+namespace LstmMlNet;
 
 /// <summary>
 /// Summary of one gate (or activation) of one layer over every recorded step, sequence and unit (T·B·H values).

@@ -2,7 +2,7 @@ using LstmMlNet.Engine;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace LstmMlNet.Diagnostics;
+namespace LstmMlNet;
 
 /// <summary>
 /// Measures ‖∂L/∂h_t‖ at every step t of a recurrent encoder — the quantity whose decay over t is the vanishing

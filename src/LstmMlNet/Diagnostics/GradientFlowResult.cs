@@ -1,6 +1,6 @@
 using LstmMlNet.Engine;
 
-namespace LstmMlNet.Diagnostics;
+namespace LstmMlNet;
 
 /// <summary>
 /// How strongly a loss reaches back through time: the L2 norm of ∂L/∂h_t, the gradient of the loss with respect to

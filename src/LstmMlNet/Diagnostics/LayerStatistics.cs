@@ -1,4 +1,5 @@
-namespace LstmMlNet.Diagnostics;
+
+namespace LstmMlNet;
 
 /// <summary>
 /// What the gates of one layer did over a batch of sequences (forward direction, every step, every unit).

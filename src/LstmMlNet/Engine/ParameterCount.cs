@@ -1,4 +1,6 @@
-namespace LstmMlNet.Engine;
+using LstmMlNet.Engine;
+
+namespace LstmMlNet;
 
 /// <summary>
 /// Closed-form parameter counts of recurrent encoders. Per layer and direction, with G gate blocks

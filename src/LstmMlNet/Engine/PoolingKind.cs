@@ -1,4 +1,6 @@
-namespace LstmMlNet.Engine;
+using LstmMlNet.Engine;
+
+namespace LstmMlNet;
 
 /// <summary>How per-step encoder outputs become one vector per sequence.</summary>
 public enum PoolingKind

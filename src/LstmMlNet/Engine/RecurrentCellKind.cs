@@ -1,4 +1,6 @@
-namespace LstmMlNet.Engine;
+using LstmMlNet.Engine;
+
+namespace LstmMlNet;
 
 /// <summary>
 /// The recurrent cell a layer runs. Gate rows of the weight matrices follow PyTorch's order

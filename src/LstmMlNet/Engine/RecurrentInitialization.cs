@@ -1,4 +1,6 @@
-namespace LstmMlNet.Engine;
+using LstmMlNet.Engine;
+
+namespace LstmMlNet;
 
 /// <summary>
 /// Initialisation of a recurrent encoder. Defaults: Xavier-uniform input weights, orthogonal recurrent

@@ -1,4 +1,6 @@
-namespace LstmMlNet.Engine;
+using LstmMlNet.Engine;
+
+namespace LstmMlNet;
 
 /// <summary>How a weight matrix of a recurrent layer is initialised. Each gate's block
 /// (rows <c>[k·H, (k+1)·H)</c>) is initialised on its own.</summary>

@@ -1,4 +1,6 @@
-namespace LstmMlNet.Forecasting;
+using LstmMlNet.Forecasting;
+
+namespace LstmMlNet;
 
 /// <summary>Calendar inputs a forecaster derives from a timestamp column
 /// (<see cref="LstmForecastingOptions.TimestampColumnName"/>), each as a sine/cosine pair of its phase so that the end of a

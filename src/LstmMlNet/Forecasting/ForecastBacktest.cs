@@ -1,7 +1,8 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using LstmMlNet.Forecasting;
 
-namespace LstmMlNet.Forecasting;
+namespace LstmMlNet;
 
 /// <summary>
 /// Rolling-origin backtests of <c>ForecastByLstm</c> (Darts' <c>historical_forecasts</c>): forecasts made at origins

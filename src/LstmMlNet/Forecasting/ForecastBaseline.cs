@@ -1,4 +1,6 @@
-namespace LstmMlNet.Forecasting;
+using LstmMlNet.Forecasting;
+
+namespace LstmMlNet;
 
 /// <summary>The simple forecast the network learns to correct: an untrained network (output 0) forecasts it, and the
 /// network's output is the scaled difference from it.</summary>

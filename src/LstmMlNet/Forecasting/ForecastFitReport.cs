@@ -1,6 +1,7 @@
 using LstmMlNet.Training;
+using LstmMlNet.Forecasting;
 
-namespace LstmMlNet.Forecasting;
+namespace LstmMlNet;
 
 /// <summary>What a forecasting Fit did: training history, data sizes and the conformal calibration.</summary>
 /// <param name="History">One entry per epoch (losses in scaled units; the metric is the scaled MAE).</param>

@@ -1,4 +1,6 @@
-namespace LstmMlNet.Forecasting;
+using LstmMlNet.Forecasting;
+
+namespace LstmMlNet;
 
 /// <summary>How the bounds' half-widths follow the errors observed after Fit.</summary>
 public enum ForecastIntervalMethod

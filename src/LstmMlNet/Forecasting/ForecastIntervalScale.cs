@@ -1,4 +1,6 @@
-namespace LstmMlNet.Forecasting;
+using LstmMlNet.Forecasting;
+
+namespace LstmMlNet;
 
 /// <summary>The unit the bounds' half-widths are calibrated in: each window's errors are divided by a scale σ of that
 /// window before their quantile is taken, and a forecast's half-width is that quantile times its own window's σ, so the

@@ -1,4 +1,6 @@
-namespace LstmMlNet.Forecasting;
+using LstmMlNet.Forecasting;
+
+namespace LstmMlNet;
 
 /// <summary>The loss the forecaster minimises over the scaled targets z'_k (all horizon steps, all windows).</summary>
 public enum ForecastLoss

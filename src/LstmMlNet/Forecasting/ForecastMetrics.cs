@@ -1,4 +1,6 @@
-namespace LstmMlNet.Forecasting;
+using LstmMlNet.Forecasting;
+
+namespace LstmMlNet;
 
 /// <summary>Point and interval forecast errors over paired actual and forecast values (same length, finite).</summary>
 public static class ForecastMetrics

@@ -1,4 +1,6 @@
-namespace LstmMlNet.Forecasting;
+using LstmMlNet.Forecasting;
+
+namespace LstmMlNet;
 
 /// <summary>How the network's inputs and targets are scaled. Nothing is fitted on data outside the training rows.</summary>
 public enum ForecastScaling

@@ -1,4 +1,6 @@
-namespace LstmMlNet.Forecasting;
+using LstmMlNet.Forecasting;
+
+namespace LstmMlNet;
 
 /// <summary>How the series is transformed before the network sees it; forecasts and bounds are transformed back.</summary>
 public enum ForecastTargetTransform

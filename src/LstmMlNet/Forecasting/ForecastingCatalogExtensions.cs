@@ -1,7 +1,9 @@
 using LstmMlNet.Catalog;
 using Microsoft.ML;
+using LstmMlNet.Forecasting;
+using LstmMlNet;
 
-namespace LstmMlNet.Forecasting;
+namespace Microsoft.ML;
 
 /// <summary><c>ml.Forecasting.ForecastByLstm(...)</c>.</summary>
 public static class ForecastingCatalogExtensions
@@ -48,6 +50,6 @@ public static class ForecastingCatalogExtensions
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
-        return new LstmForecastingEstimator(Interop.CatalogEnvironment.Of(catalog), options);
+        return new LstmForecastingEstimator(LstmMlNet.Interop.CatalogEnvironment.Of(catalog), options);
     }
 }

@@ -4,8 +4,9 @@ using System.Text.Json;
 using LstmMlNet.Onnx;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using LstmMlNet.Forecasting;
 
-namespace LstmMlNet.Forecasting;
+namespace LstmMlNet;
 
 /// <summary>Loads forecast engines written by <see cref="LstmForecastEngine{TIn, TOut}.CheckPoint"/>.</summary>
 public static class LstmForecastEngine

@@ -4,8 +4,9 @@ using System.Text.Json;
 using LstmMlNet.Onnx;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using LstmMlNet.Forecasting;
 
-namespace LstmMlNet.Forecasting;
+namespace LstmMlNet;
 
 /// <summary>
 /// A stateful forecaster for one series, like ML.NET's TimeSeriesPredictionEngine: it holds the last W observations

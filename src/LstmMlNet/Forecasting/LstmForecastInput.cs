@@ -1,6 +1,7 @@
 using Microsoft.ML.Data;
+using LstmMlNet.Forecasting;
 
-namespace LstmMlNet.Forecasting;
+namespace LstmMlNet;
 
 /// <summary>
 /// One input row of a saved forecasting model (<see cref="LstmForecastingTransformer.ScoringModel"/>, and what

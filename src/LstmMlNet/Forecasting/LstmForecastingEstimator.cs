@@ -7,8 +7,9 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
+using LstmMlNet.Forecasting;
 
-namespace LstmMlNet.Forecasting;
+namespace LstmMlNet;
 
 /// <summary>
 /// Trains a recurrent network to forecast the next h values of a series from its last W values (and covariates known in

@@ -1,8 +1,9 @@
 using LstmMlNet.Catalog;
 using LstmMlNet.Engine;
 using LstmMlNet.Training;
+using LstmMlNet.Forecasting;
 
-namespace LstmMlNet.Forecasting;
+namespace LstmMlNet;
 
 /// <summary>
 /// Options of <see cref="LstmForecastingEstimator"/> (<c>ml.Forecasting.ForecastByLstm</c>). The network reads a window
@@ -33,7 +34,7 @@ public sealed class LstmForecastingOptions : TrainingOptions
     }
 
     /// <summary>The forecaster's defaults, read by these options and by the flat overload of
-    /// <see cref="ForecastingCatalogExtensions"/> alike (ML.NET's <c>Options.Defaults</c>).</summary>
+    /// <see cref="Microsoft.ML.ForecastingCatalogExtensions"/> alike (ML.NET's <c>Options.Defaults</c>).</summary>
     internal static class Defaults
     {
         public const string OutputColumnName = "Forecast";
@@ -254,9 +255,9 @@ public sealed class LstmForecastingOptions : TrainingOptions
         }
         if (TimestampColumnName is { } time && (string.IsNullOrWhiteSpace(time) || names.Contains(time)))
             throw Bad(nameof(TimestampColumnName), time, "null or a column other than the series and covariate columns");
-        if (CalendarFeatures is { } calendar && (calendar & ~(Forecasting.CalendarFeatures.HourOfDay | Forecasting.CalendarFeatures.DayOfWeek | Forecasting.CalendarFeatures.DayOfYear)) != 0)
+        if (CalendarFeatures is { } calendar && (calendar & ~(LstmMlNet.CalendarFeatures.HourOfDay | LstmMlNet.CalendarFeatures.DayOfWeek | LstmMlNet.CalendarFeatures.DayOfYear)) != 0)
             throw Bad(nameof(CalendarFeatures), calendar, "null (automatic) or a combination of HourOfDay, DayOfWeek and DayOfYear");
-        if (CalendarFeatures is { } chosen && chosen != Forecasting.CalendarFeatures.None && TimestampColumnName is null)
+        if (CalendarFeatures is { } chosen && chosen != LstmMlNet.CalendarFeatures.None && TimestampColumnName is null)
             throw Bad(nameof(CalendarFeatures), chosen, "None or null without a TimestampColumnName (calendar inputs are derived from it)");
         if (OutputColumnNames.Distinct(StringComparer.Ordinal).Count() != 3) throw Bad(nameof(OutputColumnName), OutputColumnName, "different from the bound columns");
         foreach (string name in OutputColumnNames)

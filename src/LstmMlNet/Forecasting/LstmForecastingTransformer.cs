@@ -3,8 +3,9 @@ using LstmMlNet.Onnx;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using LstmMlNet.Forecasting;
 
-namespace LstmMlNet.Forecasting;
+namespace LstmMlNet;
 
 /// <summary>
 /// A fitted <c>ForecastByLstm</c> model. <see cref="Transform"/> adds the forecast, lower-bound and upper-bound columns

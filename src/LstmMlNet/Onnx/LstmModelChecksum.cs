@@ -3,15 +3,16 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using Google.Protobuf;
 using LstmMlNet.Onnx.Protobuf;
+using LstmMlNet.Onnx;
 
-namespace LstmMlNet.Onnx;
+namespace LstmMlNet;
 
 /// <summary>
 /// A SHA-256 checksum of every exported ONNX model, stored in the model itself, and its check. ML.NET's zip loader does
 /// not verify entry CRCs, so flipped bits inside a saved model's ONNX entry could load and predict different numbers.
 /// <para>The checksum is the lowercase hex SHA-256 of the serialised ONNX ModelProto without its own metadata entry
 /// (<see cref="MetadataKey"/>, appended last): the graph, its initializers (all weights), the opset and the other
-/// metadata. <see cref="LstmMlNet.Forecasting.LstmForecastEngine.Load{TIn, TOut}"/> checks it; call
+/// metadata. <see cref="LstmMlNet.LstmForecastEngine.Load{TIn, TOut}"/> checks it; call
 /// <see cref="Verify(string)"/> for a zip written by <c>ml.Model.Save</c>.</para>
 /// <para>Cost: <see cref="Verify(string)"/> unzips, parses, re-serialises and hashes the ONNX entry, linear in its size
 /// and cheaper than <c>ml.Model.Load</c> of the same zip (README, "Checksums", has the measured figures;

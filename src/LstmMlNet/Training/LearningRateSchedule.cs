@@ -1,4 +1,6 @@
-namespace LstmMlNet.Training;
+using LstmMlNet.Training;
+
+namespace LstmMlNet;
 
 /// <summary>How the learning rate changes over epochs, after any linear warm-up
 /// (<see cref="TrainingOptions.WarmupEpochs"/>).</summary>

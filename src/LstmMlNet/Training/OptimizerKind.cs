@@ -1,4 +1,6 @@
-namespace LstmMlNet.Training;
+using LstmMlNet.Training;
+
+namespace LstmMlNet;
 
 /// <summary>The optimiser of the training loop.</summary>
 public enum OptimizerKind

@@ -1,4 +1,6 @@
-namespace LstmMlNet.Training;
+using LstmMlNet.Training;
+
+namespace LstmMlNet;
 
 /// <summary>
 /// Options of the shared training loop: mini-batches, optimiser, schedule, clipping, early stopping, seeding, progress
@@ -8,14 +10,14 @@ namespace LstmMlNet.Training;
 public class TrainingOptions
 {
     /// <summary>Maximum passes over the training rows. Default 10 (the trainers); 60 for
-    /// <see cref="Forecasting.LstmForecastingOptions"/>.</summary>
+    /// <see cref="LstmMlNet.LstmForecastingOptions"/>.</summary>
     public int Epochs { get; set; } = 10;
 
     /// <summary>Sequences per mini-batch. Batches group sequences of similar length (bucketing). Default 32.</summary>
     public int BatchSize { get; set; } = 32;
 
     /// <summary>Base learning rate. Default 1e-3 (the regression trainer and the forecaster); 2e-3 for the binary and
-    /// multiclass trainers (<see cref="Catalog.RecurrentClassifierOptions"/>).</summary>
+    /// multiclass trainers (<see cref="LstmMlNet.LstmClassifierOptions"/>).</summary>
     public double LearningRate { get; set; } = 1e-3;
 
     /// <summary>Optimiser. Default <see cref="OptimizerKind.Adam"/>.</summary>
@@ -59,16 +61,16 @@ public class TrainingOptions
 
     /// <summary>Fraction of the training rows held out for validation when no validation set is given;
     /// 0 disables validation (and early stopping). Default 0.1 (the regression trainer); 0 for the binary and multiclass
-    /// trainers (<see cref="Catalog.RecurrentClassifierOptions"/>) and for the forecaster, which validates on the tail of
-    /// every series instead (<see cref="Forecasting.LstmForecastingOptions.ValidationTailLength"/>).</summary>
+    /// trainers (<see cref="LstmMlNet.LstmClassifierOptions"/>) and for the forecaster, which validates on the tail of
+    /// every series instead (<see cref="LstmMlNet.LstmForecastingOptions.ValidationTailLength"/>).</summary>
     public double ValidationFraction { get; set; } = 0.1;
 
     /// <summary>Stop after this many epochs without a lower validation loss; 0 = never stop early. Default 3 (the
-    /// trainers); 0 for <see cref="Forecasting.LstmForecastingOptions"/>.</summary>
+    /// trainers); 0 for <see cref="LstmMlNet.LstmForecastingOptions"/>.</summary>
     public int EarlyStoppingPatience { get; set; } = 3;
 
     /// <summary>At the end, restore the weights of the epoch with the lowest validation loss. Default true (the
-    /// trainers); false for <see cref="Forecasting.LstmForecastingOptions"/>.</summary>
+    /// trainers); false for <see cref="LstmMlNet.LstmForecastingOptions"/>.</summary>
     public bool RestoreBestWeights { get; set; } = true;
 
     /// <summary>Seed of everything random in a Fit: weight initialisation, the order of the batches, the validation split
@@ -120,7 +122,7 @@ public class TrainingOptions
     }
 
     /// <summary>An exception naming the option, the value received and what was expected: the one wording of every
-    /// options class (<see cref="Catalog.RecurrentNetworkOptions"/> too).</summary>
+    /// options class (<see cref="LstmMlNet.RecurrentNetworkOptions"/> too).</summary>
     protected internal static ArgumentOutOfRangeException Bad(string name, object value, string expected) =>
         new(name, value, $"{name} must be {expected}; got {Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)}.");
 }

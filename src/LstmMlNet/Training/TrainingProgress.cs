@@ -1,4 +1,6 @@
-namespace LstmMlNet.Training;
+using LstmMlNet.Training;
+
+namespace LstmMlNet;
 
 /// <summary>One epoch's report, sent to <see cref="TrainingOptions.Progress"/> and written as a line to ML.NET's log.</summary>
 /// <param name="Epoch">1-based epoch just finished.</param>

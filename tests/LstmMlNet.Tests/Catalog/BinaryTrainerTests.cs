@@ -41,7 +41,7 @@ public sealed class BinaryTrainerTests(ITestOutputHelper output)
             var baseline = ml.Transforms.Text.FeaturizeText("Features", "Text").Append(ml.BinaryClassification.Trainers.SdcaLogisticRegression()).Fit(split.TrainSet);
             var sdcaMetrics = ml.BinaryClassification.Evaluate(baseline.Transform(split.TestSet));
 
-            var trainer = ml.BinaryClassification.Trainers.Lstm(new RecurrentBinaryTrainer.Options { Seed = 1 });
+            var trainer = ml.BinaryClassification.Trainers.Lstm(new LstmBinaryTrainer.Options { Seed = 1 });
             ITransformer model = TrainerModelTests.TextPipeline(ml).Append(trainer).Fit(split.TrainSet);
             var metrics = ml.BinaryClassification.Evaluate(model.Transform(split.TestSet));
             output.WriteLine($"{file} 80/20 split seed {splitSeed}: LSTM accuracy {metrics.Accuracy:F4} AUC {metrics.AreaUnderRocCurve:F4} F1 {metrics.F1Score:F4} log-loss {metrics.LogLoss:F4}; " +

@@ -36,7 +36,7 @@ public sealed class MulticlassTrainerTests(ITestOutputHelper output)
             .Fit(split.TrainSet);
         var sdcaMetrics = ml.MulticlassClassification.Evaluate(sdca.Transform(split.TestSet));
 
-        var trainer = ml.MulticlassClassification.Trainers.Lstm(new RecurrentMulticlassTrainer.Options { Seed = 1 });
+        var trainer = ml.MulticlassClassification.Trainers.Lstm(new LstmMulticlassTrainer.Options { Seed = 1 });
         ITransformer model = Featurize(ml).Append(trainer).Fit(split.TrainSet);
         var metrics = ml.MulticlassClassification.Evaluate(model.Transform(split.TestSet));
         output.WriteLine($"AG News 7,600 test rows, 80/20 seed 1: LSTM macro {metrics.MacroAccuracy:F4} micro {metrics.MicroAccuracy:F4} log-loss {metrics.LogLoss:F4}; " +

@@ -65,12 +65,12 @@ public sealed class RecurrentNetworkOptionsTests
     {
         var holders = new TrainingOptions[]
         {
-            new RecurrentBinaryTrainer.Options(), new RecurrentMulticlassTrainer.Options(), new RecurrentRegressionTrainer.Options(),
+            new LstmBinaryTrainer.Options(), new LstmMulticlassTrainer.Options(), new LstmRegressionTrainer.Options(),
             new LstmForecastingOptions { InputColumnName = "Value", Horizon = 4 },
         };
         foreach (TrainingOptions options in holders)
         {
-            RecurrentNetworkOptions network = options is RecurrentTrainerOptions t ? t.Network : ((LstmForecastingOptions)options).Network;
+            RecurrentNetworkOptions network = options is LstmTrainerOptions t ? t.Network : ((LstmForecastingOptions)options).Network;
             string member = "Network." + Break(network, breakage);
             var error = Assert.Throws<ArgumentOutOfRangeException>(options.Validate);
             Assert.Equal(member, error.ParamName);
@@ -81,7 +81,7 @@ public sealed class RecurrentNetworkOptionsTests
     [Fact]
     public void A_null_network_is_named()
     {
-        var trainer = new RecurrentRegressionTrainer.Options { Network = null! };
+        var trainer = new LstmRegressionTrainer.Options { Network = null! };
         var error = Assert.Throws<ArgumentOutOfRangeException>(trainer.Validate);
         Assert.Equal("Network", error.ParamName);
         Assert.StartsWith("Network must be a RecurrentNetworkOptions; got null.", error.Message, StringComparison.Ordinal);
@@ -110,7 +110,7 @@ public sealed class RecurrentNetworkOptionsTests
     [Fact]
     public void A_configuration_sets_cell_size_layers_and_direction_and_keeps_dropout_and_initialisation()
     {
-        var options = new RecurrentBinaryTrainer.Options { Network = { Dropout = 0.35 } };
+        var options = new LstmBinaryTrainer.Options { Network = { Dropout = 0.35 } };
         options.Network.Initialization.ForgetGateBias = 2;
         new RecurrentConfiguration(RecurrentCellKind.Gru, 48, 3, false, PoolingKind.Mean, null).ApplyTo(options.Network);
         Assert.Equal(RecurrentCellKind.Gru, options.Network.Cell);
@@ -143,52 +143,52 @@ public sealed class RecurrentNetworkOptionsTests
     {
         static (RecurrentCellKind, int, int, bool, double) Shape(RecurrentNetworkOptions n) => (n.Cell, n.HiddenSize, n.Layers, n.Bidirectional, n.Dropout);
         var trainer = (RecurrentCellKind.Lstm, 128, 1, true, 0.2);
-        Assert.Equal(trainer, Shape(new RecurrentBinaryTrainer.Options().Network));
-        Assert.Equal(trainer, Shape(new RecurrentMulticlassTrainer.Options().Network));
-        Assert.Equal(trainer, Shape(new RecurrentRegressionTrainer.Options().Network));
+        Assert.Equal(trainer, Shape(new LstmBinaryTrainer.Options().Network));
+        Assert.Equal(trainer, Shape(new LstmMulticlassTrainer.Options().Network));
+        Assert.Equal(trainer, Shape(new LstmRegressionTrainer.Options().Network));
         Assert.Equal((RecurrentCellKind.Lstm, 64, 1, false, 0.0), Shape(new LstmForecastingOptions().Network));
         Assert.Equal((RecurrentCellKind.Lstm, 128, 1, false, 0.0), Shape(new RecurrentNetworkOptions()));
-        Assert.Equal((RecurrentTrainerOptions.Defaults.Cell, RecurrentTrainerOptions.Defaults.HiddenSize, RecurrentTrainerOptions.Defaults.Layers,
-            RecurrentTrainerOptions.Defaults.Bidirectional, RecurrentTrainerOptions.Defaults.Dropout), trainer);
+        Assert.Equal((LstmTrainerOptions.Defaults.Cell, LstmTrainerOptions.Defaults.HiddenSize, LstmTrainerOptions.Defaults.Layers,
+            LstmTrainerOptions.Defaults.Bidirectional, LstmTrainerOptions.Defaults.Dropout), trainer);
         Assert.Equal((LstmForecastingOptions.Defaults.Cell, LstmForecastingOptions.Defaults.HiddenSize, LstmForecastingOptions.Defaults.Layers,
             LstmForecastingOptions.Defaults.Bidirectional, LstmForecastingOptions.Defaults.Dropout), Shape(new LstmForecastingOptions().Network));
         // Each options object owns its network: changing one does not change another's defaults.
-        var a = new RecurrentBinaryTrainer.Options { Network = { HiddenSize = 8 } };
-        Assert.Equal(128, new RecurrentBinaryTrainer.Options().Network.HiddenSize);
-        Assert.NotSame(a.Network, new RecurrentBinaryTrainer.Options().Network);
+        var a = new LstmBinaryTrainer.Options { Network = { HiddenSize = 8 } };
+        Assert.Equal(128, new LstmBinaryTrainer.Options().Network.HiddenSize);
+        Assert.NotSame(a.Network, new LstmBinaryTrainer.Options().Network);
     }
 
     [Fact]
     public void The_flat_trainer_overloads_default_to_the_options_defaults_through_the_same_constants()
     {
         var ml = new MLContext(seed: 1);
-        var flat = new RecurrentTrainerOptions[]
+        var flat = new LstmTrainerOptions[]
         {
             ml.BinaryClassification.Trainers.Lstm().TrainerOptions,
             ml.MulticlassClassification.Trainers.Lstm().TrainerOptions,
             ml.Regression.Trainers.Lstm().TrainerOptions,
         };
-        var built = new RecurrentTrainerOptions[] { new RecurrentBinaryTrainer.Options(), new RecurrentMulticlassTrainer.Options(), new RecurrentRegressionTrainer.Options() };
+        var built = new LstmTrainerOptions[] { new LstmBinaryTrainer.Options(), new LstmMulticlassTrainer.Options(), new LstmRegressionTrainer.Options() };
         for (int i = 0; i < flat.Length; i++)
         {
             Assert.Equal(built[i].GetType(), flat[i].GetType());
             Assert.Equal((built[i].LabelColumnName, built[i].FeatureColumnName, built[i].Network.Cell, built[i].Network.HiddenSize, built[i].Network.Bidirectional, built[i].Epochs),
                 (flat[i].LabelColumnName, flat[i].FeatureColumnName, flat[i].Network.Cell, flat[i].Network.HiddenSize, flat[i].Network.Bidirectional, flat[i].Epochs));
-            Assert.Equal((RecurrentTrainerOptions.Defaults.LabelColumnName, RecurrentTrainerOptions.Defaults.FeatureColumnName, RecurrentTrainerOptions.Defaults.Epochs),
+            Assert.Equal((LstmTrainerOptions.Defaults.LabelColumnName, LstmTrainerOptions.Defaults.FeatureColumnName, LstmTrainerOptions.Defaults.Epochs),
                 (built[i].LabelColumnName, built[i].FeatureColumnName, built[i].Epochs));
         }
 
         // The overloads' declared defaults are the constants (the values compiled into callers).
         var expected = new Dictionary<string, object>
         {
-            ["labelColumnName"] = RecurrentTrainerOptions.Defaults.LabelColumnName,
-            ["featureColumnName"] = RecurrentTrainerOptions.Defaults.FeatureColumnName,
-            ["cell"] = RecurrentTrainerOptions.Defaults.Cell,
-            ["hiddenSize"] = RecurrentTrainerOptions.Defaults.HiddenSize,
-            ["bidirectional"] = RecurrentTrainerOptions.Defaults.Bidirectional,
-            ["epochs"] = RecurrentTrainerOptions.Defaults.Epochs,
+            ["labelColumnName"] = LstmTrainerOptions.Defaults.LabelColumnName,
+            ["featureColumnName"] = LstmTrainerOptions.Defaults.FeatureColumnName,
+            ["cell"] = LstmTrainerOptions.Defaults.Cell,
+            ["hiddenSize"] = LstmTrainerOptions.Defaults.HiddenSize,
+            ["bidirectional"] = LstmTrainerOptions.Defaults.Bidirectional,
+            ["epochs"] = LstmTrainerOptions.Defaults.Epochs,
         };
-        MethodInfo[] overloads = typeof(RecurrentCatalog).GetMethods(BindingFlags.Public | BindingFlags.Static)
+        MethodInfo[] overloads = typeof(LstmCatalog).GetMethods(BindingFlags.Public | BindingFlags.Static)
             .Where(m => m.Name == "Lstm" && m.GetParameters().Length > 2).ToArray();
         Assert.Equal(3, overloads.Length);
         foreach (MethodInfo method in overloads)

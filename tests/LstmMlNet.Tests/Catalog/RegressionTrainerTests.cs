@@ -31,7 +31,7 @@ public sealed class RegressionTrainerTests(Xunit.Abstractions.ITestOutputHelper 
         }).ToArray();
     }
 
-    private static RecurrentRegressionTrainer.Options Options() => new()
+    private static LstmRegressionTrainer.Options Options() => new()
     {
         FeatureColumnName = nameof(SensorRow.Frames), FrameSize = FrameSize, Network = { HiddenSize = 16, Bidirectional = false },
         Pooling = PoolingKind.Mean, HeadDropout = 0, Epochs = 15, LearningRate = 3e-3, Seed = 1,
@@ -69,7 +69,7 @@ public sealed class RegressionTrainerTests(Xunit.Abstractions.ITestOutputHelper 
         var ml = new MLContext(seed: 1);
         // Smaller than the LSTM test above (the variants run the slower explicit path): 300 rows, 8 epochs.
         IDataView train = ml.Data.LoadFromEnumerable(Rows(300, 1));
-        RecurrentRegressionTrainer.Options options = Options();
+        LstmRegressionTrainer.Options options = Options();
         options.Network.Cell = cell;
         options.Epochs = 8;
         ITransformer model = ml.Regression.Trainers.Lstm(options).Fit(train);

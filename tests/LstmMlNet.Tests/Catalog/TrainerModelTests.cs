@@ -32,7 +32,7 @@ public sealed class TrainerModelTests
         ml.Transforms.Text.NormalizeText("Normalized", "Text", keepPunctuations: false)
             .Append(ml.Transforms.Text.TokenizeIntoWords("Tokens", "Normalized"));
 
-    private static RecurrentBinaryTrainer.Options Small(int epochs = 2) => new() { Seed = 1, Epochs = epochs, Network = { HiddenSize = 16 }, EmbeddingSize = 16 };
+    private static LstmBinaryTrainer.Options Small(int epochs = 2) => new() { Seed = 1, Epochs = epochs, Network = { HiddenSize = 16 }, EmbeddingSize = 16 };
 
     [Fact]
     public void Binary_model_has_ml_net_binary_columns_and_round_trips_through_save_and_load()
@@ -86,10 +86,10 @@ public sealed class TrainerModelTests
         Assert.Equal(0.2, trainer.TrainerOptions.InputDropout);
         Assert.Equal(2e-3, trainer.TrainerOptions.LearningRate);
         TextPipeline(ml).Append(trainer).Fit(data);
-        RecurrentFitReport report = trainer.LastFitReport!;
+        LstmFitReport report = trainer.LastFitReport!;
         const int e = 16, h = 16, buckets = 20000;
         long v = report.VocabularySize + 1;
-        long expected = v * e + (buckets + 1L) * e + LstmMlNet.Engine.ParameterCount.Encoder(LstmMlNet.Engine.RecurrentCellKind.Lstm, e, h, 1, true) + (2 * h + e + 1);
+        long expected = v * e + (buckets + 1L) * e + LstmMlNet.ParameterCount.Encoder(LstmMlNet.RecurrentCellKind.Lstm, e, h, 1, true) + (2 * h + e + 1);
         Assert.Equal(expected, report.ParameterCount);
 
         using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(report.OnnxModel());
@@ -122,7 +122,7 @@ public sealed class TrainerModelTests
     {
         var ml = new MLContext(seed: 1);
         IDataView news = ml.Data.TakeRows(MulticlassTrainerTests.LoadNews(ml), 600);
-        var trainer = ml.MulticlassClassification.Trainers.Lstm(new RecurrentMulticlassTrainer.Options { Seed = 1, Epochs = 2, Network = { HiddenSize = 16 }, EmbeddingSize = 16 });
+        var trainer = ml.MulticlassClassification.Trainers.Lstm(new LstmMulticlassTrainer.Options { Seed = 1, Epochs = 2, Network = { HiddenSize = 16 }, EmbeddingSize = 16 });
         ITransformer model = MulticlassTrainerTests.Featurize(ml).Append(trainer)
             .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedClass", "PredictedLabel")).Fit(news);
         IDataView scored = model.Transform(news);
@@ -170,7 +170,7 @@ public sealed class TrainerModelTests
         var ml = new MLContext(seed: 1);
         IDataView data = Yelp(ml);
         ITransformer model = TextPipeline(ml).Append(ml.Transforms.Conversion.MapValueToKey("TokenKeys", "Tokens"))
-            .Append(ml.BinaryClassification.Trainers.Lstm(new RecurrentBinaryTrainer.Options { Seed = 1, Epochs = 2, Network = { HiddenSize = 16 }, EmbeddingSize = 16, FeatureColumnName = "TokenKeys" }))
+            .Append(ml.BinaryClassification.Trainers.Lstm(new LstmBinaryTrainer.Options { Seed = 1, Epochs = 2, Network = { HiddenSize = 16 }, EmbeddingSize = 16, FeatureColumnName = "TokenKeys" }))
             .Fit(data);
         var metrics = ml.BinaryClassification.Evaluate(model.Transform(data));
         Assert.True(metrics.AreaUnderRocCurve > 0.6, $"training AUC {metrics.AreaUnderRocCurve}");
@@ -206,11 +206,11 @@ public sealed class TrainerModelTests
         var error = Assert.ThrowsAny<ArgumentException>(() => pipeline.Fit(rows));
         Assert.Contains("'Label'", error.Message);
 
-        var missing = TextPipeline(ml).Append(ml.BinaryClassification.Trainers.Lstm(new RecurrentBinaryTrainer.Options { FeatureColumnName = "Words" }));
+        var missing = TextPipeline(ml).Append(ml.BinaryClassification.Trainers.Lstm(new LstmBinaryTrainer.Options { FeatureColumnName = "Words" }));
         var missingError = Assert.ThrowsAny<ArgumentException>(() => missing.Fit(Yelp(ml)));
         Assert.Contains("Words", missingError.Message);
 
-        var notTokens = ml.BinaryClassification.Trainers.Lstm(new RecurrentBinaryTrainer.Options { FeatureColumnName = "Text" });
+        var notTokens = ml.BinaryClassification.Trainers.Lstm(new LstmBinaryTrainer.Options { FeatureColumnName = "Text" });
         var typeError = Assert.ThrowsAny<ArgumentException>(() => notTokens.Fit(Yelp(ml)));
         Assert.Contains("'Text'", typeError.Message);
     }

@@ -1,4 +1,3 @@
-using LstmMlNet.Diagnostics;
 using LstmMlNet.Engine;
 using static TorchSharp.torch;
 

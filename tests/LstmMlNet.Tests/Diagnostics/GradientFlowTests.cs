@@ -1,4 +1,3 @@
-using LstmMlNet.Diagnostics;
 using LstmMlNet.Engine;
 using TorchSharp;
 using Xunit.Abstractions;

@@ -27,8 +27,8 @@ public sealed class ForecastDefaultsTable(ITestOutputHelper output)
         ("Log1p, RefitOnAllData", o => { o.TargetTransform = ForecastTargetTransform.Log1p; o.RefitOnAllData = true; }),
         ("Scaling WindowMean, 300 epochs", o => { o.Scaling = ForecastScaling.WindowMean; o.Epochs = 300; }),
         ("window 14 (bike, airline)", o => o.WindowSize = 14),
-        ("learning rate 3e-3, cosine schedule", o => { o.LearningRate = 3e-3; o.Schedule = LstmMlNet.Training.LearningRateSchedule.Cosine; }),
-        ("cosine schedule", o => o.Schedule = LstmMlNet.Training.LearningRateSchedule.Cosine),
+        ("learning rate 3e-3, cosine schedule", o => { o.LearningRate = 3e-3; o.Schedule = LstmMlNet.LearningRateSchedule.Cosine; }),
+        ("cosine schedule", o => o.Schedule = LstmMlNet.LearningRateSchedule.Cosine),
     };
 
     [Fact(Skip = "Figures for the README, several minutes: remove Skip to re-measure.")]

@@ -32,7 +32,7 @@ public sealed class EstimatorConformanceTests
         var ml = new MLContext(seed: 1);
         IDataView text = ml.Data.LoadFromEnumerable(Sentences());
         IDataView data = Tokens(ml, text);
-        var options = new RecurrentBinaryTrainer.Options { Seed = 1, Epochs = 1, Network = { HiddenSize = 8 }, EmbeddingSize = 8 };
+        var options = new LstmBinaryTrainer.Options { Seed = 1, Epochs = 1, Network = { HiddenSize = 8 }, EmbeddingSize = 8 };
         EstimatorConformance.Check(ml, ml.BinaryClassification.Trainers.Lstm(options), data, null,
             new BadInput("float label", Tokens(ml, ml.Data.LoadFromEnumerable(Sentences().Select(r => new FloatLabel { Text = r.Text, Label = r.Label ? 1 : 0 }))), "Label", ModelReads: false),
             new BadInput("no token column", text, "Tokens"),
@@ -48,7 +48,7 @@ public sealed class EstimatorConformanceTests
         IDataView text = ml.Data.LoadFromEnumerable(Sentences().Select((r, i) => new ClassRow { Text = r.Text, Label = (i % 3).ToString(System.Globalization.CultureInfo.InvariantCulture) }));
         IDataView tokens = Tokens(ml, text);
         IDataView data = ml.Transforms.Conversion.MapValueToKey("Label").Fit(tokens).Transform(tokens);
-        var options = new RecurrentMulticlassTrainer.Options { Seed = 1, Epochs = 1, Network = { HiddenSize = 8 }, EmbeddingSize = 8 };
+        var options = new LstmMulticlassTrainer.Options { Seed = 1, Epochs = 1, Network = { HiddenSize = 8 }, EmbeddingSize = 8 };
         EstimatorConformance.Check(ml, ml.MulticlassClassification.Trainers.Lstm(options), data, null,
             new BadInput("text label, not a key", tokens, "Label", ModelReads: false),
             new BadInput("no token column", ml.Transforms.Conversion.MapValueToKey("Label").Fit(text).Transform(text), "Tokens"));
@@ -60,7 +60,7 @@ public sealed class EstimatorConformanceTests
         var ml = new MLContext(seed: 1);
         RegressionTrainerTests.SensorRow[] rows = RegressionTrainerTests.Rows(40, 1);
         IDataView data = ml.Data.LoadFromEnumerable(rows);
-        var options = new RecurrentRegressionTrainer.Options { FeatureColumnName = "Frames", FrameSize = 2, Network = { HiddenSize = 8, Bidirectional = false }, Epochs = 1, Seed = 1 };
+        var options = new LstmRegressionTrainer.Options { FeatureColumnName = "Frames", FrameSize = 2, Network = { HiddenSize = 8, Bidirectional = false }, Epochs = 1, Seed = 1 };
         EstimatorConformance.Check(ml, ml.Regression.Trainers.Lstm(options), data, null,
             new BadInput("Boolean label", ml.Data.LoadFromEnumerable(rows.Select(r => new BoolLabelFrames { Frames = r.Frames, Label = r.Label > 0 })), "Label", ModelReads: false),
             new BadInput("no frame column", Renamed(ml, data, "Frames", "Other"), "Frames"));
@@ -97,7 +97,7 @@ public sealed class EstimatorConformanceTests
     {
         var ml = new MLContext(seed: 1);
         IDataView data = ml.Data.LoadFromEnumerable(Sentences().Take(16).ToArray());
-        var options = new RecurrentBinaryTrainer.Options { Seed = 1, TextEncoder = PretrainedTextEncoder.MiniLM, FeatureColumnName = "Text", MaxSequenceLength = 16, Network = { HiddenSize = 8 }, Epochs = 1 };
+        var options = new LstmBinaryTrainer.Options { Seed = 1, TextEncoder = PretrainedTextEncoder.MiniLM, FeatureColumnName = "Text", MaxSequenceLength = 16, Network = { HiddenSize = 8 }, Epochs = 1 };
         EstimatorConformance.Check(ml, ml.BinaryClassification.Trainers.Lstm(options), data, null,
             // The fitted chain (NormalizeText, WordPiece MapValue, ApplyOnnxModel) accepts a text vector, so only the estimator rejects it.
             new BadInput("tokens, not text", Renamed(ml, Tokens(ml, data), "Tokens", "Text"), "Text", ModelReads: false),

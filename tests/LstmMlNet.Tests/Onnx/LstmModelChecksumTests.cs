@@ -52,7 +52,7 @@ public sealed class LstmModelChecksumTests(ITestOutputHelper output)
     {
         var ml = new MLContext(seed: 1);
         IDataView train = ml.Data.LoadFromEnumerable(RegressionTrainerTests.Rows(40, 1));
-        var trainer = ml.Regression.Trainers.Lstm(new RecurrentRegressionTrainer.Options { FeatureColumnName = "Frames", FrameSize = 2, Network = { HiddenSize = 64, Layers = 2 }, Epochs = 1, Seed = 1 });
+        var trainer = ml.Regression.Trainers.Lstm(new LstmRegressionTrainer.Options { FeatureColumnName = "Frames", FrameSize = 2, Network = { HiddenSize = 64, Layers = 2 }, Epochs = 1, Seed = 1 });
         ITransformer model = trainer.Fit(train);
         LstmModelChecksum.VerifyOnnx(trainer.LastFitReport!.OnnxModel(), "the fitted model");
 

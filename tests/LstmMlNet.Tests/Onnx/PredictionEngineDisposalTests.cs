@@ -22,7 +22,7 @@ public sealed class PredictionEngineDisposalTests
     {
         var ml = new MLContext(seed: 1);
         IDataView train = ml.Data.LoadFromEnumerable(RegressionTrainerTests.Rows(40, 1));
-        var options = new RecurrentRegressionTrainer.Options { FeatureColumnName = "Frames", FrameSize = 2, Network = { HiddenSize = 4 }, Epochs = 1, Seed = 1 };
+        var options = new LstmRegressionTrainer.Options { FeatureColumnName = "Frames", FrameSize = 2, Network = { HiddenSize = 4 }, Epochs = 1, Seed = 1 };
         return (ml, ml.Regression.Trainers.Lstm(options).Fit(train), train);
     }
 

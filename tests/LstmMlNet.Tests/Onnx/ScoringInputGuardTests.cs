@@ -46,7 +46,7 @@ public sealed class ScoringInputGuardTests
     private static FrameRow[] BinaryRows(int count) =>
         RegressionTrainerTests.Rows(count, 5).Select(r => new FrameRow { Frames = r.Frames, Label = r.Label > 0 }).ToArray();
 
-    private static RecurrentBinaryTrainer.Options BinaryOptions(PoolingKind pooling) => new()
+    private static LstmBinaryTrainer.Options BinaryOptions(PoolingKind pooling) => new()
     {
         FeatureColumnName = nameof(FrameRow.Frames), FrameSize = FrameSize, Network = { HiddenSize = 8, Bidirectional = false }, Pooling = pooling,
         HeadDropout = 0, Epochs = 2, Seed = 1,
@@ -89,7 +89,7 @@ public sealed class ScoringInputGuardTests
     {
         var ml = new MLContext(seed: 1);
         IDataView train = ml.Data.LoadFromEnumerable(RegressionTrainerTests.Rows(60, 1));
-        var options = new RecurrentRegressionTrainer.Options
+        var options = new LstmRegressionTrainer.Options
         {
             FeatureColumnName = "Frames", FrameSize = FrameSize, Network = { HiddenSize = 8, Bidirectional = true, Layers = 2 }, ProjectionSize = 4, Epochs = 2, Seed = 1,
         };

@@ -68,7 +68,7 @@ public sealed class SeparateProcessLoadTests : IDisposable
         var sentences = new[] { "the food was great and the staff friendly", "terrible service, never again", "", "ok" };
         IDataView train = Catalog.TrainerModelTests.Yelp(ml);
         ITransformer model = Catalog.TrainerModelTests.TextPipeline(ml)
-            .Append(ml.BinaryClassification.Trainers.Lstm(new LstmMlNet.Catalog.RecurrentBinaryTrainer.Options { Seed = 1, Epochs = 2, Network = { HiddenSize = 16 }, EmbeddingSize = 16 }))
+            .Append(ml.BinaryClassification.Trainers.Lstm(new LstmMlNet.LstmBinaryTrainer.Options { Seed = 1, Epochs = 2, Network = { HiddenSize = 16 }, EmbeddingSize = 16 }))
             .Fit(train);
         var engine = ml.Model.CreatePredictionEngine<Catalog.TextInput, Catalog.BinaryOutput>(model);
         Catalog.BinaryOutput[] expected = sentences.Select(s => engine.Predict(new Catalog.TextInput { Text = s })).ToArray();

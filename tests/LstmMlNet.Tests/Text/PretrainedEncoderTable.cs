@@ -63,7 +63,7 @@ public sealed class PretrainedEncoderTable(ITestOutputHelper output)
         }
 
         clock.Restart();
-        var options = new RecurrentBinaryTrainer.Options { Seed = 1, TextEncoder = PretrainedTextEncoder.MiniLM, FeatureColumnName = "Text" };
+        var options = new LstmBinaryTrainer.Options { Seed = 1, TextEncoder = PretrainedTextEncoder.MiniLM, FeatureColumnName = "Text" };
         Variant(options);
         ITransformer lstm = ml.BinaryClassification.Trainers.Lstm(options).Fit(train);
         double lstmFit = clock.Elapsed.TotalSeconds;
@@ -95,7 +95,7 @@ public sealed class PretrainedEncoderTable(ITestOutputHelper output)
         }
 
         clock.Restart();
-        var options = new RecurrentMulticlassTrainer.Options { Seed = 1, TextEncoder = PretrainedTextEncoder.MiniLM, FeatureColumnName = "Text" };
+        var options = new LstmMulticlassTrainer.Options { Seed = 1, TextEncoder = PretrainedTextEncoder.MiniLM, FeatureColumnName = "Text" };
         Variant(options);
         ITransformer lstm = key.Append(ml.MulticlassClassification.Trainers.Lstm(options)).Fit(train);
         double lstmFit = clock.Elapsed.TotalSeconds;
@@ -105,7 +105,7 @@ public sealed class PretrainedEncoderTable(ITestOutputHelper output)
 
     /// <summary>LSTMMLNET_MINILM_VARIANT: a comma-separated list of changes to the defaults (pooling=Mean, hidden=64,
     /// epochs=20, lr=0.001, bag=false, cell=Gru), for the README's notes on what else was tried.</summary>
-    private void Variant(RecurrentClassifierOptions options)
+    private void Variant(LstmClassifierOptions options)
     {
         string? variant = Environment.GetEnvironmentVariable("LSTMMLNET_MINILM_VARIANT");
         if (string.IsNullOrEmpty(variant)) return;
@@ -114,8 +114,8 @@ public sealed class PretrainedEncoderTable(ITestOutputHelper output)
             string[] kv = change.Split('=');
             switch (kv[0])
             {
-                case "pooling": options.Pooling = Enum.Parse<LstmMlNet.Engine.PoolingKind>(kv[1]); break;
-                case "cell": options.Network.Cell = Enum.Parse<LstmMlNet.Engine.RecurrentCellKind>(kv[1]); break;
+                case "pooling": options.Pooling = Enum.Parse<LstmMlNet.PoolingKind>(kv[1]); break;
+                case "cell": options.Network.Cell = Enum.Parse<LstmMlNet.RecurrentCellKind>(kv[1]); break;
                 case "hidden": options.Network.HiddenSize = int.Parse(kv[1], CultureInfo.InvariantCulture); break;
                 case "epochs": options.Epochs = int.Parse(kv[1], CultureInfo.InvariantCulture); break;
                 case "lr": options.LearningRate = double.Parse(kv[1], CultureInfo.InvariantCulture); break;

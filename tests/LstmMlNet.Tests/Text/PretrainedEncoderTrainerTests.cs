@@ -19,7 +19,7 @@ public sealed class PretrainedEncoderTrainerTests(ITestOutputHelper output) : ID
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
-    internal static RecurrentBinaryTrainer.Options SmallBinary() => new()
+    internal static LstmBinaryTrainer.Options SmallBinary() => new()
     {
         Seed = 1, TextEncoder = PretrainedTextEncoder.MiniLM, FeatureColumnName = "Text", MaxSequenceLength = 32, Network = { HiddenSize = 32 }, Epochs = 4,
     };
@@ -99,7 +99,7 @@ public sealed class PretrainedEncoderTrainerTests(ITestOutputHelper output) : ID
         var ml = new MLContext(seed: 1);
         IDataView news = News(ml, 500, 1);
         var prepare = ml.Transforms.Conversion.MapValueToKey("Label", "Class");
-        var pipeline = prepare.Append(ml.MulticlassClassification.Trainers.Lstm(new RecurrentMulticlassTrainer.Options
+        var pipeline = prepare.Append(ml.MulticlassClassification.Trainers.Lstm(new LstmMulticlassTrainer.Options
         {
             Seed = 1, TextEncoder = PretrainedTextEncoder.MiniLM, FeatureColumnName = "Text", MaxSequenceLength = 32, Network = { HiddenSize = 32 }, Epochs = 4,
         }));

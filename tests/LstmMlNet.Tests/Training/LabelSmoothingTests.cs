@@ -71,12 +71,12 @@ public sealed class LabelSmoothingTests
     [Fact]
     public void Classifiers_default_to_0_1_and_reject_values_outside_0_to_1()
     {
-        Assert.Equal(0.1, new RecurrentBinaryTrainer.Options().LabelSmoothing);
-        Assert.Equal(0.1, new RecurrentMulticlassTrainer.Options().LabelSmoothing);
+        Assert.Equal(0.1, new LstmBinaryTrainer.Options().LabelSmoothing);
+        Assert.Equal(0.1, new LstmMulticlassTrainer.Options().LabelSmoothing);
         var ml = new MLContext(seed: 1);
         foreach (double bad in new[] { -0.1, 1.0, double.NaN })
         {
-            var e = Assert.Throws<ArgumentOutOfRangeException>(() => ml.BinaryClassification.Trainers.Lstm(new RecurrentBinaryTrainer.Options { LabelSmoothing = bad }).Fit(ml.Data.LoadFromEnumerable(Array.Empty<Catalog.SentimentRow>())));
+            var e = Assert.Throws<ArgumentOutOfRangeException>(() => ml.BinaryClassification.Trainers.Lstm(new LstmBinaryTrainer.Options { LabelSmoothing = bad }).Fit(ml.Data.LoadFromEnumerable(Array.Empty<Catalog.SentimentRow>())));
             Assert.Contains("LabelSmoothing", e.Message);
         }
     }

@@ -22,7 +22,7 @@ public sealed class OptionValidationTests
     {
         RecurrentInitialization? init = options switch
         {
-            RecurrentTrainerOptions t => t.Network.Initialization,
+            LstmTrainerOptions t => t.Network.Initialization,
             LstmForecastingOptions f => f.Network.Initialization,
             _ => null,
         };
@@ -30,14 +30,14 @@ public sealed class OptionValidationTests
         {
             case "Schedule": options.Schedule = (LearningRateSchedule)99; break;
             case "Optimizer": options.Optimizer = (OptimizerKind)42; break;
-            case "Network.Cell" when options is RecurrentTrainerOptions t: t.Network.Cell = (RecurrentCellKind)77; break;
+            case "Network.Cell" when options is LstmTrainerOptions t: t.Network.Cell = (RecurrentCellKind)77; break;
             case "Network.Cell" when options is LstmForecastingOptions f: f.Network.Cell = (RecurrentCellKind)77; break;
-            case "Pooling" when options is RecurrentTrainerOptions t: t.Pooling = (PoolingKind)55; break;
+            case "Pooling" when options is LstmTrainerOptions t: t.Pooling = (PoolingKind)55; break;
             case "Pooling": options.Schedule = (LearningRateSchedule)99; break; // the forecaster has no pooling option
             case "Network.Initialization.ForgetGateBias": init!.ForgetGateBias = double.NaN; break;
             case "Network.Initialization.InputWeights": init!.InputWeights = (WeightInitialization)9; break;
             case "Network.Initialization.RecurrentWeights": init!.RecurrentWeights = (WeightInitialization)9; break;
-            case "Network.Initialization" when options is RecurrentTrainerOptions t: t.Network.Initialization = null!; break;
+            case "Network.Initialization" when options is LstmTrainerOptions t: t.Network.Initialization = null!; break;
             case "Network.Initialization" when options is LstmForecastingOptions f: f.Network.Initialization = null!; break;
         }
     }
@@ -49,7 +49,7 @@ public sealed class OptionValidationTests
     public void Regression_trainer_names_the_bad_option(string option)
     {
         var ml = new MLContext(seed: 1);
-        var options = new RecurrentRegressionTrainer.Options { FeatureColumnName = "Frames", FrameSize = 2, Network = { HiddenSize = 4 }, Epochs = 1, Seed = 1 };
+        var options = new LstmRegressionTrainer.Options { FeatureColumnName = "Frames", FrameSize = 2, Network = { HiddenSize = 4 }, Epochs = 1, Seed = 1 };
         Break(options, option);
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Regression.Trainers.Lstm(options).Fit(ml.Data.LoadFromEnumerable(RegressionTrainerTests.Rows(20, 1))));
         Assert.Equal(Expected(options, option), error.ParamName);
@@ -70,10 +70,10 @@ public sealed class OptionValidationTests
     [Fact]
     public void Classifier_options_name_the_schedule_and_the_forget_gate_bias()
     {
-        var binary = new RecurrentBinaryTrainer.Options { Schedule = (LearningRateSchedule)99 };
+        var binary = new LstmBinaryTrainer.Options { Schedule = (LearningRateSchedule)99 };
         Assert.Equal("Schedule", Assert.Throws<ArgumentOutOfRangeException>(binary.Validate).ParamName);
         Assert.Contains("got 99", Assert.Throws<ArgumentOutOfRangeException>(binary.Validate).Message);
-        var multiclass = new RecurrentMulticlassTrainer.Options();
+        var multiclass = new LstmMulticlassTrainer.Options();
         multiclass.Network.Initialization.ForgetGateBias = double.PositiveInfinity;
         Assert.Equal("Network.Initialization.ForgetGateBias", Assert.Throws<ArgumentOutOfRangeException>(multiclass.Validate).ParamName);
     }
@@ -97,7 +97,7 @@ public sealed class OptionValidationTests
     {
         byte[] FitOnce(MLContext ml)
         {
-            var trainer = ml.Regression.Trainers.Lstm(new RecurrentRegressionTrainer.Options { FeatureColumnName = "Frames", FrameSize = 2, Network = { HiddenSize = 4 }, Epochs = 1 });
+            var trainer = ml.Regression.Trainers.Lstm(new LstmRegressionTrainer.Options { FeatureColumnName = "Frames", FrameSize = 2, Network = { HiddenSize = 4 }, Epochs = 1 });
             trainer.Fit(ml.Data.LoadFromEnumerable(RegressionTrainerTests.Rows(20, 1)));
             return trainer.LastFitReport!.OnnxModel();
         }

@@ -14,7 +14,7 @@ namespace LstmMlNet.Engine;
 /// per layer and direction on the padded batch, while training on the CPU) or <see cref="ExplicitPath"/> (the cell's
 /// equations step by step). Padding never changes a result: each sequence's outputs and final state depend only on its
 /// own steps. Bias convention: two bias vectors per layer and direction, b_ih and b_hh (as PyTorch, cuDNN and ONNX),
-/// so an LSTM layer has 4(I+H)H + 8H parameters per direction (see <see cref="Engine.ParameterCount"/> for every cell).
+/// so an LSTM layer has 4(I+H)H + 8H parameters per direction (see <see cref="LstmMlNet.ParameterCount"/> for every cell).
 /// </summary>
 internal sealed class RecurrentEncoder : nn.Module
 {

@@ -5,8 +5,9 @@ using LstmMlNet.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using LstmMlNet.Catalog;
 
-namespace LstmMlNet.Catalog;
+namespace LstmMlNet;
 
 /// <summary>
 /// Multiclass classification with a recurrent network over a token or numeric sequence column. Label: a key
@@ -15,15 +16,15 @@ namespace LstmMlNet.Catalog;
 /// classes, so <c>MapKeyToValue("PredictedLabel")</c> gives back the label values), for
 /// <c>ml.MulticlassClassification.Evaluate</c> and <c>CrossValidate</c>.
 /// </summary>
-public sealed class RecurrentMulticlassTrainer : RecurrentTrainerBase<RecurrentMulticlassTrainer.Options>
+public sealed class LstmMulticlassTrainer : LstmTrainerBase<LstmMulticlassTrainer.Options>
 {
-    /// <summary>Options of <see cref="RecurrentMulticlassTrainer"/>: those of <see cref="RecurrentClassifierOptions"/> (classifier
-    /// defaults and label smoothing) and <see cref="RecurrentTrainerOptions"/>.</summary>
-    public sealed class Options : RecurrentClassifierOptions
+    /// <summary>Options of <see cref="LstmMulticlassTrainer"/>: those of <see cref="LstmClassifierOptions"/> (classifier
+    /// defaults and label smoothing) and <see cref="LstmTrainerOptions"/>.</summary>
+    public sealed class Options : LstmClassifierOptions
     {
     }
 
-    internal RecurrentMulticlassTrainer(IHostEnvironment context, Options options) : base(context, options, nameof(RecurrentMulticlassTrainer))
+    internal LstmMulticlassTrainer(IHostEnvironment context, Options options) : base(context, options, nameof(LstmMulticlassTrainer))
     {
     }
 

@@ -9,8 +9,9 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
+using LstmMlNet.Catalog;
 
-namespace LstmMlNet.Catalog;
+namespace LstmMlNet;
 
 /// <summary>
 /// The shared part of the recurrent trainers: reads the feature column once (vocabulary at Fit), trains a
@@ -19,8 +20,8 @@ namespace LstmMlNet.Catalog;
 /// so <c>ml.Model.Save</c>/<c>Load</c> work with no custom loader and scoring needs no TorchSharp.
 /// </summary>
 /// <typeparam name="TOptions">The trainer's options.</typeparam>
-public abstract class RecurrentTrainerBase<TOptions> : IEstimator<ITransformer>
-    where TOptions : RecurrentTrainerOptions
+public abstract class LstmTrainerBase<TOptions> : IEstimator<ITransformer>
+    where TOptions : LstmTrainerOptions
 {
     /// <summary>Name of the ONNX graph input that token ids are fed to (a temporary column of the fitted model).</summary>
     private protected const string IdsColumn = "LstmMlNet.TokenIds";
@@ -29,7 +30,7 @@ public abstract class RecurrentTrainerBase<TOptions> : IEstimator<ITransformer>
     /// a temporary column of the fitted model.</summary>
     private protected const string RawOutputColumn = "LstmMlNet.RawOutput";
 
-    private protected RecurrentTrainerBase(IHostEnvironment environment, TOptions options, string name)
+    private protected LstmTrainerBase(IHostEnvironment environment, TOptions options, string name)
     {
         Environment = environment ?? throw new ArgumentNullException(nameof(environment));
         Context = new MLContext();
@@ -49,7 +50,7 @@ public abstract class RecurrentTrainerBase<TOptions> : IEstimator<ITransformer>
     public TOptions TrainerOptions { get; }
 
     /// <summary>Training history, sizes and the ONNX model of the last <see cref="Fit"/>; null before the first.</summary>
-    public RecurrentFitReport? LastFitReport { get; private set; }
+    public LstmFitReport? LastFitReport { get; private set; }
 
     /// <summary>Trains on <paramref name="input"/> and returns the fitted scoring transformer.</summary>
     public ITransformer Fit(IDataView input)
@@ -110,7 +111,7 @@ public abstract class RecurrentTrainerBase<TOptions> : IEstimator<ITransformer>
         if (text is not null) export = export with { FrameMean = text.FrameMean, FrameScale = text.FrameScale };
         byte[] onnx = OnnxExporter.Export(network, export);
         if (text is not null) onnx = TextEncoderGraph.Compose(text.Front, onnx);
-        LastFitReport = new RecurrentFitReport(result.History, result.BestEpoch, result.StoppedEarly, network.ParameterCount(),
+        LastFitReport = new LstmFitReport(result.History, result.BestEpoch, result.StoppedEarly, network.ParameterCount(),
             vocabularySize, data.Count, validation?.Count ?? 0, onnx);
         return BuildScorer(features, onnx, labels, input, text is not null);
     }

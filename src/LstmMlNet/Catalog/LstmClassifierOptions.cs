@@ -1,24 +1,25 @@
 using LstmMlNet.Training;
+using LstmMlNet.Catalog;
 
-namespace LstmMlNet.Catalog;
+namespace LstmMlNet;
 
 /// <summary>
-/// Options shared by the binary and multiclass recurrent trainers: those of <see cref="RecurrentTrainerOptions"/>
+/// Options shared by the binary and multiclass recurrent trainers: those of <see cref="LstmTrainerOptions"/>
 /// with the classifier defaults below and label smoothing.
 /// </summary>
 /// <remarks>
 /// Classifier defaults, chosen on the sentiment and news sets of the tests (the figures are in the README's pipeline
-/// section): <see cref="RecurrentTrainerOptions.InputDropout"/> 0.2 and <see cref="TrainingOptions.LearningRate"/> 2e-3
+/// section): <see cref="LstmTrainerOptions.InputDropout"/> 0.2 and <see cref="TrainingOptions.LearningRate"/> 2e-3
 /// (dropout on the token vectors keeps the larger step from over-fitting a few thousand rows);
 /// <see cref="TrainingOptions.ValidationFraction"/> 0 — like ML.NET's own trainers the fit trains on every row it is
 /// given for the 10 epochs, and validates (with early stopping and the best epoch's weights restored) only when given a
-/// <see cref="RecurrentTrainerOptions.ValidationSet"/> or a fraction, since on a few hundred to a few thousand rows a
+/// <see cref="LstmTrainerOptions.ValidationSet"/> or a fraction, since on a few hundred to a few thousand rows a
 /// held-out tenth was too small to pick the epoch; and <see cref="LabelSmoothing"/> 0.1.
 /// </remarks>
-public abstract class RecurrentClassifierOptions : RecurrentTrainerOptions
+public abstract class LstmClassifierOptions : LstmTrainerOptions
 {
     /// <summary>Creates the options with the classifier defaults (see the remarks).</summary>
-    protected RecurrentClassifierOptions()
+    protected LstmClassifierOptions()
     {
         InputDropout = 0.2;
         LearningRate = 2e-3;

@@ -5,8 +5,9 @@ using LstmMlNet.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using LstmMlNet.Catalog;
 
-namespace LstmMlNet.Catalog;
+namespace LstmMlNet;
 
 /// <summary>
 /// Binary classification with a recurrent network over a token or numeric sequence column. Label: Boolean.
@@ -14,15 +15,15 @@ namespace LstmMlNet.Catalog;
 /// sigmoid of the score) and <c>PredictedLabel</c> (Boolean, probability &gt; 0.5), so
 /// <c>ml.BinaryClassification.Evaluate</c> and <c>CrossValidate</c> work unchanged.
 /// </summary>
-public sealed class RecurrentBinaryTrainer : RecurrentTrainerBase<RecurrentBinaryTrainer.Options>
+public sealed class LstmBinaryTrainer : LstmTrainerBase<LstmBinaryTrainer.Options>
 {
-    /// <summary>Options of <see cref="RecurrentBinaryTrainer"/>: those of <see cref="RecurrentClassifierOptions"/> (classifier
-    /// defaults and label smoothing) and <see cref="RecurrentTrainerOptions"/>.</summary>
-    public sealed class Options : RecurrentClassifierOptions
+    /// <summary>Options of <see cref="LstmBinaryTrainer"/>: those of <see cref="LstmClassifierOptions"/> (classifier
+    /// defaults and label smoothing) and <see cref="LstmTrainerOptions"/>.</summary>
+    public sealed class Options : LstmClassifierOptions
     {
     }
 
-    internal RecurrentBinaryTrainer(IHostEnvironment context, Options options) : base(context, options, nameof(RecurrentBinaryTrainer))
+    internal LstmBinaryTrainer(IHostEnvironment context, Options options) : base(context, options, nameof(LstmBinaryTrainer))
     {
     }
 

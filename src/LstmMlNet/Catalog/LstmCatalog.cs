@@ -2,9 +2,11 @@ using LstmMlNet.Engine;
 using LstmMlNet.Interop;
 using LstmMlNet.Training;
 using Microsoft.ML;
-using Defaults = LstmMlNet.Catalog.RecurrentTrainerOptions.Defaults;
+using Defaults = LstmMlNet.LstmTrainerOptions.Defaults;
+using LstmMlNet.Catalog;
+using LstmMlNet;
 
-namespace LstmMlNet.Catalog;
+namespace Microsoft.ML;
 
 /// <summary>
 /// Catalog entries for the recurrent trainers: <c>ml.BinaryClassification.Trainers.Lstm(...)</c>,
@@ -12,78 +14,78 @@ namespace LstmMlNet.Catalog;
 /// common arguments inline and an overload taking the options object. The cell is chosen with <c>cell</c>
 /// (LSTM, GRU, RNN) despite the method name.
 /// </summary>
-public static class RecurrentCatalog
+public static class LstmCatalog
 {
     /// <summary>A recurrent binary classifier. Defaults: bidirectional LSTM, H = 128, embedding 128, max pooling, 10 epochs.</summary>
     /// <param name="catalog">The binary classification trainers.</param>
     /// <param name="labelColumnName">Boolean label column.</param>
-    /// <param name="featureColumnName">Token vector column (Text or Key), or float vector with <see cref="RecurrentTrainerOptions.FrameSize"/> set.</param>
+    /// <param name="featureColumnName">Token vector column (Text or Key), or float vector with <see cref="LstmTrainerOptions.FrameSize"/> set.</param>
     /// <param name="cell">Recurrent cell.</param>
     /// <param name="hiddenSize">Hidden units per direction.</param>
     /// <param name="bidirectional">Read sequences in both directions.</param>
     /// <param name="epochs">Epochs over the training rows (the classifiers hold no rows out by default, so every epoch runs;
     /// set <see cref="TrainingOptions.ValidationFraction"/> or a validation set in the options overload for early stopping).</param>
-    public static RecurrentBinaryTrainer Lstm(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
+    public static LstmBinaryTrainer Lstm(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
         string labelColumnName = Defaults.LabelColumnName, string featureColumnName = Defaults.FeatureColumnName,
         RecurrentCellKind cell = Defaults.Cell, int hiddenSize = Defaults.HiddenSize, bool bidirectional = Defaults.Bidirectional,
         int epochs = Defaults.Epochs) =>
-        catalog.Lstm(Common(new RecurrentBinaryTrainer.Options(), labelColumnName, featureColumnName, cell, hiddenSize, bidirectional, epochs));
+        catalog.Lstm(Common(new LstmBinaryTrainer.Options(), labelColumnName, featureColumnName, cell, hiddenSize, bidirectional, epochs));
 
     /// <summary>A recurrent binary classifier configured by <paramref name="options"/>.</summary>
-    public static RecurrentBinaryTrainer Lstm(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog, RecurrentBinaryTrainer.Options options)
+    public static LstmBinaryTrainer Lstm(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog, LstmBinaryTrainer.Options options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new RecurrentBinaryTrainer(CatalogEnvironment.Of(catalog), options);
+        return new LstmBinaryTrainer(CatalogEnvironment.Of(catalog), options);
     }
 
     /// <summary>A recurrent multiclass classifier. Defaults as the binary one; label: a key column.</summary>
     /// <param name="catalog">The multiclass classification trainers.</param>
     /// <param name="labelColumnName">Key label column.</param>
-    /// <param name="featureColumnName">Token vector column (Text or Key), or float vector with <see cref="RecurrentTrainerOptions.FrameSize"/> set.</param>
+    /// <param name="featureColumnName">Token vector column (Text or Key), or float vector with <see cref="LstmTrainerOptions.FrameSize"/> set.</param>
     /// <param name="cell">Recurrent cell.</param>
     /// <param name="hiddenSize">Hidden units per direction.</param>
     /// <param name="bidirectional">Read sequences in both directions.</param>
     /// <param name="epochs">Epochs over the training rows (the classifiers hold no rows out by default, so every epoch runs;
     /// set <see cref="TrainingOptions.ValidationFraction"/> or a validation set in the options overload for early stopping).</param>
-    public static RecurrentMulticlassTrainer Lstm(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+    public static LstmMulticlassTrainer Lstm(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = Defaults.LabelColumnName, string featureColumnName = Defaults.FeatureColumnName,
         RecurrentCellKind cell = Defaults.Cell, int hiddenSize = Defaults.HiddenSize, bool bidirectional = Defaults.Bidirectional,
         int epochs = Defaults.Epochs) =>
-        catalog.Lstm(Common(new RecurrentMulticlassTrainer.Options(), labelColumnName, featureColumnName, cell, hiddenSize, bidirectional, epochs));
+        catalog.Lstm(Common(new LstmMulticlassTrainer.Options(), labelColumnName, featureColumnName, cell, hiddenSize, bidirectional, epochs));
 
     /// <summary>A recurrent multiclass classifier configured by <paramref name="options"/>.</summary>
-    public static RecurrentMulticlassTrainer Lstm(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, RecurrentMulticlassTrainer.Options options)
+    public static LstmMulticlassTrainer Lstm(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, LstmMulticlassTrainer.Options options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new RecurrentMulticlassTrainer(CatalogEnvironment.Of(catalog), options);
+        return new LstmMulticlassTrainer(CatalogEnvironment.Of(catalog), options);
     }
 
     /// <summary>A recurrent regressor. Label: Single.</summary>
     /// <param name="catalog">The regression trainers.</param>
     /// <param name="labelColumnName">Single label column.</param>
-    /// <param name="featureColumnName">Token vector column (Text or Key), or float vector with <see cref="RecurrentTrainerOptions.FrameSize"/> set.</param>
+    /// <param name="featureColumnName">Token vector column (Text or Key), or float vector with <see cref="LstmTrainerOptions.FrameSize"/> set.</param>
     /// <param name="cell">Recurrent cell.</param>
     /// <param name="hiddenSize">Hidden units per direction.</param>
     /// <param name="bidirectional">Read sequences in both directions.</param>
     /// <param name="epochs">Maximum epochs (early stopping on the 10% of rows the regressor holds out by default,
     /// <see cref="TrainingOptions.ValidationFraction"/> 0.1).</param>
-    public static RecurrentRegressionTrainer Lstm(this RegressionCatalog.RegressionTrainers catalog,
+    public static LstmRegressionTrainer Lstm(this RegressionCatalog.RegressionTrainers catalog,
         string labelColumnName = Defaults.LabelColumnName, string featureColumnName = Defaults.FeatureColumnName,
         RecurrentCellKind cell = Defaults.Cell, int hiddenSize = Defaults.HiddenSize, bool bidirectional = Defaults.Bidirectional,
         int epochs = Defaults.Epochs) =>
-        catalog.Lstm(Common(new RecurrentRegressionTrainer.Options(), labelColumnName, featureColumnName, cell, hiddenSize, bidirectional, epochs));
+        catalog.Lstm(Common(new LstmRegressionTrainer.Options(), labelColumnName, featureColumnName, cell, hiddenSize, bidirectional, epochs));
 
     /// <summary>A recurrent regressor configured by <paramref name="options"/>.</summary>
-    public static RecurrentRegressionTrainer Lstm(this RegressionCatalog.RegressionTrainers catalog, RecurrentRegressionTrainer.Options options)
+    public static LstmRegressionTrainer Lstm(this RegressionCatalog.RegressionTrainers catalog, LstmRegressionTrainer.Options options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new RecurrentRegressionTrainer(CatalogEnvironment.Of(catalog), options);
+        return new LstmRegressionTrainer(CatalogEnvironment.Of(catalog), options);
     }
 
     /// <summary>Sets the arguments the short overloads share on <paramref name="options"/>.</summary>
     private static TOptions Common<TOptions>(TOptions options, string labelColumnName, string featureColumnName, RecurrentCellKind cell,
         int hiddenSize, bool bidirectional, int epochs)
-        where TOptions : RecurrentTrainerOptions
+        where TOptions : LstmTrainerOptions
     {
         options.LabelColumnName = labelColumnName;
         options.FeatureColumnName = featureColumnName;

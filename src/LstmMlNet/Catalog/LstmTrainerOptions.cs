@@ -1,16 +1,17 @@
 using LstmMlNet.Engine;
 using LstmMlNet.Training;
 using Microsoft.ML;
+using LstmMlNet.Catalog;
 
-namespace LstmMlNet.Catalog;
+namespace LstmMlNet;
 
 /// <summary>
 /// Options shared by the recurrent trainers: the input column and how it is read, the network, and (inherited)
 /// the training loop. Defaults train a bidirectional LSTM with max pooling that works on short texts without tuning.
 /// </summary>
-public abstract class RecurrentTrainerOptions : TrainingOptions
+public abstract class LstmTrainerOptions : TrainingOptions
 {
-    /// <summary>The trainers' defaults, read by these options and by the flat overloads of <see cref="RecurrentCatalog"/>
+    /// <summary>The trainers' defaults, read by these options and by the flat overloads of <see cref="Microsoft.ML.LstmCatalog"/>
     /// alike, so the two cannot drift apart (ML.NET's <c>Options.Defaults</c>).</summary>
     internal static class Defaults
     {
@@ -25,7 +26,7 @@ public abstract class RecurrentTrainerOptions : TrainingOptions
     }
 
     /// <summary>Creates the options with the trainers' defaults.</summary>
-    protected RecurrentTrainerOptions()
+    protected LstmTrainerOptions()
     {
         Epochs = Defaults.Epochs;
     }
@@ -73,7 +74,7 @@ public abstract class RecurrentTrainerOptions : TrainingOptions
     public double HeadDropout { get; set; } = 0.3;
 
     /// <summary>Dropout on the encoder's inputs (token embeddings or frames) while training, in [0, 1). Default 0 (the
-    /// regression trainer); 0.2 for the binary and multiclass trainers (<see cref="RecurrentClassifierOptions"/>).</summary>
+    /// regression trainer); 0.2 for the binary and multiclass trainers (<see cref="LstmClassifierOptions"/>).</summary>
     public double InputDropout { get; set; }
 
     /// <summary>Token embedding width E. Default 128.</summary>

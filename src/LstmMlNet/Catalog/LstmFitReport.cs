@@ -1,11 +1,12 @@
 using LstmMlNet.Training;
+using LstmMlNet.Catalog;
 
-namespace LstmMlNet.Catalog;
+namespace LstmMlNet;
 
 /// <summary>What the last <c>Fit</c> of a recurrent trainer did and produced.</summary>
-public sealed class RecurrentFitReport
+public sealed class LstmFitReport
 {
-    internal RecurrentFitReport(IReadOnlyList<TrainingProgress> history, int bestEpoch, bool stoppedEarly, long parameterCount,
+    internal LstmFitReport(IReadOnlyList<TrainingProgress> history, int bestEpoch, bool stoppedEarly, long parameterCount,
         int vocabularySize, int trainingRows, int validationRows, byte[] onnxModel)
     {
         History = history;
@@ -30,10 +31,10 @@ public sealed class RecurrentFitReport
     public bool StoppedEarly { get; }
 
     /// <summary>Trainable parameters of the network as trained: token embedding, the subword n-gram table
-    /// (<see cref="RecurrentTrainerOptions.SubwordBuckets"/> × <see cref="RecurrentTrainerOptions.EmbeddingSize"/> with
+    /// (<see cref="LstmTrainerOptions.SubwordBuckets"/> × <see cref="LstmTrainerOptions.EmbeddingSize"/> with
     /// subwords on), encoder, pooling and head. This is what training updates, not what the saved model holds: the model
     /// stores one averaged vector per vocabulary token in place of the n-gram table, and with a
-    /// <see cref="RecurrentTrainerOptions.TextEncoder"/> it also holds the frozen encoder, which is not counted.</summary>
+    /// <see cref="LstmTrainerOptions.TextEncoder"/> it also holds the frozen encoder, which is not counted.</summary>
     public long ParameterCount { get; }
 
     /// <summary>Known tokens (excluding the out-of-vocabulary id 0); 0 for numeric sequences.</summary>

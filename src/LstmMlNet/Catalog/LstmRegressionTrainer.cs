@@ -5,21 +5,22 @@ using LstmMlNet.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using LstmMlNet.Catalog;
 
-namespace LstmMlNet.Catalog;
+namespace LstmMlNet;
 
 /// <summary>
 /// Regression with a recurrent network over a token or numeric sequence column. Label: Single (finite).
 /// Output column as ML.NET's regression trainers: <c>Score</c> (Single), so <c>ml.Regression.Evaluate</c> works.
 /// </summary>
-public sealed class RecurrentRegressionTrainer : RecurrentTrainerBase<RecurrentRegressionTrainer.Options>
+public sealed class LstmRegressionTrainer : LstmTrainerBase<LstmRegressionTrainer.Options>
 {
-    /// <summary>Options of <see cref="RecurrentRegressionTrainer"/>; see <see cref="RecurrentTrainerOptions"/>.</summary>
-    public sealed class Options : RecurrentTrainerOptions
+    /// <summary>Options of <see cref="LstmRegressionTrainer"/>; see <see cref="LstmTrainerOptions"/>.</summary>
+    public sealed class Options : LstmTrainerOptions
     {
     }
 
-    internal RecurrentRegressionTrainer(IHostEnvironment context, Options options) : base(context, options, nameof(RecurrentRegressionTrainer))
+    internal LstmRegressionTrainer(IHostEnvironment context, Options options) : base(context, options, nameof(LstmRegressionTrainer))
     {
     }
 

@@ -1,0 +1,10 @@
+using System.Reflection;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers;
+using Microsoft.ML.Trainers.FastTree;
+
+namespace LstmMlNet.Comparison;
+
+/// <summary>An unfitted candidate and how to count the learned values of its fitted model.</summary>
+internal sealed record BuiltCandidate(IEstimator<ITransformer> Estimator, Func<ITransformer, long?> Parameters);

@@ -1,0 +1,8 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.ML.Runtime;
+
+namespace LstmMlNet.Comparison;
+
+/// <summary>What one fold of one trial measured.</summary>
+internal sealed record FoldOutcome(double Metric, double FitSeconds, long? Parameters);
