@@ -31,8 +31,22 @@ internal static class FusedKernels
     /// <summary>
     /// Runs one unidirectional layer. <paramref name="input"/>: [B, T, I]; <paramref name="h0"/> (and
     /// <paramref name="c0"/> for an LSTM): [1, B, H]. Returns the outputs [B, T, H] at every step, padded ones included.
+    /// With gradients on, an LSTM or GRU on float32 CPU tensors runs <see cref="CpuLstmLayer"/> / <see cref="CpuGruLayer"/>
+    /// (one autograd node per layer, faster to train than libtorch's kernel); everything else runs <see cref="RunLibTorch"/>.
     /// </summary>
     public static Tensor Run(RecurrentCellKind cell, Tensor input, Tensor h0, Tensor? c0, CellWeights w, bool train)
+    {
+        if (is_grad_enabled() && cell is RecurrentCellKind.Lstm or RecurrentCellKind.Gru && CpuLayerMemory.Supports(input, w))
+        {
+            return cell == RecurrentCellKind.Lstm
+                ? CpuLstmLayer.Apply(input, h0, c0 ?? throw new ArgumentNullException(nameof(c0)), w.InputWeight, w.RecurrentWeight, w.InputBias!, w.RecurrentBias!)
+                : CpuGruLayer.Apply(input, h0, w.InputWeight, w.RecurrentWeight, w.InputBias!, w.RecurrentBias!);
+        }
+        return RunLibTorch(cell, input, h0, c0, w, train);
+    }
+
+    /// <summary>As <see cref="Run"/>, always through libtorch's own operator.</summary>
+    public static Tensor RunLibTorch(RecurrentCellKind cell, Tensor input, Tensor h0, Tensor? c0, CellWeights w, bool train)
     {
         Tensor wIh = w.InputWeight, wHh = w.RecurrentWeight;
         Tensor bIh = w.InputBias ?? throw new InvalidOperationException("The fused kernels expect biases.");

@@ -110,7 +110,9 @@ internal sealed class RecurrentEncoder : nn.Module
         if (path != RecurrentPath.Fused || recorder is not null || !HasFusedPath) return ForwardExplicit(input, lengths, full, initialState, recorder);
         // Gradients on, CPU, some rows shorter than the batch: libtorch's packed CPU kernels are several times slower
         // than its padded ones (bidirectional LSTM about 2.5×), so run padded, one fused call per layer and direction.
-        bool padded = !full && is_grad_enabled() && input.device_type == DeviceType.CPU && (lstm is null || !finalCellState);
+        // Full batches too for LSTM/GRU in float32: the padded path then runs the faster CpuLstmLayer/CpuGruLayer.
+        bool cpuLayer = (lstm is not null || gru is not null) && input.dtype == ScalarType.Float32;
+        bool padded = (!full || cpuLayer) && is_grad_enabled() && input.device_type == DeviceType.CPU && (lstm is null || !finalCellState);
         return padded ? ForwardPadded(input, lengths, initialState, use) : ForwardFused(input, lengths, full, initialState);
     }
 
