@@ -39,22 +39,25 @@ internal sealed class CpuGruLayer : autograd.SingleTensorFunction<CpuGruLayer>
             throw new ArgumentException($"Expected W_ih of shape [{3 * h}, {inputSize}], got [{string.Join(", ", wIh.shape)}].", nameof(vars));
         if ((long)steps * batch * 3 * h > int.MaxValue) throw new ArgumentException("The batch is too large for the CPU layer.", nameof(vars));
 
-        Tensor xT = CpuLayerMemory.TimeMajor(x.detach()).view(steps * batch, inputSize);
+        // Rows of step t (block t, B rows, t = 0 … T): [x_t | h_{t−1}], so the input projection reads the x columns and
+        // one GEMM after the backward loop gives [∂W_ih | ∂W_hh]; h_T sits in block T (its x columns unused).
+        int width = inputSize + h;
+        Tensor xh = empty(new long[] { (long)(steps + 1) * batch, width }, ScalarType.Float32);
+        Tensor xs = xh.narrow(0, 0, (long)steps * batch).narrow(1, 0, inputSize);
+        xs.view(steps, batch, inputSize).copy_(x.detach().transpose(0, 1));
+        xh.narrow(0, 0, batch).narrow(1, inputSize, h).copy_(h0.detach().view(batch, h));
         // Input pre-activations [T·B, 3H] (overwritten by the activated r, z, n); recurrent products W_hh h + b_hh [T·B, 3H].
-        Tensor gates = bIh.detach().addmm(xT, wIh.detach().t());
+        Tensor gates = bIh.detach().addmm(xs, wIh.detach().t());
         Tensor recurrent = empty(new long[] { (long)steps * batch, 3 * h }, ScalarType.Float32).copy_(bHh.detach().expand(steps * batch, 3 * h));
-        Tensor hAll = empty(new long[] { steps + 1, batch, h }, ScalarType.Float32);
-        hAll[0].copy_(h0.detach().view(batch, h));
         Tensor wHhT = wHh.detach().t();
 
         Span<float> g = CpuLayerMemory.Floats(gates);
         ReadOnlySpan<float> hg = CpuLayerMemory.Floats(recurrent);
-        Span<float> hs = CpuLayerMemory.Floats(hAll);
-        int stateBlock = batch * h;
+        Span<float> hs = CpuLayerMemory.Floats(xh);
         for (int t = 0; t < steps; t++)
         {
             using (Tensor block = recurrent.narrow(0, (long)t * batch, batch))
-            using (Tensor previous = hAll[t])
+            using (Tensor previous = xh.narrow(0, (long)t * batch, batch).narrow(1, inputSize, h))
             {
                 block.addmm_(previous, wHhT);
             }
@@ -67,18 +70,19 @@ internal sealed class CpuGruLayer : autograd.SingleTensorFunction<CpuGruLayer>
                 Span<float> n = g.Slice(r + 2 * h, h);
                 TensorPrimitives.MultiplyAdd(g.Slice(r, h), hg.Slice(r + 2 * h, h), n, n);   // x_n + r ⊙ (W_hn h + b_hn)
                 TensorPrimitives.Tanh(n, n);
-                int s = t * stateBlock + b * h;
-                Span<float> next = hs.Slice(s + stateBlock, h);
+                int s = (t * batch + b) * width + inputSize;
+                Span<float> next = hs.Slice(s + batch * width, h);
                 TensorPrimitives.Subtract(hs.Slice(s, h), n, next);                         // h − n
                 TensorPrimitives.MultiplyAdd(g.Slice(r + h, h), next, n, next);              // n + z ⊙ (h − n)
             }
         }
         GC.KeepAlive(gates);
         GC.KeepAlive(recurrent);
-        GC.KeepAlive(hAll);
+        GC.KeepAlive(xh);
 
-        Tensor output = empty(new long[] { batch, steps, h }, ScalarType.Float32).copy_(hAll.narrow(0, 1, steps).transpose(0, 1));
-        ctx.save_for_backward(new List<Tensor> { xT, gates, recurrent, hAll, wIh, wHh });
+        Tensor output = empty(new long[] { batch, steps, h }, ScalarType.Float32)
+            .copy_(xh.narrow(0, batch, (long)steps * batch).narrow(1, inputSize, h).view(steps, batch, h).transpose(0, 1));
+        ctx.save_for_backward(new List<Tensor> { xh, gates, recurrent, wIh, wHh });
         ctx.save_data("shape", new[] { batch, steps, inputSize, h });
         ctx.save_data("needs", new[] { x.requires_grad, h0.requires_grad, wIh.requires_grad, wHh.requires_grad, bIh.requires_grad, bHh.requires_grad });
         return output;
@@ -88,8 +92,8 @@ internal sealed class CpuGruLayer : autograd.SingleTensorFunction<CpuGruLayer>
     {
         using var noGrad = no_grad();
         List<Tensor> saved = ctx.get_saved_variables();
-        Tensor xT = saved[0], gates = saved[1], recurrent = saved[2], hAll = saved[3];
-        Tensor wIh = saved[4].detach(), wHh = saved[5].detach();
+        Tensor xh = saved[0], gates = saved[1], recurrent = saved[2];
+        Tensor wIh = saved[3].detach(), wHh = saved[4].detach();
         int[] shape = (int[])ctx.get_data("shape");
         bool[] needs = (bool[])ctx.get_data("needs");
         int batch = shape[0], steps = shape[1], inputSize = shape[2], h = shape[3];
@@ -101,7 +105,8 @@ internal sealed class CpuGruLayer : autograd.SingleTensorFunction<CpuGruLayer>
         Tensor dH0 = zeros(batch, h, ScalarType.Float32);
         ReadOnlySpan<float> g = CpuLayerMemory.Floats(gates);
         ReadOnlySpan<float> hg = CpuLayerMemory.Floats(recurrent);
-        ReadOnlySpan<float> hs = CpuLayerMemory.Floats(hAll);
+        ReadOnlySpan<float> hs = CpuLayerMemory.Floats(xh);
+        int width = inputSize + h;
         Span<float> dhs = CpuLayerMemory.Floats(dH);
         Span<float> dh0s = CpuLayerMemory.Floats(dH0);
         Span<float> dxs = CpuLayerMemory.Floats(dInput);
@@ -113,7 +118,7 @@ internal sealed class CpuGruLayer : autograd.SingleTensorFunction<CpuGruLayer>
                 int s = t * stateBlock + b * h;
                 int r = (t * batch + b) * 3 * h;
                 Span<float> dPrev = t > 0 ? dhs.Slice(s - stateBlock, h) : dh0s.Slice(b * h, h);
-                StepBackward(g.Slice(r, 3 * h), hg.Slice(r + 2 * h, h), hs.Slice(s, h), dhs.Slice(s, h), dPrev,
+                StepBackward(g.Slice(r, 3 * h), hg.Slice(r + 2 * h, h), hs.Slice((t * batch + b) * width + inputSize, h), dhs.Slice(s, h), dPrev,
                     dxs.Slice(r, 3 * h), drs.Slice(r, 3 * h), h);
             }
             using Tensor block = dRecurrent.narrow(0, (long)t * batch, batch);
@@ -129,11 +134,11 @@ internal sealed class CpuGruLayer : autograd.SingleTensorFunction<CpuGruLayer>
         }
         GC.KeepAlive(gates);
         GC.KeepAlive(recurrent);
-        GC.KeepAlive(hAll);
+        GC.KeepAlive(xh);
 
         Tensor? dX = needs[0] ? dInput.mm(wIh).view(steps, batch, inputSize).transpose(0, 1).contiguous() : null;
-        Tensor? dWih = needs[2] ? dInput.t().mm(xT) : null;
-        Tensor? dWhh = needs[3] ? dRecurrent.t().mm(hAll.narrow(0, 0, steps).view(steps * batch, h)) : null;
+        Tensor? dWih = needs[2] ? dInput.t().mm(xh.narrow(0, 0, (long)steps * batch).narrow(1, 0, inputSize)) : null;
+        Tensor? dWhh = needs[3] ? dRecurrent.t().mm(xh.narrow(0, 0, (long)steps * batch).narrow(1, inputSize, h)) : null;
         Tensor? dBih = needs[4] ? dInput.sum(dim: 0) : null;
         Tensor? dBhh = needs[5] ? dRecurrent.sum(dim: 0) : null;
         return new List<Tensor> { dX!, needs[1] ? dH0.unsqueeze(0) : null!, dWih!, dWhh!, dBih!, dBhh! };

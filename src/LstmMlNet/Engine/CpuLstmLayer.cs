@@ -42,25 +42,29 @@ internal sealed class CpuLstmLayer : autograd.SingleTensorFunction<CpuLstmLayer>
             throw new ArgumentException($"Expected W_ih of shape [{4 * hidden}, {inputSize}], got [{string.Join(", ", wIh.shape)}].", nameof(vars));
         if ((long)steps * batch * 4 * hidden > int.MaxValue) throw new ArgumentException("The batch is too large for the CPU layer.", nameof(vars));
 
-        Tensor xT = CpuLayerMemory.TimeMajor(x.detach()).view(steps * batch, inputSize);
+        // Rows of step t (block t, B rows, t = 0 … T): [x_t | h_{t−1}], so the input projection reads the x columns and
+        // one GEMM after the backward loop gives [∂W_ih | ∂W_hh]; h_T sits in block T (its x columns unused).
+        int width = inputSize + hidden;
+        Tensor xh = empty(new long[] { (long)(steps + 1) * batch, width }, ScalarType.Float32);
+        Tensor xs = xh.narrow(0, 0, (long)steps * batch).narrow(1, 0, inputSize);
+        xs.view(steps, batch, inputSize).copy_(x.detach().transpose(0, 1));
+        xh.narrow(0, 0, batch).narrow(1, inputSize, hidden).copy_(h0.detach().view(batch, hidden));
         // Gate pre-activations of every step, [T·B, 4H]; both biases folded into the one input GEMM.
-        Tensor gates = (bIh.detach() + bHh.detach()).addmm(xT, wIh.detach().t());
-        Tensor hAll = empty(new long[] { steps + 1, batch, hidden }, ScalarType.Float32);
+        Tensor gates = (bIh.detach() + bHh.detach()).addmm(xs, wIh.detach().t());
         Tensor cAll = empty(new long[] { steps + 1, batch, hidden }, ScalarType.Float32);
         Tensor tanhC = empty(new long[] { steps, batch, hidden }, ScalarType.Float32);
-        hAll[0].copy_(h0.detach().view(batch, hidden));
         cAll[0].copy_(c0.detach().view(batch, hidden));
         Tensor wHhT = wHh.detach().t();
 
         Span<float> g = CpuLayerMemory.Floats(gates);
-        Span<float> hs = CpuLayerMemory.Floats(hAll);
+        Span<float> hs = CpuLayerMemory.Floats(xh);
         Span<float> cs = CpuLayerMemory.Floats(cAll);
         Span<float> tcs = CpuLayerMemory.Floats(tanhC);
         int h = hidden, stateBlock = batch * hidden;
         for (int t = 0; t < steps; t++)
         {
             using (Tensor block = gates.narrow(0, (long)t * batch, batch))
-            using (Tensor previous = hAll[t])
+            using (Tensor previous = xh.narrow(0, (long)t * batch, batch).narrow(1, inputSize, hidden))
             {
                 block.addmm_(previous, wHhT);
             }
@@ -79,12 +83,17 @@ internal sealed class CpuLstmLayer : autograd.SingleTensorFunction<CpuLstmLayer>
                 TensorPrimitives.MultiplyAdd(row[..h], cand, c, c);                   // + i ⊙ g
                 Span<float> tc = tcs.Slice(s, h);
                 TensorPrimitives.Tanh(c, tc);
-                TensorPrimitives.Multiply(o, tc, hs.Slice(s + stateBlock, h));         // h_t = o ⊙ tanh(c_t)
+                TensorPrimitives.Multiply(o, tc, hs.Slice(((t + 1) * batch + b) * width + inputSize, h)); // h_t = o ⊙ tanh(c_t)
             }
         }
+        GC.KeepAlive(gates);
+        GC.KeepAlive(xh);
+        GC.KeepAlive(cAll);
+        GC.KeepAlive(tanhC);
 
-        Tensor output = empty(new long[] { batch, steps, hidden }, ScalarType.Float32).copy_(hAll.narrow(0, 1, steps).transpose(0, 1));
-        ctx.save_for_backward(new List<Tensor> { xT, gates, hAll, cAll, tanhC, wIh, wHh });
+        Tensor output = empty(new long[] { batch, steps, hidden }, ScalarType.Float32)
+            .copy_(xh.narrow(0, batch, (long)steps * batch).narrow(1, inputSize, hidden).view(steps, batch, hidden).transpose(0, 1));
+        ctx.save_for_backward(new List<Tensor> { xh, gates, cAll, tanhC, wIh, wHh });
         ctx.save_data("shape", new[] { batch, steps, inputSize, hidden });
         ctx.save_data("needs", new[] { x.requires_grad, h0.requires_grad, c0.requires_grad, wIh.requires_grad, wHh.requires_grad, bIh.requires_grad, bHh.requires_grad });
         return output;
@@ -94,8 +103,8 @@ internal sealed class CpuLstmLayer : autograd.SingleTensorFunction<CpuLstmLayer>
     {
         using var noGrad = no_grad();
         List<Tensor> saved = ctx.get_saved_variables();
-        Tensor xT = saved[0], gates = saved[1], hAll = saved[2], cAll = saved[3], tanhC = saved[4];
-        Tensor wIh = saved[5].detach(), wHh = saved[6].detach();
+        Tensor xh = saved[0], gates = saved[1], cAll = saved[2], tanhC = saved[3];
+        Tensor wIh = saved[4].detach(), wHh = saved[5].detach();
         int[] shape = (int[])ctx.get_data("shape");
         bool[] needs = (bool[])ctx.get_data("needs");
         int batch = shape[0], steps = shape[1], inputSize = shape[2], h = shape[3];
@@ -132,8 +141,10 @@ internal sealed class CpuLstmLayer : autograd.SingleTensorFunction<CpuLstmLayer>
         }
 
         Tensor? dX = needs[0] ? dGates.mm(wIh).view(steps, batch, inputSize).transpose(0, 1).contiguous() : null;
-        Tensor? dWih = needs[3] ? dGates.t().mm(xT) : null;
-        Tensor? dWhh = needs[4] ? dGates.t().mm(hAll.narrow(0, 0, steps).view(steps * batch, h)) : null;
+        // [∂W_ih | ∂W_hh] = ∂Gᵀ · [x_t | h_{t−1}] over all steps, one GEMM.
+        Tensor? dW = needs[3] || needs[4] ? dGates.t().mm(xh.narrow(0, 0, (long)steps * batch)) : null;
+        Tensor? dWih = needs[3] ? dW!.narrow(1, 0, inputSize).contiguous() : null;
+        Tensor? dWhh = needs[4] ? dW!.narrow(1, inputSize, h).contiguous() : null;
         Tensor? dB = needs[5] || needs[6] ? dGates.sum(dim: 0) : null;
         GC.KeepAlive(gates);
         GC.KeepAlive(cAll);
