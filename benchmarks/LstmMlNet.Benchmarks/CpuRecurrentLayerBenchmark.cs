@@ -84,6 +84,24 @@ public class CpuRecurrentLayerBenchmark
         return input.grad!.data<float>()[0];
     }
 
+    /// <summary>The fused layer's forward pass alone (gradients on, so it keeps what its backward would need).</summary>
+    public float OursForward()
+    {
+        using var scope = NewDisposeScope();
+        Tensor output = lstm is not null
+            ? CpuLstmLayer.Apply(input, h0, c0, weights[0], weights[1], weights[2], weights[3])
+            : CpuGruLayer.Apply(input, h0, weights[0], weights[1], weights[2], weights[3]);
+        return output.data<float>()[0];
+    }
+
+    /// <summary>libtorch's layer's forward pass alone (gradients on).</summary>
+    public float TorchForward()
+    {
+        using var scope = NewDisposeScope();
+        Tensor output = lstm is not null ? lstm.call(input, null).Item1 : gru!.call(input, null).Item1;
+        return output.data<float>()[0];
+    }
+
     [Benchmark(Description = "GEMM floor: the matrix products only")]
     public float MatrixProducts()
     {

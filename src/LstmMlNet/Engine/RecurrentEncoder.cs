@@ -110,8 +110,8 @@ internal sealed class RecurrentEncoder : nn.Module
         if (path != RecurrentPath.Fused || recorder is not null || !HasFusedPath) return ForwardExplicit(input, lengths, full, initialState, recorder);
         // Gradients on, CPU, some rows shorter than the batch: libtorch's packed CPU kernels are several times slower
         // than its padded ones (bidirectional LSTM about 2.5×), so run padded, one fused call per layer and direction.
-        // Full batches too for LSTM/GRU in float32: the padded path then runs the faster CpuLstmLayer/CpuGruLayer.
-        bool cpuLayer = (lstm is not null || gru is not null) && input.dtype == ScalarType.Float32;
+        // Full batches too where FusedKernels.Run takes the faster CpuLstmLayer/CpuGruLayer (per layer, as the padded path calls it).
+        bool cpuLayer = (lstm is not null || gru is not null) && FusedKernels.UsesCpuLayer(Spec.Cell, input, Weights(0, 0));
         bool padded = (!full || cpuLayer) && is_grad_enabled() && input.device_type == DeviceType.CPU && (lstm is null || !finalCellState);
         return padded ? ForwardPadded(input, lengths, initialState, use) : ForwardFused(input, lengths, full, initialState);
     }
