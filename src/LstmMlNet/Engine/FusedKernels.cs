@@ -31,8 +31,35 @@ internal static class FusedKernels
     /// <summary>
     /// Runs one unidirectional layer. <paramref name="input"/>: [B, T, I]; <paramref name="h0"/> (and
     /// <paramref name="c0"/> for an LSTM): [1, B, H]. Returns the outputs [B, T, H] at every step, padded ones included.
+    /// Where <see cref="UsesCpuLayer"/> says so, runs <see cref="CpuLstmLayer"/> / <see cref="CpuGruLayer"/> (one autograd
+    /// node per layer); everything else runs <see cref="RunLibTorch"/>.
     /// </summary>
     public static Tensor Run(RecurrentCellKind cell, Tensor input, Tensor h0, Tensor? c0, CellWeights w, bool train)
+    {
+        if (UsesCpuLayer(cell, input, w))
+        {
+            return cell == RecurrentCellKind.Lstm
+                ? CpuLstmLayer.Apply(input, h0, c0 ?? throw new ArgumentNullException(nameof(c0)), w.InputWeight, w.RecurrentWeight, w.InputBias!, w.RecurrentBias!)
+                : CpuGruLayer.Apply(input, h0, w.InputWeight, w.RecurrentWeight, w.InputBias!, w.RecurrentBias!);
+        }
+        return RunLibTorch(cell, input, h0, c0, w, train);
+    }
+
+    /// <summary>LSTM gate blocks per call, B·T·4H, from which <see cref="CpuLstmLayer"/> trains faster than libtorch's
+    /// kernel (whose CPU LSTM is at its GEMM floor on smaller batches and falls well behind it on larger ones; see
+    /// benchmarks/README.md, "Fused CPU layer (issue 20)"): 2²¹ float32 values (8 MiB).</summary>
+    internal const long CpuLstmLayerMinGateValues = 1L << 21;
+
+    /// <summary>Whether <see cref="Run"/> takes the CPU layer: gradients on, float32 CPU tensors with both biases, and a GRU
+    /// (faster than libtorch's at every measured shape) or an LSTM of at least <see cref="CpuLstmLayerMinGateValues"/>
+    /// gate values per call.</summary>
+    internal static bool UsesCpuLayer(RecurrentCellKind cell, Tensor input, CellWeights w) =>
+        is_grad_enabled() && CpuLayerMemory.Supports(input, w)
+        && (cell == RecurrentCellKind.Gru
+            || (cell == RecurrentCellKind.Lstm && input.shape[0] * input.shape[1] * w.RecurrentWeight.shape[0] >= CpuLstmLayerMinGateValues));
+
+    /// <summary>As <see cref="Run"/>, always through libtorch's own operator.</summary>
+    public static Tensor RunLibTorch(RecurrentCellKind cell, Tensor input, Tensor h0, Tensor? c0, CellWeights w, bool train)
     {
         Tensor wIh = w.InputWeight, wHh = w.RecurrentWeight;
         Tensor bIh = w.InputBias ?? throw new InvalidOperationException("The fused kernels expect biases.");

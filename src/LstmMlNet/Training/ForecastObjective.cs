@@ -15,7 +15,8 @@ internal sealed class ForecastObjective(int horizon, ForecastLoss loss) : ITrain
     /// <summary>Scaled forecasts [B, h]: the head at the last h steps.</summary>
     public static Tensor Predict(SequenceNetwork network, Tensor inputs, Tensor lengths, int horizon)
     {
-        Tensor steps = network.ForwardSteps(inputs, lengths, null).Output; // [B, T, 1]
+        // No final cell state needed: training windows (all full length) may then run the fused CPU layer.
+        Tensor steps = network.ForwardSteps(inputs, lengths, null, finalCellState: false).Output; // [B, T, 1]
         long t = steps.shape[1];
         return steps.narrow(1, t - horizon, horizon).squeeze(-1);
     }
