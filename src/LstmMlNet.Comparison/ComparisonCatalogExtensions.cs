@@ -1,6 +1,6 @@
-using Microsoft.ML;
-using LstmMlNet.Comparison;
 using LstmMlNet;
+using LstmMlNet.Comparison;
+using Microsoft.ML;
 
 namespace Microsoft.ML;
 

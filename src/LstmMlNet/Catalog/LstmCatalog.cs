@@ -1,10 +1,10 @@
+using LstmMlNet;
+using LstmMlNet.Catalog;
 using LstmMlNet.Engine;
 using LstmMlNet.Interop;
 using LstmMlNet.Training;
 using Microsoft.ML;
 using Defaults = LstmMlNet.LstmTrainerOptions.Defaults;
-using LstmMlNet.Catalog;
-using LstmMlNet;
 
 namespace Microsoft.ML;
 

@@ -1,5 +1,5 @@
-using LstmMlNet.Training;
 using LstmMlNet.Catalog;
+using LstmMlNet.Training;
 
 namespace LstmMlNet;
 

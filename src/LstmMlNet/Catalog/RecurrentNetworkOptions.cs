@@ -1,6 +1,6 @@
+using LstmMlNet.Catalog;
 using LstmMlNet.Engine;
 using LstmMlNet.Training;
-using LstmMlNet.Catalog;
 
 namespace LstmMlNet;
 

@@ -1,10 +1,10 @@
 using System.IO.Compression;
 using System.Reflection;
 using System.Text.Json;
+using LstmMlNet.Forecasting;
 using LstmMlNet.Onnx;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using LstmMlNet.Forecasting;
 
 namespace LstmMlNet;
 
