@@ -98,6 +98,26 @@ public sealed class SupervisedComparisonTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_configure_callback_that_nulls_the_network_fails_the_trial_with_a_message_naming_the_callback()
+    {
+        var ml = new MLContext(seed: 1);
+        var options = new SupervisedComparisonOptions
+        {
+            Folds = 2,
+            IncludeBaselines = false,
+            SearchSpace = OneSmallLstm,
+            ConfigureRecurrent = o => o.Network = null!,
+        };
+
+        ComparisonResult result = ml.CompareModels().BinaryClassification(ml.Data.Cache(Yelp(ml, 40)), ComparisonInput.Text(nameof(SentimentRow.Text)), options: options);
+
+        TrialResult only = Assert.Single(result.Trials);
+        Assert.Equal(TrialStatus.Failed, only.Status);
+        Assert.Contains("ConfigureRecurrent set the trainer options' Network to null; change its members instead (o.Network.HiddenSize = 64, ...).", only.Error);
+        Assert.Null(result.BestModel);
+    }
+
+    [Fact]
     public void Multiclass_recurrent_winner_is_refitted_with_the_original_label_values_and_survives_save_and_load()
     {
         var ml = new MLContext(seed: 1);
