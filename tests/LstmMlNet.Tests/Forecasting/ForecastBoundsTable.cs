@@ -1,4 +1,5 @@
 using LstmMlNet.Forecasting;
+using LstmMlNet.Tests.Infrastructure;
 using Microsoft.ML;
 using Xunit.Abstractions;
 
@@ -20,15 +21,7 @@ public sealed class ForecastBoundsTable(ITestOutputHelper output)
         ("adaptive γ 0.1", ForecastIntervalMethod.Adaptive, 0.1),
     };
 
-    private sealed class TableFactAttribute : FactAttribute
-    {
-        public TableFactAttribute()
-        {
-            if (Environment.GetEnvironmentVariable("LSTMMLNET_BOUNDS_TABLE") is null) Skip = "Set LSTMMLNET_BOUNDS_TABLE=1 to measure the bounds table.";
-        }
-    }
-
-    [TableFact]
+    [MeasurementFact("LSTMMLNET_BOUNDS_TABLE", "the bounds table (=1)")]
     public void Table()
     {
         foreach (ForecastIntervalScale unit in Enum.GetValues<ForecastIntervalScale>())

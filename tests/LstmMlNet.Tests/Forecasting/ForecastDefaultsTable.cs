@@ -1,4 +1,5 @@
 using LstmMlNet.Forecasting;
+using LstmMlNet.Tests.Infrastructure;
 using Microsoft.ML;
 using Xunit.Abstractions;
 
@@ -39,19 +40,11 @@ public sealed class ForecastDefaultsTable(ITestOutputHelper output)
 
     /// <summary>One variant, by its index in <see cref="Variants"/>, from the command line
     /// (<c>LSTMMLNET_TABLE_VARIANT=3 dotnet test --filter ForecastDefaultsTable.One</c>); skipped without the variable.</summary>
-    [SkippableVariantFact]
+    [MeasurementFact("LSTMMLNET_TABLE_VARIANT", "one variant (a variant index)")]
     public void One()
     {
         int i = int.Parse(Environment.GetEnvironmentVariable("LSTMMLNET_TABLE_VARIANT")!, System.Globalization.CultureInfo.InvariantCulture);
         Row(Variants[i].Name, Variants[i].Change);
-    }
-
-    private sealed class SkippableVariantFactAttribute : FactAttribute
-    {
-        public SkippableVariantFactAttribute()
-        {
-            if (Environment.GetEnvironmentVariable("LSTMMLNET_TABLE_VARIANT") is null) Skip = "Set LSTMMLNET_TABLE_VARIANT to a variant index to measure it.";
-        }
     }
 
     internal void Row(string name, Action<LstmForecastingOptions> change)
