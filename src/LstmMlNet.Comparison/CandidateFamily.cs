@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text;
-using Microsoft.ML;
-
 namespace LstmMlNet.Comparison;
 
 /// <summary>Where a candidate comes from.</summary>

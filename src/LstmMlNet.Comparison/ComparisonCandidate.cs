@@ -1,8 +1,4 @@
-using System.Reflection;
 using Microsoft.ML;
-using Microsoft.ML.Data;
-using Microsoft.ML.Trainers;
-using Microsoft.ML.Trainers.FastTree;
 
 namespace LstmMlNet.Comparison;
 

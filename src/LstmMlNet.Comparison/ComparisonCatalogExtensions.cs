@@ -1,6 +1,4 @@
-using LstmMlNet;
 using LstmMlNet.Comparison;
-using Microsoft.ML;
 
 namespace Microsoft.ML;
 

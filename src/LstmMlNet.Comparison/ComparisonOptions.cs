@@ -1,6 +1,3 @@
-using LstmMlNet.Catalog;
-using LstmMlNet.Forecasting;
-
 namespace LstmMlNet.Comparison;
 
 /// <summary>How a comparison searches, validates and stops. Defaults: 5 folds, 10-minute budget, the full grid of

@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text;
-using Microsoft.ML;
-
 namespace LstmMlNet.Comparison;
 
 /// <summary>A progress report: a fold is starting, or (with <see cref="Completed"/> set) a trial has ended.</summary>

@@ -1,7 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
-using Microsoft.ML.Runtime;
-
 namespace LstmMlNet.Comparison;
 
 /// <summary>What one fold of one trial measured.</summary>

@@ -1,6 +1,3 @@
-using LstmMlNet.Catalog;
-using LstmMlNet.Forecasting;
-
 namespace LstmMlNet.Comparison;
 
 /// <summary>Settings of a forecasting comparison: a rolling-origin backtest over the last part of the series.</summary>

@@ -1,7 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
-using Microsoft.ML.Runtime;
-
 namespace LstmMlNet.Comparison;
 
 /// <summary>A trial to run: its name and how to run fold i (0-based) under a cancellation token.</summary>

@@ -1,6 +1,4 @@
 using System.Globalization;
-using LstmMlNet.Catalog;
-using LstmMlNet.Engine;
 
 namespace LstmMlNet.Comparison;
 

@@ -1,7 +1,3 @@
-using System.Globalization;
-using LstmMlNet.Catalog;
-using LstmMlNet.Engine;
-
 namespace LstmMlNet.Comparison;
 
 /// <summary>

@@ -1,8 +1,6 @@
 using System.Diagnostics;
-using LstmMlNet.Catalog;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Microsoft.ML.Runtime;
 
 namespace LstmMlNet.Comparison;
 

@@ -1,6 +1,3 @@
-using LstmMlNet.Catalog;
-using LstmMlNet.Forecasting;
-
 namespace LstmMlNet.Comparison;
 
 /// <summary>Settings of a classification or regression comparison.</summary>

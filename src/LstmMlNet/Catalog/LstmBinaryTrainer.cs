@@ -1,3 +1,4 @@
+using LstmMlNet.Catalog;
 using LstmMlNet.Data;
 using LstmMlNet.Interop;
 using LstmMlNet.Onnx;
@@ -5,7 +6,6 @@ using LstmMlNet.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
-using LstmMlNet.Catalog;
 
 namespace LstmMlNet;
 

@@ -1,9 +1,5 @@
 using LstmMlNet;
-using LstmMlNet.Catalog;
-using LstmMlNet.Engine;
 using LstmMlNet.Interop;
-using LstmMlNet.Training;
-using Microsoft.ML;
 using Defaults = LstmMlNet.LstmTrainerOptions.Defaults;
 
 namespace Microsoft.ML;

@@ -1,6 +1,3 @@
-using LstmMlNet.Catalog;
-using LstmMlNet.Training;
-
 namespace LstmMlNet;
 
 /// <summary>

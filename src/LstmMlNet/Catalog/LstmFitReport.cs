@@ -1,6 +1,3 @@
-using LstmMlNet.Training;
-using LstmMlNet.Catalog;
-
 namespace LstmMlNet;
 
 /// <summary>What the last <c>Fit</c> of a recurrent trainer did and produced.</summary>

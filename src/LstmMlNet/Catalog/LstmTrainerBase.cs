@@ -1,3 +1,4 @@
+using LstmMlNet.Catalog;
 using LstmMlNet.Data;
 using LstmMlNet.Engine;
 using LstmMlNet.Interop;
@@ -9,7 +10,6 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
-using LstmMlNet.Catalog;
 
 namespace LstmMlNet;
 

@@ -1,7 +1,4 @@
-using LstmMlNet.Engine;
-using LstmMlNet.Training;
 using Microsoft.ML;
-using LstmMlNet.Catalog;
 
 namespace LstmMlNet;
 

@@ -1,5 +1,3 @@
-using LstmMlNet.Catalog;
-
 namespace LstmMlNet;
 
 /// <summary>

@@ -1,6 +1,4 @@
-using LstmMlNet.Catalog;
 using LstmMlNet.Engine;
-using LstmMlNet.Training;
 
 namespace LstmMlNet;
 

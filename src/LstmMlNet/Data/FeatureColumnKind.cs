@@ -1,8 +1,3 @@
-using LstmMlNet.Engine;
-using Microsoft.ML;
-using Microsoft.ML.Data;
-using Microsoft.ML.Runtime;
-
 namespace LstmMlNet.Data;
 
 /// <summary>How a trainer's feature column is read: text tokens with a vocabulary built at Fit, key-typed tokens

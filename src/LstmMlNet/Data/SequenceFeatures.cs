@@ -1,6 +1,5 @@
 using LstmMlNet.Engine;
 using Microsoft.ML;
-using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 
 namespace LstmMlNet.Data;

@@ -1,5 +1,3 @@
-using LstmMlNet.Engine;
-
 namespace LstmMlNet;
 
 /// <summary>

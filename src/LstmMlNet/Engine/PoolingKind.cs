@@ -1,5 +1,3 @@
-using LstmMlNet.Engine;
-
 namespace LstmMlNet;
 
 /// <summary>How per-step encoder outputs become one vector per sequence.</summary>

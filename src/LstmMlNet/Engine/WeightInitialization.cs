@@ -1,5 +1,3 @@
-using LstmMlNet.Engine;
-
 namespace LstmMlNet;
 
 /// <summary>How a weight matrix of a recurrent layer is initialised. Each gate's block

@@ -1,5 +1,3 @@
-using LstmMlNet.Forecasting;
-
 namespace LstmMlNet;
 
 /// <summary>One forecast value of a backtest: the forecast of row <see cref="Origin"/> + <see cref="Step"/> − 1 of a

@@ -1,5 +1,3 @@
-using LstmMlNet.Forecasting;
-
 namespace LstmMlNet;
 
 /// <summary>Errors of a set of backtest forecasts (see <see cref="ForecastMetrics"/> for the definitions). No figure is

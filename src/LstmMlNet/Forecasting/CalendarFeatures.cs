@@ -1,5 +1,3 @@
-using LstmMlNet.Forecasting;
-
 namespace LstmMlNet;
 
 /// <summary>Calendar inputs a forecaster derives from a timestamp column

@@ -1,10 +1,3 @@
-using System.IO.Compression;
-using System.Reflection;
-using System.Text.Json;
-using LstmMlNet.Onnx;
-using Microsoft.ML;
-using Microsoft.ML.Data;
-
 namespace LstmMlNet.Forecasting;
 
 /// <summary>The state part of a checkpoint.</summary>

@@ -1,6 +1,5 @@
-using Microsoft.ML;
-using Microsoft.ML.Data;
 using LstmMlNet.Forecasting;
+using Microsoft.ML;
 
 namespace LstmMlNet;
 

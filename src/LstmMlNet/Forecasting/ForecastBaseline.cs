@@ -1,5 +1,3 @@
-using LstmMlNet.Forecasting;
-
 namespace LstmMlNet;
 
 /// <summary>The simple forecast the network learns to correct: an untrained network (output 0) forecasts it, and the

@@ -1,10 +1,3 @@
-using System.IO.Compression;
-using System.Reflection;
-using System.Text.Json;
-using LstmMlNet.Onnx;
-using Microsoft.ML;
-using Microsoft.ML.Data;
-
 namespace LstmMlNet.Forecasting;
 
 /// <summary>What an engine needs besides the scoring model; written into checkpoints as JSON.</summary>

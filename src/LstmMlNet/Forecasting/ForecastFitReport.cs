@@ -1,6 +1,3 @@
-using LstmMlNet.Training;
-using LstmMlNet.Forecasting;
-
 namespace LstmMlNet;
 
 /// <summary>What a forecasting Fit did: training history, data sizes and the conformal calibration.</summary>

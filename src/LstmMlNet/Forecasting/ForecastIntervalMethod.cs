@@ -1,5 +1,3 @@
-using LstmMlNet.Forecasting;
-
 namespace LstmMlNet;
 
 /// <summary>How the bounds' half-widths follow the errors observed after Fit.</summary>

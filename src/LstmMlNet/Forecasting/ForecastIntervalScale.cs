@@ -1,5 +1,3 @@
-using LstmMlNet.Forecasting;
-
 namespace LstmMlNet;
 
 /// <summary>The unit the bounds' half-widths are calibrated in: each window's errors are divided by a scale σ of that

@@ -1,5 +1,3 @@
-using LstmMlNet.Forecasting;
-
 namespace LstmMlNet;
 
 /// <summary>The loss the forecaster minimises over the scaled targets z'_k (all horizon steps, all windows).</summary>

@@ -1,5 +1,3 @@
-using LstmMlNet.Forecasting;
-
 namespace LstmMlNet;
 
 /// <summary>Point and interval forecast errors over paired actual and forecast values (same length, finite).</summary>

@@ -1,5 +1,3 @@
-using LstmMlNet.Forecasting;
-
 namespace LstmMlNet;
 
 /// <summary>How the network's inputs and targets are scaled. Nothing is fitted on data outside the training rows.</summary>

@@ -1,5 +1,3 @@
-using LstmMlNet.Forecasting;
-
 namespace LstmMlNet;
 
 /// <summary>How the series is transformed before the network sees it; forecasts and bounds are transformed back.</summary>

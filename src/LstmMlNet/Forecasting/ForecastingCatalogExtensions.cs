@@ -1,6 +1,3 @@
-using LstmMlNet.Catalog;
-using Microsoft.ML;
-using LstmMlNet.Forecasting;
 using LstmMlNet;
 
 namespace Microsoft.ML;

@@ -1,8 +1,6 @@
 using System.IO.Compression;
-using System.Reflection;
 using System.Text.Json;
 using LstmMlNet.Forecasting;
-using LstmMlNet.Onnx;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 

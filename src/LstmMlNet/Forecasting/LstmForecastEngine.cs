@@ -1,10 +1,9 @@
 using System.IO.Compression;
 using System.Reflection;
 using System.Text.Json;
-using LstmMlNet.Onnx;
+using LstmMlNet.Forecasting;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using LstmMlNet.Forecasting;
 
 namespace LstmMlNet;
 

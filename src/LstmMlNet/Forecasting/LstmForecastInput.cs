@@ -1,5 +1,5 @@
-using Microsoft.ML.Data;
 using LstmMlNet.Forecasting;
+using Microsoft.ML.Data;
 
 namespace LstmMlNet;
 

@@ -1,5 +1,6 @@
 using LstmMlNet.Data;
 using LstmMlNet.Engine;
+using LstmMlNet.Forecasting;
 using LstmMlNet.Onnx;
 using LstmMlNet.Training;
 using Microsoft.ML;
@@ -7,7 +8,6 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
-using LstmMlNet.Forecasting;
 
 namespace LstmMlNet;
 

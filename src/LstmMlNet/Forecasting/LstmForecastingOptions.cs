@@ -1,8 +1,3 @@
-using LstmMlNet.Catalog;
-using LstmMlNet.Engine;
-using LstmMlNet.Training;
-using LstmMlNet.Forecasting;
-
 namespace LstmMlNet;
 
 /// <summary>

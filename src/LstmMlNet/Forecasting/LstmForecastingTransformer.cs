@@ -1,9 +1,8 @@
-using LstmMlNet.Data;
+using LstmMlNet.Forecasting;
 using LstmMlNet.Onnx;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
-using LstmMlNet.Forecasting;
 
 namespace LstmMlNet;
 

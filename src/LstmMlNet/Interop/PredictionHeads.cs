@@ -1,7 +1,6 @@
 using System.Reflection;
 using LstmMlNet.Catalog;
 using Microsoft.ML;
-using Microsoft.ML.Calibrators;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers;

@@ -3,7 +3,6 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using Google.Protobuf;
 using LstmMlNet.Onnx.Protobuf;
-using LstmMlNet.Onnx;
 
 namespace LstmMlNet;
 

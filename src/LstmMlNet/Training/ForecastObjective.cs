@@ -1,6 +1,5 @@
 using LstmMlNet.Data;
 using LstmMlNet.Engine;
-using LstmMlNet.Forecasting;
 using static TorchSharp.torch;
 
 namespace LstmMlNet.Training;

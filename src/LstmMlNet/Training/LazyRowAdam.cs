@@ -1,9 +1,9 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 using LstmMlNet.Engine;
-using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace LstmMlNet.Training;
 

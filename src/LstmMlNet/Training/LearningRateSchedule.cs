@@ -1,5 +1,3 @@
-using LstmMlNet.Training;
-
 namespace LstmMlNet;
 
 /// <summary>How the learning rate changes over epochs, after any linear warm-up

@@ -1,5 +1,3 @@
-using LstmMlNet.Training;
-
 namespace LstmMlNet;
 
 /// <summary>The optimiser of the training loop.</summary>

@@ -1,5 +1,3 @@
-using LstmMlNet.Training;
-
 namespace LstmMlNet;
 
 /// <summary>One epoch's report, sent to <see cref="TrainingOptions.Progress"/> and written as a line to ML.NET's log.</summary>

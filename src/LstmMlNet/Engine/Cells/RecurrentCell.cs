@@ -1,4 +1,3 @@
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn.utils.rnn;
 
