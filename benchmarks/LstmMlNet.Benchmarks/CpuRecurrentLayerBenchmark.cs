@@ -22,7 +22,7 @@ public class CpuRecurrentLayerBenchmark
     private GRU? gru;
     private Tensor input = null!, h0 = null!, c0 = null!;
     private Parameter[] weights = null!;
-    private Tensor x = null!, wIh = null!, wHh = null!, h = null!, gradGates = null!, gradAll = null!, hAll = null!;
+    private GemmFloor floor = null!;
     private int B, T, I, H, G;
 
     /// <summary>Batch, steps, input, hidden.</summary>
@@ -47,13 +47,7 @@ public class CpuRecurrentLayerBenchmark
         else gru = nn.GRU(I, H, 1, batchFirst: true);
         nn.Module module = (nn.Module?)lstm ?? gru!;
         weights = new[] { "weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0" }.Select(n => (Parameter)module.get_parameter(n)!).ToArray();
-        x = randn(B * T, I);
-        wIh = randn(G * H, I) * 0.1;
-        wHh = randn(G * H, H) * 0.1;
-        h = randn(B, H);
-        gradGates = randn(B, G * H);
-        gradAll = randn(B * T, G * H);
-        hAll = randn(B * T, H);
+        floor = new GemmFloor(B, T, I, H, G);
     }
 
     private void ZeroGrads()
@@ -103,19 +97,5 @@ public class CpuRecurrentLayerBenchmark
     }
 
     [Benchmark(Description = "GEMM floor: the matrix products only")]
-    public float MatrixProducts()
-    {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        Tensor projection = x.matmul(wIh.t());
-        Tensor wHhT = wHh.t();
-        Tensor state = h;
-        for (int t = 0; t < T; t++) state = projection.narrow(0, t * B, B).addmm(state, wHhT).narrow(1, 0, H);
-        Tensor dh = h;
-        for (int t = 0; t < T; t++) dh = gradGates.matmul(wHh);
-        Tensor dx = gradAll.matmul(wIh);
-        Tensor dWih = gradAll.t().matmul(x);
-        Tensor dWhh = gradAll.t().matmul(hAll);
-        return state[0, 0].item<float>() + dh[0, 0].item<float>() + dx[0, 0].item<float>() + dWih[0, 0].item<float>() + dWhh[0, 0].item<float>();
-    }
+    public float MatrixProducts() => floor.Run();
 }

@@ -15,7 +15,7 @@ namespace LstmMlNet.Benchmarks;
 [Config(typeof(InProcessConfig))]
 public class RecurrentFloorBenchmark
 {
-    private Tensor x = null!, wIh = null!, wHh = null!, h = null!, gradGates = null!, gradAll = null!, hAll = null!;
+    private GemmFloor floor = null!;
     private LSTM? lstm;
     private GRU? gru;
     private Tensor input = null!;
@@ -40,13 +40,7 @@ public class RecurrentFloorBenchmark
         input = randn(B, T, I).requires_grad_(true);
         if (Cell == "LSTM") lstm = nn.LSTM(I, H, 1, batchFirst: true);
         else gru = nn.GRU(I, H, 1, batchFirst: true);
-        x = randn(B * T, I);
-        wIh = randn(G * H, I) * 0.1;
-        wHh = randn(G * H, H) * 0.1;
-        h = randn(B, H);
-        gradGates = randn(B, G * H);
-        gradAll = randn(B * T, G * H);
-        hAll = randn(B * T, H);
+        floor = new GemmFloor(B, T, I, H, G);
     }
 
     [Benchmark(Baseline = true, Description = "libtorch fused layer, forward + backward")]
@@ -61,19 +55,5 @@ public class RecurrentFloorBenchmark
     }
 
     [Benchmark(Description = "GEMM floor: the matrix products only")]
-    public float MatrixProducts()
-    {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        Tensor projection = x.matmul(wIh.t());                        // [B·T, GH] input projection, all steps
-        Tensor wHhT = wHh.t();
-        Tensor state = h;
-        for (int t = 0; t < T; t++) state = projection.narrow(0, t * B, B).addmm(state, wHhT).narrow(1, 0, H); // forward recurrence
-        Tensor dh = h;
-        for (int t = 0; t < T; t++) dh = gradGates.matmul(wHh);       // backward recurrence [B, GH]·[GH, H]
-        Tensor dx = gradAll.matmul(wIh);                              // input gradient, all steps
-        Tensor dWih = gradAll.t().matmul(x);                          // [GH, I] over all steps
-        Tensor dWhh = gradAll.t().matmul(hAll);                       // [GH, H] over all steps
-        return state[0, 0].item<float>() + dh[0, 0].item<float>() + dx[0, 0].item<float>() + dWih[0, 0].item<float>() + dWhh[0, 0].item<float>();
-    }
+    public float MatrixProducts() => floor.Run();
 }

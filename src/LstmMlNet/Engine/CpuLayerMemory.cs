@@ -5,7 +5,8 @@ using static TorchSharp.torch;
 namespace LstmMlNet.Engine;
 
 /// <summary>
-/// Spans over the float32 memory of contiguous CPU tensors, for the vectorised passes of <see cref="CpuLstmLayer"/> and
+/// Spans over the float32 memory of contiguous CPU tensors, for the vectorised passes of <see cref="CpuLstmLayer"/>,
+/// <see cref="SubwordBag"/> and
 /// <see cref="CpuGruLayer"/>. A span covers the whole tensor from its first element; callers slice it by element
 /// offsets (never take a span of a strided view).
 /// </summary>

@@ -63,14 +63,12 @@ internal static class FusedKernels
         Tensor wIh = w.InputWeight, wHh = w.RecurrentWeight;
         Tensor bIh = w.InputBias ?? throw new InvalidOperationException("The fused kernels expect biases.");
         Tensor bHh = w.RecurrentBias ?? throw new InvalidOperationException("The fused kernels expect biases.");
-        object result = cell switch
-        {
-            RecurrentCellKind.Lstm => Unit.Value.invoke("lstm", input, h0, c0 ?? throw new ArgumentNullException(nameof(c0)), wIh, wHh, bIh, bHh, train),
-            RecurrentCellKind.Gru => Unit.Value.invoke("gru", input, h0, wIh, wHh, bIh, bHh, train),
-            RecurrentCellKind.RnnTanh => Unit.Value.invoke("rnn_tanh", input, h0, wIh, wHh, bIh, bHh, train),
-            RecurrentCellKind.RnnRelu => Unit.Value.invoke("rnn_relu", input, h0, wIh, wHh, bIh, bHh, train),
-            _ => throw new ArgumentOutOfRangeException(nameof(cell), cell, "Unknown cell kind."),
-        };
+        // The script function is the cell's own FusedKernel; an LSTM's also takes c0.
+        RecurrentCell descriptor = CellRegistry.For(cell);
+        string kernel = descriptor.FusedKernel ?? throw new ArgumentOutOfRangeException(nameof(cell), cell, "Unknown cell kind.");
+        object result = descriptor.HasCellState
+            ? Unit.Value.invoke(kernel, input, h0, c0 ?? throw new ArgumentNullException(nameof(c0)), wIh, wHh, bIh, bHh, train)
+            : Unit.Value.invoke(kernel, input, h0, wIh, wHh, bIh, bHh, train);
         return (Tensor)result;
     }
 }

@@ -93,8 +93,8 @@ internal sealed class SubwordBag
         (distinct, slot) = Distinct(MemoryMarshal.Cast<byte, long>(idsC.bytes));
         Tensor tok = tokenWeight.detach().contiguous();
         Tensor sub = subwordWeight.detach().contiguous();
-        ReadOnlySpan<float> t = MemoryMarshal.Cast<byte, float>(tok.bytes);
-        ReadOnlySpan<float> s = MemoryMarshal.Cast<byte, float>(sub.bytes);
+        ReadOnlySpan<float> t = CpuLayerMemory.Floats(tok);
+        ReadOnlySpan<float> s = CpuLayerMemory.Floats(sub);
         // Pooled scratch buffers: per-batch arrays of this size would land on the large-object heap on every step.
         float[] vectors = ArrayPool<float>.Shared.Rent(distinct.Length * e);
         for (int n = 0; n < distinct.Length; n++)
@@ -106,7 +106,7 @@ internal sealed class SubwordBag
             TensorPrimitives.Multiply(v, scale[r], v);
         }
         Tensor output = empty(new long[] { ids.shape[0], ids.shape[1], e }, ScalarType.Float32);
-        Span<float> o = MemoryMarshal.Cast<byte, float>(output.bytes);
+        Span<float> o = CpuLayerMemory.Floats(output);
         for (int p = 0; p < slot.Length; p++) vectors.AsSpan(slot[p] * e, e).CopyTo(o.Slice(p * e, e));
         ArrayPool<float>.Shared.Return(vectors);
         GC.KeepAlive(idsC);
@@ -119,7 +119,7 @@ internal sealed class SubwordBag
     {
         int e = (int)tokenShape[1];
         Tensor g = grad.contiguous();
-        ReadOnlySpan<float> gs = MemoryMarshal.Cast<byte, float>(g.bytes);
+        ReadOnlySpan<float> gs = CpuLayerMemory.Floats(g);
         float[] perId = ArrayPool<float>.Shared.Rent(distinct.Length * e);
         Array.Clear(perId, 0, distinct.Length * e);
         for (int p = 0; p < slot.Length; p++)
@@ -129,8 +129,8 @@ internal sealed class SubwordBag
         }
         Tensor tokenGrad = zeros(tokenShape, ScalarType.Float32);
         Tensor subwordGrad = zeros(subwordShape, ScalarType.Float32);
-        Span<float> tg = MemoryMarshal.Cast<byte, float>(tokenGrad.bytes);
-        Span<float> sg = MemoryMarshal.Cast<byte, float>(subwordGrad.bytes);
+        Span<float> tg = CpuLayerMemory.Floats(tokenGrad);
+        Span<float> sg = CpuLayerMemory.Floats(subwordGrad);
         for (int n = 0; n < distinct.Length; n++)
         {
             int r = distinct[n];

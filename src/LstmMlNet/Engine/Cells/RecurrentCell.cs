@@ -81,16 +81,6 @@ internal abstract class RecurrentCell
     {
     }
 
-    /// <summary>The nonlinearity behind a recorded gate ("sigmoid" for a name the cell does not list).</summary>
-    public string ActivationOf(string gate)
-    {
-        foreach (var (name, activation) in Gates)
-        {
-            if (name == gate) return activation;
-        }
-        return "sigmoid";
-    }
-
     /// <summary>The (h0, c0) pair an LSTM module takes from an optional initial state.</summary>
     protected static (Tensor, Tensor)? LstmState((Tensor H, Tensor? C)? initialState) =>
         initialState is { } s ? (s.H, s.C ?? throw new ArgumentException("An LSTM needs an initial cell state.")) : null;

@@ -94,8 +94,9 @@ internal sealed class RecurrentEncoder : nn.Module
         // Gradients on, CPU, some rows shorter than the batch: libtorch's packed CPU kernels are several times slower
         // than its padded ones (bidirectional LSTM about 2.5×), so run padded, one fused call per layer and direction.
         // Full batches too where FusedKernels.Run takes the faster CpuLstmLayer/CpuGruLayer (per layer, as the padded path calls it).
-        bool cpuLayer = FusedKernels.UsesCpuLayer(Spec.Cell, input, Weights(0, 0));
-        bool padded = (!full || cpuLayer) && is_grad_enabled() && input.device_type == DeviceType.CPU && (!Cell.HasCellState || !finalCellState);
+        // The cheap conditions first: the weights are looked up (new parameter handles) only for a full training batch on the CPU.
+        bool padded = is_grad_enabled() && input.device_type == DeviceType.CPU && (!Cell.HasCellState || !finalCellState)
+            && (!full || FusedKernels.UsesCpuLayer(Spec.Cell, input, Weights(0, 0)));
         return padded ? paddedPath : modulePath;
     }
 
