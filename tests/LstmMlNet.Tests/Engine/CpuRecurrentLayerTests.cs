@@ -184,6 +184,8 @@ public sealed class CpuRecurrentLayerTests(ITestOutputHelper output)
         Tensor lengths = variableLengths ? tensor(variable) : full(batch, (long)steps, int64);
         Tensor x = randn(batch, steps, EncoderCases.Input);
         Assert.True(FusedKernels.UsesCpuLayer(cell, x, encoder.Weights(layers - 1, 0)));
+        // The fused path of a training batch runs per layer and direction through FusedKernels.Run, i.e. this layer.
+        Assert.IsType<PaddedPath>(encoder.RouteOf(x, lengths, finalCellState: false));
         Tensor mask = arange(steps).unsqueeze(0).lt(lengths.unsqueeze(1)).unsqueeze(-1);
         Tensor upstream = randn(batch, steps, directions * hidden) * mask;
         Tensor upstreamH = randn(layers * directions, batch, hidden);

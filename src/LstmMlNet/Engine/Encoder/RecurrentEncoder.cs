@@ -87,6 +87,11 @@ internal sealed class RecurrentEncoder : nn.Module
         return Route(input, full, path, recorder, finalCellState).Run(input, mask, initialState, recorder, use);
     }
 
+    /// <summary>The path <see cref="Forward"/> would run for these arguments (in the current grad mode); for tests that
+    /// must know which kernel ran.</summary>
+    internal IEncoderPath RouteOf(Tensor input, Tensor lengths, RecurrentPath path = RecurrentPath.Fused, bool finalCellState = true) =>
+        Route(input, CheckInput(input, lengths), path, null, finalCellState);
+
     /// <summary>The path a call runs.</summary>
     private IEncoderPath Route(Tensor input, bool full, RecurrentPath path, GateRecorder? recorder, bool finalCellState)
     {
