@@ -114,11 +114,12 @@ internal sealed class ForecastComparison
                 var clock = Stopwatch.StartNew();
                 var models = new ITransformer[horizon];
                 long leaves = 0;
+                float[][] lags = Lags(series, start + length);
                 for (int step = 1; step <= horizon; step++)
                 {
                     cancel.ThrowIfCancellationRequested();
                     var rows = new List<LagRow>();
-                    for (int t = window; t + step - 1 < start; t++) rows.Add(Lag(series, t, step, withLabel: true));
+                    for (int t = window; t + step - 1 < start; t++) rows.Add(Lag(series, lags, t, step, withLabel: true));
                     IDataView train = ml.Data.LoadFromEnumerable(rows, LagSchema());
                     IEstimator<ITransformer> estimator = trainer == "FastTree"
                         ? ml.Regression.Trainers.FastTree(labelColumnName: "Label", featureColumnName: LagFeatures)
@@ -132,22 +133,44 @@ internal sealed class ForecastComparison
                 foreach (int t in origins) forecasts[t] = new float[horizon];
                 for (int step = 1; step <= horizon; step++)
                 {
-                    IDataView test = ml.Data.LoadFromEnumerable(origins.Select(t => Lag(series, t, step, withLabel: false)), LagSchema());
+                    IDataView test = ml.Data.LoadFromEnumerable(origins.Select(t => Lag(series, lags, t, step, withLabel: false)), LagSchema());
                     float[] scores = models[step - 1].Transform(test).GetColumn<float>("Score").ToArray();
                     for (int i = 0; i < origins.Count; i++) forecasts[origins[i]][step - 1] = series.Values[origins[i] - 1] + scores[i];
                 }
                 return new FoldOutcome(Score(series, start, length, (_, t) => forecasts[t]), seconds, leaves);
             });
 
-    private LagRow Lag(Series series, int origin, int step, bool withLabel)
+    /// <summary>The lag part of the features of every origin t in [W, <paramref name="end"/>): y[t−j] − y[t−1] for j = 2..W,
+    /// computed once per fold and shared by its h steps' rows.</summary>
+    private float[][] Lags(Series series, int end)
+    {
+        float[] y = series.Values;
+        var lags = new float[Math.Max(end, window)][];
+        for (int t = window; t < end; t++)
+        {
+            float last = y[t - 1];
+            var lag = new float[window - 1];
+            for (int j = 2; j <= window; j++) lag[j - 2] = y[t - j] - last;
+            lags[t] = lag;
+        }
+        return lags;
+    }
+
+    /// <summary>The row of origin <paramref name="origin"/> for horizon step <paramref name="step"/>: its lags
+    /// (<see cref="Lags"/>, shared when there are no covariates) and the covariates at the target step.</summary>
+    private LagRow Lag(Series series, float[][] lags, int origin, int step, bool withLabel)
     {
         float[] y = series.Values;
         int covariates = options.CovariateColumnNames.Length;
         float last = y[origin - 1];
-        var features = new float[window - 1 + covariates];
-        for (int j = 2; j <= window; j++) features[j - 2] = y[origin - j] - last;
-        // The series' covariates are step-major: covariate c of row t is Covariates[t·C + c].
-        for (int c = 0; c < covariates; c++) features[window - 1 + c] = series.Covariates[(origin + step - 1) * covariates + c];
+        float[] features = lags[origin];
+        if (covariates > 0)
+        {
+            features = new float[window - 1 + covariates];
+            lags[origin].CopyTo(features, 0);
+            // The series' covariates are step-major: covariate c of row t is Covariates[t·C + c].
+            for (int c = 0; c < covariates; c++) features[window - 1 + c] = series.Covariates[(origin + step - 1) * covariates + c];
+        }
         return new LagRow { Features = features, Label = withLabel ? y[origin + step - 1] - last : 0 };
     }
 

@@ -64,7 +64,7 @@ public abstract class LstmTrainerBase<TOptions> : IEstimator<ITransformer>
         using PretrainedTextFeatures? text = TrainerOptions.TextEncoder == PretrainedTextEncoder.None ? null
             : PretrainedTextFeatures.Fit(Context, input, TrainerOptions.FeatureColumnName, TrainerOptions.MaxSequenceLength, log);
         var (features, trainingRows) = text is not null
-            ? (SequenceFeatures.ForFrames(MiniLmResources.Dimensions, TrainerOptions.MaxSequenceLength), new SequenceFeatures.SequenceRows(null, text.EncodeTraining(input, log)))
+            ? (SequenceFeatures.ForFrames(MiniLmResources.Dimensions, TrainerOptions.MaxSequenceLength), new SequenceFeatures.SequenceRows(null, text.EncodeTraining(log)))
             : SequenceFeatures.Fit(input, TrainerOptions.FeatureColumnName, TrainerOptions.FrameSize, TrainerOptions.MaxSequenceLength,
                 TrainerOptions.MaxVocabularySize, TrainerOptions.MinTokenCount, log);
         int vocabularySize = features.Vocabulary?.Ids.Count ?? 0;

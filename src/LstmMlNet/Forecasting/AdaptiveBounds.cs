@@ -100,13 +100,6 @@ internal sealed class AdaptiveBounds
         pending.AddRange(state.Pending);
     }
 
-    public AdaptiveBounds Clone()
-    {
-        var copy = new AdaptiveBounds(Quantiles, (float)(1.0 - Miscoverage), Rate);
-        copy.Restore(State());
-        return copy;
-    }
-
     /// <summary>Why a checkpoint's state cannot be restored for horizon <paramref name="horizon"/>, or null.</summary>
     public static string? Problem(AdaptiveBoundsState? state, int horizon)
     {

@@ -95,8 +95,9 @@ public static class ForecastBacktest
         double fitSeconds = 0;
         for (int j = 0; j < fitAt.Count; j++)
         {
-            int origin = origins[fitAt[j]];
-            int until = j + 1 < fitAt.Count ? origins[fitAt[j + 1]] : int.MaxValue; // this model forecasts origins in [origin, until)
+            int first = fitAt[j], next = j + 1 < fitAt.Count ? fitAt[j + 1] : origins.Count; // this model forecasts origins[first..next)
+            int origin = origins[first];
+            int until = next < origins.Count ? origins[next] : int.MaxValue;
             var keep = new bool[rows];
             long kept = 0;
             foreach (Series s in series)
@@ -117,9 +118,10 @@ public static class ForecastBacktest
                 Series s = series[i];
                 if (o.IntervalMethod == ForecastIntervalMethod.SplitConformal)
                 {
-                    foreach (int p in origins)
+                    for (int q = first; q < next; q++)
                     {
-                        if (p < origin || p >= until || p + h > s.Length) continue;
+                        int p = origins[q];
+                        if (p + h > s.Length) continue;
                         long at = s.Rows[p];
                         forecasts.Add((i, p, f[at], l[at], u[at]));
                     }
@@ -172,9 +174,10 @@ public static class ForecastBacktest
         Func<Series, int, float[]> forecast)
     {
         var all = new List<BacktestForecast>();
+        List<int> origins = Origins(series, firstOrigin, endOrigin, h, 1);
         foreach (Series s in series)
         {
-            foreach (int p in Origins(series, firstOrigin, endOrigin, h, 1))
+            foreach (int p in origins)
             {
                 if (p + h > s.Length) continue;
                 float[] f = forecast(s, p);
@@ -190,7 +193,10 @@ public static class ForecastBacktest
         double? level)
     {
         double scale = ForecastMetrics.SeasonalNaiveScale(series.Select(s => (IReadOnlyList<float>)new ArraySegment<float>(s.Values, 0, Math.Min(firstOrigin, s.Length))), m);
-        var steps = Enumerable.Range(1, h).Select(k => Metrics(all.Where(x => x.Step == k).ToList(), scale, level)).ToArray();
+        var byStep = new List<BacktestForecast>[h]; // one pass over the forecasts, each step's in walk order
+        for (int k = 0; k < h; k++) byStep[k] = new List<BacktestForecast>(all.Count / h);
+        foreach (BacktestForecast x in all) byStep[x.Step - 1].Add(x);
+        var steps = byStep.Select(values => Metrics(values, scale, level)).ToArray();
         return (steps, Metrics(all, scale, level));
     }
 

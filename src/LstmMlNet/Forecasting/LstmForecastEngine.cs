@@ -20,8 +20,8 @@ namespace LstmMlNet;
 /// <para>Thread-safe: one lock serialises <c>Predict</c>, <c>Update</c>, <c>CheckPoint</c> and <c>Dispose</c>, because ML.NET's
 /// PredictionEngine and the ONNX session's buffers behind it are not safe for concurrent use (two threads at once corrupted
 /// native memory). Calls from many threads therefore run one at a time; for parallel throughput give each thread its
-/// own engine (<c>CreateForecastEngine</c> or <c>Load</c>). The uncontended lock costs 23 ns of a 66 µs Predict
-/// (benchmarks/README.md).</para>
+/// own engine (<c>CreateForecastEngine</c> or <c>Load</c>). The uncontended lock's cost against a Predict is measured in
+/// benchmarks/README.md.</para>
 /// </summary>
 /// <typeparam name="TIn">Observation class with the series column and the covariate columns (Single, double or int members,
 /// matched by column name as ML.NET maps classes).</typeparam>

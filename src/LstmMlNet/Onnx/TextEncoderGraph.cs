@@ -76,14 +76,10 @@ internal static class TextEncoderGraph
         // Word → table row (unknown words → the [UNK] row after the last word; the Tokenizer's padding → an empty row)
         // → its pieces, the matrix's padding (-1) dropped.
         int rows = table.Words.Length;
-        var encoderNode = new NodeProto { OpType = "LabelEncoder", Domain = "ai.onnx.ml", Name = g.Fresh("node_LabelEncoder") };
-        encoderNode.Input.Add(tokens);
-        string row = g.Fresh("row");
-        encoderNode.Output.Add(row);
-        encoderNode.Attribute.Add(Attribute("keys_strings", table.Words.Append(Pad).ToArray()));
-        encoderNode.Attribute.Add(Attribute("values_int64s", Enumerable.Range(0, rows).Select(i => (long)i).Append(rows + 1L).ToArray()));
-        encoderNode.Attribute.Add(Attribute("default_int64", (long)rows));
-        g.Graph.Node.Add(encoderNode);
+        string row = DomainNode(g, "LabelEncoder", "ai.onnx.ml", tokens, "row",
+            Attribute("keys_strings", table.Words.Append(Pad).ToArray()),
+            Attribute("values_int64s", Enumerable.Range(0, rows).Select(i => (long)i).Append(rows + 1L).ToArray()),
+            Attribute("default_int64", (long)rows));
         int width = table.Width;
         var matrix = new int[(rows + 2) * width];
         Array.Fill(matrix, -1);
@@ -153,16 +149,21 @@ internal static class TextEncoderGraph
         empty.StringData.Add(ByteString.Empty);
         g.Graph.Initializer.Add(empty);
         text = g.Node("Concat", new[] { text, empty.Name }, null, Attribute("axis", 1L));
-        var node = new NodeProto { OpType = "Tokenizer", Domain = "com.microsoft", Name = g.Fresh("node_Tokenizer") };
-        node.Input.Add(text);
-        string tokens = g.Fresh("tokens");
-        node.Output.Add(tokens);
-        node.Attribute.Add(Attribute("tokenexp", TokenExpression));
-        node.Attribute.Add(Attribute("mark", 0L));
-        node.Attribute.Add(Attribute("mincharnum", 1L));
-        node.Attribute.Add(Attribute("pad_value", Pad));
+        return DomainNode(g, "Tokenizer", "com.microsoft", text, "tokens",
+            Attribute("tokenexp", TokenExpression), Attribute("mark", 0L), Attribute("mincharnum", 1L), Attribute("pad_value", Pad));
+    }
+
+    /// <summary>A node of an operator outside the default domain (<see cref="OnnxGraphBuilder.Node"/> makes only those of the
+    /// default one): one input, one output named fresh from <paramref name="outputPrefix"/>.</summary>
+    private static string DomainNode(OnnxGraphBuilder g, string opType, string domain, string input, string outputPrefix, params AttributeProto[] attributes)
+    {
+        var node = new NodeProto { OpType = opType, Domain = domain, Name = g.Fresh("node_" + opType) };
+        node.Input.Add(input);
+        string output = g.Fresh(outputPrefix);
+        node.Output.Add(output);
+        node.Attribute.AddRange(attributes);
         g.Graph.Node.Add(node);
-        return tokens;
+        return output;
     }
 
     private static string Int32s(OnnxGraphBuilder g, string prefix, int[] values, params long[] dims)

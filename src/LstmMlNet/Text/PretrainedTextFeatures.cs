@@ -25,8 +25,13 @@ internal sealed class PretrainedTextFeatures : IDisposable
 
     private readonly InferenceSession session;
 
-    private PretrainedTextFeatures(string column, int maxLength, ITransformer normalizer, WordPieceTable table, ModelProto front)
+    /// <summary>The training rows' normalised texts Fit read for the word table, kept for <see cref="EncodeTraining"/>
+    /// (null once it has run).</summary>
+    private List<string[]>? trainingTexts;
+
+    private PretrainedTextFeatures(string column, int maxLength, ITransformer normalizer, WordPieceTable table, ModelProto front, List<string[]> trainingTexts)
     {
+        this.trainingTexts = trainingTexts;
         Column = column;
         MaxLength = maxLength;
         Normalizer = normalizer;
@@ -78,7 +83,7 @@ internal sealed class PretrainedTextFeatures : IDisposable
         WordPieceTable table = WordPieceTable.Build(words);
         log?.Info(MessageSensitivity.None, $"MiniLM: {texts.Count} training rows, {words.Count} distinct words, word table {table.Words.Length} words");
         ModelProto front = TextEncoderGraph.Front(table, maxLength, MiniLmResources.Model, count);
-        return new PretrainedTextFeatures(column, maxLength, normalizer, table, front);
+        return new PretrainedTextFeatures(column, maxLength, normalizer, table, front, texts);
     }
 
     /// <summary>Per-dimension mean of the training frames (null before <see cref="EncodeTraining"/>): the exported
@@ -90,10 +95,13 @@ internal sealed class PretrainedTextFeatures : IDisposable
 
     /// <summary>The training rows' frames, standardised per dimension with statistics taken from them
     /// (<see cref="FrameMean"/>, <see cref="FrameScale"/>): MiniLM's hidden state has a few dimensions far larger than
-    /// the rest, which would otherwise dominate the recurrent gates.</summary>
-    public List<float[]> EncodeTraining(IDataView data, IChannel? log)
+    /// the rest, which would otherwise dominate the recurrent gates. The rows are those <see cref="Fit"/> read (normalised
+    /// once per fit); call once.</summary>
+    public List<float[]> EncodeTraining(IChannel? log)
     {
-        List<float[]> frames = Encode(data, log);
+        List<string[]> texts = trainingTexts ?? throw new InvalidOperationException("The training frames were already encoded.");
+        trainingTexts = null;
+        List<float[]> frames = Encode(texts, log);
         int d = MiniLmResources.Dimensions;
         var sum = new double[d];
         var squares = new double[d];
@@ -127,9 +135,10 @@ internal sealed class PretrainedTextFeatures : IDisposable
 
     /// <summary>The frames of every row of <paramref name="data"/>'s text column: steps × 384 values, steps = the row's
     /// WordPiece ids with [CLS] and [SEP]; standardised as the training frames were once <see cref="EncodeTraining"/> ran.</summary>
-    public List<float[]> Encode(IDataView data, IChannel? log)
+    public List<float[]> Encode(IDataView data, IChannel? log) => Encode(ReadTexts(Normalizer.Transform(data)), log);
+
+    private List<float[]> Encode(List<string[]> texts, IChannel? log)
     {
-        List<string[]> texts = ReadTexts(Normalizer.Transform(data));
         var frames = new List<float[]>(texts.Count);
         var clock = Stopwatch.StartNew();
         int step = Math.Max(1, texts.Count / 10);
