@@ -197,9 +197,7 @@ internal sealed class ForecastComparison
         forecaster.WindowSize = window;
         forecaster.Horizon = horizon;
         forecaster.CovariateColumnNames = options.CovariateColumnNames;
-        configuration.ApplyTo(forecaster.Network ?? throw new ArgumentException(
-            "ConfigureForecaster set the forecaster options' Network to null; change its members instead (o.Network.HiddenSize = 64, ...).",
-            nameof(ForecastComparisonOptions.ConfigureForecaster)));
+        configuration.ApplyTo(forecaster.Network, nameof(ForecastComparisonOptions.ConfigureForecaster), "forecaster");
         if (configuration.LearningRate is double rate) forecaster.LearningRate = rate;
         forecaster.Seed = options.Seed;
         forecaster.CancellationToken = cancel;

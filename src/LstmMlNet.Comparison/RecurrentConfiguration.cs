@@ -24,9 +24,13 @@ public sealed record RecurrentConfiguration(RecurrentCellKind Cell, int HiddenSi
 
     /// <summary>Sets this configuration's cell, hidden size, layers and direction on <paramref name="network"/> (a trainer's
     /// or the forecaster's <see cref="RecurrentNetworkOptions"/>), leaving its dropout and initialisation as they are: the
-    /// one mapping from a point of the search space to the network options.</summary>
-    internal void ApplyTo(RecurrentNetworkOptions network)
+    /// one mapping from a point of the search space to the network options. <paramref name="callback"/> names the
+    /// comparison option that configured the <paramref name="owner"/>'s options before ("trainer", "forecaster"), for the
+    /// error when it left <paramref name="network"/> null.</summary>
+    internal void ApplyTo(RecurrentNetworkOptions? network, string callback, string owner)
     {
+        if (network is null)
+            throw new ArgumentException($"{callback} set the {owner} options' Network to null; change its members instead (o.Network.HiddenSize = 64, ...).", callback);
         network.Cell = Cell;
         network.HiddenSize = HiddenSize;
         network.Layers = Layers;

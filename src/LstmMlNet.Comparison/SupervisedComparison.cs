@@ -216,9 +216,7 @@ internal sealed class SupervisedComparison
                 _ => new LstmRegressionTrainer.Options(),
             };
             options.ConfigureRecurrent?.Invoke(trainerOptions);
-            configuration.ApplyTo(trainerOptions.Network ?? throw new ArgumentException(
-                "ConfigureRecurrent set the trainer options' Network to null; change its members instead (o.Network.HiddenSize = 64, ...).",
-                nameof(SupervisedComparisonOptions.ConfigureRecurrent)));
+            configuration.ApplyTo(trainerOptions.Network, nameof(SupervisedComparisonOptions.ConfigureRecurrent), "trainer");
             trainerOptions.Pooling = configuration.Pooling;
             if (configuration.LearningRate is double rate) trainerOptions.LearningRate = rate;
             trainerOptions.TextEncoder = configuration.TextEncoder;

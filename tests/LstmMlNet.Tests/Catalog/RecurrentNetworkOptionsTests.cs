@@ -112,7 +112,7 @@ public sealed class RecurrentNetworkOptionsTests
     {
         var options = new LstmBinaryTrainer.Options { Network = { Dropout = 0.35 } };
         options.Network.Initialization.ForgetGateBias = 2;
-        new RecurrentConfiguration(RecurrentCellKind.Gru, 48, 3, false, PoolingKind.Mean, null).ApplyTo(options.Network);
+        new RecurrentConfiguration(RecurrentCellKind.Gru, 48, 3, false, PoolingKind.Mean, null).ApplyTo(options.Network, "ConfigureRecurrent", "trainer");
         Assert.Equal(RecurrentCellKind.Gru, options.Network.Cell);
         Assert.Equal(48, options.Network.HiddenSize);
         Assert.Equal(3, options.Network.Layers);
