@@ -25,6 +25,9 @@ internal sealed class SubwordBag
     private readonly float[] scale;
     private readonly RowMarks touchedTokens;
     private readonly RowMarks touchedBuckets;
+    private bool rowGradients;
+    private float[]? tokenGradients;
+    private float[]? bucketGradients;
 
     public SubwordBag(SubwordTable table)
     {
@@ -54,6 +57,36 @@ internal sealed class SubwordBag
     public (long[] Tokens, long[] Buckets) TakeTouchedRows()
     {
         return (touchedTokens.Take(), touchedBuckets.Take());
+    }
+
+    /// <summary>Whether the backward pass leaves the tables' gradients in <see cref="TokenGradients"/> and
+    /// <see cref="BucketGradients"/> (kept between steps, non-zero only on the rows <see cref="TakeTouchedRows"/> names)
+    /// instead of handing autograd two dense gradient tensors: for a row-sparse optimiser
+    /// (<see cref="Training.LazyRowAdam"/>), which reads the touched rows there and clears them with
+    /// <see cref="ClearRows"/>. A dense gradient of both tables (16 MB at 32,000 rows × 128) is zeroed, written and freed
+    /// on every step otherwise; the tables' own <c>grad</c> then stays empty. Default false.</summary>
+    public bool RowGradients
+    {
+        get => rowGradients;
+        set
+        {
+            rowGradients = value;
+            if (!value) (tokenGradients, bucketGradients) = (null, null);
+        }
+    }
+
+    /// <summary>The token table's gradient, row-major [rows, E], when <see cref="RowGradients"/> is on and a backward pass
+    /// has run; else empty.</summary>
+    public Span<float> TokenGradients => tokenGradients;
+
+    /// <summary>The n-gram table's gradient, row-major [buckets + 1, E], as <see cref="TokenGradients"/>.</summary>
+    public Span<float> BucketGradients => bucketGradients;
+
+    /// <summary>Zeroes <paramref name="rows"/> (each E wide) of a row gradient buffer.</summary>
+    public static void ClearRows(Span<float> gradients, long[] rows, int width)
+    {
+        if (gradients.IsEmpty) return;
+        foreach (long r in rows) gradients.Slice((int)r * width, width).Clear();
     }
 
     /// <summary>Vectors [B, T, E] of the ids [B, T] (int64, CPU), differentiable in both tables (float32, CPU, contiguous).</summary>
@@ -115,7 +148,7 @@ internal sealed class SubwordBag
         return output;
     }
 
-    private (Tensor Token, Tensor Subword) Backward(Tensor grad, int[] distinct, int[] slot, long[] tokenShape, long[] subwordShape)
+    private (Tensor? Token, Tensor? Subword) Backward(Tensor grad, int[] distinct, int[] slot, long[] tokenShape, long[] subwordShape)
     {
         int e = (int)tokenShape[1];
         Tensor g = grad.contiguous();
@@ -127,16 +160,30 @@ internal sealed class SubwordBag
             Span<float> acc = perId.AsSpan(slot[p] * e, e);
             TensorPrimitives.Add(acc, gs.Slice(p * e, e), acc);
         }
-        Tensor tokenGrad = zeros(tokenShape, ScalarType.Float32);
-        Tensor subwordGrad = zeros(subwordShape, ScalarType.Float32);
-        Span<float> tg = CpuLayerMemory.Floats(tokenGrad);
-        Span<float> sg = CpuLayerMemory.Floats(subwordGrad);
+        Tensor? tokenGrad = null, subwordGrad = null;
+        Span<float> tg, sg;
+        if (rowGradients)
+        {
+            // Kept between steps: zero except on the touched rows, which the optimiser clears after reading them.
+            tokenGradients ??= new float[tokenShape[0] * e];
+            bucketGradients ??= new float[subwordShape[0] * e];
+            tg = tokenGradients;
+            sg = bucketGradients;
+        }
+        else
+        {
+            tokenGrad = zeros(tokenShape, ScalarType.Float32);
+            subwordGrad = zeros(subwordShape, ScalarType.Float32);
+            tg = CpuLayerMemory.Floats(tokenGrad);
+            sg = CpuLayerMemory.Floats(subwordGrad);
+        }
         for (int n = 0; n < distinct.Length; n++)
         {
             int r = distinct[n];
             Span<float> v = perId.AsSpan(n * e, e);
             TensorPrimitives.Multiply(v, scale[r], v);
-            v.CopyTo(tg.Slice(r * e, e)); // each distinct id once
+            Span<float> tokenRow = tg.Slice(r * e, e);
+            TensorPrimitives.Add(tokenRow, v, tokenRow); // each distinct id once (into zeros unless a gradient is kept)
             touchedTokens.Add(r);
             for (int k = offsets[r]; k < offsets[r + 1]; k++)
             {
@@ -202,8 +249,9 @@ internal sealed class SubwordBag
             var bag = (SubwordBag)ctx.get_data("bag");
             var (token, subword) = bag.Backward(grad, (int[])ctx.get_data("distinct"), (int[])ctx.get_data("slot"),
                 (long[])ctx.get_data("tokenShape"), (long[])ctx.get_data("subwordShape"));
-            // One gradient per argument: the two tables, then the (integer) ids and the bag.
-            return new List<Tensor> { token, subword, null!, null! };
+            // One gradient per argument: the two tables (none with RowGradients: they are in the bag's buffers), then the
+            // (integer) ids and the bag.
+            return new List<Tensor> { token!, subword!, null!, null! };
         }
     }
 }

@@ -15,7 +15,9 @@ namespace LstmMlNet.Training;
 /// correction by the step count); an untouched row keeps its value and its moments until a batch touches it again, where
 /// dense Adam would keep moving it by its decaying first moment. Weight decay, when set, applies to touched rows only.
 /// The rows come from <see cref="SubwordBag.TakeTouchedRows"/>, so this runs where the bag computes the token
-/// vectors (the CPU).
+/// vectors (the CPU); while it lives, the bag keeps the tables' gradients in its own row buffers
+/// (<see cref="SubwordBag.RowGradients"/>), which this reads and clears row by row, so no step writes or zeroes a
+/// dense gradient of the tables.
 /// </summary>
 internal sealed class LazyRowAdam : IDisposable
 {
@@ -38,6 +40,7 @@ internal sealed class LazyRowAdam : IDisposable
         second = tables.Select(t => zeros_like(t).DetachFromDisposeScope()).ToArray();
         this.weightDecay = weightDecay;
         this.decoupled = decoupled;
+        bag.RowGradients = true;
     }
 
     /// <summary>The row-sparse optimiser for <paramref name="network"/>'s tables when the options ask for sparse updates
@@ -62,11 +65,20 @@ internal sealed class LazyRowAdam : IDisposable
         a.dtype == b.dtype && a.numel() == b.numel() && a.device_type == TorchSharp.DeviceType.CPU && b.device_type == TorchSharp.DeviceType.CPU
         && System.Runtime.CompilerServices.Unsafe.AreSame(ref MemoryMarshal.GetReference(a.bytes), ref MemoryMarshal.GetReference(b.bytes));
 
-    /// <summary>Drops the tables' gradients, so the next backward stores its gradient instead of adding a dense copy.</summary>
+    /// <summary>Zeroes the tables' gradients before a backward pass: the rows of the bag's buffers that an earlier
+    /// backward pass wrote and no <see cref="Step"/> consumed (none in the loop), and any dense gradient.</summary>
     public void ZeroGrad()
     {
         foreach (Parameter t in tables) t.grad = null!;
-        bag.TakeTouchedRows(); // rows of forward passes never backpropagated (none in the loop) are not this step's
+        var (tokenRows, bucketRows) = bag.TakeTouchedRows();
+        ClearRows(new[] { tokenRows, bucketRows });
+    }
+
+    private Span<float> Gradients(int table) => table == 0 ? bag.TokenGradients : bag.BucketGradients;
+
+    private void ClearRows(long[][] taken)
+    {
+        for (int k = 0; k < tables.Length; k++) SubwordBag.ClearRows(Gradients(k), taken[k], (int)tables[k].shape[1]);
     }
 
     /// <summary>After a backward pass: takes the touched rows and returns the sum of the squares of their gradients (the
@@ -78,11 +90,12 @@ internal sealed class LazyRowAdam : IDisposable
         double sum = 0;
         for (int k = 0; k < tables.Length; k++)
         {
-            if (tables[k].grad is not { } g) continue;
-            int e = (int)g.shape[1];
-            ReadOnlySpan<float> gs = MemoryMarshal.Cast<byte, float>(g.bytes);
+            // The tables reach the loss through the bag only; a dense gradient would be a use this optimiser cannot see.
+            if (tables[k].grad is not null) throw new InvalidOperationException("An embedding table got a dense gradient outside the subword node; train with SparseEmbeddingUpdates = false.");
+            ReadOnlySpan<float> gs = Gradients(k);
+            if (gs.IsEmpty) continue;
+            int e = (int)tables[k].shape[1];
             foreach (long r in rows[k]) sum += TensorPrimitives.SumOfSquares(gs.Slice((int)r * e, e));
-            GC.KeepAlive(g);
         }
         return sum;
     }
@@ -100,9 +113,9 @@ internal sealed class LazyRowAdam : IDisposable
         float l2 = decoupled ? 0f : (float)weightDecay;
         for (int k = 0; k < tables.Length; k++)
         {
-            if (tables[k].grad is not { } g || rows[k].Length == 0) continue;
-            int e = (int)g.shape[1];
-            ReadOnlySpan<float> gs = MemoryMarshal.Cast<byte, float>(g.bytes);
+            ReadOnlySpan<float> gs = Gradients(k);
+            if (gs.IsEmpty || rows[k].Length == 0) continue;
+            int e = (int)tables[k].shape[1];
             Span<float> ps = MemoryMarshal.Cast<byte, float>(tables[k].bytes);
             Span<float> ms = MemoryMarshal.Cast<byte, float>(first[k].bytes);
             Span<float> vs = MemoryMarshal.Cast<byte, float>(second[k].bytes);
@@ -111,8 +124,8 @@ internal sealed class LazyRowAdam : IDisposable
                 int o = (int)r * e;
                 UpdateRow(ps.Slice(o, e), ms.Slice(o, e), vs.Slice(o, e), gs.Slice(o, e), (float)scale, l2, decay, stepSize, correction2);
             }
-            GC.KeepAlive(g);
         }
+        ClearRows(rows);
         rows = null;
     }
 
@@ -156,6 +169,7 @@ internal sealed class LazyRowAdam : IDisposable
 
     public void Dispose()
     {
+        bag.RowGradients = false;
         foreach (Tensor t in first.Concat(second)) t.Dispose();
     }
 }

@@ -43,6 +43,53 @@ public sealed class SubwordBagTests
         Assert.True(fastGrams.abs().sum().item<float>() > 0);
     }
 
+    /// <summary>With <see cref="SubwordBag.RowGradients"/> (as the row-sparse optimiser sets it) the two backward passes
+    /// before a clearing accumulate into the bag's buffers exactly what the dense gradients of the tables hold, the
+    /// tables' own gradients stay empty, the touched rows are those with a gradient, and clearing them leaves the buffers
+    /// zero.</summary>
+    [Fact]
+    public void Row_gradients_hold_the_dense_gradients_and_clear_to_zero()
+    {
+        using var scope = NewDisposeScope();
+        random.manual_seed(6);
+        var ids = Words.Select((w, i) => (w, Id: (long)i + 1)).ToDictionary(p => p.w, p => p.Id);
+        SubwordTable table = new SubwordNgrams(48, 3, 5).Table(ids, Words.Length + 1);
+        var spec = new NetworkSpec(new TokenInput(Words.Length + 1, 7, SubwordBuckets: 48), 2, RecurrentCellKind.Lstm, HiddenSize: 4, Bidirectional: false);
+        var network = new SequenceNetwork(spec, table);
+        Tensor words = network.Embedding!.weight!;
+        Tensor grams = network.Subwords!.weight!;
+        Tensor first = tensor(new long[] { 1, 2, 2, 0, 3, 1 }).reshape(2, 3), second = tensor(new long[] { 4, 2, 9, 10 }).reshape(1, 4);
+        Tensor w1 = randn(2, 3, 7), w2 = randn(1, 4, 7);
+
+        (network.Embed(first) * w1).sum().backward();
+        (network.Embed(second) * w2).sum().backward();
+        Tensor denseWords = words.grad!.clone(), denseGrams = grams.grad!.clone();
+        words.grad = null!;
+        grams.grad = null!;
+        network.SubwordBag!.TakeTouchedRows();
+
+        SubwordBag bag = network.SubwordBag!;
+        bag.RowGradients = true;
+        (network.Embed(first) * w1).sum().backward();
+        (network.Embed(second) * w2).sum().backward();
+        Assert.Null(words.grad);
+        Assert.Null(grams.grad);
+        Tensor rowWords = tensor(bag.TokenGradients.ToArray()).reshape(words.shape), rowGrams = tensor(bag.BucketGradients.ToArray()).reshape(grams.shape);
+        Assert.True((rowWords - denseWords).abs().max().item<float>() < 1e-6f, "token table gradient");
+        Assert.True((rowGrams - denseGrams).abs().max().item<float>() < 1e-6f, "n-gram table gradient");
+        var (tokenRows, bucketRows) = bag.TakeTouchedRows();
+        Assert.Equal(new long[] { 0, 1, 2, 3, 4, 9, 10 }, tokenRows);
+        long[] withGradient = Enumerable.Range(0, 49).Where(r => rowGrams[r].abs().sum().item<float>() > 0).Select(r => (long)r).ToArray();
+        Assert.Equal(withGradient, bucketRows);
+
+        SubwordBag.ClearRows(bag.TokenGradients, tokenRows, 7);
+        SubwordBag.ClearRows(bag.BucketGradients, bucketRows, 7);
+        Assert.All(bag.TokenGradients.ToArray(), v => Assert.Equal(0f, v));
+        Assert.All(bag.BucketGradients.ToArray(), v => Assert.Equal(0f, v));
+        bag.RowGradients = false;
+        Assert.True(bag.TokenGradients.IsEmpty);
+    }
+
     [Fact]
     public void An_id_outside_the_vocabulary_is_refused()
     {
