@@ -32,12 +32,18 @@ public class AgNewsFitBenchmark
             .Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy())
             .Fit(train);
 
-    [Benchmark(Description = "LstmMlNet multiclass Fit, defaults (10 epochs)")]
-    public ITransformer Lstm() =>
+    [Benchmark(Description = "LstmMlNet multiclass Fit, defaults (H 64, 10 epochs)")]
+    public ITransformer Lstm() => LstmFit(new LstmMulticlassTrainer.Options { Seed = 1 });
+
+    /// <summary>The classifiers' hidden size before version 0.4 (128 per direction), everything else the defaults.</summary>
+    [Benchmark(Description = "LstmMlNet multiclass Fit, H 128 (the default before 0.4)")]
+    public ITransformer LstmH128() => LstmFit(new LstmMulticlassTrainer.Options { Seed = 1, Network = { HiddenSize = 128 } });
+
+    private ITransformer LstmFit(LstmMulticlassTrainer.Options options) =>
         ml.Transforms.Conversion.MapValueToKey("Label", "Class")
             .Append(ml.Transforms.Concatenate("Text", "Title", "Description"))
             .Append(ml.Transforms.Text.NormalizeText("Normalized", "Text", keepPunctuations: false))
             .Append(ml.Transforms.Text.TokenizeIntoWords("Tokens", "Normalized"))
-            .Append(ml.MulticlassClassification.Trainers.Lstm(new LstmMulticlassTrainer.Options { Seed = 1 }))
+            .Append(ml.MulticlassClassification.Trainers.Lstm(options))
             .Fit(train);
 }

@@ -12,7 +12,7 @@ namespace Microsoft.ML;
 /// </summary>
 public static class LstmCatalog
 {
-    /// <summary>A recurrent binary classifier. Defaults: bidirectional LSTM, H = 128, embedding 128, max pooling, 10 epochs.</summary>
+    /// <summary>A recurrent binary classifier. Defaults: bidirectional LSTM, H = 64, embedding 128, max pooling, 10 epochs.</summary>
     /// <param name="catalog">The binary classification trainers.</param>
     /// <param name="labelColumnName">Boolean label column.</param>
     /// <param name="featureColumnName">Token vector column (Text or Key), or float vector with <see cref="LstmTrainerOptions.FrameSize"/> set.</param>
@@ -23,7 +23,7 @@ public static class LstmCatalog
     /// set <see cref="TrainingOptions.ValidationFraction"/> or a validation set in the options overload for early stopping).</param>
     public static LstmBinaryTrainer Lstm(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
         string labelColumnName = Defaults.LabelColumnName, string featureColumnName = Defaults.FeatureColumnName,
-        RecurrentCellKind cell = Defaults.Cell, int hiddenSize = Defaults.HiddenSize, bool bidirectional = Defaults.Bidirectional,
+        RecurrentCellKind cell = Defaults.Cell, int hiddenSize = Defaults.ClassifierHiddenSize, bool bidirectional = Defaults.Bidirectional,
         int epochs = Defaults.Epochs) =>
         catalog.Lstm(Common(new LstmBinaryTrainer.Options(), labelColumnName, featureColumnName, cell, hiddenSize, bidirectional, epochs));
 
@@ -45,7 +45,7 @@ public static class LstmCatalog
     /// set <see cref="TrainingOptions.ValidationFraction"/> or a validation set in the options overload for early stopping).</param>
     public static LstmMulticlassTrainer Lstm(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = Defaults.LabelColumnName, string featureColumnName = Defaults.FeatureColumnName,
-        RecurrentCellKind cell = Defaults.Cell, int hiddenSize = Defaults.HiddenSize, bool bidirectional = Defaults.Bidirectional,
+        RecurrentCellKind cell = Defaults.Cell, int hiddenSize = Defaults.ClassifierHiddenSize, bool bidirectional = Defaults.Bidirectional,
         int epochs = Defaults.Epochs) =>
         catalog.Lstm(Common(new LstmMulticlassTrainer.Options(), labelColumnName, featureColumnName, cell, hiddenSize, bidirectional, epochs));
 
@@ -56,7 +56,7 @@ public static class LstmCatalog
         return new LstmMulticlassTrainer(CatalogEnvironment.Of(catalog), options);
     }
 
-    /// <summary>A recurrent regressor. Label: Single.</summary>
+    /// <summary>A recurrent regressor. Label: Single. Defaults: bidirectional LSTM, H = 128, 10 epochs at most.</summary>
     /// <param name="catalog">The regression trainers.</param>
     /// <param name="labelColumnName">Single label column.</param>
     /// <param name="featureColumnName">Token vector column (Text or Key), or float vector with <see cref="LstmTrainerOptions.FrameSize"/> set.</param>

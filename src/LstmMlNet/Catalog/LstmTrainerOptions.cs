@@ -15,7 +15,10 @@ public abstract class LstmTrainerOptions : TrainingOptions
         public const string LabelColumnName = "Label";
         public const string FeatureColumnName = "Tokens";
         public const RecurrentCellKind Cell = RecurrentCellKind.Lstm;
+        /// <summary>Hidden units per direction of the regressor.</summary>
         public const int HiddenSize = 128;
+        /// <summary>Hidden units per direction of the binary and multiclass classifiers (<see cref="LstmClassifierOptions"/>).</summary>
+        public const int ClassifierHiddenSize = 64;
         public const int Layers = 1;
         public const bool Bidirectional = true;
         public const double Dropout = 0.2;
@@ -55,7 +58,8 @@ public abstract class LstmTrainerOptions : TrainingOptions
     public PretrainedTextEncoder TextEncoder { get; set; }
 
     /// <summary>The recurrent encoder: cell, hidden size, layers, direction, dropout between layers, initialisation.
-    /// Default: one bidirectional LSTM layer of 128 units per direction, dropout 0.2 between layers (used with 2+ layers),
+    /// Default: one bidirectional LSTM layer of 128 units per direction (64 for the classifiers,
+    /// <see cref="LstmClassifierOptions"/>), dropout 0.2 between layers (used with 2+ layers),
     /// the default initialisation. Change members in place to keep the others:
     /// <c>Network = { Cell = RecurrentCellKind.Gru, Layers = 2 }</c>.</summary>
     public RecurrentNetworkOptions Network { get; set; } = new()

@@ -143,9 +143,11 @@ public sealed class RecurrentNetworkOptionsTests
     {
         static (RecurrentCellKind, int, int, bool, double) Shape(RecurrentNetworkOptions n) => (n.Cell, n.HiddenSize, n.Layers, n.Bidirectional, n.Dropout);
         var trainer = (RecurrentCellKind.Lstm, 128, 1, true, 0.2);
-        Assert.Equal(trainer, Shape(new LstmBinaryTrainer.Options().Network));
-        Assert.Equal(trainer, Shape(new LstmMulticlassTrainer.Options().Network));
+        var classifier = (RecurrentCellKind.Lstm, 64, 1, true, 0.2);
+        Assert.Equal(classifier, Shape(new LstmBinaryTrainer.Options().Network));
+        Assert.Equal(classifier, Shape(new LstmMulticlassTrainer.Options().Network));
         Assert.Equal(trainer, Shape(new LstmRegressionTrainer.Options().Network));
+        Assert.Equal(LstmTrainerOptions.Defaults.ClassifierHiddenSize, classifier.Item2);
         Assert.Equal((RecurrentCellKind.Lstm, 64, 1, false, 0.0), Shape(new LstmForecastingOptions().Network));
         Assert.Equal((RecurrentCellKind.Lstm, 128, 1, false, 0.0), Shape(new RecurrentNetworkOptions()));
         Assert.Equal((LstmTrainerOptions.Defaults.Cell, LstmTrainerOptions.Defaults.HiddenSize, LstmTrainerOptions.Defaults.Layers,
@@ -154,7 +156,7 @@ public sealed class RecurrentNetworkOptionsTests
             LstmForecastingOptions.Defaults.Bidirectional, LstmForecastingOptions.Defaults.Dropout), Shape(new LstmForecastingOptions().Network));
         // Each options object owns its network: changing one does not change another's defaults.
         var a = new LstmBinaryTrainer.Options { Network = { HiddenSize = 8 } };
-        Assert.Equal(128, new LstmBinaryTrainer.Options().Network.HiddenSize);
+        Assert.Equal(64, new LstmBinaryTrainer.Options().Network.HiddenSize);
         Assert.NotSame(a.Network, new LstmBinaryTrainer.Options().Network);
     }
 
@@ -193,11 +195,13 @@ public sealed class RecurrentNetworkOptionsTests
         Assert.Equal(3, overloads.Length);
         foreach (MethodInfo method in overloads)
         {
+            bool regression = method.ReturnType == typeof(LstmRegressionTrainer);
             foreach (ParameterInfo parameter in method.GetParameters().Skip(1))
             {
                 object? value = parameter.DefaultValue;
                 if (parameter.ParameterType.IsEnum) value = Enum.ToObject(parameter.ParameterType, value!);
-                Assert.Equal(expected[parameter.Name!], value);
+                object want = parameter.Name == "hiddenSize" && !regression ? LstmTrainerOptions.Defaults.ClassifierHiddenSize : expected[parameter.Name!];
+                Assert.Equal(want, value);
             }
         }
     }

@@ -12,7 +12,7 @@ namespace LstmMlNet.Tests.Catalog;
 /// (split seed 1), each fitted once with the test rows as its <see cref="LstmTrainerOptions.ValidationSet"/> — no early
 /// stopping, no weights restored, so training is the default Fit's, and the per-epoch history gives the test accuracy
 /// and log-loss after every epoch (with a constant learning rate, epoch k of a 10-epoch Fit is the model a k-epoch Fit
-/// ends with). <c>LSTMMLNET_TEXT_TABLE=h64 dotnet test -c Release --filter TextDefaultsTable</c> (or <c>h64:2</c> for the
+/// ends with). <c>LSTMMLNET_TEXT_TABLE=h64 dotnet test tests/LstmMlNet.Tests -c Release --filter TextDefaultsTable</c> (or <c>h64:2</c> for the
 /// trainers' seed 2); variants below.
 /// </summary>
 public sealed class TextDefaultsTable(ITestOutputHelper output)
