@@ -1,10 +1,5 @@
 using BenchmarkDotNet.Running;
 using LstmMlNet.Benchmarks;
-using LstmMlNet.Engine;
-
-// The C allocator settings every Fit applies (LSTMMLNET_MALLOC_TUNING=0 turns them off), applied first so that the
-// hand-written libtorch baselines run under the same allocator as the library's paths in the same process.
-Console.WriteLine($"C allocator settings (NativeAllocatorSettings): {(NativeAllocatorSettings.EnsureApplied() ? "in effect" : "not in effect")}");
 
 if (args.Length > 0 && args[0] == "--profile-fit")
 {

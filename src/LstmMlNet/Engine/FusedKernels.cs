@@ -30,7 +30,7 @@ internal static class FusedKernels
     /// <summary>
     /// Runs one unidirectional layer. <paramref name="input"/>: [B, T, I]; <paramref name="h0"/> (and
     /// <paramref name="c0"/> for an LSTM): [1, B, H]. Returns the outputs [B, T, H] at every step, padded ones included.
-    /// Where <see cref="UsesCpuLayer(RecurrentCellKind, Tensor, CellWeights)"/> says so, runs <see cref="CpuLstmLayer"/> / <see cref="CpuGruLayer"/> (one autograd
+    /// Where <see cref="UsesCpuLayer"/> says so, runs <see cref="CpuLstmLayer"/> / <see cref="CpuGruLayer"/> (one autograd
     /// node per layer); everything else runs <see cref="RunLibTorch"/>.
     /// </summary>
     public static Tensor Run(RecurrentCellKind cell, Tensor input, Tensor h0, Tensor? c0, CellWeights w, bool train)
@@ -45,40 +45,17 @@ internal static class FusedKernels
     }
 
     /// <summary>LSTM gate blocks per call, B·T·4H, from which <see cref="CpuLstmLayer"/> trains faster than libtorch's
-    /// kernel when the C allocator runs with glibc's defaults (then libtorch's CPU LSTM, at its GEMM floor on smaller
-    /// batches, spends its time on page faults of fresh workspace mappings on larger ones; see benchmarks/README.md,
-    /// "Fused CPU layer (issue 20)" and "The C allocator"): 2²¹ float32 values (8 MiB).</summary>
+    /// kernel (whose CPU LSTM is at its GEMM floor on smaller batches and falls well behind it on larger ones; see
+    /// benchmarks/README.md, "Fused CPU layer (issue 20)"): 2²¹ float32 values (8 MiB).</summary>
     internal const long CpuLstmLayerMinGateValues = 1L << 21;
 
     /// <summary>Whether <see cref="Run"/> takes the CPU layer: gradients on, float32 CPU tensors with both biases, and a GRU
-    /// (faster than libtorch's at every measured shape), or an LSTM of at least <see cref="CpuLstmLayerMinGateValues"/>
-    /// gate values per call while <see cref="NativeAllocatorSettings"/> are not in effect (with them libtorch's LSTM is
-    /// faster than the layer at every measured shape).</summary>
+    /// (faster than libtorch's at every measured shape) or an LSTM of at least <see cref="CpuLstmLayerMinGateValues"/>
+    /// gate values per call.</summary>
     internal static bool UsesCpuLayer(RecurrentCellKind cell, Tensor input, CellWeights w) =>
-        UsesCpuLayer(cell, input, w, assumedAllocator ?? NativeAllocatorSettings.EnsureApplied());
-
-    [ThreadStatic]
-    private static bool? assumedAllocator;
-
-    /// <summary>For tests: until disposed, routing on this thread assumes the allocator settings are (not) in effect,
-    /// so the LSTM layer's encoder paths stay testable in a process where they are.</summary>
-    internal static IDisposable AssumeAllocator(bool tuned)
-    {
-        bool? previous = assumedAllocator;
-        assumedAllocator = tuned;
-        return new Restore(() => assumedAllocator = previous);
-    }
-
-    private sealed class Restore(Action restore) : IDisposable
-    {
-        public void Dispose() => restore();
-    }
-
-    /// <summary>As <see cref="UsesCpuLayer(RecurrentCellKind, Tensor, CellWeights)"/> with the allocator settings given.</summary>
-    internal static bool UsesCpuLayer(RecurrentCellKind cell, Tensor input, CellWeights w, bool allocatorTuned) =>
         is_grad_enabled() && CpuLayerMemory.Supports(input, w)
         && (cell == RecurrentCellKind.Gru
-            || (cell == RecurrentCellKind.Lstm && !allocatorTuned && input.shape[0] * input.shape[1] * w.RecurrentWeight.shape[0] >= CpuLstmLayerMinGateValues));
+            || (cell == RecurrentCellKind.Lstm && input.shape[0] * input.shape[1] * w.RecurrentWeight.shape[0] >= CpuLstmLayerMinGateValues));
 
     /// <summary>As <see cref="Run"/>, always through libtorch's own operator.</summary>
     public static Tensor RunLibTorch(RecurrentCellKind cell, Tensor input, Tensor h0, Tensor? c0, CellWeights w, bool train)

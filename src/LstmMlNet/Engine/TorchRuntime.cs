@@ -16,7 +16,6 @@ internal static class TorchRuntime
     public static string EnsureLoaded()
     {
         LibTorchLoadCheck.EnsureLoadable();
-        NativeAllocatorSettings.EnsureApplied();
         using var probe = ones(1) + 1; // forces the native backend to load
         if (probe.item<float>() != 2f) throw new InvalidOperationException("libtorch loaded but computed a wrong result.");
         return typeof(torch).Assembly.GetName().Version?.ToString() ?? "unknown";
@@ -43,7 +42,6 @@ internal static class TorchRuntime
     private static Device SelectDevice(int? gpuDeviceId, bool fallbackToCpu)
     {
         LibTorchLoadCheck.EnsureLoadable(); // the first native call of every Fit comes after this
-        NativeAllocatorSettings.EnsureApplied(); // glibc: large blocks from the heap, freed memory kept (once per process)
         if (gpuDeviceId is not { } id) return CPU;
         if (cuda.is_available() && id < cuda.device_count()) return new Device(DeviceType.CUDA, id);
         if (fallbackToCpu) return CPU;

@@ -148,19 +148,12 @@ public sealed class CpuRecurrentLayerTests(ITestOutputHelper output)
     {
         using var scope = NewDisposeScope();
         CellWeights Weights(int hidden) => new(zeros(4 * hidden, 3), zeros(4 * hidden, hidden), zeros(4 * hidden), zeros(4 * hidden));
-        // With glibc's allocator defaults: B·T·4H = 64 · 100 · 4 · 82 = 2,099,200 ≥ 2²¹; with H = 81 one step short of it.
-        Assert.True(FusedKernels.UsesCpuLayer(RecurrentCellKind.Lstm, zeros(64, 100, 3), Weights(82), allocatorTuned: false));
-        Assert.False(FusedKernels.UsesCpuLayer(RecurrentCellKind.Lstm, zeros(64, 100, 3), Weights(81), allocatorTuned: false));
-        // With the allocator settings libtorch's LSTM is the faster at every measured shape; the GRU layer is the faster either way.
-        Assert.False(FusedKernels.UsesCpuLayer(RecurrentCellKind.Lstm, zeros(256, 400, 3), Weights(82), allocatorTuned: true));
-        foreach (bool tuned in new[] { false, true })
-            Assert.True(FusedKernels.UsesCpuLayer(RecurrentCellKind.Gru, zeros(1, 1, 3), new CellWeights(zeros(6, 3), zeros(6, 2), zeros(6), zeros(6)), tuned));
-        using (no_grad()) Assert.False(FusedKernels.UsesCpuLayer(RecurrentCellKind.Lstm, zeros(64, 100, 3), Weights(82), allocatorTuned: false));
-        Assert.False(FusedKernels.UsesCpuLayer(RecurrentCellKind.Lstm, zeros(64, 100, 3, float64), Weights(82), allocatorTuned: false));
-        // The three-argument form reads the process's settings (applying them if no Fit has yet), or a test's assumption.
-        Assert.Equal(!NativeAllocatorSettings.EnsureApplied(), FusedKernels.UsesCpuLayer(RecurrentCellKind.Lstm, zeros(64, 100, 3), Weights(82)));
-        using (FusedKernels.AssumeAllocator(tuned: false)) Assert.True(FusedKernels.UsesCpuLayer(RecurrentCellKind.Lstm, zeros(64, 100, 3), Weights(82)));
-        using (FusedKernels.AssumeAllocator(tuned: true)) Assert.False(FusedKernels.UsesCpuLayer(RecurrentCellKind.Lstm, zeros(64, 100, 3), Weights(82)));
+        // B·T·4H = 64 · 100 · 4 · 82 = 2,099,200 ≥ 2²¹; with H = 81 one step short of it.
+        Assert.True(FusedKernels.UsesCpuLayer(RecurrentCellKind.Lstm, zeros(64, 100, 3), Weights(82)));
+        Assert.False(FusedKernels.UsesCpuLayer(RecurrentCellKind.Lstm, zeros(64, 100, 3), Weights(81)));
+        Assert.True(FusedKernels.UsesCpuLayer(RecurrentCellKind.Gru, zeros(1, 1, 3), new CellWeights(zeros(6, 3), zeros(6, 2), zeros(6), zeros(6))));
+        using (no_grad()) Assert.False(FusedKernels.UsesCpuLayer(RecurrentCellKind.Lstm, zeros(64, 100, 3), Weights(82)));
+        Assert.False(FusedKernels.UsesCpuLayer(RecurrentCellKind.Lstm, zeros(64, 100, 3, float64), Weights(82)));
     }
 
     public static TheoryData<RecurrentCellKind, int, bool, bool> EncoderCasesGrid()
@@ -180,10 +173,8 @@ public sealed class CpuRecurrentLayerTests(ITestOutputHelper output)
     {
         // With gradients on and no final cell state asked for, the encoder runs each layer and direction through
         // FusedKernels.Run, which is the CPU layer here, for variable lengths and for full-length batches alike.
-        // An LSTM takes the CPU layer from B·T·4H ≥ 2²¹ on (64 rows of 100 steps, H = 82; lengths 1 … 100 when variable)
-        // where the allocator runs with glibc's defaults, assumed here: with the allocator settings it runs libtorch's.
+        // An LSTM takes the CPU layer from B·T·4H ≥ 2²¹ on: 64 rows of 100 steps, H = 82 (lengths 1 … 100 when variable).
         using var scope = NewDisposeScope();
-        using var untuned = FusedKernels.AssumeAllocator(tuned: false);
         random.manual_seed(23);
         bool large = cell == RecurrentCellKind.Lstm;
         int batch = large ? 64 : EncoderCases.Batch, steps = large ? 100 : EncoderCases.Steps, hidden = large ? 82 : EncoderCases.Hidden;
