@@ -11,15 +11,21 @@ public sealed class SubwordBagTests
 {
     private static readonly string[] Words = { "good", "goods", "goodness", "bad", "badly", "film", "films", "a", "xyz", "extraordinarily" };
 
+    /// <summary>A token network over <see cref="Words"/> (ids 1…10, id 0 without n-grams): E 7, 48 n-gram buckets.</summary>
+    private static SequenceNetwork Network()
+    {
+        var ids = Words.Select((w, i) => (w, Id: (long)i + 1)).ToDictionary(p => p.w, p => p.Id);
+        SubwordTable table = new SubwordNgrams(48, 3, 5).Table(ids, Words.Length + 1);
+        var spec = new NetworkSpec(new TokenInput(Words.Length + 1, 7, SubwordBuckets: 48), 2, RecurrentCellKind.Lstm, HiddenSize: 4, Bidirectional: false);
+        return new SequenceNetwork(spec, table);
+    }
+
     [Fact]
     public void Token_vectors_and_table_gradients_match_the_padded_gather_formulation()
     {
         using var scope = NewDisposeScope();
         random.manual_seed(5);
-        var ids = Words.Select((w, i) => (w, Id: (long)i + 1)).ToDictionary(p => p.w, p => p.Id);
-        SubwordTable table = new SubwordNgrams(48, 3, 5).Table(ids, Words.Length + 1);
-        var spec = new NetworkSpec(new TokenInput(Words.Length + 1, 7, SubwordBuckets: 48), 2, RecurrentCellKind.Lstm, HiddenSize: 4, Bidirectional: false);
-        var network = new SequenceNetwork(spec, table);
+        SequenceNetwork network = Network();
         Tensor words = network.Embedding!.weight!;
         Tensor grams = network.Subwords!.weight!;
         Tensor batch = randint(0, Words.Length + 1, new long[] { 3, 9 }); // repeated ids, id 0 (no n-grams) included
@@ -52,10 +58,7 @@ public sealed class SubwordBagTests
     {
         using var scope = NewDisposeScope();
         random.manual_seed(6);
-        var ids = Words.Select((w, i) => (w, Id: (long)i + 1)).ToDictionary(p => p.w, p => p.Id);
-        SubwordTable table = new SubwordNgrams(48, 3, 5).Table(ids, Words.Length + 1);
-        var spec = new NetworkSpec(new TokenInput(Words.Length + 1, 7, SubwordBuckets: 48), 2, RecurrentCellKind.Lstm, HiddenSize: 4, Bidirectional: false);
-        var network = new SequenceNetwork(spec, table);
+        SequenceNetwork network = Network();
         Tensor words = network.Embedding!.weight!;
         Tensor grams = network.Subwords!.weight!;
         Tensor first = tensor(new long[] { 1, 2, 2, 0, 3, 1 }).reshape(2, 3), second = tensor(new long[] { 4, 2, 9, 10 }).reshape(1, 4);
