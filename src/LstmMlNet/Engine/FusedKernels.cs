@@ -30,7 +30,7 @@ internal static class FusedKernels
     /// <summary>
     /// Runs one unidirectional layer. <paramref name="input"/>: [B, T, I]; <paramref name="h0"/> (and
     /// <paramref name="c0"/> for an LSTM): [1, B, H]. Returns the outputs [B, T, H] at every step, padded ones included.
-    /// Where <see cref="UsesCpuLayer"/> says so, runs <see cref="CpuLstmLayer"/> / <see cref="CpuGruLayer"/> (one autograd
+    /// Where <see cref="UsesCpuLayer(RecurrentCellKind, Tensor, CellWeights)"/> says so, runs <see cref="CpuLstmLayer"/> / <see cref="CpuGruLayer"/> (one autograd
     /// node per layer); everything else runs <see cref="RunLibTorch"/>.
     /// </summary>
     public static Tensor Run(RecurrentCellKind cell, Tensor input, Tensor h0, Tensor? c0, CellWeights w, bool train)
@@ -45,17 +45,31 @@ internal static class FusedKernels
     }
 
     /// <summary>LSTM gate blocks per call, B·T·4H, from which <see cref="CpuLstmLayer"/> trains faster than libtorch's
-    /// kernel (whose CPU LSTM is at its GEMM floor on smaller batches and falls well behind it on larger ones; see
-    /// benchmarks/README.md, "Fused CPU layer (issue 20)"): 2²¹ float32 values (8 MiB).</summary>
+    /// kernel under glibc's default allocator (libtorch's CPU LSTM is at its GEMM floor on smaller batches; on larger
+    /// ones its workspace blocks are fresh mappings whose pages fault in every step; see benchmarks/README.md, "Fused CPU
+    /// layer (issue 20)" and "The C allocator"): 2²¹ float32 values (8 MiB).</summary>
     internal const long CpuLstmLayerMinGateValues = 1L << 21;
 
+    /// <summary>Whether this process was started with glibc serving large blocks from its heaps
+    /// (<c>GLIBC_TUNABLES</c> with <c>glibc.malloc.mmap_max=0</c>, the README's setting for large-batch LSTM training):
+    /// then libtorch's LSTM is the faster at every measured shape and no LSTM takes the CPU layer.</summary>
+    internal static readonly bool LargeBlocksFromHeap = ServesLargeBlocksFromHeap(Environment.GetEnvironmentVariable("GLIBC_TUNABLES"));
+
+    /// <summary>Whether a <c>GLIBC_TUNABLES</c> value turns off glibc's mmap for large blocks (<c>glibc.malloc.mmap_max=0</c>).</summary>
+    internal static bool ServesLargeBlocksFromHeap(string? tunables) =>
+        OperatingSystem.IsLinux() && tunables is not null
+        && tunables.Split(':').Any(t => t.Trim() == "glibc.malloc.mmap_max=0");
+
     /// <summary>Whether <see cref="Run"/> takes the CPU layer: gradients on, float32 CPU tensors with both biases, and a GRU
-    /// (faster than libtorch's at every measured shape) or an LSTM of at least <see cref="CpuLstmLayerMinGateValues"/>
-    /// gate values per call.</summary>
-    internal static bool UsesCpuLayer(RecurrentCellKind cell, Tensor input, CellWeights w) =>
+    /// (faster than libtorch's at every measured shape), or an LSTM of at least <see cref="CpuLstmLayerMinGateValues"/>
+    /// gate values per call unless the process serves large blocks from its heaps (<see cref="LargeBlocksFromHeap"/>).</summary>
+    internal static bool UsesCpuLayer(RecurrentCellKind cell, Tensor input, CellWeights w) => UsesCpuLayer(cell, input, w, LargeBlocksFromHeap);
+
+    /// <summary>As <see cref="UsesCpuLayer(RecurrentCellKind, Tensor, CellWeights)"/> for the allocator given.</summary>
+    internal static bool UsesCpuLayer(RecurrentCellKind cell, Tensor input, CellWeights w, bool largeBlocksFromHeap) =>
         is_grad_enabled() && CpuLayerMemory.Supports(input, w)
         && (cell == RecurrentCellKind.Gru
-            || (cell == RecurrentCellKind.Lstm && input.shape[0] * input.shape[1] * w.RecurrentWeight.shape[0] >= CpuLstmLayerMinGateValues));
+            || (cell == RecurrentCellKind.Lstm && !largeBlocksFromHeap && input.shape[0] * input.shape[1] * w.RecurrentWeight.shape[0] >= CpuLstmLayerMinGateValues));
 
     /// <summary>As <see cref="Run"/>, always through libtorch's own operator.</summary>
     public static Tensor RunLibTorch(RecurrentCellKind cell, Tensor input, Tensor h0, Tensor? c0, CellWeights w, bool train)

@@ -149,11 +149,32 @@ public sealed class CpuRecurrentLayerTests(ITestOutputHelper output)
         using var scope = NewDisposeScope();
         CellWeights Weights(int hidden) => new(zeros(4 * hidden, 3), zeros(4 * hidden, hidden), zeros(4 * hidden), zeros(4 * hidden));
         // B·T·4H = 64 · 100 · 4 · 82 = 2,099,200 ≥ 2²¹; with H = 81 one step short of it.
-        Assert.True(FusedKernels.UsesCpuLayer(RecurrentCellKind.Lstm, zeros(64, 100, 3), Weights(82)));
-        Assert.False(FusedKernels.UsesCpuLayer(RecurrentCellKind.Lstm, zeros(64, 100, 3), Weights(81)));
+        Assert.True(FusedKernels.UsesCpuLayer(RecurrentCellKind.Lstm, zeros(64, 100, 3), Weights(82), largeBlocksFromHeap: false));
+        Assert.False(FusedKernels.UsesCpuLayer(RecurrentCellKind.Lstm, zeros(64, 100, 3), Weights(81), largeBlocksFromHeap: false));
         Assert.True(FusedKernels.UsesCpuLayer(RecurrentCellKind.Gru, zeros(1, 1, 3), new CellWeights(zeros(6, 3), zeros(6, 2), zeros(6), zeros(6))));
-        using (no_grad()) Assert.False(FusedKernels.UsesCpuLayer(RecurrentCellKind.Lstm, zeros(64, 100, 3), Weights(82)));
-        Assert.False(FusedKernels.UsesCpuLayer(RecurrentCellKind.Lstm, zeros(64, 100, 3, float64), Weights(82)));
+        using (no_grad()) Assert.False(FusedKernels.UsesCpuLayer(RecurrentCellKind.Lstm, zeros(64, 100, 3), Weights(82), largeBlocksFromHeap: false));
+        Assert.False(FusedKernels.UsesCpuLayer(RecurrentCellKind.Lstm, zeros(64, 100, 3, float64), Weights(82), largeBlocksFromHeap: false));
+    }
+
+    /// <summary>A process started with glibc serving large blocks from its heaps (the README's GLIBC_TUNABLES setting)
+    /// trains every LSTM on libtorch's kernel, which is then the faster at every measured shape; the GRU layer stays.</summary>
+    [Fact]
+    public void With_large_blocks_from_the_heap_no_lstm_takes_the_cpu_layer()
+    {
+        using var scope = NewDisposeScope();
+        CellWeights Weights(int hidden) => new(zeros(4 * hidden, 3), zeros(4 * hidden, hidden), zeros(4 * hidden), zeros(4 * hidden));
+        Assert.True(FusedKernels.UsesCpuLayer(RecurrentCellKind.Lstm, zeros(64, 100, 3), Weights(82), largeBlocksFromHeap: false));
+        Assert.False(FusedKernels.UsesCpuLayer(RecurrentCellKind.Lstm, zeros(256, 400, 3), Weights(82), largeBlocksFromHeap: true));
+        Assert.True(FusedKernels.UsesCpuLayer(RecurrentCellKind.Gru, zeros(1, 1, 3), new CellWeights(zeros(6, 3), zeros(6, 2), zeros(6), zeros(6)), largeBlocksFromHeap: true));
+        Assert.Equal(FusedKernels.LargeBlocksFromHeap, !FusedKernels.UsesCpuLayer(RecurrentCellKind.Lstm, zeros(64, 100, 3), Weights(82)));
+
+        bool linux = OperatingSystem.IsLinux();
+        Assert.Equal(linux, FusedKernels.ServesLargeBlocksFromHeap("glibc.malloc.arena_max=1:glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=1073741824"));
+        Assert.Equal(linux, FusedKernels.ServesLargeBlocksFromHeap("glibc.malloc.mmap_max=0"));
+        Assert.False(FusedKernels.ServesLargeBlocksFromHeap("glibc.malloc.mmap_max=10"));
+        Assert.False(FusedKernels.ServesLargeBlocksFromHeap("glibc.malloc.trim_threshold=1073741824"));
+        Assert.False(FusedKernels.ServesLargeBlocksFromHeap(""));
+        Assert.False(FusedKernels.ServesLargeBlocksFromHeap(null));
     }
 
     public static TheoryData<RecurrentCellKind, int, bool, bool> EncoderCasesGrid()
@@ -183,7 +204,8 @@ public sealed class CpuRecurrentLayerTests(ITestOutputHelper output)
         long[] variable = large ? Enumerable.Range(0, batch).Select(b => (long)(b == 0 ? steps : 1 + b * 37 % steps)).ToArray() : EncoderCases.Lengths;
         Tensor lengths = variableLengths ? tensor(variable) : full(batch, (long)steps, int64);
         Tensor x = randn(batch, steps, EncoderCases.Input);
-        Assert.True(FusedKernels.UsesCpuLayer(cell, x, encoder.Weights(layers - 1, 0)));
+        // (A process started with GLIBC_TUNABLES=...mmap_max=0 trains LSTMs on libtorch's kernel: run this without it.)
+        Assert.True(FusedKernels.UsesCpuLayer(cell, x, encoder.Weights(layers - 1, 0)), "routing under glibc's default allocator expected");
         // The fused path of a training batch runs per layer and direction through FusedKernels.Run, i.e. this layer.
         Assert.IsType<PaddedPath>(encoder.RouteOf(x, lengths, finalCellState: false));
         Tensor mask = arange(steps).unsqueeze(0).lt(lengths.unsqueeze(1)).unsqueeze(-1);
