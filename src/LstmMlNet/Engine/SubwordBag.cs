@@ -63,8 +63,8 @@ internal sealed class SubwordBag
     /// <see cref="BucketGradients"/> (kept between steps, non-zero only on the rows <see cref="TakeTouchedRows"/> names)
     /// instead of handing autograd two dense gradient tensors: for a row-sparse optimiser
     /// (<see cref="Training.LazyRowAdam"/>), which reads the touched rows there and clears them with
-    /// <see cref="ClearRows"/>. A dense gradient of both tables (16 MB at 32,000 rows × 128) is zeroed, written and freed
-    /// on every step otherwise; the tables' own <c>grad</c> then stays empty. Default false.</summary>
+    /// <see cref="ClearRowGradients"/>. A dense gradient of both tables (16 MB at 32,000 rows × 128) is zeroed, written and
+    /// freed on every step otherwise; the tables' own <c>grad</c> then stays empty. Default false.</summary>
     public bool RowGradients
     {
         get => rowGradients;
@@ -82,11 +82,14 @@ internal sealed class SubwordBag
     /// <summary>The n-gram table's gradient, row-major [buckets + 1, E], as <see cref="TokenGradients"/>.</summary>
     public Span<float> BucketGradients => bucketGradients;
 
-    /// <summary>Zeroes <paramref name="rows"/> (each E wide) of a row gradient buffer.</summary>
-    public static void ClearRows(Span<float> gradients, long[] rows, int width)
+    /// <summary>Zeroes the given rows of <see cref="TokenGradients"/> and <see cref="BucketGradients"/> (rows as
+    /// <see cref="TakeTouchedRows"/> returns them); nothing before the first backward pass.</summary>
+    public void ClearRowGradients(long[] tokenRows, long[] bucketRows)
     {
-        if (gradients.IsEmpty) return;
-        foreach (long r in rows) gradients.Slice((int)r * width, width).Clear();
+        if (tokenGradients is null || bucketGradients is null) return;
+        int e = tokenGradients.Length / Rows;
+        foreach (long r in tokenRows) tokenGradients.AsSpan((int)r * e, e).Clear();
+        foreach (long r in bucketRows) bucketGradients.AsSpan((int)r * e, e).Clear();
     }
 
     /// <summary>Vectors [B, T, E] of the ids [B, T] (int64, CPU), differentiable in both tables (float32, CPU, contiguous).</summary>

@@ -71,15 +71,10 @@ internal sealed class LazyRowAdam : IDisposable
     {
         foreach (Parameter t in tables) t.grad = null!;
         var (tokenRows, bucketRows) = bag.TakeTouchedRows();
-        ClearRows(new[] { tokenRows, bucketRows });
+        bag.ClearRowGradients(tokenRows, bucketRows);
     }
 
     private Span<float> Gradients(int table) => table == 0 ? bag.TokenGradients : bag.BucketGradients;
-
-    private void ClearRows(long[][] taken)
-    {
-        for (int k = 0; k < tables.Length; k++) SubwordBag.ClearRows(Gradients(k), taken[k], (int)tables[k].shape[1]);
-    }
 
     /// <summary>After a backward pass: takes the touched rows and returns the sum of the squares of their gradients (the
     /// tables' share of the global gradient norm; every other row's gradient is zero).</summary>
@@ -125,7 +120,7 @@ internal sealed class LazyRowAdam : IDisposable
                 UpdateRow(ps.Slice(o, e), ms.Slice(o, e), vs.Slice(o, e), gs.Slice(o, e), (float)scale, l2, decay, stepSize, correction2);
             }
         }
-        ClearRows(rows);
+        bag.ClearRowGradients(rows[0], rows[1]);
         rows = null;
     }
 

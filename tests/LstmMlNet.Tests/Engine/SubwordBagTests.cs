@@ -85,8 +85,7 @@ public sealed class SubwordBagTests
         long[] withGradient = Enumerable.Range(0, 49).Where(r => rowGrams[r].abs().sum().item<float>() > 0).Select(r => (long)r).ToArray();
         Assert.Equal(withGradient, bucketRows);
 
-        SubwordBag.ClearRows(bag.TokenGradients, tokenRows, 7);
-        SubwordBag.ClearRows(bag.BucketGradients, bucketRows, 7);
+        bag.ClearRowGradients(tokenRows, bucketRows);
         Assert.All(bag.TokenGradients.ToArray(), v => Assert.Equal(0f, v));
         Assert.All(bag.BucketGradients.ToArray(), v => Assert.Equal(0f, v));
         bag.RowGradients = false;

@@ -48,7 +48,7 @@ internal sealed class SequenceMask
     public Tensor Valid => valid ??= ValidSteps(OnDevice, Steps).unsqueeze(-1);
 
     /// <summary>padding[b, t, 0] = t ≥ len_b, bool [B, T, 1].</summary>
-    public Tensor Padding => padding ??= ValidSteps(OnDevice, Steps).logical_not().unsqueeze(-1);
+    public Tensor Padding => padding ??= Valid.logical_not();
 
     /// <summary>Gather indices [B, 1, <paramref name="width"/>] of each row's last valid step, len_b − 1.</summary>
     public Tensor LastStep(long width) => (OnDevice - 1).view(-1, 1, 1).expand(Batch, 1, width);
