@@ -59,9 +59,13 @@ public sealed class RecurrentNetworkOptions
         Initialization.Validate(Name(nameof(Initialization)));
     }
 
-    /// <summary>A copy whose scalar members can change without touching this one (the initialisation is shared, as the
-    /// options' own copies share it).</summary>
-    internal RecurrentNetworkOptions Clone() => (RecurrentNetworkOptions)MemberwiseClone();
+    /// <summary>A copy whose members, the initialisation's included, can change without touching this one.</summary>
+    internal RecurrentNetworkOptions Clone()
+    {
+        var clone = (RecurrentNetworkOptions)MemberwiseClone();
+        clone.Initialization = Initialization?.Clone()!; // a null stays null for Validate
+        return clone;
+    }
 
     /// <summary>The one mapping of these options onto the engine's network shape: <paramref name="spec"/> (input, head,
     /// pooling and the rest) with this network's cell, size, layers, direction, initialisation and dropout (0 for a

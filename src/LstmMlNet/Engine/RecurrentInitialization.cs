@@ -26,6 +26,9 @@ public sealed class RecurrentInitialization
     /// are ignored. Default false.</summary>
     public bool UseLibTorchDefaults { get; set; }
 
+    /// <summary>A copy (every member is a value).</summary>
+    internal RecurrentInitialization Clone() => (RecurrentInitialization)MemberwiseClone();
+
     /// <summary>Checks every value, naming the option as <paramref name="owner"/>.Member (e.g. "Initialization.ForgetGateBias").</summary>
     internal void Validate(string owner)
     {

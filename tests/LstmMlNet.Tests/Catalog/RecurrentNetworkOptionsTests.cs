@@ -231,7 +231,10 @@ public sealed class RecurrentNetworkOptionsTests
         var options = new LstmForecastingOptions { Network = { HiddenSize = 16 } };
         LstmForecastingOptions copy = options.Clone();
         copy.Network.HiddenSize = 32;
+        copy.Network.Initialization.ForgetGateBias = 0;
         Assert.Equal(16, options.Network.HiddenSize);
         Assert.Equal(32, copy.Network.HiddenSize);
+        Assert.Equal(1.0, options.Network.Initialization.ForgetGateBias);
+        Assert.Equal(0.0, copy.Network.Initialization.ForgetGateBias);
     }
 }
