@@ -55,7 +55,7 @@ internal static class FitPhaseProfile
         using var network = new SequenceNetwork(spec, table);
         var parameters = network.parameters().ToArray();
         using LazyRowAdam? lazy = LazyRowAdam.For(network, options, CPU);
-        using optim.Optimizer optimizer = TrainingLoop.CreateOptimizer(lazy is null ? parameters : lazy.Others(parameters), options);
+        using DenseOptimizer optimizer = DenseOptimizer.Create(lazy is null ? parameters : lazy.Others(parameters), options);
         Console.WriteLine($"dense optimiser parameters {(lazy is null ? parameters.Length : lazy.Others(parameters).Length)} of {parameters.Length}");
         var objective = new MulticlassObjective(options.LabelSmoothing);
         var random = new Random(1);
@@ -83,7 +83,7 @@ internal static class FitPhaseProfile
                 pooled = nn.functional.dropout(network.HeadInput(pooled, stepInputs, batch.Lengths), spec.HeadDropout, true);
                 Tensor loss = nn.functional.cross_entropy(network.Head.call(pooled), batch.Targets, label_smoothing: options.LabelSmoothing);
                 Add("forward: pooling + bag + head + loss", sw);
-                optimizer.zero_grad();
+                optimizer.ZeroGrad();
                 lazy?.ZeroGrad();
                 Add("zero_grad", sw);
                 loss.backward();
@@ -102,9 +102,9 @@ internal static class FitPhaseProfile
                     double scale = Math.Min(1.0, options.GradientClipNorm / (Math.Sqrt(sq) + 1e-6));
                     if (scale < 1) using (no_grad()) foreach (Tensor g in denseGrads) g.mul_(scale);
                     Add("dense clip", sw);
-                    optimizer.step();
+                    optimizer.Step();
                     Add("dense Adam step", sw);
-                    lazy.Step(optimizer.ParamGroups.First().LearningRate, scale);
+                    lazy.Step(optimizer.LearningRate, scale);
                     Add("lazy Adam step", sw);
                 }
                 _ = loss.item<float>();

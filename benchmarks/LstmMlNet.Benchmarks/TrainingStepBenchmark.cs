@@ -24,8 +24,8 @@ public class TrainingStepBenchmark
     private SequenceNetwork ours = null!;
     private SequenceNetwork oursExplicit = null!;
     private RegressionObjective objective = null!;
-    private optim.Optimizer ourOptimizer = null!;
-    private optim.Optimizer explicitOptimizer = null!;
+    private DenseOptimizer ourOptimizer = null!;
+    private DenseOptimizer explicitOptimizer = null!;
 
     private LSTM lstm = null!;
     private Linear head = null!;
@@ -47,9 +47,9 @@ public class TrainingStepBenchmark
         torch.random.manual_seed(1);
         var spec = new NetworkSpec(new FrameInput(Input), Outputs: 1, Cell: RecurrentCellKind.Lstm, HiddenSize: Hidden);
         ours = new SequenceNetwork(spec);
-        ourOptimizer = TrainingLoop.CreateOptimizer(ours.parameters(), new TrainingOptions());
+        ourOptimizer = DenseOptimizer.Create(ours.parameters(), new TrainingOptions());
         oursExplicit = new SequenceNetwork(spec);
-        explicitOptimizer = TrainingLoop.CreateOptimizer(oursExplicit.parameters(), new TrainingOptions());
+        explicitOptimizer = DenseOptimizer.Create(oursExplicit.parameters(), new TrainingOptions());
 
         lstm = nn.LSTM(Input, Hidden, 1, batchFirst: true);
         head = nn.Linear(Hidden, 1);
@@ -79,7 +79,7 @@ public class TrainingStepBenchmark
     [Benchmark(Description = "LstmMlNet step, explicit path")]
     public double OursExplicit() => OurStep(oursExplicit, explicitOptimizer, RecurrentPath.Explicit);
 
-    private double OurStep(SequenceNetwork network, optim.Optimizer optimizer, RecurrentPath path)
+    private double OurStep(SequenceNetwork network, DenseOptimizer optimizer, RecurrentPath path)
     {
         using var scope = NewDisposeScope();
         SequenceBatch batch = BatchBuilder.Build(data, indices, CPU);

@@ -43,7 +43,7 @@ public static class GateActivity
         using (no_grad())
         using (NewDisposeScope())
         {
-            Tensor lengths = full(input.shape[0], input.shape[1], ScalarType.Int64);
+            Tensor lengths = TorchScalars.Full(new[] { input.shape[0] }, input.shape[1], ScalarType.Int64);
             encoder.Forward(input, lengths, null, RecurrentPath.Explicit, recorder);
         }
         return Summarize(recorder, encoder.Spec.Cell);
@@ -68,9 +68,9 @@ public static class GateActivity
                 double count = values.numel();
                 var (low, high) = activation switch
                 {
-                    "sigmoid" => (values.lt(0.1), values.gt(0.9)),
-                    "tanh" => (values.lt(-0.9), values.gt(0.9)),
-                    _ => (values.eq(0.0), zeros_like(values, dtype: ScalarType.Bool)),
+                    "sigmoid" => (values.LessThan(0.1), values.GreaterThan(0.9)),
+                    "tanh" => (values.LessThan(-0.9), values.GreaterThan(0.9)),
+                    _ => (values.EqualTo(0.0), zeros_like(values, dtype: ScalarType.Bool)),
                 };
                 gates.Add(new GateStatistics(layer, gate, activation, values.mean().item<double>(),
                     low.sum().item<long>() / count, high.sum().item<long>() / count));

@@ -76,13 +76,13 @@ public static class GradientFlow
         Tensor[] states = Unroll(encoder, embedded);
         int top = encoder.Spec.Layers - 1;
         Tensor sequence = stack(states.Select(s => s[top]).ToArray(), dim: 1);
-        Tensor lengths = full(sequence.shape[0], sequence.shape[1], ScalarType.Int64);
+        Tensor lengths = TorchScalars.Full(new[] { sequence.shape[0] }, sequence.shape[1], ScalarType.Int64);
         var (pooled, _) = network.Pooling.Forward(sequence, lengths);
         Tensor loss = lossOfOutput(network.Head.call(network.HeadInput(pooled, embedded, lengths)));
         return Norms(encoder, loss, states);
     }
 
-    private static Tensor DefaultLoss(Tensor lastHidden) => lastHidden.sum() / lastHidden.shape[0];
+    private static Tensor DefaultLoss(Tensor lastHidden) => lastHidden.sum().Over(lastHidden.shape[0]);
 
     /// <summary>Steps the encoder one step at a time, carrying the state; returns each step's hidden state of every
     /// layer, [layers, B, H] per step. Each of these tensors is the one the next step reads, so the gradient with

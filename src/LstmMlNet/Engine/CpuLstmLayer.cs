@@ -49,7 +49,7 @@ internal sealed class CpuLstmLayer : autograd.SingleTensorFunction<CpuLstmLayer>
         xs.view(steps, batch, inputSize).copy_(x.detach().transpose(0, 1));
         xh.narrow(0, 0, batch).narrow(1, inputSize, hidden).copy_(h0.detach().view(batch, hidden));
         // Gate pre-activations of every step, [T·B, 4H]; both biases folded into the one input GEMM.
-        Tensor gates = (bIh.detach() + bHh.detach()).addmm(xs, wIh.detach().t());
+        Tensor gates = bIh.detach().Plus(bHh.detach()).addmm(xs, wIh.detach().t());
         Tensor cAll = empty(new long[] { steps + 1, batch, hidden }, ScalarType.Float32);
         Tensor tanhC = empty(new long[] { steps, batch, hidden }, ScalarType.Float32);
         cAll[0].copy_(c0.detach().view(batch, hidden));

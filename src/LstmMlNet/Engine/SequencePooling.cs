@@ -71,7 +71,7 @@ internal sealed class SequencePooling : nn.Module
         {
             case PoolingKind.Last:
             {
-                Tensor lastIndex = (len - 1).view(-1, 1, 1).expand(output.shape[0], 1, output.shape[2]);
+                Tensor lastIndex = len.Minus(1).view(-1, 1, 1).expand(output.shape[0], 1, output.shape[2]);
                 Tensor last = output.gather(1, lastIndex).squeeze(1);
                 if (!Bidirectional) return (last, null);
                 Tensor forward = last.narrow(1, 0, HiddenSize);
@@ -84,11 +84,11 @@ internal sealed class SequencePooling : nn.Module
                 // max(dim) rather than amax: the same values; its backward scatters each channel's gradient to the
                 // one step it returns instead of sharing it among tied steps (a cheaper subgradient, as nn.LSTM code
                 // usually pools).
-                return (output.masked_fill(valid.logical_not().unsqueeze(-1), double.NegativeInfinity).max(1).values, null);
+                return (output.FilledWhere(valid.logical_not().unsqueeze(-1), double.NegativeInfinity).max(1).values, null);
             case PoolingKind.Attention:
             {
                 Tensor scores = attentionScore!.call(attentionProjection!.call(output).tanh()).squeeze(-1); // [B, T]
-                Tensor alpha = scores.masked_fill(valid.logical_not(), double.NegativeInfinity).softmax(1);
+                Tensor alpha = scores.FilledWhere(valid.logical_not(), double.NegativeInfinity).softmax(1);
                 return ((alpha.unsqueeze(-1) * output).sum(1), alpha);
             }
             default:

@@ -16,7 +16,7 @@ internal static class TorchRuntime
     public static string EnsureLoaded()
     {
         LibTorchLoadCheck.EnsureLoadable();
-        using var probe = ones(1) + 1; // forces the native backend to load
+        using var probe = ones(1).Plus(1.0); // forces the native backend to load
         if (probe.item<float>() != 2f) throw new InvalidOperationException("libtorch loaded but computed a wrong result.");
         return typeof(torch).Assembly.GetName().Version?.ToString() ?? "unknown";
     }

@@ -353,7 +353,7 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
             var values = new float[b * perWindow];
             for (int j = 0; j < b; j++) windows.Frames[start + j].CopyTo(values, j * perWindow);
             Tensor input = tensor(values, new long[] { b, layout.Steps, layout.FrameSize });
-            Tensor lengths = full(new long[] { b }, layout.Steps, dtype: ScalarType.Int64);
+            Tensor lengths = TorchScalars.Full(new long[] { b }, layout.Steps, ScalarType.Int64);
             float[] output = ForecastObjective.Predict(network, input, lengths, h).data<float>().ToArray();
             for (int j = 0; j < b; j++)
             {

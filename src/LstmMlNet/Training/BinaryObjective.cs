@@ -13,7 +13,7 @@ internal sealed class BinaryObjective(double labelSmoothing = 0) : ITrainingObje
 
     public Tensor Loss(SequenceNetwork network, SequenceBatch batch)
     {
-        Tensor targets = labelSmoothing > 0 ? batch.Targets * (1 - labelSmoothing) + 0.5 * labelSmoothing : batch.Targets;
+        Tensor targets = labelSmoothing > 0 ? batch.Targets.Times(1 - labelSmoothing).Plus(0.5 * labelSmoothing) : batch.Targets;
         return nn.functional.binary_cross_entropy_with_logits(network.Forward(batch.Inputs, batch.Lengths), targets);
     }
 
@@ -21,7 +21,7 @@ internal sealed class BinaryObjective(double labelSmoothing = 0) : ITrainingObje
     {
         Tensor logits = network.Forward(batch.Inputs, batch.Lengths);
         double loss = nn.functional.binary_cross_entropy_with_logits(logits, batch.Targets, reduction: nn.Reduction.Sum).item<float>();
-        double correct = logits.gt(0).to(ScalarType.Float32).eq(batch.Targets).sum().item<long>();
+        double correct = logits.GreaterThan(0).to(ScalarType.Float32).eq(batch.Targets).sum().item<long>();
         return (loss, correct);
     }
 }

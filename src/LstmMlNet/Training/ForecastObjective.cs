@@ -32,7 +32,7 @@ internal sealed class ForecastObjective(int horizon, ForecastLoss loss) : ITrain
     {
         Tensor error = Predict(network, batch.Inputs, batch.Lengths, horizon) - batch.Targets;
         Tensor absolute = error.abs().mean(new long[] { 1 }).sum();
-        Tensor lossSum = loss == ForecastLoss.AbsoluteError ? absolute : error.square().mean(new long[] { 1 }).sum();
+        Tensor lossSum = loss == ForecastLoss.AbsoluteError ? absolute : error.Squared().mean(new long[] { 1 }).sum();
         return (lossSum.item<float>(), absolute.item<float>());
     }
 }

@@ -15,6 +15,6 @@ internal sealed class RegressionObjective : ITrainingObjective
     public (double LossSum, double MetricSum) Score(SequenceNetwork network, SequenceBatch batch)
     {
         Tensor error = network.Forward(batch.Inputs, batch.Lengths) - batch.Targets;
-        return (error.square().mean(new long[] { 1 }).sum().item<float>(), error.abs().mean(new long[] { 1 }).sum().item<float>());
+        return (error.Squared().mean(new long[] { 1 }).sum().item<float>(), error.abs().mean(new long[] { 1 }).sum().item<float>());
     }
 }

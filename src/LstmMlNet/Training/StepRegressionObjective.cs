@@ -15,14 +15,14 @@ internal sealed class StepRegressionObjective : ITruncatedObjective
     public Tensor Loss(SequenceNetwork network, SequenceBatch batch)
     {
         var (output, _) = network.ForwardSteps(batch.Inputs, batch.Lengths, null, finalCellState: false);
-        return MaskedMean((output - batch.Targets).square(), batch.Lengths);
+        return MaskedMean((output - batch.Targets).Squared(), batch.Lengths);
     }
 
     public (double LossSum, double MetricSum) Score(SequenceNetwork network, SequenceBatch batch)
     {
         var (output, _) = network.ForwardSteps(batch.Inputs, batch.Lengths, null);
         Tensor error = output - batch.Targets;
-        return (RowMeans(error.square(), batch.Lengths).sum().item<float>(), RowMeans(error.abs(), batch.Lengths).sum().item<float>());
+        return (RowMeans(error.Squared(), batch.Lengths).sum().item<float>(), RowMeans(error.abs(), batch.Lengths).sum().item<float>());
     }
 
     public IEnumerable<Tensor> ChunkLosses(SequenceNetwork network, SequenceBatch batch, int chunkSteps)
@@ -35,12 +35,12 @@ internal sealed class StepRegressionObjective : ITruncatedObjective
         {
             long width = Math.Min(chunkSteps, steps - start);
             Tensor inputs = batch.Inputs.narrow(1, start, width);
-            Tensor lengths = full(batch.Count, width, ScalarType.Int64);
+            Tensor lengths = TorchScalars.Full(new long[] { batch.Count }, width, ScalarType.Int64);
             // The last chunk's final state is not carried on, so it need not be exact: the faster training path may run.
             bool last = start + width >= steps;
             var (output, next) = network.ForwardSteps(inputs, lengths, state, finalCellState: !last);
             state = last ? null : (next.H.detach(), next.C?.detach());
-            yield return (output - batch.Targets.narrow(1, start, width)).square().mean();
+            yield return (output - batch.Targets.narrow(1, start, width)).Squared().mean();
         }
     }
 
@@ -48,13 +48,13 @@ internal sealed class StepRegressionObjective : ITruncatedObjective
     private static Tensor RowMeans(Tensor perStep, Tensor lengths)
     {
         Tensor mask = StepMask(perStep, lengths);
-        return (perStep * mask).sum(new long[] { 1, 2 }) / (lengths.to(perStep.device).to(perStep.dtype) * perStep.shape[2]);
+        return (perStep * mask).sum(new long[] { 1, 2 }) / lengths.to(perStep.device).to(perStep.dtype).Times(perStep.shape[2]);
     }
 
     private static Tensor MaskedMean(Tensor perStep, Tensor lengths)
     {
         Tensor mask = StepMask(perStep, lengths);
-        return (perStep * mask).sum() / (mask.sum() * perStep.shape[2]);
+        return (perStep * mask).sum() / mask.sum().Times(perStep.shape[2]);
     }
 
     private static Tensor StepMask(Tensor perStep, Tensor lengths) =>

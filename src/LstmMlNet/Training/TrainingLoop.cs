@@ -32,7 +32,7 @@ internal static class TrainingLoop
         var random = new Random(seed);
         var parameters = network.parameters().ToArray();
         using LazyRowAdam? lazy = LazyRowAdam.For(network, options, device);
-        using optim.Optimizer optimizer = CreateOptimizer(lazy is null ? parameters : lazy.Others(parameters), options);
+        using DenseOptimizer optimizer = DenseOptimizer.Create(lazy is null ? parameters : lazy.Others(parameters), options);
         ITruncatedObjective? truncated = options.TruncatedBpttSteps > 0
             ? objective as ITruncatedObjective ?? throw new InvalidOperationException("Truncated BPTT needs a sequence-to-sequence objective (a target at every step).")
             : null;
@@ -56,34 +56,50 @@ internal static class TrainingLoop
                 int step = 0;
                 double lossSum = 0;
                 double lr = options.LearningRate;
+                int batchNumber = 0;
                 foreach (int[] indices in batches)
                 {
                     cancel.ThrowIfCancellationRequested();
-                    using var scope = NewDisposeScope();
-                    SequenceBatch batch = BatchBuilder.Build(train, indices, device);
-                    IEnumerable<Tensor> losses = truncated is null
-                        ? new[] { objective.Loss(network, batch) }
-                        : truncated.ChunkLosses(network, batch, options.TruncatedBpttSteps);
-                    double batchLoss = 0;
-                    int pieces = 0;
-                    foreach (Tensor loss in losses)
+                    batchNumber++;
+                    try
                     {
-                        lr = LearningRatePlan.At(options, epoch, Math.Min(step++, stepsPerEpoch - 1), stepsPerEpoch);
-                        SetLearningRate(optimizer, lr);
-                        double value = ApplyStep(optimizer, parameters, loss, options.GradientClipNorm, lazy);
-                        if (!double.IsFinite(value))
-                            throw new InvalidOperationException($"The training loss became {value} in epoch {epoch + 1}; lower the learning rate or check the inputs' scale.");
-                        batchLoss += value;
-                        pieces++;
+                        using var scope = NewDisposeScope();
+                        SequenceBatch batch = BatchBuilder.Build(train, indices, device);
+                        IEnumerable<Tensor> losses = truncated is null
+                            ? new[] { objective.Loss(network, batch) }
+                            : truncated.ChunkLosses(network, batch, options.TruncatedBpttSteps);
+                        double batchLoss = 0;
+                        int pieces = 0;
+                        foreach (Tensor loss in losses)
+                        {
+                            lr = LearningRatePlan.At(options, epoch, Math.Min(step++, stepsPerEpoch - 1), stepsPerEpoch);
+                            optimizer.LearningRate = lr;
+                            double value = ApplyStep(optimizer, parameters, loss, options.GradientClipNorm, lazy);
+                            if (!double.IsFinite(value))
+                                throw new InvalidOperationException($"The training loss became {value} in epoch {epoch + 1}; lower the learning rate or check the inputs' scale.");
+                            batchLoss += value;
+                            pieces++;
+                        }
+                        lossSum += batchLoss / pieces * batch.Count;
                     }
-                    lossSum += batchLoss / pieces * batch.Count;
+                    catch (Exception e) when (IsUnexpected(e))
+                    {
+                        throw Failed($"epoch {epoch + 1} of {options.Epochs}, training batch {batchNumber} of {batches.Count}", e);
+                    }
                 }
 
                 double? validationLoss = null;
                 double? metric = null;
                 if (validation is not null && validation.Count > 0)
                 {
-                    (validationLoss, metric) = Evaluate(network, objective, validation, options.BatchSize, device);
+                    try
+                    {
+                        (validationLoss, metric) = Evaluate(network, objective, validation, options.BatchSize, device);
+                    }
+                    catch (Exception e) when (IsUnexpected(e))
+                    {
+                        throw Failed($"epoch {epoch + 1} of {options.Epochs}, validation", e);
+                    }
                 }
                 var report = new TrainingProgress(epoch + 1, options.Epochs, lossSum / batches.Sum(b => b.Length), validationLoss, metric,
                     objective.MetricName, lr, clock.Elapsed.TotalSeconds);
@@ -156,10 +172,10 @@ internal static class TrainingLoop
     /// gradient norm to <paramref name="clipNorm"/> (0 = off), step. With <paramref name="lazy"/>, the embedding tables
     /// are its own (not <paramref name="optimizer"/>'s): their touched rows count in the global norm and it updates them.
     /// Returns the loss value.</summary>
-    internal static double ApplyStep(optim.Optimizer optimizer, IEnumerable<TorchSharp.Modules.Parameter> parameters, Tensor loss, double clipNorm,
+    internal static double ApplyStep(DenseOptimizer optimizer, IEnumerable<TorchSharp.Modules.Parameter> parameters, Tensor loss, double clipNorm,
         LazyRowAdam? lazy = null)
     {
-        optimizer.zero_grad();
+        optimizer.ZeroGrad();
         lazy?.ZeroGrad();
         loss.backward();
         ClipAndStep(optimizer, parameters, clipNorm, lazy);
@@ -167,12 +183,15 @@ internal static class TrainingLoop
     }
 
     /// <summary>The part of <see cref="ApplyStep"/> after the backward pass: clipping and the optimisers' steps.</summary>
-    internal static void ClipAndStep(optim.Optimizer optimizer, IEnumerable<TorchSharp.Modules.Parameter> parameters, double clipNorm, LazyRowAdam? lazy)
+    internal static void ClipAndStep(DenseOptimizer optimizer, IEnumerable<TorchSharp.Modules.Parameter> parameters, double clipNorm, LazyRowAdam? lazy)
     {
         if (lazy is null)
         {
-            if (clipNorm > 0) nn.utils.clip_grad_norm_(parameters, clipNorm);
-            optimizer.step();
+            // clip_grad_norm_ hands libtorch its doubles directly (no Scalar); the array keeps the parameters' handles alive.
+            TorchSharp.Modules.Parameter[] all = parameters as TorchSharp.Modules.Parameter[] ?? parameters.ToArray();
+            if (clipNorm > 0) nn.utils.clip_grad_norm_(all, clipNorm);
+            GC.KeepAlive(all);
+            optimizer.Step();
             return;
         }
         double squared = lazy.GatherSquaredNorm();
@@ -186,25 +205,23 @@ internal static class TrainingLoop
             if (scale < 1)
             {
                 using var noGrad = no_grad();
-                foreach (Tensor g in dense) g.mul_(scale);
+                foreach (Tensor g in dense) g.TimesInPlace(scale);
             }
         }
-        optimizer.step();
-        lazy.Step(optimizer.ParamGroups.First().LearningRate, scale);
+        optimizer.Step();
+        lazy.Step(optimizer.LearningRate, scale);
     }
 
-    internal static optim.Optimizer CreateOptimizer(IEnumerable<TorchSharp.Modules.Parameter> parameters, TrainingOptions o) => o.Optimizer switch
-    {
-        OptimizerKind.Adam => optim.Adam(parameters, o.LearningRate, weight_decay: o.WeightDecay),
-        OptimizerKind.AdamW => optim.AdamW(parameters, o.LearningRate, weight_decay: o.WeightDecay),
-        OptimizerKind.Sgd => optim.SGD(parameters, o.LearningRate, momentum: o.Momentum, weight_decay: o.WeightDecay),
-        _ => throw new ArgumentOutOfRangeException(nameof(o), o.Optimizer, "Unknown optimizer."),
-    };
+    /// <summary>An exception from below the loop (libtorch's <c>ExternalException</c>, a runtime fault) rather than one
+    /// this library words itself (<see cref="InvalidOperationException"/>, <see cref="ArgumentException"/>) or a
+    /// cancellation.</summary>
+    private static bool IsUnexpected(Exception e) =>
+        e is not (OperationCanceledException or InvalidOperationException or ArgumentException);
 
-    private static void SetLearningRate(optim.Optimizer optimizer, double lr)
-    {
-        foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
-    }
+    /// <summary>The exception a caller of Fit gets for a failure inside a training phase: it names the phase (epoch and
+    /// batch) and keeps the original as its inner exception.</summary>
+    private static InvalidOperationException Failed(string phase, Exception inner) =>
+        new($"Training failed in {phase}: {inner.GetType().Name}: {inner.Message}", inner);
 
     private static Dictionary<string, Tensor> Snapshot(nn.Module network) =>
         network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone().DetachFromDisposeScope());

@@ -39,14 +39,14 @@ public sealed class LazyRowAdamTests
 
         SequenceNetwork dense = Network(3);
         var denseParameters = dense.parameters().ToArray();
-        using var denseOptimizer = TrainingLoop.CreateOptimizer(denseParameters, options);
+        using var denseOptimizer = DenseOptimizer.Create(denseParameters, options);
 
         SequenceNetwork sparse = Network(3);
         var sparseParameters = sparse.parameters().ToArray();
         using var lazy = LazyRowAdam.For(sparse, options, CPU)!;
         Assert.NotNull(lazy);
         Assert.Equal(sparseParameters.Length - 2, lazy.Others(sparseParameters).Length);
-        using var sparseOptimizer = TrainingLoop.CreateOptimizer(lazy.Others(sparseParameters), options);
+        using var sparseOptimizer = DenseOptimizer.Create(lazy.Others(sparseParameters), options);
         dense.train();
         sparse.train();
         for (int step = 0; step < 4; step++)
@@ -80,7 +80,7 @@ public sealed class LazyRowAdamTests
         SequenceNetwork network = Network(4);
         var parameters = network.parameters().ToArray();
         using var lazy = LazyRowAdam.For(network, options, CPU)!;
-        using var optimizer = TrainingLoop.CreateOptimizer(lazy.Others(parameters), options);
+        using var optimizer = DenseOptimizer.Create(lazy.Others(parameters), options);
         network.train();
         TrainingLoop.ApplyStep(optimizer, parameters, objective.Loss(network, Batch(new long[] { 9, 10 })), 0, lazy);
         Tensor afterFirst = network.Embedding!.weight![9].clone();
@@ -89,7 +89,7 @@ public sealed class LazyRowAdamTests
 
         SequenceNetwork denseNetwork = Network(4);
         var denseParameters = denseNetwork.parameters().ToArray();
-        using var denseOptimizer = TrainingLoop.CreateOptimizer(denseParameters, options);
+        using var denseOptimizer = DenseOptimizer.Create(denseParameters, options);
         denseNetwork.train();
         TrainingLoop.ApplyStep(denseOptimizer, denseParameters, objective.Loss(denseNetwork, Batch(new long[] { 9, 10 })), 0);
         Tensor denseFirst = denseNetwork.Embedding!.weight![9].clone();

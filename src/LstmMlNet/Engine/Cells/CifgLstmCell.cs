@@ -23,5 +23,5 @@ internal sealed class CifgLstmCell : ThreeGateLstmCell
     /// <summary>f = 1 − σ(a_i) = σ(−a_i): an input-gate bias b_ii of −<paramref name="bias"/> gives the forget gate the
     /// effective bias <paramref name="bias"/>.</summary>
     public override void InitializeForgetBias(CellWeights weights, int hiddenSize, double bias) =>
-        weights.InputBias!.narrow(0, 0, hiddenSize).fill_(-bias);
+        weights.InputBias!.narrow(0, 0, hiddenSize).FillWith(-bias);
 }

@@ -31,7 +31,7 @@ internal abstract class ElmanCell : RecurrentCell
 
     public override (Tensor H, Tensor? C) Step(Tensor inputProjection, Tensor h, Tensor? c, CellWeights weights, GateRecorder? recorder)
     {
-        Tensor pre = inputProjection + nn.functional.linear(h, weights.RecurrentWeight, weights.RecurrentBias);
+        Tensor pre = inputProjection.Plus(nn.functional.linear(h, weights.RecurrentWeight, weights.RecurrentBias));
         Tensor hNext = relu ? pre.relu() : pre.tanh();
         recorder?.Record(("h", hNext));
         return (hNext, null);

@@ -34,20 +34,20 @@ internal abstract class GruFamilyCell : RecurrentCell
         if (!resetBefore)
         {
             Tensor[] u = nn.functional.linear(h, weights.RecurrentWeight, weights.RecurrentBias).chunk(3, dim: 1);
-            r = (x[0] + u[0]).sigmoid();
-            z = (x[1] + u[1]).sigmoid();
-            n = (x[2] + r * u[2]).tanh();
+            r = x[0].Plus(u[0]).sigmoid();
+            z = x[1].Plus(u[1]).sigmoid();
+            n = x[2].Plus(r * u[2]).tanh();
         }
         else
         {
             long hidden = h.shape[1];
             Tensor? bias = weights.RecurrentBias;
             Tensor[] u = nn.functional.linear(h, weights.RecurrentWeight.narrow(0, 0, 2 * hidden), bias?.narrow(0, 0, 2 * hidden)).chunk(2, dim: 1);
-            r = (x[0] + u[0]).sigmoid();
-            z = (x[1] + u[1]).sigmoid();
-            n = (x[2] + nn.functional.linear(r * h, weights.RecurrentWeight.narrow(0, 2 * hidden, hidden), bias?.narrow(0, 2 * hidden, hidden))).tanh();
+            r = x[0].Plus(u[0]).sigmoid();
+            z = x[1].Plus(u[1]).sigmoid();
+            n = x[2].Plus(nn.functional.linear(r * h, weights.RecurrentWeight.narrow(0, 2 * hidden, hidden), bias?.narrow(0, 2 * hidden, hidden))).tanh();
         }
-        Tensor hNext = (1 - z) * n + z * h;
+        Tensor hNext = (z.OneMinus() * n).Plus(z * h);
         recorder?.Record(("r", r), ("z", z), ("n", n), ("h", hNext));
         return (hNext, null);
     }

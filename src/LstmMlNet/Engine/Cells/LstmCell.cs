@@ -34,13 +34,13 @@ internal sealed class LstmCell : RecurrentCell
     public override (Tensor H, Tensor? C) Step(Tensor inputProjection, Tensor h, Tensor? c, CellWeights weights, GateRecorder? recorder)
     {
         ArgumentNullException.ThrowIfNull(c);
-        Tensor gates = inputProjection + nn.functional.linear(h, weights.RecurrentWeight, weights.RecurrentBias);
+        Tensor gates = inputProjection.Plus(nn.functional.linear(h, weights.RecurrentWeight, weights.RecurrentBias));
         Tensor[] parts = gates.chunk(4, dim: 1);
         Tensor i = parts[0].sigmoid();
         Tensor f = parts[1].sigmoid();
         Tensor g = parts[2].tanh();
         Tensor o = parts[3].sigmoid();
-        Tensor cNext = f * c + i * g;
+        Tensor cNext = (f * c).Plus(i * g);
         Tensor hNext = o * cNext.tanh();
         recorder?.Record(("i", i), ("f", f), ("g", g), ("o", o), ("c", cNext), ("h", hNext));
         return (hNext, cNext);
@@ -63,5 +63,5 @@ internal sealed class LstmCell : RecurrentCell
 
     /// <summary>The forget block's input bias b_if = <paramref name="bias"/> (b_hf stays 0).</summary>
     public override void InitializeForgetBias(CellWeights weights, int hiddenSize, double bias) =>
-        weights.InputBias!.narrow(0, hiddenSize, hiddenSize).fill_(bias);
+        weights.InputBias!.narrow(0, hiddenSize, hiddenSize).FillWith(bias);
 }

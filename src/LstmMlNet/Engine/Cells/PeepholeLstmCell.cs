@@ -32,13 +32,13 @@ internal sealed class PeepholeLstmCell : RecurrentCell
         ArgumentNullException.ThrowIfNull(c);
         Tensor peephole = weights.Peephole ?? throw new ArgumentException("A peephole LSTM needs peephole weights.", nameof(weights));
         Tensor[] p = peephole.chunk(3, dim: 0);
-        Tensor gates = inputProjection + nn.functional.linear(h, weights.RecurrentWeight, weights.RecurrentBias);
+        Tensor gates = inputProjection.Plus(nn.functional.linear(h, weights.RecurrentWeight, weights.RecurrentBias));
         Tensor[] parts = gates.chunk(4, dim: 1);
-        Tensor i = (parts[0] + p[0] * c).sigmoid();
-        Tensor f = (parts[1] + p[1] * c).sigmoid();
+        Tensor i = parts[0].Plus(p[0] * c).sigmoid();
+        Tensor f = parts[1].Plus(p[1] * c).sigmoid();
         Tensor g = parts[2].tanh();
-        Tensor cNext = f * c + i * g;
-        Tensor o = (parts[3] + p[2] * cNext).sigmoid();
+        Tensor cNext = (f * c).Plus(i * g);
+        Tensor o = parts[3].Plus(p[2] * cNext).sigmoid();
         Tensor hNext = o * cNext.tanh();
         recorder?.Record(("i", i), ("f", f), ("g", g), ("o", o), ("c", cNext), ("h", hNext));
         return (hNext, cNext);
@@ -46,5 +46,5 @@ internal sealed class PeepholeLstmCell : RecurrentCell
 
     /// <summary>The forget block's input bias b_if = <paramref name="bias"/>, as the LSTM.</summary>
     public override void InitializeForgetBias(CellWeights weights, int hiddenSize, double bias) =>
-        weights.InputBias!.narrow(0, hiddenSize, hiddenSize).fill_(bias);
+        weights.InputBias!.narrow(0, hiddenSize, hiddenSize).FillWith(bias);
 }

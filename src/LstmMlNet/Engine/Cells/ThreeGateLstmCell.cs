@@ -22,13 +22,13 @@ internal abstract class ThreeGateLstmCell : RecurrentCell
     public override (Tensor H, Tensor? C) Step(Tensor inputProjection, Tensor h, Tensor? c, CellWeights weights, GateRecorder? recorder)
     {
         ArgumentNullException.ThrowIfNull(c);
-        Tensor gates = inputProjection + nn.functional.linear(h, weights.RecurrentWeight, weights.RecurrentBias);
+        Tensor gates = inputProjection.Plus(nn.functional.linear(h, weights.RecurrentWeight, weights.RecurrentBias));
         Tensor[] parts = gates.chunk(3, dim: 1);
         Tensor i = parts[0].sigmoid();
         Tensor g = parts[1].tanh();
         Tensor o = parts[2].sigmoid();
-        Tensor? f = coupled ? 1 - i : null;
-        Tensor cNext = f is null ? c + i * g : f * c + i * g;
+        Tensor? f = coupled ? i.OneMinus() : null;
+        Tensor cNext = f is null ? c.Plus(i * g) : (f * c).Plus(i * g);
         Tensor hNext = o * cNext.tanh();
         if (recorder is not null)
         {

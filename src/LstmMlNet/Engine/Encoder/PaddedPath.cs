@@ -53,7 +53,7 @@ internal sealed class PaddedPath : IEncoderPath
                 directionOutputs.Add(runOrder ? output : StepReversal.Apply(output, reversal!));
             }
             Tensor layerOutput = directionOutputs.Count == 1 ? directionOutputs[0] : cat(directionOutputs, dim: 2);
-            if (!last || use == EncoderOutputUse.AllSteps) layerOutput = layerOutput.masked_fill(padding, 0.0);
+            if (!last || use == EncoderOutputUse.AllSteps) layerOutput = layerOutput.FilledWhere(padding, 0.0);
             layerInput = encoder.BetweenLayers(layerOutput, layer);
         }
         return new EncoderOutput(layerInput, stack(finalH, dim: 0), null);

@@ -51,7 +51,7 @@ internal sealed class SequenceMask
     public Tensor Padding => padding ??= Valid.logical_not();
 
     /// <summary>Gather indices [B, 1, <paramref name="width"/>] of each row's last valid step, len_b − 1.</summary>
-    public Tensor LastStep(long width) => (OnDevice - 1).view(-1, 1, 1).expand(Batch, 1, width);
+    public Tensor LastStep(long width) => OnDevice.Minus(1).view(-1, 1, 1).expand(Batch, 1, width);
 
     /// <summary>The row permutation of the flattened [B·T, D] batch that reverses each row within its length
     /// (see <see cref="StepReversal.Rows"/>).</summary>
@@ -62,7 +62,7 @@ internal sealed class SequenceMask
 
     /// <summary>valid[b, t] = t &lt; lengths[b], bool [B, T], on the lengths' device.</summary>
     public static Tensor ValidSteps(Tensor lengths, long steps) =>
-        arange(steps, device: lengths.device).unsqueeze(0).lt(lengths.unsqueeze(1));
+        TorchScalars.Range(steps, ScalarType.Int64, lengths.device).unsqueeze(0).lt(lengths.unsqueeze(1));
 
     /// <summary>Reverses each sequence within its own length, leaving padded steps in place:
     /// y[b, t] = x[b, len_b − 1 − t] for t &lt; len_b, else x[b, t]. The map is its own inverse.
@@ -71,8 +71,8 @@ internal sealed class SequenceMask
     {
         if (full) return x.flip(1);
         long steps = x.shape[1];
-        Tensor t = arange(steps, device: x.device).unsqueeze(0);
-        Tensor index = where(ValidSteps(lengths, steps), lengths.unsqueeze(1) - 1 - t, t);
+        Tensor t = TorchScalars.Range(steps, ScalarType.Int64, x.device).unsqueeze(0);
+        Tensor index = where(ValidSteps(lengths, steps), lengths.unsqueeze(1).Minus(1) - t, t);
         return x.gather(1, index.unsqueeze(-1).expand(x.shape[0], steps, x.shape[2]));
     }
 }

@@ -19,9 +19,9 @@ internal sealed class StepReversal : autograd.SingleTensorFunction<StepReversal>
     /// b·T + (t &lt; len_b ? len_b − 1 − t : t). <paramref name="lengths"/>: int64 [B] on the batch's device.</summary>
     public static Tensor Rows(Tensor lengths, long steps)
     {
-        Tensor t = arange(steps, device: lengths.device).unsqueeze(0);
-        Tensor within = where(SequenceMask.ValidSteps(lengths, steps), lengths.unsqueeze(1) - 1 - t, t);
-        return (within + arange(lengths.shape[0], device: lengths.device).unsqueeze(1) * steps).view(-1);
+        Tensor t = TorchScalars.Range(steps, ScalarType.Int64, lengths.device).unsqueeze(0);
+        Tensor within = where(SequenceMask.ValidSteps(lengths, steps), lengths.unsqueeze(1).Minus(1) - t, t);
+        return within.Plus(TorchScalars.Range(lengths.shape[0], ScalarType.Int64, lengths.device).unsqueeze(1).Times((long)steps)).view(-1);
     }
 
     /// <summary>Reverses <paramref name="x"/> [B, T, D] within lengths through the permutation <paramref name="rows"/>

@@ -120,7 +120,7 @@ internal sealed class SequenceNetwork : nn.Module
         Tensor steps = encoded.Output;
         if (Spec.HeadDropout > 0) steps = nn.functional.dropout(steps, Spec.HeadDropout, training);
         Tensor output = head.call(steps);
-        if (skip is not null) output = output + skip.call(inputs);
+        if (skip is not null) output = output.Plus(skip.call(inputs));
         return (output, (encoded.HiddenState, encoded.CellState));
     }
 

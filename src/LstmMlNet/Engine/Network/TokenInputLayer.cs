@@ -70,7 +70,7 @@ internal sealed class TokenInputLayer : SequenceInputLayer
     {
         if (subwords is null) return embedding.call(ids);
         Tensor buckets = get_buffer(SubwordIndexBuffer)!.index_select(0, ids); // [N, G]
-        Tensor sum = embedding.call(ids) + subwords.call(buckets).sum(1);
+        Tensor sum = embedding.call(ids).Plus(subwords.call(buckets).sum(1));
         return sum / get_buffer(SubwordCountBuffer)!.index_select(0, ids).unsqueeze(1);
     }
 
@@ -85,7 +85,7 @@ internal sealed class TokenInputLayer : SequenceInputLayer
         var parts = new List<Tensor>();
         for (long start = 0; start < Spec.VocabularySize; start += block)
         {
-            parts.Add(TokenVectors(arange(start, Math.Min(start + block, Spec.VocabularySize), ScalarType.Int64, device)));
+            parts.Add(TokenVectors(TorchScalars.Range(start, Math.Min(start + block, Spec.VocabularySize), ScalarType.Int64, device)));
         }
         return cat(parts, 0);
     }
