@@ -8,6 +8,11 @@ if (args.Length > 0 && args[0] == "--profile-fit")
     FitPhaseProfile.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1, args.Contains("dense"));
     return;
 }
+if (args.Length > 0 && args[0] == "--scalar-soak")
+{
+    Environment.ExitCode = ScalarSoak.Run(args.Skip(1).ToArray());
+    return;
+}
 if (args.Length > 0 && args[0] == "--layer-sweep")
 {
     foreach (string shape in args.Skip(1)) CpuLayerSweep.Run(shape);
