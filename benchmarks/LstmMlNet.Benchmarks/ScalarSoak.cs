@@ -15,10 +15,11 @@ namespace LstmMlNet.Benchmarks;
 /// <code>
 /// dotnet run -c Release --project benchmarks/LstmMlNet.Benchmarks -- --scalar-soak [fits per estimator = 200] [estimators = all] [pressure = on]
 /// </code>
-/// Estimators: tokens (binary LSTM on 1,000 yelp/imdb sentences, 2 epochs), gru-attention (multiclass GRU with
-/// attention pooling on 1,000 AG News rows, 2 epochs), minilm (binary, MiniLM frames, 200 sentences, 1 epoch), frames
-/// (regression on numeric frames, 600 rows, 2 epochs), series (forecaster, 3,000 hourly bike rentals, 3 epochs), panel
-/// (forecaster over 12 M4 hourly series, 2 epochs). Data from ../shared/data (LSTMMLNET_DATA overrides).
+/// Estimators (small, so that 200 Fits of each take minutes; each Fit still runs thousands of native calls): tokens
+/// (binary LSTM, defaults, on 400 yelp/imdb sentences, 2 epochs), gru-attention (multiclass GRU with attention pooling on
+/// 400 AG News rows, 2 epochs), minilm (binary over MiniLM frames, 48 sentences, 1 epoch), frames (regression on numeric
+/// frames, 300 rows, 2 epochs), series (forecaster, 2,000 hourly bike rentals, 2 epochs of 512 windows), panel
+/// (forecaster over 8 M4 hourly series, 2 epochs of 512 windows). Data from ../shared/data (LSTMMLNET_DATA overrides).
 /// </summary>
 internal static class ScalarSoak
 {
@@ -74,7 +75,7 @@ internal static class ScalarSoak
                 catch (Exception e)
                 {
                     failures[name] = failures.GetValueOrDefault(name) + 1;
-                    Console.WriteLine($"  {name} fit {i + 1}: {e.GetType().Name}: {e.Message}");
+                    Console.WriteLine($"  {name} fit {i + 1}: {e.GetType().Name}: {e.Message.Split('\n')[0]}");
                 }
                 times[name] += one.Elapsed.TotalSeconds;
             }
@@ -89,16 +90,17 @@ internal static class ScalarSoak
         return failures.Count == 0 ? 0 : 1;
     }
 
-    /// <summary>Allocates arrays of 64 KB to 4 MB (large-object heap included) and forces a full collection every 2–6 ms.</summary>
+    /// <summary>Allocates arrays of 64 KB to 4 MB (large-object heap included) and forces a collection every 1–4 ms:
+    /// a young-generation one (what frees a just-made temporary) with a full one every 64th time.</summary>
     private static void Pressure(CancellationToken stop)
     {
         var random = new Random(7);
         var keep = new byte[8][];
-        while (!stop.IsCancellationRequested)
+        for (long n = 1; !stop.IsCancellationRequested; n++)
         {
             keep[random.Next(keep.Length)] = new byte[random.Next(64 << 10, 4 << 20)];
-            GC.Collect();
-            Thread.Sleep(random.Next(2, 7));
+            GC.Collect(n % 64 == 0 ? 2 : 0, GCCollectionMode.Forced, blocking: true);
+            Thread.Sleep(random.Next(1, 5));
         }
     }
 
@@ -121,19 +123,19 @@ internal static class ScalarSoak
         TextRow[] sentences = File.ReadLines(Path.Combine(data, "sentiment", "yelp_labelled.txt"))
             .Concat(File.ReadLines(Path.Combine(data, "sentiment", "imdb_labelled.txt")))
             .Select(l => l.Split('\t')).Where(p => p.Length == 2)
-            .Select(p => new TextRow { Text = p[0], Label = p[1].Trim() == "1" }).Take(1000).ToArray();
-        NewsRow[] news = File.ReadLines(Path.Combine(data, "agnews", "ag_news_test.csv")).Take(1000)
+            .Select(p => new TextRow { Text = p[0], Label = p[1].Trim() == "1" }).Take(400).ToArray();
+        NewsRow[] news = File.ReadLines(Path.Combine(data, "agnews", "ag_news_test.csv")).Take(400)
             .Select(l => l.Split("\",\"")).Select(p => new NewsRow { Label = p[0].Trim('"'), Text = p[1] + " " + p[2].Trim('"') }).ToArray();
         var random = new Random(3);
-        FrameRow[] frames = Enumerable.Range(0, 600).Select(_ =>
+        FrameRow[] frames = Enumerable.Range(0, 300).Select(_ =>
         {
             int steps = random.Next(3, 13);
             float[] f = Enumerable.Range(0, steps * 2).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
             return new FrameRow { Frames = f, Label = Enumerable.Range(0, steps).Average(t => f[t * 2]) };
         }).ToArray();
-        PointRow[] hourly = File.ReadLines(Path.Combine(data, "bike", "hour.csv")).Skip(1).Take(3000)
+        PointRow[] hourly = File.ReadLines(Path.Combine(data, "bike", "hour.csv")).Skip(1).Take(2000)
             .Select(l => new PointRow { Value = float.Parse(l.Split(',')[^1], CultureInfo.InvariantCulture), Series = "bike" }).ToArray();
-        PointRow[] panel = File.ReadLines(Path.Combine(data, "m4", "Hourly-train.csv")).Skip(1).Take(12)
+        PointRow[] panel = File.ReadLines(Path.Combine(data, "m4", "Hourly-train.csv")).Skip(1).Take(8)
             .SelectMany(l =>
             {
                 string[] p = l.Split(',');
@@ -142,7 +144,7 @@ internal static class ScalarSoak
             }).ToArray();
 
         IDataView sentenceView = ml.Data.LoadFromEnumerable(sentences);
-        IDataView miniLmView = ml.Data.LoadFromEnumerable(sentences.Take(200).ToArray());
+        IDataView miniLmView = ml.Data.LoadFromEnumerable(sentences.Take(48).ToArray());
         IDataView newsView = ml.Data.LoadFromEnumerable(news);
         IDataView frameView = ml.Data.LoadFromEnumerable(frames);
         IDataView hourlyView = ml.Data.LoadFromEnumerable(hourly);
@@ -169,11 +171,11 @@ internal static class ScalarSoak
             }).Fit(frameView))),
             ("series", seed => Dispose(ml.Forecasting.ForecastByLstm(new LstmForecastingOptions
             {
-                InputColumnName = "Value", Horizon = 24, Epochs = 3, MinimumOptimizerSteps = 0, WindowsPerEpoch = 1024, Seed = seed,
+                InputColumnName = "Value", Horizon = 24, Epochs = 2, MinimumOptimizerSteps = 0, WindowsPerEpoch = 512, Seed = seed,
             }).Fit(hourlyView))),
             ("panel", seed => Dispose(ml.Forecasting.ForecastByLstm(new LstmForecastingOptions
             {
-                InputColumnName = "Value", SeriesIdColumnName = "Series", Horizon = 48, Epochs = 2, MinimumOptimizerSteps = 0, WindowsPerEpoch = 1024, Seed = seed,
+                InputColumnName = "Value", SeriesIdColumnName = "Series", Horizon = 48, Epochs = 2, MinimumOptimizerSteps = 0, WindowsPerEpoch = 512, Seed = seed,
             }).Fit(panelView))),
         };
     }
