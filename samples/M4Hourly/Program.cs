@@ -12,7 +12,14 @@ using ScottPlot;
 // --epochs E, --hidden H, --loss SquaredError|AbsoluteError, --scaling WindowMean|WindowDeviation|..., --seasonality P,
 // --baseline Automatic|LastValue|SeasonalNaive, --batch B, --lr X, --plot PATH.
 var flags = Flags.Parse(args);
-string dataDir = flags.Get("data") ?? FindSharedData("m4");
+string dataDir = flags.Get("data") ?? DownloadedData();
+if (!File.Exists(Path.Combine(dataDir, "Hourly-train.csv")) || !File.Exists(Path.Combine(dataDir, "Hourly-test.csv")))
+{
+    Console.Error.WriteLine($"The M4 hourly files (Hourly-train.csv, Hourly-test.csv) are not in {dataDir}. Download them once with");
+    Console.Error.WriteLine("  samples/M4Hourly/download-m4.sh");
+    Console.Error.WriteLine("(two curl commands, see samples/data/README.md), or pass --data DIR naming a folder that holds them.");
+    return 1;
+}
 int limit = int.Parse(flags.Get("series") ?? "0", CultureInfo.InvariantCulture);
 int seed = int.Parse(flags.Get("seed") ?? "1", CultureInfo.InvariantCulture);
 List<M4Series> series = M4Data.Load(Path.Combine(dataDir, "Hourly-train.csv"), Path.Combine(dataDir, "Hourly-test.csv"), limit);
@@ -110,15 +117,16 @@ for (int p = 0; p < 4 && p < series.Count; p++)
 }
 plot.SavePng(plotPath, 1400, 900);
 Console.WriteLine($"Plot: {plotPath}");
+return 0;
 
-static string FindSharedData(string name)
+// samples/data/m4 of the repository the binary was built in, where download-m4.sh puts the files.
+static string DownloadedData()
 {
     for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
     {
-        string candidate = Path.Combine(dir.FullName, "..", "shared", "data", name);
-        if (Directory.Exists(candidate)) return Path.GetFullPath(candidate);
+        if (File.Exists(Path.Combine(dir.FullName, "LstmMlNet.sln"))) return Path.Combine(dir.FullName, "samples", "data", "m4");
     }
-    throw new DirectoryNotFoundException($"../shared/data/{name} was not found above {AppContext.BaseDirectory}; pass --data DIR.");
+    return Path.Combine("samples", "data", "m4");
 }
 
 /// <summary>One observation of one series: the training rows of the global model.</summary>

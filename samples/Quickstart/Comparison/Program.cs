@@ -5,8 +5,8 @@ using Microsoft.ML.Data;
 
 // Recurrent configurations against ML.NET's baselines, each search under a time budget: yelp sentiment by 3-fold
 // cross-validation, then bike demand by a rolling-origin backtest (about 3 minutes). The data folder is the first
-// argument, or ../shared/data as seen from this repository's root (dotnet run -c Release --project samples/Quickstart/Comparison).
-string data = args.Length > 0 ? args[0] : "../shared/data";
+// argument, or the copy of samples/data beside the binary (dotnet run -c Release --project samples/Quickstart/Comparison).
+string data = args.Length > 0 ? args[0] : Path.Combine(AppContext.BaseDirectory, "data");
 var ml = new MLContext(seed: 1);
 IDataView reviews = ml.Data.LoadFromTextFile<Review>(Path.Combine(data, "sentiment", "yelp_labelled.txt"), separatorChar: '\t');
 var options = new SupervisedComparisonOptions

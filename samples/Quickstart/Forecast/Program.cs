@@ -3,8 +3,8 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 
 // Daily bike rentals: train on 2011, then forecast the first week of 2012 with 95% bounds. The data file is the first
-// argument, or ../shared/data/... as seen from this repository's root (dotnet run -c Release --project samples/Quickstart/Forecast).
-string path = args.Length > 0 ? args[0] : "../shared/data/bike/day.csv";
+// argument, or the copy of samples/data beside the binary (dotnet run -c Release --project samples/Quickstart/Forecast).
+string path = args.Length > 0 ? args[0] : Path.Combine(AppContext.BaseDirectory, "data", "bike", "day.csv");
 var ml = new MLContext(seed: 1);
 BikeDay[] days = ml.Data.CreateEnumerable<BikeDay>(
     ml.Data.LoadFromTextFile<BikeDay>(path, hasHeader: true, separatorChar: ','), reuseRowObject: false).ToArray();

@@ -2,8 +2,8 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 
 // Yelp sentence sentiment with a bidirectional LSTM after ML.NET's text featurizers. The data file is the first argument,
-// or ../shared/data/... as seen from this repository's root (dotnet run -c Release --project samples/Quickstart/Pipeline).
-string path = args.Length > 0 ? args[0] : "../shared/data/sentiment/yelp_labelled.txt";
+// or the copy of samples/data that the project puts beside the binary (dotnet run -c Release --project samples/Quickstart/Pipeline).
+string path = args.Length > 0 ? args[0] : Path.Combine(AppContext.BaseDirectory, "data", "sentiment", "yelp_labelled.txt");
 var ml = new MLContext(seed: 1);
 IDataView data = ml.Data.LoadFromTextFile<Review>(path, separatorChar: '\t');
 var split = ml.Data.TrainTestSplit(data, testFraction: 0.2, seed: 1);

@@ -156,7 +156,7 @@ public sealed class CpuRecurrentLayerTests(ITestOutputHelper output)
         Assert.False(FusedKernels.UsesCpuLayer(RecurrentCellKind.Lstm, zeros(64, 100, 3, float64), Weights(82), largeBlocksFromHeap: false));
     }
 
-    /// <summary>A process started with glibc serving large blocks from its heaps (the README's GLIBC_TUNABLES setting)
+    /// <summary>A process started with glibc serving large blocks from its heaps (the GLIBC_TUNABLES setting of docs/troubleshooting.md)
     /// trains every LSTM on libtorch's kernel, which is then the faster at every measured shape; the GRU layer stays.</summary>
     [Fact]
     public void With_large_blocks_from_the_heap_no_lstm_takes_the_cpu_layer()

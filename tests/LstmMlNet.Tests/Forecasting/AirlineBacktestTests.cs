@@ -67,11 +67,11 @@ public sealed class AirlineBacktestTests(ITestOutputHelper output)
         Assert.True(best.Step6.MeanAbsolutePercentageError < 3.0, best.Step6.ToString());
     }
 
-    /// <summary>Measured once for the README (about 3 minutes under load): covariates, and Darts' own model settings.
+    /// <summary>Measured once for the docs (about 3 minutes under load): covariates, and Darts' own model settings.
     /// Measured (seed 1, before <see cref="LstmForecastingOptions.MinimumOptimizerSteps"/>, i.e. 60 epochs): covariates
     /// 14.29%, covariates + Log1p 16.60%, Darts' settings 6.79%, Darts' settings + covariates 15.89% (MAPE at the Darts
     /// points; Darts' settings run 1500 optimiser steps, so the floor does not change them).</summary>
-    [Fact(Skip = "Figures for the README, about 3 minutes: remove Skip to re-measure.")]
+    [Fact(Skip = "Figures for the docs, about 3 minutes: remove Skip to re-measure.")]
     public void Darts_protocol_variants()
     {
         AirMonth[] months = AirlineData.Months();
@@ -124,8 +124,8 @@ public sealed class AirlineBacktestTests(ITestOutputHelper output)
         return o;
     }
 
-    /// <summary>Re-measures <see cref="IssueFiveVariants"/>; the figures are in the README.</summary>
-    [Fact(Skip = "Figures for the README, about 40 minutes under load: remove Skip to re-measure.")]
+    /// <summary>Re-measures <see cref="IssueFiveVariants"/>; the figures are in benchmarks/README.md (Airline backtest variants).</summary>
+    [Fact(Skip = "Figures for benchmarks/README.md, about 40 minutes under load: remove Skip to re-measure.")]
     public void IssueFiveTable()
     {
         AirMonth[] months = AirlineData.Months();

@@ -46,7 +46,7 @@ public sealed class BikeForecastTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Naive_seven_step_baselines_are_the_README_figures()
+    public void Naive_seven_step_baselines_are_the_documented_figures()
     {
         Assert.Equal(1114.7, NaiveMae7(repeatLast: true), 1);
         Assert.Equal(1112.0, NaiveMae7(repeatLast: false), 1);

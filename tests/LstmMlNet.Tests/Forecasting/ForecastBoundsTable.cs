@@ -5,10 +5,10 @@ using Xunit.Abstractions;
 
 namespace LstmMlNet.Tests.Forecasting;
 
-/// <summary>The bounds table of the README: coverage per horizon step, mean width and interval (Winkler) score of the 95%
+/// <summary>The bounds table of docs/forecasting.md: coverage per horizon step, mean width and interval (Winkler) score of the 95%
 /// bounds on bike 2012 (the engine walked day by day, univariate and with weather covariates), the airline backtest (Darts
 /// protocol) and the drifting synthetic series, for each interval unit × method (split-conformal, adaptive at three step
-/// sizes). Figures for the README, about 4 minutes:
+/// sizes). Figures for docs/forecasting.md, about 4 minutes:
 /// <c>LSTMMLNET_BOUNDS_TABLE=1 dotnet test -c Release --filter ForecastBoundsTable</c>; skipped without the variable.
 /// M4 hourly's figures come from samples/M4Hourly (one origin per series, so its bounds are Fit's).</summary>
 public sealed class ForecastBoundsTable(ITestOutputHelper output)

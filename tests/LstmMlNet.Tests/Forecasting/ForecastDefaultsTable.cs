@@ -7,7 +7,7 @@ namespace LstmMlNet.Tests.Forecasting;
 
 /// <summary>The small data sets of the forecasting table (bike 2012 one-step and 7-step, airline under the Darts protocol)
 /// for a list of option variants, so a default is chosen on all of them together with M4 hourly
-/// (samples/M4Hourly). Figures for the README; each variant takes about a minute.</summary>
+/// (samples/M4Hourly). Figures for docs/forecasting.md; each variant takes about a minute.</summary>
 public sealed class ForecastDefaultsTable(ITestOutputHelper output)
 {
     public static readonly (string Name, Action<LstmForecastingOptions> Change)[] Variants =
@@ -32,7 +32,7 @@ public sealed class ForecastDefaultsTable(ITestOutputHelper output)
         ("cosine schedule", o => o.Schedule = LstmMlNet.LearningRateSchedule.Cosine),
     };
 
-    [Fact(Skip = "Figures for the README, several minutes: remove Skip to re-measure.")]
+    [Fact(Skip = "Figures for docs/forecasting.md, several minutes: remove Skip to re-measure.")]
     public void Table()
     {
         foreach (var (name, change) in Variants) Row(name, change);

@@ -8,7 +8,7 @@ using Microsoft.ML.Data;
 namespace LstmMlNet.Tests.Onnx;
 
 /// <summary>ML.NET's PredictionEngine owns (and on Dispose disposes) its transformer by default; the models this library
-/// returns survive it, and the README's pattern for loaded models is pinned here.</summary>
+/// returns survive it, and docs/serving.md's pattern for loaded models is pinned here.</summary>
 public sealed class PredictionEngineDisposalTests
 {
     public sealed class RegressionScore
@@ -81,8 +81,8 @@ public sealed class PredictionEngineDisposalTests
     }
 
     /// <summary>Pins ML.NET's behaviour with a model from <c>ml.Model.Load</c> (ML.NET's own chain): a default engine's
-    /// Dispose breaks it; <c>OwnsTransformer = false</c>, the README's safe pattern, does not. If ML.NET changes the
-    /// default, this test fails: update the README.</summary>
+    /// Dispose breaks it; <c>OwnsTransformer = false</c>, docs/serving.md's safe pattern, does not. If ML.NET changes the
+    /// default, this test fails: update docs/serving.md.</summary>
     [Fact]
     public void A_loaded_model_needs_OwnsTransformer_false_as_the_readme_says()
     {

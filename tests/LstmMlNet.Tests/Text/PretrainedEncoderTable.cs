@@ -11,7 +11,7 @@ using Xunit.Abstractions;
 namespace LstmMlNet.Tests.Text;
 
 /// <summary>
-/// The README's table for <c>TextEncoder = MiniLM</c> (minutes; off unless LSTMMLNET_MINILM_TABLE names a set:
+/// docs/text.md's table for <c>TextEncoder = MiniLM</c> (minutes; off unless LSTMMLNET_MINILM_TABLE names a set:
 /// <c>LSTMMLNET_MINILM_TABLE=yelp|imdb|agnews dotnet test tests/LstmMlNet.Tests -c Release --filter PretrainedEncoderTable</c>).
 /// Each split, in one run: FeaturizeText + SDCA, mean-pooled MiniLM vectors (L2-normalised, as sentence-transformers
 /// pools all-MiniLM-L6-v2) + SDCA and + L-BFGS, and the recurrent classifier on MiniLM frames with its defaults
@@ -103,7 +103,7 @@ public sealed class PretrainedEncoderTable(ITestOutputHelper output)
     }
 
     /// <summary>LSTMMLNET_MINILM_VARIANT: a comma-separated list of changes to the defaults (pooling=Mean, hidden=64,
-    /// epochs=20, lr=0.001, bag=false, cell=Gru), for the README's notes on what else was tried.</summary>
+    /// epochs=20, lr=0.001, bag=false, cell=Gru), for docs/text.md's notes on what else was tried.</summary>
     private void Variant(LstmClassifierOptions options)
     {
         string? variant = Environment.GetEnvironmentVariable("LSTMMLNET_MINILM_VARIANT");
