@@ -16,10 +16,10 @@ namespace LstmMlNet.Benchmarks;
 /// dotnet run -c Release --project benchmarks/LstmMlNet.Benchmarks -- --scalar-soak [fits per estimator = 200] [estimators = all] [pressure = on]
 /// </code>
 /// Estimators (small, so that 200 Fits of each take minutes; each Fit still runs thousands of native calls): tokens
-/// (binary LSTM, defaults, on 400 yelp/imdb sentences, 2 epochs), gru-attention (multiclass GRU with attention pooling on
-/// 400 AG News rows, 2 epochs), minilm (binary over MiniLM frames, 48 sentences, 1 epoch), frames (regression on numeric
-/// frames, 300 rows, 2 epochs), series (forecaster, 2,000 hourly bike rentals, 2 epochs of 512 windows), panel
-/// (forecaster over 8 M4 hourly series, 2 epochs of 512 windows). Data from ../shared/data (LSTMMLNET_DATA overrides).
+/// (binary LSTM, defaults, on 200 yelp/imdb sentences, 2 epochs), gru-attention (multiclass GRU with attention pooling on
+/// 200 AG News rows, 2 epochs), minilm (binary over MiniLM frames, 24 sentences, 1 epoch), frames (regression on numeric
+/// frames, 200 rows, 2 epochs), series (forecaster, 1,200 hourly bike rentals, 2 epochs of 256 windows), panel
+/// (forecaster over 6 M4 hourly series, 2 epochs of 256 windows). Data from ../shared/data (LSTMMLNET_DATA overrides).
 /// </summary>
 internal static class ScalarSoak
 {
@@ -123,19 +123,19 @@ internal static class ScalarSoak
         TextRow[] sentences = File.ReadLines(Path.Combine(data, "sentiment", "yelp_labelled.txt"))
             .Concat(File.ReadLines(Path.Combine(data, "sentiment", "imdb_labelled.txt")))
             .Select(l => l.Split('\t')).Where(p => p.Length == 2)
-            .Select(p => new TextRow { Text = p[0], Label = p[1].Trim() == "1" }).Take(400).ToArray();
-        NewsRow[] news = File.ReadLines(Path.Combine(data, "agnews", "ag_news_test.csv")).Take(400)
+            .Select(p => new TextRow { Text = p[0], Label = p[1].Trim() == "1" }).Take(200).ToArray();
+        NewsRow[] news = File.ReadLines(Path.Combine(data, "agnews", "ag_news_test.csv")).Take(200)
             .Select(l => l.Split("\",\"")).Select(p => new NewsRow { Label = p[0].Trim('"'), Text = p[1] + " " + p[2].Trim('"') }).ToArray();
         var random = new Random(3);
-        FrameRow[] frames = Enumerable.Range(0, 300).Select(_ =>
+        FrameRow[] frames = Enumerable.Range(0, 200).Select(_ =>
         {
             int steps = random.Next(3, 13);
             float[] f = Enumerable.Range(0, steps * 2).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
             return new FrameRow { Frames = f, Label = Enumerable.Range(0, steps).Average(t => f[t * 2]) };
         }).ToArray();
-        PointRow[] hourly = File.ReadLines(Path.Combine(data, "bike", "hour.csv")).Skip(1).Take(2000)
+        PointRow[] hourly = File.ReadLines(Path.Combine(data, "bike", "hour.csv")).Skip(1).Take(1200)
             .Select(l => new PointRow { Value = float.Parse(l.Split(',')[^1], CultureInfo.InvariantCulture), Series = "bike" }).ToArray();
-        PointRow[] panel = File.ReadLines(Path.Combine(data, "m4", "Hourly-train.csv")).Skip(1).Take(8)
+        PointRow[] panel = File.ReadLines(Path.Combine(data, "m4", "Hourly-train.csv")).Skip(1).Take(6)
             .SelectMany(l =>
             {
                 string[] p = l.Split(',');
@@ -144,7 +144,7 @@ internal static class ScalarSoak
             }).ToArray();
 
         IDataView sentenceView = ml.Data.LoadFromEnumerable(sentences);
-        IDataView miniLmView = ml.Data.LoadFromEnumerable(sentences.Take(48).ToArray());
+        IDataView miniLmView = ml.Data.LoadFromEnumerable(sentences.Take(24).ToArray());
         IDataView newsView = ml.Data.LoadFromEnumerable(news);
         IDataView frameView = ml.Data.LoadFromEnumerable(frames);
         IDataView hourlyView = ml.Data.LoadFromEnumerable(hourly);
@@ -171,11 +171,11 @@ internal static class ScalarSoak
             }).Fit(frameView))),
             ("series", seed => Dispose(ml.Forecasting.ForecastByLstm(new LstmForecastingOptions
             {
-                InputColumnName = "Value", Horizon = 24, Epochs = 2, MinimumOptimizerSteps = 0, WindowsPerEpoch = 512, Seed = seed,
+                InputColumnName = "Value", Horizon = 24, Epochs = 2, MinimumOptimizerSteps = 0, WindowsPerEpoch = 256, Seed = seed,
             }).Fit(hourlyView))),
             ("panel", seed => Dispose(ml.Forecasting.ForecastByLstm(new LstmForecastingOptions
             {
-                InputColumnName = "Value", SeriesIdColumnName = "Series", Horizon = 48, Epochs = 2, MinimumOptimizerSteps = 0, WindowsPerEpoch = 512, Seed = seed,
+                InputColumnName = "Value", SeriesIdColumnName = "Series", Horizon = 48, Epochs = 2, MinimumOptimizerSteps = 0, WindowsPerEpoch = 256, Seed = seed,
             }).Fit(panelView))),
         };
     }
