@@ -16,8 +16,8 @@ namespace LstmMlNet.Benchmarks;
 /// dotnet run -c Release --project benchmarks/LstmMlNet.Benchmarks -- --scalar-soak [fits per estimator = 200] [estimators = all] [pressure = on]
 /// </code>
 /// Estimators (small, so that 200 Fits of each take minutes; each Fit still runs thousands of native calls): tokens
-/// (binary LSTM, defaults, on 200 yelp/imdb sentences, 2 epochs), gru-attention (multiclass GRU with attention pooling on
-/// 200 AG News rows, 2 epochs), minilm (binary over MiniLM frames, 24 sentences, 1 epoch), frames (regression on numeric
+/// (bidirectional LSTM with subwords, 32 units, on 200 yelp/imdb sentences, 2 epochs), gru-attention (multiclass GRU with
+/// attention pooling on 200 AG News rows, 2 epochs), minilm (binary over MiniLM frames, 24 sentences, 1 epoch), frames (regression on numeric
 /// frames, 200 rows, 2 epochs), series (forecaster, 1,200 hourly bike rentals, 2 epochs of 256 windows), panel
 /// (forecaster over 6 M4 hourly series, 2 epochs of 256 windows). Data from ../shared/data (LSTMMLNET_DATA overrides).
 /// </summary>
@@ -155,11 +155,12 @@ internal static class ScalarSoak
         {
             ("tokens", seed => Dispose(tokens.Append(ml.BinaryClassification.Trainers.Lstm(new LstmBinaryTrainer.Options
             {
-                FeatureColumnName = "Tokens", Epochs = 2, Seed = seed,
+                FeatureColumnName = "Tokens", Epochs = 2, Seed = seed, EmbeddingSize = 32, SubwordBuckets = 2000, Network = { HiddenSize = 32 },
             })).Fit(sentenceView))),
             ("gru-attention", seed => Dispose(ml.Transforms.Conversion.MapValueToKey("Label").Append(tokens).Append(ml.MulticlassClassification.Trainers.Lstm(new LstmMulticlassTrainer.Options
             {
-                FeatureColumnName = "Tokens", Epochs = 2, Seed = seed, Pooling = PoolingKind.Attention, Network = { Cell = RecurrentCellKind.Gru },
+                FeatureColumnName = "Tokens", Epochs = 2, Seed = seed, Pooling = PoolingKind.Attention, EmbeddingSize = 32, SubwordBuckets = 2000,
+                Network = { Cell = RecurrentCellKind.Gru, HiddenSize = 32 },
             })).Fit(newsView))),
             ("minilm", seed => Dispose(ml.BinaryClassification.Trainers.Lstm(new LstmBinaryTrainer.Options
             {
