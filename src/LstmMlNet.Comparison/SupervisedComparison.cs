@@ -59,8 +59,15 @@ internal sealed class SupervisedComparison
         var clock = Stopwatch.StartNew();
         ITransformer model = estimator.Fit(fold.TrainSet);
         double seconds = clock.Elapsed.TotalSeconds;
-        IDataView scored = model.Transform(fold.TestSet);
-        return new FoldOutcome(Evaluate(scored), seconds, built.Parameters(model));
+        try
+        {
+            IDataView scored = model.Transform(fold.TestSet);
+            return new FoldOutcome(Evaluate(scored), seconds, built.Parameters(model));
+        }
+        finally
+        {
+            LstmMlNet.Onnx.ModelRelease.Release(model); // a fold's model is not kept: release its ONNX sessions and temporary files
+        }
     }
 
     /// <summary>Label preparation shared by every candidate: a multiclass label that is not a key becomes one in place.</summary>

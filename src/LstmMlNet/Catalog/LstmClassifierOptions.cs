@@ -20,8 +20,8 @@ public abstract class LstmClassifierOptions : LstmTrainerOptions
 {
     /// <summary>Creates the options with the classifier defaults (see the remarks).</summary>
     protected LstmClassifierOptions()
+        : base(Defaults.ClassifierNetwork)
     {
-        Network.HiddenSize = Defaults.ClassifierHiddenSize;
         InputDropout = 0.2;
         LearningRate = 2e-3;
         ValidationFraction = 0;

@@ -23,11 +23,27 @@ public abstract class LstmTrainerOptions : TrainingOptions
         public const bool Bidirectional = true;
         public const double Dropout = 0.2;
         public const int Epochs = 10;
+        /// <summary>The regressor's network: what its <see cref="Network"/> reports for the members nobody set.</summary>
+        public static readonly NetworkDefaults Network = new(Cell, HiddenSize, Layers, Bidirectional, Dropout);
+        /// <summary>The classifiers' network (<see cref="LstmClassifierOptions"/>): the regressor's with
+        /// <see cref="ClassifierHiddenSize"/> units.</summary>
+        public static readonly NetworkDefaults ClassifierNetwork = Network with { HiddenSize = ClassifierHiddenSize };
     }
+
+    private readonly NetworkDefaults networkDefaults;
+    private RecurrentNetworkOptions network;
 
     /// <summary>Creates the options with the trainers' defaults.</summary>
     protected LstmTrainerOptions()
+        : this(Defaults.Network)
     {
+    }
+
+    /// <summary>Creates the options with the trainers' defaults and <paramref name="networkDefaults"/> for the network.</summary>
+    private protected LstmTrainerOptions(NetworkDefaults networkDefaults)
+    {
+        this.networkDefaults = networkDefaults;
+        network = RecurrentNetworkOptions.OwnedBy(networkDefaults);
         Epochs = Defaults.Epochs;
     }
 
@@ -59,17 +75,16 @@ public abstract class LstmTrainerOptions : TrainingOptions
 
     /// <summary>The recurrent encoder: cell, hidden size, layers, direction, dropout between layers, initialisation.
     /// Default: one bidirectional LSTM layer of 128 units per direction (64 for the classifiers,
-    /// <see cref="LstmClassifierOptions"/>), dropout 0.2 between layers (used with 2+ layers),
-    /// the default initialisation. Change members in place to keep the others:
-    /// <c>Network = { Cell = RecurrentCellKind.Gru, Layers = 2 }</c>.</summary>
-    public RecurrentNetworkOptions Network { get; set; } = new()
+    /// <see cref="LstmClassifierOptions"/>), dropout 0.2 between layers (used with 2+ layers), the default
+    /// initialisation. The members a network does not set keep these defaults, whether its members are changed in place
+    /// (<c>Network = { Cell = RecurrentCellKind.Gru, Layers = 2 }</c>) or a new instance is assigned
+    /// (<c>Network = new RecurrentNetworkOptions { Cell = RecurrentCellKind.Gru, Layers = 2 }</c>); see
+    /// <see cref="RecurrentNetworkOptions"/>.</summary>
+    public RecurrentNetworkOptions Network
     {
-        Cell = Defaults.Cell,
-        HiddenSize = Defaults.HiddenSize,
-        Layers = Defaults.Layers,
-        Bidirectional = Defaults.Bidirectional,
-        Dropout = Defaults.Dropout,
-    };
+        get => network;
+        set => network = RecurrentNetworkOptions.Adopt(value, networkDefaults)!; // a null stays null for Validate
+    }
 
     /// <summary>Dropout on the pooled vector before the head, in [0, 1). Default 0.3.</summary>
     public double HeadDropout { get; set; } = 0.3;

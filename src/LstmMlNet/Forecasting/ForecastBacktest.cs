@@ -109,6 +109,7 @@ public static class ForecastBacktest
                 }
             }
             var fitClock = System.Diagnostics.Stopwatch.StartNew();
+            Onnx.ModelRelease.Release(model); // the previous origin's model: its ONNX session and temporary file
             model = ml.Forecasting.ForecastByLstm(o.Clone()).Fit(new RowSubsetView(data, r => r < keep.Length && keep[r], kept));
             fitSeconds += fitClock.Elapsed.TotalSeconds;
             var (scored, _, _) = model.Score(data);

@@ -43,6 +43,8 @@ public sealed class LstmForecastingOptions : TrainingOptions
         public const double Dropout = 0;
         public const int Epochs = 60;
         public const double LearningRate = 1e-3;
+        /// <summary>What <see cref="Network"/> reports for the members nobody set.</summary>
+        public static readonly NetworkDefaults Network = new(Cell, HiddenSize, Layers, Bidirectional, Dropout);
     }
 
     /// <summary>Output column: the forecast, a vector of <see cref="Horizon"/> Single. Default "Forecast".</summary>
@@ -173,15 +175,17 @@ public sealed class LstmForecastingOptions : TrainingOptions
 
     /// <summary>The recurrent encoder run over the window and the future steps: cell, hidden size, layers, direction,
     /// dropout between layers, initialisation. Default: one unidirectional LSTM layer of 64 units, no dropout, the default
-    /// initialisation. Change members in place to keep the others: <c>Network = { HiddenSize = 32 }</c>.</summary>
-    public RecurrentNetworkOptions Network { get; set; } = new()
+    /// initialisation. The members a network does not set keep these defaults, whether its members are changed in place
+    /// (<c>Network = { HiddenSize = 32 }</c>) or a new instance is assigned
+    /// (<c>Network = new RecurrentNetworkOptions { Cell = RecurrentCellKind.Gru }</c>); see
+    /// <see cref="RecurrentNetworkOptions"/>.</summary>
+    public RecurrentNetworkOptions Network
     {
-        Cell = Defaults.Cell,
-        HiddenSize = Defaults.HiddenSize,
-        Layers = Defaults.Layers,
-        Bidirectional = Defaults.Bidirectional,
-        Dropout = Defaults.Dropout,
-    };
+        get => network;
+        set => network = RecurrentNetworkOptions.Adopt(value, Defaults.Network)!; // a null stays null for Validate
+    }
+
+    private RecurrentNetworkOptions network = RecurrentNetworkOptions.OwnedBy(Defaults.Network);
 
     /// <summary>Weight decay (L2, as <see cref="TrainingOptions.WeightDecay"/>) used instead of
     /// <see cref="TrainingOptions.WeightDecay"/> when the model has covariates; null = use <see cref="TrainingOptions.WeightDecay"/>

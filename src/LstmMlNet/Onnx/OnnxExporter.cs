@@ -151,6 +151,7 @@ internal static class OnnxExporter
             new("lstmmlnet.hidden_size", spec.HiddenSize.ToString(CultureInfo.InvariantCulture)),
             new("lstmmlnet.layers", spec.Layers.ToString(CultureInfo.InvariantCulture)),
             new("lstmmlnet.bidirectional", spec.Bidirectional ? "true" : "false"),
+            new("lstmmlnet.dropout", spec.Dropout.ToString("R", CultureInfo.InvariantCulture)),
             new("lstmmlnet.pooling", spec.Pooling.ToString()),
             new("lstmmlnet.outputs", spec.Outputs.ToString(CultureInfo.InvariantCulture)),
             new("lstmmlnet.head", options.Head.ToString()),

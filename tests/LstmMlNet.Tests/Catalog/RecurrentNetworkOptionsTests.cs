@@ -141,7 +141,6 @@ public sealed class RecurrentNetworkOptionsTests
     [Fact]
     public void Trainers_forecaster_and_a_new_instance_start_from_their_own_documented_defaults()
     {
-        static (RecurrentCellKind, int, int, bool, double) Shape(RecurrentNetworkOptions n) => (n.Cell, n.HiddenSize, n.Layers, n.Bidirectional, n.Dropout);
         var trainer = (RecurrentCellKind.Lstm, 128, 1, true, 0.2);
         var classifier = (RecurrentCellKind.Lstm, 64, 1, true, 0.2);
         Assert.Equal(classifier, Shape(new LstmBinaryTrainer.Options().Network));
@@ -158,6 +157,141 @@ public sealed class RecurrentNetworkOptionsTests
         var a = new LstmBinaryTrainer.Options { Network = { HiddenSize = 8 } };
         Assert.Equal(64, new LstmBinaryTrainer.Options().Network.HiddenSize);
         Assert.NotSame(a.Network, new LstmBinaryTrainer.Options().Network);
+    }
+
+    /// <summary>Each owner's network defaults: cell, hidden size, layers, direction, dropout.</summary>
+    public static TheoryData<string> Owners => new() { "binary", "multiclass", "regression", "forecaster" };
+
+    private static (TrainingOptions Options, (RecurrentCellKind, int, int, bool, double) Defaults) Owner(string owner) => owner switch
+    {
+        "binary" => (new LstmBinaryTrainer.Options(), (RecurrentCellKind.Lstm, 64, 1, true, 0.2)),
+        "multiclass" => (new LstmMulticlassTrainer.Options(), (RecurrentCellKind.Lstm, 64, 1, true, 0.2)),
+        "regression" => (new LstmRegressionTrainer.Options(), (RecurrentCellKind.Lstm, 128, 1, true, 0.2)),
+        _ => (new LstmForecastingOptions { InputColumnName = "Value", Horizon = 4 }, (RecurrentCellKind.Lstm, 64, 1, false, 0.0)),
+    };
+
+    private static RecurrentNetworkOptions NetworkOf(TrainingOptions options) =>
+        options is LstmTrainerOptions t ? t.Network : ((LstmForecastingOptions)options).Network;
+
+    private static void Assign(TrainingOptions options, RecurrentNetworkOptions network)
+    {
+        if (options is LstmTrainerOptions t) t.Network = network;
+        else ((LstmForecastingOptions)options).Network = network;
+    }
+
+    private static (RecurrentCellKind, int, int, bool, double) Shape(RecurrentNetworkOptions n) => (n.Cell, n.HiddenSize, n.Layers, n.Bidirectional, n.Dropout);
+
+    [Theory]
+    [MemberData(nameof(Owners))]
+    public void An_assigned_network_keeps_the_owners_defaults_for_what_it_does_not_set(string owner)
+    {
+        var (options, defaults) = Owner(owner);
+        var network = new RecurrentNetworkOptions { Cell = RecurrentCellKind.Gru };
+        Assert.Equal((RecurrentCellKind.Gru, 128, 1, false, 0.0), Shape(network)); // held by no options: the type's defaults
+        Assign(options, network);
+        Assert.Same(network, NetworkOf(options)); // the instance is kept: later changes reach the options
+        Assert.Equal(defaults with { Item1 = RecurrentCellKind.Gru }, Shape(network));
+        network.Layers = 2;
+        Assert.Equal(defaults with { Item1 = RecurrentCellKind.Gru, Item3 = 2 }, Shape(NetworkOf(options)));
+        // A member set to the type's default is still set: it is not replaced by the owner's.
+        Assign(options, new RecurrentNetworkOptions { HiddenSize = 128, Bidirectional = false, Dropout = 0 });
+        Assert.Equal((RecurrentCellKind.Lstm, 128, 1, false, 0.0), Shape(NetworkOf(options)));
+    }
+
+    [Fact]
+    public void A_network_of_other_options_is_copied_so_neither_owner_changes_the_other()
+    {
+        var classifier = new LstmBinaryTrainer.Options { Network = { Cell = RecurrentCellKind.Gru } };
+        var forecaster = new LstmForecastingOptions { InputColumnName = "Value", Horizon = 4, Network = classifier.Network };
+        Assert.NotSame(classifier.Network, forecaster.Network);
+        Assert.Equal((RecurrentCellKind.Gru, 64, 1, true, 0.2), Shape(classifier.Network));
+        Assert.Equal((RecurrentCellKind.Gru, 64, 1, false, 0.0), Shape(forecaster.Network));
+        var multiclass = new LstmMulticlassTrainer.Options { Network = classifier.Network }; // the same defaults: shared
+        Assert.Same(classifier.Network, multiclass.Network);
+        var regression = new LstmRegressionTrainer.Options { Network = classifier.Network };
+        Assert.Equal((RecurrentCellKind.Gru, 128, 1, true, 0.2), Shape(regression.Network));
+        Assert.Equal((RecurrentCellKind.Gru, 64, 1, true, 0.2), Shape(classifier.Network));
+    }
+
+    /// <summary>Rows of frames (2 values per step) with every label kind the trainers read.</summary>
+    private sealed class FrameRow
+    {
+        [Microsoft.ML.Data.VectorType]
+        public float[] Frames { get; set; } = Array.Empty<float>();
+
+        public bool Positive { get; set; }
+
+        public string Class { get; set; } = "";
+
+        public float Value { get; set; }
+    }
+
+    /// <summary>The fitted network's shape, from the ONNX model's metadata: cell, hidden size, layers, direction and the
+    /// dropout between layers it trained with.</summary>
+    private static (RecurrentCellKind, int, int, bool, double) FittedShape(byte[] onnx)
+    {
+        var props = LstmMlNet.Onnx.Protobuf.ModelProto.Parser.ParseFrom(onnx).MetadataProps.ToDictionary(p => p.Key, p => p.Value);
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        return (Enum.Parse<RecurrentCellKind>(props["lstmmlnet.cell"]), int.Parse(props["lstmmlnet.hidden_size"], invariant),
+            int.Parse(props["lstmmlnet.layers"], invariant), bool.Parse(props["lstmmlnet.bidirectional"]), double.Parse(props["lstmmlnet.dropout"], invariant));
+    }
+
+    [Theory]
+    [MemberData(nameof(Owners))]
+    public void A_fitted_model_of_an_assigned_network_has_the_owners_size_direction_and_dropout(string owner)
+    {
+        var (options, defaults) = Owner(owner);
+        Assign(options, new RecurrentNetworkOptions { Cell = RecurrentCellKind.Gru, Layers = 2 });
+        options.Epochs = 1;
+        options.Seed = 1;
+        var ml = new MLContext(seed: 1);
+        var random = new Random(1);
+        FrameRow[] rows = Enumerable.Range(0, 48).Select(i => new FrameRow
+        {
+            Frames = Enumerable.Range(0, 2 * (3 + i % 4)).Select(_ => (float)random.NextDouble()).ToArray(),
+            Positive = i % 2 == 0, Class = ((char)('a' + i % 3)).ToString(), Value = (float)Math.Sin(i / 5.0),
+        }).ToArray();
+        IDataView data = ml.Data.LoadFromEnumerable(rows);
+        byte[] onnx;
+        ITransformer model;
+        switch (options)
+        {
+            case LstmTrainerOptions trainerOptions:
+                trainerOptions.FeatureColumnName = nameof(FrameRow.Frames);
+                trainerOptions.FrameSize = 2;
+                trainerOptions.LabelColumnName = owner switch { "binary" => nameof(FrameRow.Positive), "multiclass" => "Label", _ => nameof(FrameRow.Value) };
+                IEstimator<ITransformer> estimator;
+                Func<LstmFitReport?> report;
+                switch (options)
+                {
+                    case LstmBinaryTrainer.Options o:
+                        var binary = ml.BinaryClassification.Trainers.Lstm(o);
+                        (estimator, report) = (binary, () => binary.LastFitReport);
+                        break;
+                    case LstmMulticlassTrainer.Options o:
+                        var multiclass = ml.MulticlassClassification.Trainers.Lstm(o);
+                        (estimator, report) = (ml.Transforms.Conversion.MapValueToKey("Label", nameof(FrameRow.Class)).Append(multiclass), () => multiclass.LastFitReport);
+                        break;
+                    default:
+                        var regression = ml.Regression.Trainers.Lstm((LstmRegressionTrainer.Options)options);
+                        (estimator, report) = (regression, () => regression.LastFitReport);
+                        break;
+                }
+                model = estimator.Fit(data);
+                onnx = report()!.OnnxModel();
+                break;
+            default:
+                var forecaster = (LstmForecastingOptions)options;
+                forecaster.InputColumnName = nameof(FrameRow.Value);
+                forecaster.WindowSize = 8;
+                forecaster.MinimumOptimizerSteps = 0;
+                var transformer = ml.Forecasting.ForecastByLstm(forecaster).Fit(data);
+                model = transformer;
+                onnx = transformer.OnnxModel();
+                break;
+        }
+        (model as IDisposable)?.Dispose();
+        Assert.Equal(defaults with { Item1 = RecurrentCellKind.Gru, Item3 = 2 }, FittedShape(onnx));
     }
 
     [Fact]

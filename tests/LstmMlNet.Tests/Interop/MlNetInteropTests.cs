@@ -86,13 +86,23 @@ public sealed class MlNetInteropTests
     }
 
     [Fact]
-    public void A_missing_member_is_named_with_both_versions()
+    public void A_missing_member_is_named_with_the_loaded_version_and_the_supported_range()
     {
         InvalidOperationException error = MlNetMemberMissing.Error(SchemaShapeColumns.Member, "declare the output columns of GetOutputSchema");
-        Assert.Matches(@"^Microsoft\.ML 5\.0\.\d+ has no SchemaShape\.Column\.\.ctor\(String, VectorKind, DataViewType, Boolean, SchemaShape\), which LstmMlNet \S+ uses to " +
-            @"declare the output columns of GetOutputSchema; LstmMlNet is built against Microsoft\.ML 5\.0\.x\.$", error.Message);
+        string loaded = typeof(MLContext).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .Cast<System.Reflection.AssemblyInformationalVersionAttribute>().Single().InformationalVersion.Split('+')[0];
+        Assert.Equal("[5.0.1, 7.0.0)", MlNetMemberMissing.SupportedVersions); // Directory.Packages.props' MlNetSupportedVersions
+        Assert.Matches(@"^Microsoft\.ML " + System.Text.RegularExpressions.Regex.Escape(loaded) + @" has no SchemaShape\.Column\.\.ctor\(String, VectorKind, DataViewType, Boolean, SchemaShape\), which LstmMlNet \S+ uses to " +
+            @"declare the output columns of GetOutputSchema; LstmMlNet supports Microsoft\.ML 5\.0\.1 or later, below 7\.0\.0\.$", error.Message);
         Assert.Contains(typeof(Random).Name, Assert.Throws<InvalidOperationException>(() => CatalogEnvironment.Of(new Random())).Message);
     }
+
+    [Theory]
+    [InlineData("[5.0.1, 7.0.0)", "5.0.1 or later, below 7.0.0")]
+    [InlineData("[5.0.1,6.0.0]", "5.0.1 or later, up to 6.0.0")]
+    [InlineData("[5.0.1, )", "5.0.1 or later")]
+    [InlineData("5.0.1", "5.0.1")]
+    public void The_supported_range_reads_in_words(string range, string words) => Assert.Equal(words, MlNetMemberMissing.Describe(range));
 
     private static SchemaDefinition Schema(int slots)
     {

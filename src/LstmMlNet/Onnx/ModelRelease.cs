@@ -1,0 +1,38 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace LstmMlNet.Onnx;
+
+/// <summary>
+/// Releases what a fitted or loaded model holds outside the garbage collector: each OnnxTransformer's ONNX Runtime
+/// session and the temporary file ML.NET writes for every ONNX model it loads from bytes (<c>ApplyOnnxModel</c> over a
+/// stream, <c>ml.Model.Load</c>), which is otherwise deleted only by a finalizer — and finalizers do not run at process
+/// exit, so a model left to the collector can leave its file (a saved MiniLM classifier: about 90 MB) in the temp folder.
+/// </summary>
+/// <remarks>The trainers' fitted models are deliberately not <see cref="IDisposable"/> (<see cref="EngineSafeTransformer"/>):
+/// this walks through them, through <see cref="LstmForecastingTransformer"/> and through ML.NET's chains (which would
+/// skip a member that is not IDisposable) to every disposable part. The model is unusable afterwards.</remarks>
+internal static class ModelRelease
+{
+    /// <summary>Disposes every disposable part of <paramref name="model"/>; null and stateless parts are ignored.</summary>
+    public static void Release(ITransformer? model)
+    {
+        switch (model)
+        {
+            case null:
+                return;
+            case EngineSafeTransformer safe:
+                Release(safe.Inner);
+                return;
+            case LstmForecastingTransformer forecaster:
+                Release(forecaster.ScoringModel);
+                return;
+            case IEnumerable<ITransformer> chain: // TransformerChain: each member, ours included
+                foreach (ITransformer part in chain) Release(part);
+                return;
+            case IDisposable disposable:
+                disposable.Dispose();
+                return;
+        }
+    }
+}
