@@ -18,6 +18,8 @@ string inputColumn = args[3];
 string scoreColumn = args[4];
 var ml = new MLContext(seed: 0);
 ITransformer model = ml.Model.Load(modelPath, out _);
+// Disposing the loaded chain deletes the temporary copy of the ONNX model that ML.NET wrote for it.
+using var release = model as IDisposable;
 if (args[2] == "binary-text")
 {
     var inputSchema = SchemaDefinition.Create(typeof(TextRow));

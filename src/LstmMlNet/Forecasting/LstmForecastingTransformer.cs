@@ -98,7 +98,11 @@ public sealed class LstmForecastingTransformer : ITransformer
         if (layout.HasTimestamps) inputs.Add(ForecastGraph.TimestampsInput);
         IDataView empty = ml.Data.LoadFromEnumerable(Array.Empty<LstmForecastInput>(), definition);
         string[] outputs = options.OutputColumnNames.Append(ForecastGraph.IntervalScaleOutput).ToArray();
-        ITransformer model = ml.Transforms.ApplyOnnxModel(outputs, inputs.ToArray(), new MemoryStream(onnx, writable: false)).Fit(empty);
+        // Over a file of ours (deleted when the model is released or collected, or at exit): ML.NET's copy of a stream is
+        // never deleted.
+        Onnx.OnnxModelFile file = Onnx.OnnxModelFile.Write(ml, onnx);
+        ITransformer model = ml.Transforms.ApplyOnnxModel(outputs, inputs.ToArray(), file.Path).Fit(empty);
+        file.OwnedBy(model);
         return (model, empty.Schema);
     }
 

@@ -5,9 +5,9 @@ namespace LstmMlNet.Onnx;
 
 /// <summary>
 /// Releases what a fitted or loaded model holds outside the garbage collector: each OnnxTransformer's ONNX Runtime
-/// session and the temporary file ML.NET writes for every ONNX model it loads from bytes (<c>ApplyOnnxModel</c> over a
-/// stream, <c>ml.Model.Load</c>), which is otherwise deleted only by a finalizer — and finalizers do not run at process
-/// exit, so a model left to the collector can leave its file (a saved MiniLM classifier: about 90 MB) in the temp folder.
+/// session and its model file — the temporary file ML.NET writes for a model it loads (<c>ml.Model.Load</c>), otherwise
+/// deleted only by a finalizer, which does not run at process exit, and the file a fitted model of this library reads
+/// (<see cref="OnnxModelFile"/>). A saved MiniLM classifier's file is about 90 MB.
 /// </summary>
 /// <remarks>The trainers' fitted models are deliberately not <see cref="IDisposable"/> (<see cref="EngineSafeTransformer"/>):
 /// this walks through them, through <see cref="LstmForecastingTransformer"/> and through ML.NET's chains (which would
@@ -32,6 +32,7 @@ internal static class ModelRelease
                 return;
             case IDisposable disposable:
                 disposable.Dispose();
+                OnnxModelFile.Released(disposable);
                 return;
         }
     }

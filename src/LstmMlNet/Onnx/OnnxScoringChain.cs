@@ -42,7 +42,7 @@ internal static class OnnxScoringChain
             throw new ArgumentException($"Token '{reserved.Key}' has id {reserved.Value}; ids start at 1 (0 means out of vocabulary).", nameof(vocabulary));
 
         IEstimator<ITransformer> chain = ml.Transforms.Conversion.MapValue(onnxInputName, entries, tokensColumn)
-            .Append(ml.Transforms.ApplyOnnxModel(onnxOutputNames, new[] { onnxInputName }, new MemoryStream(onnxModel, writable: false)));
+            .Append(Apply(ml, onnxOutputNames, onnxInputName, onnxModel, shapes: null));
         return onnxInputName == tokensColumn ? chain : chain.Append(ml.Transforms.DropColumns(onnxInputName));
     }
 
@@ -62,12 +62,32 @@ internal static class OnnxScoringChain
         Check(framesColumn, onnxModel, onnxInputName, onnxOutputNames);
         ArgumentOutOfRangeException.ThrowIfNegative(fixedLength);
         IDictionary<string, int[]>? shapes = fixedLength > 0 ? new Dictionary<string, int[]> { [onnxInputName] = new[] { 1, fixedLength } } : null;
-        var apply = ml.Transforms.ApplyOnnxModel(onnxOutputNames, new[] { onnxInputName }, new MemoryStream(onnxModel, writable: false), shapes,
-            gpuDeviceId: null, fallbackToCpu: false, recursionLimit: 100);
+        IEstimator<ITransformer> apply = Apply(ml, onnxOutputNames, onnxInputName, onnxModel, shapes);
         if (onnxInputName == framesColumn) return apply;
         return ml.Transforms.CopyColumns(onnxInputName, framesColumn)
             .Append(apply)
             .Append(ml.Transforms.DropColumns(onnxInputName));
+    }
+
+    /// <summary><c>ApplyOnnxModel</c> over a file of this library's (<see cref="OnnxModelFile"/>: deleted when the fitted
+    /// transformer is released or collected, or at exit), not over a stream (ML.NET's copy of a stream is never deleted).</summary>
+    private static IEstimator<ITransformer> Apply(MLContext ml, string[] outputs, string input, byte[] onnxModel, IDictionary<string, int[]>? shapes)
+    {
+        OnnxModelFile file = OnnxModelFile.Write(ml, onnxModel);
+        return new FileOwningEstimator(ml.Transforms.ApplyOnnxModel(outputs, new[] { input }, file.Path, shapes!, gpuDeviceId: null, fallbackToCpu: false), file);
+    }
+
+    /// <summary>Hands its file to the transformers it fits.</summary>
+    private sealed class FileOwningEstimator(IEstimator<ITransformer> inner, OnnxModelFile file) : IEstimator<ITransformer>
+    {
+        public ITransformer Fit(IDataView input)
+        {
+            ITransformer fitted = inner.Fit(input);
+            file.OwnedBy(fitted);
+            return fitted;
+        }
+
+        public SchemaShape GetOutputSchema(SchemaShape inputSchema) => inner.GetOutputSchema(inputSchema);
     }
 
     private static void Check(string inputColumn, byte[] onnxModel, string onnxInputName, string[] onnxOutputNames)

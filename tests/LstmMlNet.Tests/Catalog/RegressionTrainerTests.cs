@@ -1,3 +1,4 @@
+using LstmMlNet.Tests.Infrastructure;
 using LstmMlNet.Catalog;
 using LstmMlNet.Engine;
 using Microsoft.ML;
@@ -56,6 +57,7 @@ public sealed class RegressionTrainerTests(Xunit.Abstractions.ITestOutputHelper 
         stream.Position = 0;
         var other = new MLContext();
         ITransformer loaded = other.Model.Load(stream, out _);
+        using var releaseLoaded = Released.After(loaded);
         Assert.Equal(scored.GetColumn<float>("Score").ToArray(), loaded.Transform(other.Data.LoadFromEnumerable(Rows(200, 2))).GetColumn<float>("Score").ToArray());
     }
 

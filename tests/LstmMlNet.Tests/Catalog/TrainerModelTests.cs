@@ -62,6 +62,7 @@ public sealed class TrainerModelTests
         stream.Position = 0;
         var other = new MLContext(seed: 7);
         ITransformer loaded = other.Model.Load(stream, out DataViewSchema inputSchema);
+        using var releaseLoaded = Released.After(loaded);
         Assert.Equal(data.Schema["Text"].Type, inputSchema["Text"].Type);
         IDataView reloaded = loaded.Transform(Yelp(other));
         Assert.Equal(score, reloaded.GetColumn<float>("Score").ToArray());
@@ -150,6 +151,7 @@ public sealed class TrainerModelTests
         ml.Model.Save(model, news.Schema, stream);
         stream.Position = 0;
         ITransformer loaded = new MLContext().Model.Load(stream, out _);
+        using var releaseLoaded = Released.After(loaded);
         Assert.Equal(predicted, loaded.Transform(news).GetColumn<string>("PredictedClass").ToArray());
     }
 

@@ -87,6 +87,7 @@ public sealed class SupervisedComparisonTests(ITestOutputHelper output)
             ml.Model.Save(result.BestModel!, data.Schema, path);
             var app = new MLContext();
             ITransformer loaded = app.Model.Load(path, out _);
+            using var releaseLoaded = Released.After(loaded);
             float[] before = result.BestModel!.Transform(data).GetColumn<float>("Score").ToArray();
             float[] after = loaded.Transform(data).GetColumn<float>("Score").ToArray();
             Assert.Equal(before, after);
@@ -144,6 +145,7 @@ public sealed class SupervisedComparisonTests(ITestOutputHelper output)
         {
             ml.Model.Save(result.BestModel!, data.Schema, path);
             ITransformer loaded = new MLContext().Model.Load(path, out _);
+            using var releaseLoaded = Released.After(loaded);
             string[] before = result.BestModel!.Transform(data).GetColumn<string>("PredictedLabel").ToArray();
             string[] after = loaded.Transform(data).GetColumn<string>("PredictedLabel").ToArray();
             Assert.Equal(before, after);

@@ -1,3 +1,4 @@
+using LstmMlNet.Tests.Infrastructure;
 using LstmMlNet.Forecasting;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -88,6 +89,7 @@ public sealed class ForecastEngineTests
         stream.Position = 0;
         var other = new MLContext();
         ITransformer loaded = other.Model.Load(stream, out _);
+        using var releaseLoaded = Released.After(loaded);
         using var prediction = other.Model.CreatePredictionEngine<LstmForecastInput, ForecastOutput>(loaded, inputSchemaDefinition: LstmForecastInput.SchemaFor(12, 4, 0));
         ForecastOutput direct = prediction.Predict(new LstmForecastInput { Window = points[^12..].Select(p => p.Value).ToArray() });
         Assert.Equal(engine.Predict().Forecast, direct.Forecast);

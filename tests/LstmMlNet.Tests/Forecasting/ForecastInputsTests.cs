@@ -1,3 +1,4 @@
+using LstmMlNet.Tests.Infrastructure;
 using LstmMlNet.Forecasting;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -84,6 +85,7 @@ public sealed class ForecastInputsTests(ITestOutputHelper output)
             ml.Model.Save(withPast, withPast.ScoringInputSchema, path);
             var other = new MLContext();
             ITransformer loaded = other.Model.Load(path, out _);
+            using var releaseLoaded = Released.After(loaded);
             using var prediction = other.Model.CreatePredictionEngine<LstmForecastInput, Prediction>(loaded, inputSchemaDefinition: LstmForecastInput.SchemaFor(8, 2, 0, pastCovariates: 1));
             using var engine = withPast.CreateForecastEngine<Reading, Prediction>(ml);
             for (int t = 1000; t < 1010; t++)
@@ -155,6 +157,7 @@ public sealed class ForecastInputsTests(ITestOutputHelper output)
             ml.Model.Save(calendar, calendar.ScoringInputSchema, path);
             var other = new MLContext();
             ITransformer loaded = other.Model.Load(path, out _);
+            using var releaseLoaded = Released.After(loaded);
             int w = calendar.WindowSize;
             using var prediction = other.Model.CreatePredictionEngine<LstmForecastInput, Prediction>(loaded, inputSchemaDefinition: calendar.ScoringInputSchemaDefinition);
             using var engine = calendar.CreateForecastEngine<Reading, Prediction>(ml);

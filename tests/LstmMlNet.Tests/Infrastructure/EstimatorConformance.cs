@@ -55,6 +55,7 @@ internal static class EstimatorConformance
         stream.Position = 0;
         var other = new MLContext(seed: 2);
         ITransformer loaded = other.Model.Load(stream, out DataViewSchema savedInput);
+        using var releaseLoaded = Released.After(loaded);
         SameShape(SchemaShapes.Of(savedData.Schema), SchemaShapes.Of(savedInput), "the saved input schema");
         IDataView reloaded = loaded.Transform(savedData);
         SameShape(SchemaShapes.Of(expected.Schema), SchemaShapes.Of(reloaded.Schema), "the loaded model's output schema");

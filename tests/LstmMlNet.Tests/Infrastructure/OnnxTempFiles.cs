@@ -30,8 +30,10 @@ internal static partial class OnnxTempFiles
         AppDomain.CurrentDomain.ProcessExit += (_, _) => AtExit();
     }
 
-    /// <summary>The ONNX model files ML.NET wrote to <paramref name="folder"/> and has not deleted: random 8.3 names whose
-    /// content starts as an ONNX ModelProto does (field 1, ir_version: byte 0x08).</summary>
+    /// <summary>The ONNX model files left in <paramref name="folder"/>: ML.NET's (random 8.3 names) and the library's fitted
+    /// models' (<c>lstmmlnet-&lt;guid&gt;.onnx</c>, deleted on release, collection or at exit by the library's own exit
+    /// handler, which may run after this class's report), whose content starts as an ONNX ModelProto does (field 1,
+    /// ir_version: byte 0x08).</summary>
     public static string[] Left(string? folder = null) =>
         Directory.Exists(folder ?? Folder)
             ? Directory.GetFiles(folder ?? Folder).Where(f => RandomName().IsMatch(Path.GetFileName(f)) && StartsAsOnnx(f)).Order(StringComparer.Ordinal).ToArray()
@@ -71,6 +73,6 @@ internal static partial class OnnxTempFiles
         }
     }
 
-    [GeneratedRegex(@"^[a-z0-9]{8}\.[a-z0-9]{3}$")]
+    [GeneratedRegex(@"^([a-z0-9]{8}\.[a-z0-9]{3}|lstmmlnet-[0-9a-f]{32}\.onnx)$")]
     private static partial Regex RandomName();
 }

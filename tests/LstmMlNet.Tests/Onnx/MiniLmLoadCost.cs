@@ -33,6 +33,7 @@ public sealed class MiniLmLoadCost(ITestOutputHelper output)
                 var other = new MLContext(seed: 1);
                 var clock = Stopwatch.StartNew();
                 ITransformer loaded = other.Model.Load(zip, out _);
+                using var releaseLoaded = Released.After(loaded);
                 double load = clock.Elapsed.TotalSeconds;
                 string[] created = OnnxTempFiles.Left().Except(before).ToArray();
                 long bytes = created.Sum(f => new FileInfo(f).Length);

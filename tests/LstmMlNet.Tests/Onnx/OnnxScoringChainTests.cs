@@ -1,3 +1,4 @@
+using LstmMlNet.Tests.Infrastructure;
 using LstmMlNet.Engine;
 using LstmMlNet.Onnx;
 using Microsoft.ML;
@@ -97,6 +98,7 @@ public sealed class OnnxScoringChainTests : IDisposable
         ml.Model.Save(model, data.Schema, path);
         var fresh = new MLContext(seed: 2);
         ITransformer loaded = fresh.Model.Load(path, out DataViewSchema inputSchema);
+        using var releaseLoaded = Released.After(loaded);
         Assert.Equal("Tokens", Assert.Single(inputSchema).Name);
         float[][] reloaded = Scores(loaded.Transform(fresh.Data.LoadFromEnumerable(rows)), "Score");
 
@@ -147,7 +149,9 @@ public sealed class OnnxScoringChainTests : IDisposable
         string path = Path.Combine(folder, "frames.zip");
         ml.Model.Save(model, data.Schema, path);
         var fresh = new MLContext(seed: 2);
-        float[][] reloaded = Scores(fresh.Model.Load(path, out _).Transform(fresh.Data.LoadFromEnumerable(rows)), "Score");
+        ITransformer reloadedModel = fresh.Model.Load(path, out _);
+        using var releaseReloaded = Released.After(reloadedModel);
+        float[][] reloaded = Scores(reloadedModel.Transform(fresh.Data.LoadFromEnumerable(rows)), "Score");
         for (int i = 0; i < rows.Length; i++)
         {
             Assert.Equal(inMemory[i], reloaded[i]);
@@ -204,6 +208,7 @@ public sealed class OnnxScoringChainTests : IDisposable
         ml.Model.Save(model, data.Schema, path);
         byte[] zip = File.ReadAllBytes(path);
 
+        string[] before = OnnxTempFiles.Left();
         string truncated = Path.Combine(folder, "truncated.zip");
         File.WriteAllBytes(truncated, zip.AsSpan(0, zip.Length / 2).ToArray());
         Assert.ThrowsAny<Exception>(() => new MLContext().Model.Load(truncated, out _));
@@ -217,11 +222,13 @@ public sealed class OnnxScoringChainTests : IDisposable
         {
             var fresh = new MLContext();
             ITransformer loaded = fresh.Model.Load(corrupted, out _);
+            using var releaseLoaded = Released.After(loaded);
             _ = Scores(loaded.Transform(fresh.Data.LoadFromEnumerable(TokenRows())), "Score");
         });
 
         string garbage = Path.Combine(folder, "garbage.zip");
         File.WriteAllBytes(garbage, new byte[] { 1, 2, 3, 4 });
         Assert.ThrowsAny<Exception>(() => new MLContext().Model.Load(garbage, out _));
+        Released.FilesOfFailedLoads(before);
     }
 }

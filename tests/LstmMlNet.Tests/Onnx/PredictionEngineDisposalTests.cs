@@ -1,3 +1,4 @@
+using LstmMlNet.Tests.Infrastructure;
 using LstmMlNet.Catalog;
 using LstmMlNet.Forecasting;
 using LstmMlNet.Tests.Catalog;
@@ -92,6 +93,7 @@ public sealed class PredictionEngineDisposalTests
         byte[] bytes = stream.ToArray();
 
         ITransformer loaded = ml.Model.Load(new MemoryStream(bytes), out _);
+        using var releaseLoaded = Released.After(loaded);
         var safe = new PredictionEngineOptions { OwnsTransformer = false };
         float first;
         using (var engine = ml.Model.CreatePredictionEngine<RegressionTrainerTests.SensorRow, RegressionScore>(loaded, safe))
@@ -104,6 +106,7 @@ public sealed class PredictionEngineDisposalTests
         }
 
         ITransformer broken = ml.Model.Load(new MemoryStream(bytes), out _);
+        using var releaseBroken = Released.After(broken);
         using (var engine = ml.Model.CreatePredictionEngine<RegressionTrainerTests.SensorRow, RegressionScore>(broken))
         {
             Assert.Equal(first, engine.Predict(Row).Score);

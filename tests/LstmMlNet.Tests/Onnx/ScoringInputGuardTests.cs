@@ -1,3 +1,4 @@
+using LstmMlNet.Tests.Infrastructure;
 using LstmMlNet.Catalog;
 using LstmMlNet.Engine;
 using LstmMlNet.Forecasting;
@@ -98,6 +99,7 @@ public sealed class ScoringInputGuardTests
         ml.Model.Save(model, train.Schema, stream);
         stream.Position = 0;
         ITransformer loaded = new MLContext().Model.Load(stream, out _);
+        using var releaseLoaded = Released.After(loaded);
         foreach (ITransformer m in new[] { model, loaded })
         {
             var engine = ml.Model.CreatePredictionEngine<RegressionTrainerTests.SensorRow, RegressionScore>(m);

@@ -173,6 +173,7 @@ public sealed class PretrainedEncoderTable(ITestOutputHelper output)
         ml.Model.Save(model, train.Schema, path);
         long bytes = new FileInfo(path).Length;
         ITransformer loaded = ml.Model.Load(path, out _);
+        using var releaseLoaded = Released.After(loaded);
         File.Delete(path);
         double latency;
         var row = new TextInput { Text = "The service was slow but the food was worth the wait." };

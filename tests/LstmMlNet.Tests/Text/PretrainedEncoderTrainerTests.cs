@@ -61,6 +61,7 @@ public sealed class PretrainedEncoderTrainerTests(ITestOutputHelper output) : ID
         Assert.InRange(bytes, 60_000_000, 120_000_000);
         var other = new MLContext();
         ITransformer loaded = other.Model.Load(modelPath, out _);
+        using var releaseLoaded = Released.After(loaded);
         var loadedEngine = other.Model.CreatePredictionEngine<TextInput, BinaryOutput>(loaded, new PredictionEngineOptions { OwnsTransformer = false });
         for (int i = 0; i < sentences.Length; i++)
         {
