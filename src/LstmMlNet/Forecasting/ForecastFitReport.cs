@@ -28,4 +28,17 @@ public sealed record ForecastFitReport(
     int WindowSize = 0,
     int Seasonality = 1,
     int SeasonalBaselinePeriod = 0,
-    CalendarFeatures CalendarFeatures = CalendarFeatures.None);
+    CalendarFeatures CalendarFeatures = CalendarFeatures.None)
+{
+    /// <summary>The weight α of the network's correction in the forecasts, baseline + α·correction, that the baseline guard
+    /// chose on the validation tail (<see cref="LstmForecastingOptions.BaselineGuard"/>): 1 = the network, 0 = the baseline
+    /// alone (seasonal naive, <see cref="SeasonalBaselinePeriod"/>, or the last value). 1 without the guard.</summary>
+    public float NetworkWeight { get; init; } = 1f;
+
+    /// <summary>The network's (α = 1) mean absolute error on the validation tail, in units of each window's interval scale
+    /// σ; null without the guard.</summary>
+    public double? NetworkValidationError { get; init; }
+
+    /// <summary>The baseline's (α = 0) mean absolute error on the validation tail, in the same units; null without the guard.</summary>
+    public double? BaselineValidationError { get; init; }
+}

@@ -56,6 +56,10 @@ internal sealed record ForecastLayout(
     /// <summary>Added to the window's mean absolute value so a window of zeros has a finite scale.</summary>
     public const float ScaleEpsilon = 1e-6f;
 
+    /// <summary>The weight α of the network's correction in the forecast, b_k + α·s·z'_k: 1 = the network's forecast,
+    /// 0 = the baseline alone; chosen by Fit on the validation tail (<see cref="LstmForecastingOptions.BaselineGuard"/>).</summary>
+    public float NetworkWeight { get; init; } = 1f;
+
     public int PastSteps => Transform == ForecastTargetTransform.Difference ? WindowSize - 1 : WindowSize;
 
     public int FutureSteps => Horizon;
@@ -279,7 +283,7 @@ internal sealed record ForecastLayout(
         float running = Level(window[^1]);
         for (int k = 0; k < Horizon; k++)
         {
-            float z = output[k] * s + b[k];
+            float z = output[k] * NetworkWeight * s + b[k];
             running = Transform == ForecastTargetTransform.Difference ? running + z : z;
             levels[k] = running;
         }

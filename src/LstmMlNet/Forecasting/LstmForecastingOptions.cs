@@ -209,6 +209,16 @@ public sealed class LstmForecastingOptions : TrainingOptions
     /// README's airline backtest table has the measurements, a higher floor among them.</summary>
     public int MinimumOptimizerSteps { get; set; } = 500;
 
+    /// <summary>The baseline guard: after training, Fit compares the network's forecasts on the validation tail of every
+    /// series with the baseline's (the seasonal naive forecast or the last value, <see cref="Baseline"/>) and with blends
+    /// of the two, b + α·(network's correction) for α in {0, ¼, ½, ¾, 1}, and keeps the α with the lowest mean absolute
+    /// error (in units of each window's interval scale σ, so every series counts alike). α = 0 forecasts the baseline
+    /// alone: a model never forecasts worse than its simple baseline did on the data Fit held out. The choice is logged,
+    /// is in <see cref="ForecastFitReport.NetworkWeight"/>, and is part of the saved ONNX graph. The bounds are calibrated
+    /// on the same tail after the choice (one of five values chosen: the coverage stays at its level, see the docs'
+    /// bounds table). Default true.</summary>
+    public bool BaselineGuard { get; set; } = true;
+
     /// <summary>After calibrating the bounds on the validation tail, train the network again (same seed, same number
     /// of epochs) on every window, the tail included, and forecast with that network, keeping the first fit's
     /// calibration: the model then knows the latest observations (a trend) at twice the training time. Default false.</summary>

@@ -197,7 +197,9 @@ internal static class ForecastGraph
         string baseline = layout.SeasonalBaseline
             ? g.Node("Gather", new[] { u, g.Int64s("seasonal_positions", Enumerable.Range(0, h).Select(k => (long)layout.LagPosition(k, 0)).ToArray()) }, null, Attribute("axis", 1L))
             : m;
-        string z = g.Node("Add", new[] { g.Node("Mul", new[] { NetworkOutput, s }), baseline });
+        // z_k = α·z'_k·s + b_k; α (the network's weight, chosen on validation) is left out of the graph when it is 1.
+        string correction = layout.NetworkWeight == 1f ? NetworkOutput : g.Node("Mul", new[] { NetworkOutput, g.Floats("network_weight", new[] { layout.NetworkWeight }, 1) });
+        string z = g.Node("Add", new[] { g.Node("Mul", new[] { correction, s }), baseline });
         string levels = layout.Transform == ForecastTargetTransform.Difference
             ? g.Node("Add", new[] { Slice(level, w - 1, w, axis1), g.Node("CumSum", new[] { z, g.Int64s("cumsum_axis", new[] { 1L }, scalar: true) }) })
             : z;

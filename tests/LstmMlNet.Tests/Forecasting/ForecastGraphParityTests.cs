@@ -59,6 +59,8 @@ public sealed class ForecastGraphParityTests
         {
             Check(layout with { IntervalScale = unit });
         }
+        Check(layout with { NetworkWeight = 0.5f }); // the baseline guard's blend
+        Check(layout with { NetworkWeight = 0f });   // the baseline alone
 
         void Check(ForecastLayout layout)
         {
