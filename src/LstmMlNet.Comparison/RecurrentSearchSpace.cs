@@ -28,8 +28,9 @@ public sealed class RecurrentSearchSpace
 
     /// <summary>Text inputs to try (classification and regression on <see cref="ComparisonInput.Text"/> only): tokens
     /// learnt from the rows (<see cref="PretrainedTextEncoder.None"/>) and/or a pretrained encoder's token vectors
-    /// (<see cref="PretrainedTextEncoder.MiniLM"/>, which reads the raw text column). Default None only. The outermost
-    /// axis of the grid.</summary>
+    /// (<see cref="PretrainedTextEncoder.MiniLM"/>, which reads the raw text column and needs the app to reference the
+    /// LstmMlNet.Text.MiniLM package; without it the comparison throws before any trial, naming the package). Default
+    /// None only. The outermost axis of the grid.</summary>
     public IReadOnlyList<PretrainedTextEncoder> TextEncoders { get; init; } = new[] { PretrainedTextEncoder.None };
 
     /// <summary>Number of combinations.</summary>

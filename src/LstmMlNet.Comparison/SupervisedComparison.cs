@@ -148,6 +148,12 @@ internal sealed class SupervisedComparison
             throw new ArgumentOutOfRangeException(nameof(input), $"Input column '{input.ColumnName}' must be a Single vector (steps × {input.FrameSize}), but is {inputColumn.Type}.");
         if (!input.IsText && options.IncludeRecurrent && options.SearchSpace.TextEncoders.Any(e => e != PretrainedTextEncoder.None))
             throw new ArgumentOutOfRangeException(nameof(input), $"SearchSpace.TextEncoders needs a text input; input column '{input.ColumnName}' is a numeric sequence (ComparisonInput.Sequence).");
+        // A pretrained encoder lives in its own package: say which one is missing before any trial, not once per trial.
+        if (options.IncludeRecurrent)
+        {
+            foreach (PretrainedTextEncoder encoder in options.SearchSpace.TextEncoders.Where(e => e != PretrainedTextEncoder.None).Distinct())
+                _ = LstmMlNet.Text.PretrainedEncoders.Find(encoder);
+        }
     }
 
     private IEnumerable<ComparisonCandidate> Candidates(DataViewSchema schema)

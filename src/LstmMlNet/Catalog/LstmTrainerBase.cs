@@ -61,10 +61,11 @@ public abstract class LstmTrainerBase<TOptions> : IEstimator<ITransformer>
         using IChannel log = env.Start(Name);
         int seed = TrainerOptions.Seed ?? env.Register(Name).Rand.Next();
 
-        using PretrainedTextFeatures? text = TrainerOptions.TextEncoder == PretrainedTextEncoder.None ? null
-            : PretrainedTextFeatures.Fit(Context, input, TrainerOptions.FeatureColumnName, TrainerOptions.MaxSequenceLength, log);
+        // A pretrained encoder (its own package, found by name) gives the frames; otherwise the column is read as it is.
+        using IPretrainedFrameSource? text = TrainerOptions.TextEncoder == PretrainedTextEncoder.None ? null
+            : PretrainedEncoders.Find(TrainerOptions.TextEncoder).Fit(Context, input, TrainerOptions.FeatureColumnName, TrainerOptions.MaxSequenceLength, log);
         var (features, trainingRows) = text is not null
-            ? (SequenceFeatures.ForFrames(MiniLmResources.Dimensions, TrainerOptions.MaxSequenceLength), new SequenceFeatures.SequenceRows(null, text.EncodeTraining(log)))
+            ? (SequenceFeatures.ForFrames(text.FrameSize, TrainerOptions.MaxSequenceLength), new SequenceFeatures.SequenceRows(null, text.EncodeTraining(log)))
             : SequenceFeatures.Fit(input, TrainerOptions.FeatureColumnName, TrainerOptions.FrameSize, TrainerOptions.MaxSequenceLength,
                 TrainerOptions.MaxVocabularySize, TrainerOptions.MinTokenCount, log);
         int vocabularySize = features.Vocabulary?.Ids.Count ?? 0;
@@ -110,10 +111,10 @@ public abstract class LstmTrainerBase<TOptions> : IEstimator<ITransformer>
         OnnxExportOptions export = ExportOptions(features, labels, text is not null);
         if (text is not null) export = export with { FrameMean = text.FrameMean, FrameScale = text.FrameScale };
         byte[] onnx = OnnxExporter.Export(network, export);
-        if (text is not null) onnx = TextEncoderGraph.Compose(text.Front, onnx);
+        if (text is not null) onnx = text.Compose(onnx);
         LastFitReport = new LstmFitReport(result.History, result.BestEpoch, result.StoppedEarly, network.ParameterCount(),
             vocabularySize, data.Count, validation?.Count ?? 0, onnx);
-        return BuildScorer(features, onnx, labels, input, text is not null);
+        return BuildScorer(features, onnx, labels, input, text);
     }
 
     private static SequenceDataset BuildDataset(SequenceFeatures features, SequenceFeatures.SequenceRows read, LabelData labels)
@@ -131,16 +132,17 @@ public abstract class LstmTrainerBase<TOptions> : IEstimator<ITransformer>
             : SequenceDataset.FromFrames(frames!, features.FrameSize, labels.Values!, labels.Outputs);
     }
 
-    private ITransformer BuildScorer(SequenceFeatures features, byte[] onnx, LabelData labels, IDataView input, bool pretrained)
+    private ITransformer BuildScorer(SequenceFeatures features, byte[] onnx, LabelData labels, IDataView input, IPretrainedFrameSource? text)
     {
         var temporary = new List<string> { RawOutputColumn };
         IEstimator<ITransformer> chain;
-        if (pretrained)
+        if (text is not null)
         {
-            // NormalizeText, then the one graph: tokens, WordPiece ids, the encoder, the network.
-            chain = PretrainedTextFeatures.Normalize(Context, TrainerOptions.FeatureColumnName)
-                .Append(OnnxScoringChain.ForFrames(Context, PretrainedTextFeatures.NormalizedColumn, onnx, TextEncoderGraph.TextInput, 0, RawOutputColumn));
-            temporary.Add(PretrainedTextFeatures.NormalizedColumn);
+            // The encoder's steps before the graph (MiniLM: NormalizeText), then the one graph: tokens, ids, the encoder,
+            // the network.
+            chain = text.Preprocess(Context)
+                .Append(OnnxScoringChain.ForFrames(Context, TextEncoderGraph.TextInput, onnx, TextEncoderGraph.TextInput, 0, RawOutputColumn));
+            temporary.Add(TextEncoderGraph.TextInput);
         }
         else if (features.Kind == FeatureColumnKind.Frames)
         {

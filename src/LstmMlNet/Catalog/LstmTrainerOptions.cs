@@ -69,7 +69,8 @@ public abstract class LstmTrainerOptions : TrainingOptions
     /// the log); only the recurrent layers and the head train. The fitted model is ML.NET's NormalizeText and one
     /// ApplyOnnxModel whose graph tokenises (ONNX Runtime built-in operators), encodes and classifies, so it still loads
     /// and scores with Microsoft.ML, Microsoft.ML.OnnxTransformer and Microsoft.ML.OnnxRuntime only; it holds the
-    /// encoder's 87 MB.
+    /// encoder's 87 MB. The encoder comes in its own package (MiniLM: LstmMlNet.Text.MiniLM, at the version of LstmMlNet);
+    /// without it Fit throws an <see cref="InvalidOperationException"/> naming the package to add.
     /// </summary>
     public PretrainedTextEncoder TextEncoder { get; set; }
 
@@ -151,9 +152,10 @@ public abstract class LstmTrainerOptions : TrainingOptions
         if (!Enum.IsDefined(TextEncoder)) throw Bad(nameof(TextEncoder), TextEncoder, $"one of {string.Join(", ", Enum.GetNames<PretrainedTextEncoder>())}");
         if (TextEncoder != PretrainedTextEncoder.None)
         {
-            if (FrameSize != 0) throw Bad(nameof(FrameSize), FrameSize, $"0 with TextEncoder = {TextEncoder} (the encoder's frames are {Text.MiniLmResources.Dimensions} wide)");
-            if (MaxSequenceLength < 2 || MaxSequenceLength > Text.MiniLmResources.MaxPositions)
-                throw Bad(nameof(MaxSequenceLength), MaxSequenceLength, $"2 to {Text.MiniLmResources.MaxPositions} WordPiece ids ([CLS] and [SEP] included) with TextEncoder = {TextEncoder}");
+            if (FrameSize != 0) throw Bad(nameof(FrameSize), FrameSize, $"0 with TextEncoder = {TextEncoder} (the encoder's frames are {Text.PretrainedEncoders.Dimensions(TextEncoder)} wide)");
+            int maxPositions = Text.PretrainedEncoders.MaxPositions(TextEncoder);
+            if (MaxSequenceLength < 2 || MaxSequenceLength > maxPositions)
+                throw Bad(nameof(MaxSequenceLength), MaxSequenceLength, $"2 to {maxPositions} WordPiece ids ([CLS] and [SEP] included) with TextEncoder = {TextEncoder}");
         }
         if (!Enum.IsDefined(Pooling)) throw Bad(nameof(Pooling), Pooling, $"one of {string.Join(", ", Enum.GetNames<PoolingKind>())}");
         if (Network is null) throw Bad(nameof(Network), "null", "a RecurrentNetworkOptions");

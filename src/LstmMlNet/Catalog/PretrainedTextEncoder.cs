@@ -16,7 +16,8 @@ public enum PretrainedTextEncoder
     /// text; each row becomes [CLS] + its WordPiece tokens + [SEP] (at most
     /// <see cref="LstmTrainerOptions.MaxSequenceLength"/> pieces in all) and the encoder's last hidden state, one
     /// 384-value frame per piece, is the sequence the recurrent layers read. The encoder is frozen: it runs once per
-    /// row at Fit and inside the saved model at scoring (about 87 MB of the model's size).
+    /// row at Fit and inside the saved model at scoring (about 87 MB of the model's size). Training needs the package
+    /// LstmMlNet.Text.MiniLM (<c>dotnet add package LstmMlNet.Text.MiniLM</c>); scoring a saved model does not.
     /// </summary>
     MiniLM = 1,
 }

@@ -3,7 +3,7 @@ using System.Globalization;
 using LstmMlNet.Catalog;
 using LstmMlNet.Tests.Catalog;
 using LstmMlNet.Tests.Infrastructure;
-using LstmMlNet.Text;
+using LstmMlNet.Text.MiniLM;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Xunit.Abstractions;

@@ -1,6 +1,6 @@
 using LstmMlNet.Tests.Catalog;
 using LstmMlNet.Tests.Infrastructure;
-using LstmMlNet.Text;
+using LstmMlNet.Text.MiniLM;
 using Microsoft.ML;
 using Xunit.Abstractions;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using Microsoft.ML.Tokenizers;
 
-namespace LstmMlNet.Text;
+namespace LstmMlNet.Text.MiniLM;
 
 /// <summary>
 /// The WordPiece ids of every word the saved model can meet exactly: each basic token (a run of letters and digits,

