@@ -10,7 +10,7 @@ using ScottPlot;
 // scored with M4's sMAPE, MASE and OWA beside naive, seasonal naive and Naive2 computed here from the same files.
 // Flags (all optional): --series N (first N series), --data DIR, --seed S, --window W, --windows-per-epoch N,
 // --epochs E, --hidden H, --loss SquaredError|AbsoluteError, --scaling WindowMean|WindowDeviation|..., --seasonality P,
-// --baseline Automatic|LastValue|SeasonalNaive, --batch B, --lr X, --plot PATH.
+// --baseline Automatic|LastValue|SeasonalNaive, --baseline-guard true|false, --batch B, --lr X, --plot PATH.
 var flags = Flags.Parse(args);
 string dataDir = flags.Get("data") ?? DownloadedData();
 if (!File.Exists(Path.Combine(dataDir, "Hourly-train.csv")) || !File.Exists(Path.Combine(dataDir, "Hourly-test.csv")))
@@ -41,7 +41,7 @@ LstmForecastingTransformer model = ml.Forecasting.ForecastByLstm(options).Fit(tr
 double fitSeconds = clock.Elapsed.TotalSeconds;
 ForecastFitReport report = model.FitReport;
 int windowsSeen = report.History.Count * Math.Min(report.TrainingWindows, options.WindowsPerEpoch > 0 ? options.WindowsPerEpoch : int.MaxValue);
-Console.WriteLine($"Fit: {fitSeconds:F1} s, {report.History.Count} epochs, W {model.WindowSize}, season {report.Seasonality}, {report.Parameters:N0} parameters, " +
+Console.WriteLine($"Fit: {fitSeconds:F1} s, {report.History.Count} epochs, W {model.WindowSize}, season {report.Seasonality}, network weight {report.NetworkWeight:G2}, {report.Parameters:N0} parameters, " +
     $"{windowsSeen:N0} windows trained ({windowsSeen / report.History.Sum(e => e.Seconds):N0} windows/s in the epochs), peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024):N0} MiB");
 
 // The 48 steps after each training series, from its last W values, through the saved model's scoring chain.
@@ -169,5 +169,6 @@ internal sealed class Flags(Dictionary<string, string> values)
         if (Get("schedule") is { } schedule) o.Schedule = Enum.Parse<LstmMlNet.LearningRateSchedule>(schedule);
         if (Get("cell") is { } cell) o.Network.Cell = Enum.Parse<LstmMlNet.RecurrentCellKind>(cell);
         if (Get("baseline") is { } baseline) o.Baseline = Enum.Parse<ForecastBaseline>(baseline);
+        if (Get("baseline-guard") is { } guard) o.BaselineGuard = bool.Parse(guard);
     }
 }
