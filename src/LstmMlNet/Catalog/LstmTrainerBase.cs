@@ -91,6 +91,10 @@ public abstract class LstmTrainerBase<TOptions> : IEstimator<ITransformer>
         }
         log.Info(MessageSensitivity.None, $"{Name}: {data.Count} training rows, {validation?.Count ?? 0} validation rows, vocabulary {vocabularySize}");
 
+        // Every tensor this Fit makes belongs to this scope (the batches' own scopes nest inside it): a temporary made outside
+        // a batch (the weights read for the export, the best epoch's snapshot, a view) stays reachable until Fit returns,
+        // so no finaliser frees its native handle while libtorch still reads it, and nothing is left to the collector.
+        using var tensors = TorchSharp.torch.NewDisposeScope();
         Device device = TorchRuntime.SelectDevice(env);
         TorchSharp.torch.random.manual_seed(seed);
         NetworkInput networkInput = features.InputKind == SequenceInputKind.Tokens

@@ -105,6 +105,10 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
             o.Epochs = epochs;
         }
 
+        // Every tensor this Fit makes belongs to this scope (the batches' own scopes nest inside it): a temporary made outside
+        // a batch (the weights read for the export, the best epoch's snapshot, a view) stays reachable until Fit returns,
+        // so no finaliser frees its native handle while libtorch still reads it, and nothing is left to the collector.
+        using var tensors = TorchSharp.torch.NewDisposeScope();
         Device device = Engine.TorchRuntime.SelectDevice(environment);
         NetworkSpec spec = o.Network.ApplyTo(new NetworkSpec(new FrameInput(layout.FrameSize, StepSkip: layout.FrameSize > 2), 1, Pooling: PoolingKind.Last));
         // A network trained from the seed, returned on the CPU; disposed if training throws.
