@@ -104,8 +104,8 @@ internal static class ScalarSoak
         }
     }
 
-    /// <summary>Disposes a fitted model: OnnxTransformer keeps a temporary copy of its ONNX bytes until disposed.</summary>
-    private static void Dispose(ITransformer model) => (model as IDisposable)?.Dispose();
+    /// <summary>Releases a fitted model's ONNX sessions and model file (the trainers' models are not IDisposable).</summary>
+    private static void Dispose(ITransformer model) => LstmMlNet.Onnx.ModelRelease.Release(model);
 
     private static string FindData()
     {

@@ -135,19 +135,23 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
         {
 
             float[] outputs = Outputs(network, calibrationWindows);
+            float[][] scores = Errors(layout, calibrationWindows, outputs); // the network's (α = 1)
             if (o.BaselineGuard && calibrationWindows.Count > 0)
             {
-                var (weight, networkError, baselineError) = ChooseWeight(layout, calibrationWindows, outputs);
+                float[][][] errors = GuardWeights.Select(a => a == 1f ? scores : Errors(layout with { NetworkWeight = a }, calibrationWindows, outputs)).ToArray();
+                float weight = GuardWeights[ChooseWeight(errors)];
+                double Mean(float[][] e) => e.Average(step => step.Average(v => (double)v));
+                guard = (weight, Mean(scores), Mean(errors[0]));
                 layout = layout with { NetworkWeight = weight };
-                guard = (weight, networkError, baselineError);
+                if (weight != 1f) scores = Larger(scores, errors[0]);
                 string baselineName = seasonalPeriod > 0 ? $"seasonal naive (period {seasonalPeriod})" : "last value";
                 log.Info(MessageSensitivity.None, FormattableString.Invariant(
-                    $"ForecastByLstm: baseline guard on the {calibrationWindows.Count} validation windows: mean |error|/σ network {networkError:G4}, {baselineName} {baselineError:G4}; ") +
+                    $"ForecastByLstm: baseline guard on the {calibrationWindows.Count} validation windows: mean |error|/σ network {guard.Value.NetworkError:G4}, {baselineName} {guard.Value.BaselineError:G4}; ") +
                     (weight == 1f ? "forecasting with the network"
                         : weight == 0f ? $"the network does not beat the {baselineName} forecast: forecasting with the {baselineName} forecast alone"
                         : FormattableString.Invariant($"forecasting with the {baselineName} forecast plus {weight:G2} of the network's correction")));
             }
-            float[] quantiles = Calibrate(layout, calibrationWindows, outputs, o.ConfidenceLevel);
+            float[] quantiles = Calibrate(scores, o.ConfidenceLevel);
             if (o.RefitOnAllData)
             {
                 // The same network trained again, from the same seed and for the epochs the first fit kept, on every complete
@@ -394,27 +398,31 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
     /// blends, the network.</summary>
     internal static readonly float[] GuardWeights = { 0f, 0.25f, 0.5f, 0.75f, 1f };
 
-    /// <summary>The baseline guard: the weight α of <see cref="GuardWeights"/> whose forecasts b + α·s·z' have the lowest mean
-    /// normalised absolute error over every window and step of <paramref name="windows"/> (the validation tails); a tie
-    /// keeps the larger weight. Returns α and the mean errors of the network (α = 1) and of the baseline (α = 0).</summary>
-    private static (float Weight, double NetworkError, double BaselineError) ChooseWeight(ForecastLayout layout, ForecastWindows windows, float[] outputs)
+    /// <summary>The baseline guard: the index in <see cref="GuardWeights"/> whose forecasts b + α·s·z' have the lowest mean
+    /// normalised absolute error (<paramref name="errors"/>: [weight][step][window], from <see cref="Errors"/>) over the
+    /// validation tails; a tie keeps the larger weight.</summary>
+    private static int ChooseWeight(float[][][] errors)
     {
-        double[] mean = GuardWeights.Select(a => Errors(layout with { NetworkWeight = a }, windows, outputs).Average(e => e.Average(v => (double)v))).ToArray();
-        int best = GuardWeights.Length - 1;
-        for (int i = GuardWeights.Length - 2; i >= 0; i--) if (mean[i] < mean[best]) best = i;
-        return (GuardWeights[best], mean[^1], mean[0]);
+        double[] mean = errors.Select(e => e.Average(step => step.Average(v => (double)v))).ToArray();
+        int best = mean.Length - 1;
+        for (int i = mean.Length - 2; i >= 0; i--) if (mean[i] < mean[best]) best = i;
+        return best;
     }
 
+    /// <summary>The larger of two errors per step and window: with a weight α &lt; 1 chosen on the calibration windows (the
+    /// baseline guard), the score of a window is the larger of the network's and the baseline's errors, which bounds the
+    /// error of every blend of the two (|α·e₁ + (1 − α)·e₀| ≤ max(|e₁|, |e₀|)) and does not depend on which α was chosen:
+    /// the bounds stay honest after the choice, at some width. The tails are few and their windows overlap, so
+    /// calibrating on the chosen blend's own errors made the bounds optimistic (airline backtest: coverage 0.83 at a 95%
+    /// level).</summary>
+    private static float[][] Larger(float[][] a, float[][] b) =>
+        a.Select((step, k) => step.Select((v, j) => MathF.Max(v, b[k][j])).ToArray()).ToArray();
+
     /// <summary>Split-conformal half-widths per horizon step, in units of each window's interval scale σ, from the calibration
-    /// windows' normalised level errors |ℓ − ℓ̂| / σ of the forecasts <paramref name="layout"/> decodes. With a network weight
-    /// α &lt; 1 chosen on these same windows (the baseline guard), the score of a window is the larger of the network's and
-    /// the baseline's errors, which bounds the error of every blend of the two (|α·e₁ + (1 − α)·e₀| ≤ max(|e₁|, |e₀|)) and
-    /// does not depend on which α was chosen: the bounds stay honest after the choice, at some width. The tails are few
-    /// and their windows overlap, so calibrating on the chosen blend's own errors made the bounds optimistic (airline
-    /// backtest: coverage 0.83 at a 95% level).</summary>
-    private static float[] Calibrate(ForecastLayout layout, ForecastWindows windows, float[] outputs, float level)
+    /// windows' normalised errors <paramref name="scores"/> ([step][window]): the ⌈(n + 1)·level⌉-th smallest of each step.</summary>
+    private static float[] Calibrate(float[][] scores, float level)
     {
-        int h = layout.Horizon, n = windows.Count;
+        int n = scores[0].Length;
         int rank = (int)Math.Ceiling((n + 1) * (double)level);
         if (rank > n)
         {
@@ -422,20 +430,6 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
                 $"Only {n} calibration windows for confidence level {level}: split-conformal bounds need at least {(int)Math.Ceiling(level / (1 - level))}. " +
                 "Lengthen ValidationTailLength or lower ConfidenceLevel.");
         }
-        float[][] errors = Errors(layout, windows, outputs);
-        if (layout.NetworkWeight != 1f)
-        {
-            float[][] network = Errors(layout with { NetworkWeight = 1f }, windows, outputs);
-            float[][] baseline = Errors(layout with { NetworkWeight = 0f }, windows, outputs);
-            for (int k = 0; k < h; k++)
-                for (int j = 0; j < n; j++) errors[k][j] = MathF.Max(network[k][j], baseline[k][j]);
-        }
-        var quantiles = new float[h];
-        for (int k = 0; k < h; k++)
-        {
-            Array.Sort(errors[k]);
-            quantiles[k] = errors[k][rank - 1];
-        }
-        return quantiles;
+        return scores.Select(step => step.Order().ElementAt(rank - 1)).ToArray();
     }
 }

@@ -88,9 +88,6 @@ internal sealed class OnnxModelFile
         }
     }
 
-    /// <summary>Whether <paramref name="path"/> is a model file of this process that is not yet deleted.</summary>
-    internal static bool IsLive(string path) => Live.ContainsKey(path);
-
     ~OnnxModelFile() => Delete();
 
     private void Delete()
