@@ -91,11 +91,12 @@ public abstract class LstmTrainerBase<TOptions> : IEstimator<ITransformer>
         }
         log.Info(MessageSensitivity.None, $"{Name}: {data.Count} training rows, {validation?.Count ?? 0} validation rows, vocabulary {vocabularySize}");
 
-        // Every tensor this Fit makes belongs to this scope (the batches' own scopes nest inside it): a temporary made outside
-        // a batch (the weights read for the export, the best epoch's snapshot, a view) stays reachable until Fit returns,
-        // so no finaliser frees its native handle while libtorch still reads it, and nothing is left to the collector.
-        using var tensors = TorchSharp.torch.NewDisposeScope();
         Device device = TorchRuntime.SelectDevice(env);
+        // After the device, whose selection reports a missing TorchSharp backend clearly: every tensor this Fit makes belongs
+        // to this scope (the batches' own scopes nest inside it), so a temporary made outside a batch (the weights read for
+        // the export, the best epoch's snapshot, a view) stays reachable until Fit returns and no finaliser frees its
+        // native handle while libtorch still reads it.
+        using var tensors = TorchSharp.torch.NewDisposeScope();
         TorchSharp.torch.random.manual_seed(seed);
         NetworkInput networkInput = features.InputKind == SequenceInputKind.Tokens
             ? new TokenInput(features.Vocabulary?.EmbeddingRows ?? 0, TrainerOptions.EmbeddingSize, features.Vocabulary is null ? 0 : TrainerOptions.SubwordBuckets)

@@ -105,11 +105,12 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
             o.Epochs = epochs;
         }
 
-        // Every tensor this Fit makes belongs to this scope (the batches' own scopes nest inside it): a temporary made outside
-        // a batch (the weights read for the export, the best epoch's snapshot, a view) stays reachable until Fit returns,
-        // so no finaliser frees its native handle while libtorch still reads it, and nothing is left to the collector.
-        using var tensors = TorchSharp.torch.NewDisposeScope();
         Device device = Engine.TorchRuntime.SelectDevice(environment);
+        // After the device, whose selection reports a missing TorchSharp backend clearly: every tensor this Fit makes belongs
+        // to this scope (the batches' own scopes nest inside it), so a temporary made outside a batch (the weights read for
+        // the export, the best epoch's snapshot, a view) stays reachable until Fit returns and no finaliser frees its
+        // native handle while libtorch still reads it.
+        using var tensors = TorchSharp.torch.NewDisposeScope();
         NetworkSpec spec = o.Network.ApplyTo(new NetworkSpec(new FrameInput(layout.FrameSize, StepSkip: layout.FrameSize > 2), 1, Pooling: PoolingKind.Last));
         // A network trained from the seed, returned on the CPU; disposed if training throws.
         SequenceNetwork Train(SequenceDataset data, SequenceDataset? check, LstmForecastingOptions options, out TrainingResult result)
