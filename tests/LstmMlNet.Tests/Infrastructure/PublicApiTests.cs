@@ -47,7 +47,7 @@ public sealed class PublicApiTests
             string name = Name(type);
             var bases = new List<string>();
             if (type.BaseType is { } b && b != typeof(object) && b != typeof(ValueType) && b != typeof(Enum)) bases.Add(Name(b));
-            bases.AddRange(type.GetInterfaces().Select(Name).Order(StringComparer.Ordinal));
+            bases.AddRange(type.GetInterfaces().Where(i => i.IsVisible).Select(Name).Order(StringComparer.Ordinal));
             lines.Add(name + (bases.Count > 0 ? " : " + string.Join(", ", bases) : string.Empty));
             const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
             foreach (MemberInfo m in type.GetMembers(all))

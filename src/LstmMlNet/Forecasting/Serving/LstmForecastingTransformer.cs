@@ -22,7 +22,7 @@ namespace LstmMlNet;
 /// needs only Microsoft.ML, Microsoft.ML.OnnxTransformer and ONNX Runtime. The engine's
 /// <c>CheckPoint</c> saves the scoring model and the series state together.</para>
 /// </summary>
-public sealed class LstmForecastingTransformer : ITransformer
+public sealed class LstmForecastingTransformer : ITransformer, Onnx.IReleasableWrapper
 {
     private readonly IHostEnvironment environment;
     private readonly byte[] onnx;
@@ -55,6 +55,8 @@ public sealed class LstmForecastingTransformer : ITransformer
     /// <summary>The stateless scoring model: <see cref="LstmForecastInput"/> columns in, the three vectors out. Disposing a
     /// PredictionEngine created over it leaves it working (see the README's "Prediction engines" section).</summary>
     public ITransformer ScoringModel { get; }
+
+    ITransformer Onnx.IReleasableWrapper.Wrapped => ScoringModel;
 
     /// <summary>Input schema of <see cref="ScoringModel"/> (for <c>ml.Model.Save</c>).</summary>
     public DataViewSchema ScoringInputSchema { get; }

@@ -10,7 +10,7 @@ namespace LstmMlNet.Onnx;
 /// (<see cref="OnnxModelFile"/>). A saved MiniLM classifier's file is about 90 MB.
 /// </summary>
 /// <remarks>The trainers' fitted models are deliberately not <see cref="IDisposable"/> (<see cref="EngineSafeTransformer"/>):
-/// this walks through them, through <see cref="LstmForecastingTransformer"/> and through ML.NET's chains (which would
+/// this walks through them, through a feature's wrappers (<see cref="IReleasableWrapper"/>: the fitted forecaster) and through ML.NET's chains (which would
 /// skip a member that is not IDisposable) to every disposable part. The model is unusable afterwards.</remarks>
 internal static class ModelRelease
 {
@@ -21,11 +21,8 @@ internal static class ModelRelease
         {
             case null:
                 return;
-            case EngineSafeTransformer safe:
-                Release(safe.Inner);
-                return;
-            case LstmForecastingTransformer forecaster:
-                Release(forecaster.ScoringModel);
+            case IReleasableWrapper wrapper: // EngineSafeTransformer, LstmForecastingTransformer
+                Release(wrapper.Wrapped);
                 return;
             case IEnumerable<ITransformer> chain: // TransformerChain: each member, ours included
                 foreach (ITransformer part in chain) Release(part);

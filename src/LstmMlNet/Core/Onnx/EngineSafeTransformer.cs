@@ -18,12 +18,14 @@ namespace LstmMlNet.Onnx;
 /// custom loader and returns ML.NET's plain chain, which ML.NET's default engine can dispose again: see the README for
 /// the safe pattern with loaded models.</para>
 /// </summary>
-internal sealed class EngineSafeTransformer : ITransformer
+internal sealed class EngineSafeTransformer : ITransformer, IReleasableWrapper
 {
     public EngineSafeTransformer(ITransformer inner) => Inner = inner ?? throw new ArgumentNullException(nameof(inner));
 
     /// <summary>The wrapped ML.NET chain.</summary>
     public ITransformer Inner { get; }
+
+    ITransformer IReleasableWrapper.Wrapped => Inner;
 
     /// <inheritdoc />
     public bool IsRowToRowMapper => Inner.IsRowToRowMapper;
