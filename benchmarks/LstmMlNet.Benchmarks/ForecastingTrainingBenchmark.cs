@@ -50,7 +50,7 @@ public class ForecastingTrainingBenchmark
         // The estimator's training windows: the validation tail (⌈0.2·n⌉ = 200 observations) is held out, so windows
         // whose h targets end before it: ends W … n − tail − h.
         LstmForecastingOptions options = Options(1);
-        int w = options.WindowSize, h = options.Horizon, trainEnd = points.Length - options.TailLength(points.Length);
+        int w = options.WindowSize, h = options.Horizon, trainEnd = points.Length - Forecasting.ForecastPlanner.TailLength(options, points.Length);
         var layout = new ForecastLayout(w, h, 0, ForecastTargetTransform.None, ForecastScaling.WindowMean, 0f, 1f, Array.Empty<float>(), Array.Empty<float>());
         float[] values = points.Select(p => p.Value).ToArray();
         var x = new List<float>();

@@ -165,14 +165,6 @@ public sealed class LstmForecastingOptions : TrainingOptions
     /// value (<see cref="ForecastScaling.WindowMean"/>). The README's table compares the scalings on every data set.</summary>
     public ForecastScaling Scaling { get; set; } = ForecastScaling.Automatic;
 
-    /// <summary>The scaling a fit uses: <see cref="Scaling"/>, with <see cref="ForecastScaling.Automatic"/> resolved.</summary>
-    internal ForecastScaling EffectiveScaling => Scaling != ForecastScaling.Automatic ? Scaling
-        : HasCovariates ? ForecastScaling.WindowMean : ForecastScaling.SeasonalChange;
-
-    /// <summary>The model reads user covariate columns (future-known or past): the automatic scaling is then WindowMean and
-    /// <see cref="CovariateWeightDecay"/> applies. Calendar inputs alone do not count.</summary>
-    internal bool HasCovariates => CovariateColumnNames.Length > 0 || PastCovariateColumnNames.Length > 0;
-
     /// <summary>The recurrent encoder run over the window and the future steps: cell, hidden size, layers, direction,
     /// dropout between layers, initialisation. Default: one unidirectional LSTM layer of 64 units, no dropout, the default
     /// initialisation. The members a network does not set keep these defaults, whether its members are changed in place
@@ -271,41 +263,17 @@ public sealed class LstmForecastingOptions : TrainingOptions
         if (OutputColumnNames.Distinct(StringComparer.Ordinal).Count() != 3) throw Bad(nameof(OutputColumnName), OutputColumnName, "different from the bound columns");
         foreach (string name in OutputColumnNames)
         {
-            if (name == Onnx.ForecastGraph.IntervalScaleOutput)
-                throw Bad(nameof(OutputColumnNames), name, $"names other than '{Onnx.ForecastGraph.IntervalScaleOutput}', the scoring model's column of the interval scale");
+            if (name == IntervalScaleColumn)
+                throw Bad(nameof(OutputColumnNames), name, $"names other than '{IntervalScaleColumn}', the scoring model's column of the interval scale");
         }
     }
 
     /// <summary>The three output columns: forecast, lower bound, upper bound.</summary>
+    /// <summary>The scoring model's column of each window's interval scale σ (beside the forecast and bounds): a name the
+    /// output columns cannot take.</summary>
+    internal const string IntervalScaleColumn = "IntervalScale";
+
     internal string[] OutputColumnNames => new[] { OutputColumnName, ConfidenceLowerBoundColumn, ConfidenceUpperBoundColumn };
-
-    /// <summary>The validation tail for a series of <paramref name="length"/> observations.</summary>
-    internal int TailLength(int length) => ValidationTailLength > 0
-        ? ValidationTailLength
-        : Math.Max((int)Math.Ceiling(0.2 * length), Horizon + (int)Math.Ceiling(1.0 / (1.0 - ConfidenceLevel)) - 1);
-
-    /// <summary>Why the automatic tail of a series of <paramref name="length"/> observations is as long as it is, when
-    /// <see cref="ConfidenceLevel"/> sets it (for an error message); empty otherwise.</summary>
-    internal string TailCause(int length) => ValidationTailLength == 0 && TailLength(length) > (int)Math.Ceiling(0.2 * length)
-        ? FormattableString.Invariant($" The automatic tail is set by ConfidenceLevel {ConfidenceLevel}: h + ⌈1/(1 − ConfidenceLevel)⌉ − 1 = {TailLength(length)} observations (enough calibration windows for that coverage); lower ConfidenceLevel or set ValidationTailLength.")
-        : string.Empty;
-
-    /// <summary>Epochs of a fit on <paramref name="windows"/> training windows (<see cref="MinimumOptimizerSteps"/>).</summary>
-    internal int EpochsFor(int windows)
-    {
-        if (WindowsPerEpoch > 0) windows = Math.Min(windows, WindowsPerEpoch);
-        int perEpoch = Math.Max(1, (windows + BatchSize - 1) / BatchSize);
-        return Math.Max(Epochs, (MinimumOptimizerSteps + perEpoch - 1) / perEpoch);
-    }
-
-    /// <summary>The automatic window (<see cref="WindowSize"/> 0) for season <paramref name="period"/> (1 = none) and
-    /// training parts of at least <paramref name="shortestTraining"/> observations.</summary>
-    internal static int AutomaticWindow(int period, int horizon, int shortestTraining)
-    {
-        int cap = Math.Max(2, shortestTraining / 3);
-        int wanted = period >= 2 ? period * Math.Max(2, (horizon + period - 1) / period + 1) : Math.Max(2 * horizon, 16);
-        return Math.Min(wanted, cap);
-    }
 
     internal LstmForecastingOptions Clone()
     {

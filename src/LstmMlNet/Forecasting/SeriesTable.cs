@@ -131,4 +131,7 @@ internal static class SeriesTable
         T number = default!;
         return () => { getter(ref number); return number.ToString(null, System.Globalization.CultureInfo.InvariantCulture); };
     }
+
+    /// <summary>A series as an error message names it: its id in quotes, or "(the only series)".</summary>
+    internal static string Describe(Series s) => s.Id.Length == 0 ? "(the only series)" : $"'{s.Id}'";
 }

@@ -25,7 +25,7 @@ internal static class TrainingLoop
         Device device,
         IChannel? log = null)
     {
-        options.Validate();
+        // The options were validated once where they entered (the estimator's constructor and Fit); the loop reads them.
         if (train.Count == 0) throw new InvalidOperationException("There are no training rows.");
         CancellationToken cancel = options.CancellationToken;
         torch.random.manual_seed(seed);

@@ -96,6 +96,33 @@ public class TrainingOptions
     /// <c>WindowsPerEpoch</c>), so the cost of an epoch follows the budget, not the data.</summary>
     internal int RowsPerEpoch { get; set; }
 
+    /// <summary>A new <see cref="TrainingOptions"/> with these settings, any of them replaced: what a caller that resolves
+    /// values (the forecaster's plan, a refit) hands the training loop, so the options a user passed are never written.</summary>
+    internal TrainingOptions ForLoop(int? epochs = null, int? rowsPerEpoch = null, double? weightDecay = null, int? earlyStoppingPatience = null,
+        bool? restoreBestWeights = null) => new()
+    {
+        Epochs = epochs ?? Epochs,
+        BatchSize = BatchSize,
+        LearningRate = LearningRate,
+        Optimizer = Optimizer,
+        Momentum = Momentum,
+        WeightDecay = weightDecay ?? WeightDecay,
+        SparseEmbeddingUpdates = SparseEmbeddingUpdates,
+        Schedule = Schedule,
+        StepEpochs = StepEpochs,
+        StepGamma = StepGamma,
+        WarmupEpochs = WarmupEpochs,
+        GradientClipNorm = GradientClipNorm,
+        TruncatedBpttSteps = TruncatedBpttSteps,
+        ValidationFraction = ValidationFraction,
+        EarlyStoppingPatience = earlyStoppingPatience ?? EarlyStoppingPatience,
+        RestoreBestWeights = restoreBestWeights ?? RestoreBestWeights,
+        Seed = Seed,
+        Progress = Progress,
+        CancellationToken = CancellationToken,
+        RowsPerEpoch = rowsPerEpoch ?? RowsPerEpoch,
+    };
+
     /// <summary>Checks every value and throws <see cref="ArgumentOutOfRangeException"/> naming the first bad one.</summary>
     public virtual void Validate()
     {

@@ -26,7 +26,7 @@ internal static class ForecastGraph
 
     /// <summary>Name of the fourth output, the window's interval scale σ [1, 1] (the unit of the bounds' half-widths,
     /// <see cref="ForecastIntervalScale"/>), read by the forecast engine's adaptive bounds.</summary>
-    public const string IntervalScaleOutput = "IntervalScale";
+    public const string IntervalScaleOutput = LstmForecastingOptions.IntervalScaleColumn;
 
     /// <summary>Name of the past-covariate input, float [1, W·Cp] (window steps only, step-major).</summary>
     public const string PastCovariatesInput = "PastCovariates";

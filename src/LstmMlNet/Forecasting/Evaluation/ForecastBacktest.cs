@@ -70,14 +70,14 @@ public static class ForecastBacktest
         if (firstOrigin < 0 || firstOrigin + h > shortest.Length)
         {
             throw new ArgumentOutOfRangeException(nameof(firstOrigin), firstOrigin,
-                $"The first origin is beyond the data: series {LstmForecastingEstimator.Describe(shortest)} has {shortest.Length} rows, so with horizon {h} " +
+                $"The first origin is beyond the data: series {SeriesTable.Describe(shortest)} has {shortest.Length} rows, so with horizon {h} " +
                 $"the last origin whose forecast rows are all observed is {shortest.Length - h}.");
         }
-        int tail = o.TailLength(firstOrigin), needed = w + h + tail;
+        int tail = ForecastPlanner.TailLength(o, firstOrigin), needed = w + h + tail;
         if (w > 0 && firstOrigin < needed) // an automatic window (0) is known only inside Fit, which checks it
         {
             throw new ArgumentOutOfRangeException(nameof(firstOrigin), firstOrigin,
-                $"The first origin leaves {firstOrigin} training rows per series; window {w} + horizon {h} + validation tail {tail} need at least {needed}." + o.TailCause(firstOrigin));
+                $"The first origin leaves {firstOrigin} training rows per series; window {w} + horizon {h} + validation tail {tail} need at least {needed}." + ForecastPlanner.TailCause(o, firstOrigin));
         }
 
         // Origin positions (shared by all series; a shorter series stops earlier) and the fits.

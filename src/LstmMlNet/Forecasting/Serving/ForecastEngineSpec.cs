@@ -18,12 +18,16 @@ internal sealed record ForecastEngineSpec(
     string? TimestampColumnName,
     long StepTicks)
 {
-    /// <summary>The spec of an engine over <paramref name="layout"/>; <see cref="TimestampColumnName"/> is set only when the
+    /// <summary>The spec of an engine over <paramref name="plan"/>'s layout; <see cref="TimestampColumnName"/> is set only when the
     /// model has calendar inputs (the only use of the times).</summary>
-    public static ForecastEngineSpec From(LstmForecastingOptions o, ForecastLayout layout, string seriesId) =>
-        new(o.InputColumnName, o.CovariateColumnNames, o.OutputColumnName, o.ConfidenceLowerBoundColumn, o.ConfidenceUpperBoundColumn, layout.WindowSize, layout.Horizon, seriesId,
+    public static ForecastEngineSpec From(ForecastPlan plan, string seriesId)
+    {
+        LstmForecastingOptions o = plan.Request;
+        ForecastLayout layout = plan.Layout;
+        return new(o.InputColumnName, o.CovariateColumnNames, o.OutputColumnName, o.ConfidenceLowerBoundColumn, o.ConfidenceUpperBoundColumn, layout.WindowSize, layout.Horizon, seriesId,
             o.TargetTransform, o.ConfidenceLevel, o.IntervalMethod, o.IntervalAdaptationRate, o.PastCovariateColumnNames,
             layout.HasTimestamps ? o.TimestampColumnName : null, layout.StepTicks);
+    }
 
     public bool HasTimestamps => TimestampColumnName is not null;
 

@@ -28,27 +28,29 @@ public sealed class LstmForecastingTransformer : ITransformer, Onnx.IReleasableW
     private readonly byte[] onnx;
     private readonly Dictionary<string, SeriesState> states;
 
-    internal LstmForecastingTransformer(IHostEnvironment environment, LstmForecastingOptions options, ForecastLayout layout, byte[] onnx,
-        Dictionary<string, SeriesState> states, ForecastFitReport report)
+    internal LstmForecastingTransformer(IHostEnvironment environment, ForecastPlan plan, byte[] onnx, Dictionary<string, SeriesState> states, ForecastFitReport report)
     {
         this.environment = environment;
-        Options = options;
-        Layout = layout;
+        Plan = plan;
         this.onnx = onnx;
         this.states = states;
         FitReport = report;
-        OutputNames = options.OutputColumnNames;
-        ScoringInputSchemaDefinition = LstmForecastInput.SchemaFor(layout);
-        (ITransformer scoring, ScoringInputSchema) = BuildScoringModel(new MLContext(), onnx, layout, options, ScoringInputSchemaDefinition);
+        OutputNames = plan.Request.OutputColumnNames;
+        ScoringInputSchemaDefinition = LstmForecastInput.SchemaFor(plan.Layout);
+        (ITransformer scoring, ScoringInputSchema) = BuildScoringModel(new MLContext(), onnx, plan.Layout, plan.Request, ScoringInputSchemaDefinition);
         ScoringModel = new Onnx.EngineSafeTransformer(scoring); // a PredictionEngine's Dispose cannot release its ONNX session
     }
 
-    internal LstmForecastingOptions Options { get; }
+    /// <summary>The plan of the Fit that made this model: the options as asked for and every resolved value.</summary>
+    internal ForecastPlan Plan { get; }
+
+    /// <summary>The options as asked for at Fit (automatic values unresolved: read <see cref="Layout"/> for them).</summary>
+    internal LstmForecastingOptions Options => Plan.Request;
 
     /// <summary>The forecast, lower-bound and upper-bound column names.</summary>
     private string[] OutputNames { get; }
 
-    internal ForecastLayout Layout { get; }
+    internal ForecastLayout Layout => Plan.Layout;
 
     internal IReadOnlyDictionary<string, SeriesState> States => states;
 
@@ -218,7 +220,7 @@ public sealed class LstmForecastingTransformer : ITransformer, Onnx.IReleasableW
         // Each engine runs its own copy of the scoring model: disposing a PredictionEngine releases the model's ONNX session.
         var (scoring, schema) = BuildScoringModel(ml, onnx, Layout, Options, ScoringInputSchemaDefinition);
         var bounds = new AdaptiveBounds(FitReport.Quantiles, Options.ConfidenceLevel, Options.IntervalAdaptationRate);
-        return new LstmForecastEngine<TIn, TOut>(ml, scoring, schema, ForecastEngineSpec.From(Options, Layout, key), state.Clone(), bounds);
+        return new LstmForecastEngine<TIn, TOut>(ml, scoring, schema, ForecastEngineSpec.From(Plan, key), state.Clone(), bounds);
     }
 
     /// <summary>The three output vectors of the scoring model, named after the options' columns at run time.</summary>

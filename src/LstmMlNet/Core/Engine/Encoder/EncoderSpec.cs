@@ -18,9 +18,16 @@ internal sealed record EncoderSpec(
 
     public void Validate()
     {
-        if (InputSize <= 0) throw new ArgumentOutOfRangeException(nameof(InputSize), InputSize, "Input size must be a positive integer.");
-        if (HiddenSize <= 0) throw new ArgumentOutOfRangeException(nameof(HiddenSize), HiddenSize, "Hidden size must be a positive integer.");
-        if (Layers <= 0) throw new ArgumentOutOfRangeException(nameof(Layers), Layers, "The number of layers must be a positive integer.");
-        if (Dropout is < 0.0 or >= 1.0 || double.IsNaN(Dropout)) throw new ArgumentOutOfRangeException(nameof(Dropout), Dropout, "Dropout must be in [0, 1).");
+        // Invariants of specs built from validated options (RecurrentNetworkOptions words the user-facing errors).
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(InputSize);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(HiddenSize);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Layers);
+        RequireDropout(Dropout);
+    }
+
+    /// <summary>Throws unless <paramref name="dropout"/> is in [0, 1).</summary>
+    internal static void RequireDropout(double dropout, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(dropout))] string? name = null)
+    {
+        if (!(dropout >= 0 && dropout < 1)) throw new ArgumentOutOfRangeException(name, dropout, null);
     }
 }

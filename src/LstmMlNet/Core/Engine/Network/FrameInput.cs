@@ -14,7 +14,7 @@ internal sealed record FrameInput(int FrameSize, int ProjectionSize = 0, bool St
 
     public override void Validate()
     {
-        if (FrameSize <= 0) throw new ArgumentOutOfRangeException(nameof(FrameSize), FrameSize, "Frame size must be a positive integer.");
-        if (ProjectionSize < 0) throw new ArgumentOutOfRangeException(nameof(ProjectionSize), ProjectionSize, "Projection size must be 0 (none) or positive.");
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(FrameSize);
+        ArgumentOutOfRangeException.ThrowIfNegative(ProjectionSize);
     }
 }

@@ -11,6 +11,6 @@ internal abstract record NetworkInput
     /// <summary>Features per step that the encoder reads (embedding size E, or projection size P or frame size F).</summary>
     public abstract int EncoderInputSize { get; }
 
-    /// <summary>Checks every value, naming the option.</summary>
+    /// <summary>Guards the invariants of a spec built from validated options (ArgumentOutOfRangeException naming the member).</summary>
     public abstract void Validate();
 }

@@ -60,11 +60,12 @@ internal sealed record NetworkSpec(
 
     public void Validate()
     {
-        if (Outputs <= 0) throw new ArgumentOutOfRangeException(nameof(Outputs), Outputs, "The head needs at least one output.");
+        // Invariants of specs built from validated options (the options word the user-facing errors): guards, not messages.
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Outputs);
         ArgumentNullException.ThrowIfNull(Input);
         Input.Validate();
-        if (HeadDropout is < 0.0 or >= 1.0 || double.IsNaN(HeadDropout)) throw new ArgumentOutOfRangeException(nameof(HeadDropout), HeadDropout, "Dropout must be in [0, 1).");
-        if (InputDropout is < 0.0 or >= 1.0 || double.IsNaN(InputDropout)) throw new ArgumentOutOfRangeException(nameof(InputDropout), InputDropout, "Dropout must be in [0, 1).");
+        EncoderSpec.RequireDropout(HeadDropout);
+        EncoderSpec.RequireDropout(InputDropout);
         Encoder.Validate();
     }
 }

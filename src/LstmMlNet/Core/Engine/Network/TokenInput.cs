@@ -13,8 +13,8 @@ internal sealed record TokenInput(int VocabularySize, int EmbeddingSize, int Sub
 
     public override void Validate()
     {
-        if (VocabularySize <= 0) throw new ArgumentOutOfRangeException(nameof(VocabularySize), VocabularySize, "Vocabulary size must be a positive integer.");
-        if (EmbeddingSize <= 0) throw new ArgumentOutOfRangeException(nameof(EmbeddingSize), EmbeddingSize, "Embedding size must be a positive integer.");
-        if (SubwordBuckets < 0) throw new ArgumentOutOfRangeException(nameof(SubwordBuckets), SubwordBuckets, "Subword buckets must be 0 (none) or positive.");
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(VocabularySize);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(EmbeddingSize);
+        ArgumentOutOfRangeException.ThrowIfNegative(SubwordBuckets);
     }
 }

@@ -1,0 +1,213 @@
+using System.Globalization;
+using LstmMlNet.Data;
+using Microsoft.ML.Runtime;
+
+namespace LstmMlNet.Forecasting;
+
+/// <summary>
+/// Makes the <see cref="ForecastPlan"/> of a Fit: every automatic option resolved from the training part of the series
+/// (the observations before each series' validation tail), each decision logged through ML.NET's channel. The order is
+/// the dependency order: tails → levels → season → window → the series' lengths checked → baseline → seasonal inputs →
+/// calendar and step → scaling statistics → the training schedule.
+/// </summary>
+internal static class ForecastPlanner
+{
+    /// <summary>Longest season the detector looks for, in steps.</summary>
+    public const int MaximumDetectedSeason = 400;
+
+    /// <summary>The plan of a Fit of <paramref name="request"/> (validated) on <paramref name="series"/>.</summary>
+    public static ForecastPlan Plan(LstmForecastingOptions request, IReadOnlyList<Series> series, int seed, IChannel log)
+    {
+        if (series.Count == 0) throw new InvalidOperationException($"The training data has no rows (series column '{request.InputColumnName}').");
+        int h = request.Horizon;
+        int[] tails = series.Select(s => TailLength(request, s.Length)).ToArray();
+        if (tails.Min() < h)
+            throw new InvalidOperationException($"ValidationTailLength {tails.Min()} is shorter than the horizon {h}: no validation window would be complete.");
+        // The levels ℓ of every series' training part, computed once for the season and the baseline.
+        float[][] levels = series.Select((s, i) =>
+        {
+            var l = new float[Math.Max(0, s.Length - tails[i])];
+            for (int t = 0; t < l.Length; t++) l[t] = ForecastLayout.Level(request.TargetTransform, s.Values[t]);
+            return l;
+        }).ToArray();
+        int season = Season(request, levels, log);
+        int w = Window(request, levels, season, log);
+        for (int i = 0; i < series.Count; i++)
+        {
+            int needed = w + h + tails[i];
+            if (series[i].Length < needed)
+            {
+                throw new InvalidOperationException(
+                    $"Series {SeriesTable.Describe(series[i])} has {series[i].Length} observations; window {w} + horizon {h} + validation tail {tails[i]} need at least {needed}. " +
+                    "Use a shorter window, horizon or ValidationTailLength, or more data." + TailCause(request, series[i].Length));
+            }
+        }
+        bool seasonalBaseline = SeasonalBaseline(request, levels, season, w, log);
+        int seasonalLags = request.SeasonalInputs && season >= 2 && request.TargetTransform != ForecastTargetTransform.Difference
+            ? Math.Min(w / season, LstmForecastingOptions.MaximumSeasonalInputs) : 0;
+        var (calendar, step) = Calendar(request, series, tails, log);
+        ForecastLayout layout = Statistics(new ForecastLayout(w, h, request.CovariateColumnNames.Length, request.TargetTransform, Scaling(request), 0, 1,
+            Array.Empty<float>(), Array.Empty<float>(), season, seasonalBaseline, seasonalLags, request.IntervalScale, request.PastCovariateColumnNames.Length,
+            calendar, step), series, tails);
+        return new ForecastPlan(request, layout, tails, Schedule(request, layout, series, tails, log), seed);
+    }
+
+    /// <summary>The validation tail of a series of <paramref name="length"/> observations: the given
+    /// <see cref="LstmForecastingOptions.ValidationTailLength"/>, or 20% of the series and at least enough calibration
+    /// windows for the confidence level, h + ⌈1/(1 − level)⌉ − 1.</summary>
+    public static int TailLength(LstmForecastingOptions o, int length) => o.ValidationTailLength > 0
+        ? o.ValidationTailLength
+        : Math.Max((int)Math.Ceiling(0.2 * length), o.Horizon + (int)Math.Ceiling(1.0 / (1.0 - o.ConfidenceLevel)) - 1);
+
+    /// <summary>Why the automatic tail is longer than 20% of a series, for an error message (empty when it is not).</summary>
+    public static string TailCause(LstmForecastingOptions o, int length) =>
+        o.ValidationTailLength == 0 && TailLength(o, length) > (int)Math.Ceiling(0.2 * length)
+            ? FormattableString.Invariant($" The automatic tail is set by ConfidenceLevel {o.ConfidenceLevel}: h + ⌈1/(1 − ConfidenceLevel)⌉ − 1 = {TailLength(o, length)} observations (enough calibration windows for that coverage); lower ConfidenceLevel or set ValidationTailLength.")
+            : string.Empty;
+
+    /// <summary>The automatic window (<see cref="LstmForecastingOptions.WindowSize"/> 0): with a season P ≥ 2, whole
+    /// seasons covering the horizon plus one (at least two), else max(2h, 16); at most a third of the shortest training part.</summary>
+    public static int AutomaticWindow(int period, int horizon, int shortestTraining)
+    {
+        int cap = Math.Max(2, shortestTraining / 3);
+        int wanted = period >= 2 ? period * Math.Max(2, (horizon + period - 1) / period + 1) : Math.Max(2 * horizon, 16);
+        return Math.Min(wanted, cap);
+    }
+
+    /// <summary>The scaling: the requested one, or for Automatic WindowMean with covariates and SeasonalChange without.</summary>
+    public static ForecastScaling Scaling(LstmForecastingOptions o) => o.Scaling != ForecastScaling.Automatic ? o.Scaling
+        : HasCovariates(o) ? ForecastScaling.WindowMean : ForecastScaling.SeasonalChange;
+
+    private static bool HasCovariates(LstmForecastingOptions o) => o.CovariateColumnNames.Length > 0 || o.PastCovariateColumnNames.Length > 0;
+
+    /// <summary>The epochs of a fit on <paramref name="windows"/> training windows: the requested epochs, raised until the
+    /// fit makes at least <see cref="LstmForecastingOptions.MinimumOptimizerSteps"/> optimiser steps.</summary>
+    public static int Epochs(LstmForecastingOptions o, int windows)
+    {
+        if (o.WindowsPerEpoch > 0) windows = Math.Min(windows, o.WindowsPerEpoch);
+        int perEpoch = Math.Max(1, (windows + o.BatchSize - 1) / o.BatchSize);
+        return Math.Max(o.Epochs, (o.MinimumOptimizerSteps + perEpoch - 1) / perEpoch);
+    }
+
+    /// <summary>The training loop's schedule: epochs for the number of training windows (<see cref="Epochs"/>), the
+    /// per-epoch draw of windows, and the covariate weight decay when the model has covariates.</summary>
+    private static TrainingOptions Schedule(LstmForecastingOptions o, ForecastLayout layout, IReadOnlyList<Series> series, int[] tails, IChannel log)
+    {
+        int windows = 0; // training windows: every window whose h targets end before the series' tail
+        for (int i = 0; i < series.Count; i++) windows += Math.Max(0, series[i].Length - tails[i] - layout.WindowSize - layout.Horizon + 1);
+        int epochs = Epochs(o, windows);
+        if (epochs > o.Epochs)
+            log.Info(MessageSensitivity.None, $"ForecastByLstm: {epochs} epochs instead of {o.Epochs}, for at least {o.MinimumOptimizerSteps} optimiser steps over {windows} windows");
+        if (o.WindowsPerEpoch > 0 && windows > o.WindowsPerEpoch)
+            log.Info(MessageSensitivity.None, $"ForecastByLstm: each epoch trains on {o.WindowsPerEpoch} of the {windows} training windows (a fresh uniform draw per epoch)");
+        double decay = HasCovariates(o) && o.CovariateWeightDecay is double covariateDecay ? covariateDecay : o.WeightDecay;
+        return o.ForLoop(epochs: epochs, rowsPerEpoch: o.WindowsPerEpoch, weightDecay: decay);
+    }
+
+    /// <summary>The declared season, or the one detected on the training levels of the series (1 = none).</summary>
+    private static int Season(LstmForecastingOptions o, float[][] levels, IChannel log)
+    {
+        if (o.Seasonality > 0) return o.Seasonality;
+        int shortest = levels.Min(l => l.Length);
+        int period = SeasonalityDetector.Detect(levels, Math.Min(MaximumDetectedSeason, shortest / 3));
+        log.Info(MessageSensitivity.None, period >= 2
+            ? $"ForecastByLstm: detected a season of {period} steps (set Seasonality to override)"
+            : "ForecastByLstm: no season detected (set Seasonality to declare one)");
+        return period;
+    }
+
+    /// <summary>The given window, or the automatic one (<see cref="AutomaticWindow"/>).</summary>
+    private static int Window(LstmForecastingOptions o, float[][] levels, int period, IChannel log)
+    {
+        if (o.WindowSize > 0) return o.WindowSize;
+        int shortest = levels.Min(l => l.Length);
+        int w = AutomaticWindow(period, o.Horizon, shortest);
+        log.Info(MessageSensitivity.None, $"ForecastByLstm: window {w} (automatic: season {period}, horizon {o.Horizon}, shortest training part {shortest})");
+        return w;
+    }
+
+    /// <summary>Whether the network corrects the seasonal naive forecast rather than the last value
+    /// (<see cref="ForecastBaseline"/>); Automatic compares their h-step errors over every origin of the training levels.</summary>
+    private static bool SeasonalBaseline(LstmForecastingOptions o, float[][] levels, int period, int w, IChannel log)
+    {
+        if (o.Baseline == ForecastBaseline.LastValue || period < 2 || period > w || o.TargetTransform == ForecastTargetTransform.Difference) return false;
+        if (o.Baseline == ForecastBaseline.SeasonalNaive) return true;
+        int h = o.Horizon;
+        double naive = 0, seasonal = 0;
+        foreach (float[] y in levels)
+        {
+            for (int origin = period; origin + h <= y.Length; origin++)
+            {
+                float last = y[origin - 1];
+                for (int k = 0; k < h; k++)
+                {
+                    naive += Math.Abs(y[origin + k] - last);
+                    seasonal += Math.Abs(y[origin + k] - y[origin - period + k % period]);
+                }
+            }
+        }
+        bool useSeasonal = seasonal < naive;
+        log.Info(MessageSensitivity.None, $"ForecastByLstm: baseline {(useSeasonal ? $"seasonal naive (period {period})" : "last value")}: " +
+            $"training-part h-step errors seasonal naive {seasonal:G4} vs last value {naive:G4} (set Baseline to choose)");
+        return useSeasonal;
+    }
+
+    /// <summary>The calendar inputs (declared, or chosen from the step and the span of the training rows) and the model's
+    /// step in ticks (the most common gap between consecutive rows of the series; 0 without a timestamp column).</summary>
+    private static (CalendarFeatures Calendar, long Step) Calendar(LstmForecastingOptions o, IReadOnlyList<Series> series, int[] tails, IChannel log)
+    {
+        if (o.TimestampColumnName is null) return (CalendarFeatures.None, 0);
+        var gaps = new Dictionary<long, int>();
+        long span = 0;
+        for (int i = 0; i < series.Count; i++)
+        {
+            long[] times = series[i].Timestamps;
+            for (int t = 1; t < times.Length; t++) gaps[times[t] - times[t - 1]] = gaps.GetValueOrDefault(times[t] - times[t - 1]) + 1;
+            int trainEnd = series[i].Length - tails[i];
+            if (trainEnd >= 2) span = Math.Max(span, times[trainEnd - 1] - times[0]);
+        }
+        long step = gaps.Count == 0 ? TimeSpan.TicksPerDay : gaps.OrderByDescending(g => g.Value).ThenBy(g => g.Key).First().Key;
+        CalendarFeatures calendar = o.CalendarFeatures ?? CalendarArithmetic.Automatic(TimeSpan.FromTicks(step), TimeSpan.FromTicks(span));
+        log.Info(MessageSensitivity.None, $"ForecastByLstm: calendar inputs {calendar} from '{o.TimestampColumnName}' (step {TimeSpan.FromTicks(step)}, training span {TimeSpan.FromTicks(span).TotalDays.ToString("F0", CultureInfo.InvariantCulture)} days{(o.CalendarFeatures is null ? "; automatic, set CalendarFeatures to choose" : string.Empty)})");
+        return (calendar, step);
+    }
+
+    /// <summary><paramref name="layout"/> with the standard-scaling and covariate statistics of the training part of every
+    /// series (the tails excluded): mean and deviation of the network series u and of each covariate column.</summary>
+    private static ForecastLayout Statistics(ForecastLayout layout, IReadOnlyList<Series> series, int[] tails)
+    {
+        int c = layout.Covariates, cp = layout.PastCovariates, all = c + cp;
+        double sum = 0, sumSq = 0;
+        long count = 0;
+        var cSum = new double[all];
+        var cSq = new double[all];
+        long rows = 0;
+        for (int i = 0; i < series.Count; i++)
+        {
+            int trainEnd = series[i].Length - tails[i];
+            float[] u = layout.Series(series[i].Values.AsSpan(0, trainEnd));
+            foreach (float v in u) { sum += v; sumSq += (double)v * v; count++; }
+            for (int t = 0; t < trainEnd; t++)
+            {
+                for (int k = 0; k < all; k++)
+                {
+                    double v = k < c ? series[i].Covariates[t * c + k] : series[i].PastCovariates[t * cp + k - c];
+                    cSum[k] += v;
+                    cSq[k] += v * v;
+                }
+                rows++;
+            }
+        }
+        (float Mean, float Scale) Stats(double s1, double s2, long n)
+        {
+            double mean = s1 / n;
+            double sd = Math.Sqrt(Math.Max(0, s2 / n - mean * mean));
+            return ((float)mean, sd > 1e-8 ? (float)sd : 1f); // a constant column keeps scale 1 (documented)
+        }
+        var (mean, scale) = Stats(sum, sumSq, count);
+        var covMean = new float[all];
+        var covScale = new float[all];
+        for (int k = 0; k < all; k++) (covMean[k], covScale[k]) = Stats(cSum[k], cSq[k], rows);
+        return layout with { Mean = mean, Scale = scale, CovariateMean = covMean, CovariateScale = covScale };
+    }
+}
