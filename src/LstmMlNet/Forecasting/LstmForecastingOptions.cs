@@ -144,7 +144,8 @@ public sealed class LstmForecastingOptions : TrainingOptions
     /// <summary>Optional DateTime column with the time of each row; the model then derives calendar inputs from it
     /// (<see cref="CalendarFeatures"/>), for the window and the future steps alike: the same arithmetic in training, in the
     /// saved ONNX model (which reads the W + h times as ticks, <see cref="LstmForecastInput.Timestamps"/>) and in the
-    /// forecast engine. Each series' times must increase row by row. Future times are those of the rows given to
+    /// forecast engine. Each series' times must increase row by row, a whole number of steps apart (missing steps:
+    /// <see cref="GapFill"/>). Future times are those of the rows given to
     /// <c>Predict(future)</c>, or, without them, the last time plus k times the model's step (the most common gap between
     /// consecutive training rows). Default null: no calendar inputs.</summary>
     public string? TimestampColumnName { get; set; }
