@@ -144,7 +144,8 @@ public sealed class LstmForecastingOptions : TrainingOptions
     /// <summary>Optional DateTime column with the time of each row; the model then derives calendar inputs from it
     /// (<see cref="CalendarFeatures"/>), for the window and the future steps alike: the same arithmetic in training, in the
     /// saved ONNX model (which reads the W + h times as ticks, <see cref="LstmForecastInput.Timestamps"/>) and in the
-    /// forecast engine. Each series' times must increase row by row. Future times are those of the rows given to
+    /// forecast engine. Each series' times must increase row by row, a whole number of steps apart (missing steps:
+    /// <see cref="GapFill"/>). Future times are those of the rows given to
     /// <c>Predict(future)</c>, or, without them, the last time plus k times the model's step (the most common gap between
     /// consecutive training rows). Default null: no calendar inputs.</summary>
     public string? TimestampColumnName { get; set; }
@@ -154,6 +155,16 @@ public sealed class LstmForecastingOptions : TrainingOptions
     /// when it is shorter than a year and the training rows span at least a year. The choice is written to the log and to
     /// <see cref="ForecastFitReport.CalendarFeatures"/>.</summary>
     public CalendarFeatures? CalendarFeatures { get; set; }
+
+    /// <summary>What to do with gaps in time, rows missing between consecutive rows of a series, read with
+    /// <see cref="TimestampColumnName"/> (without one, rows are taken as consecutive steps and nothing is checked). The step
+    /// is the most common difference between consecutive rows (after Fit, the model's step); a difference of k ≥ 2 whole
+    /// steps misses k − 1 rows. Default <see cref="ForecastGapFill.Error"/>: a gap throws, naming the series, the column,
+    /// the first missing time and the number of missing steps. <see cref="ForecastGapFill.PreviousValue"/>,
+    /// <see cref="ForecastGapFill.LinearInterpolation"/> and <see cref="ForecastGapFill.SeasonalValue"/> fill the missing
+    /// steps (series value, covariates and past covariates alike); filled rows are inputs, never targets. Whatever this is,
+    /// a difference that is not a whole number of steps, a repeated time and rows out of time order throw, naming the row.</summary>
+    public ForecastGapFill GapFill { get; set; } = ForecastGapFill.Error;
 
     /// <summary>Transform applied to the series. Default <see cref="ForecastTargetTransform.None"/>.</summary>
     public ForecastTargetTransform TargetTransform { get; set; } = ForecastTargetTransform.None;
@@ -233,6 +244,7 @@ public sealed class LstmForecastingOptions : TrainingOptions
         if (!(ConfidenceLevel > 0 && ConfidenceLevel < 1)) throw Bad(nameof(ConfidenceLevel), ConfidenceLevel, "a value in (0, 1)");
         if (MinimumOptimizerSteps < 0) throw Bad(nameof(MinimumOptimizerSteps), MinimumOptimizerSteps, "0 (none) or a number of optimiser steps");
         if (ValidationTailLength < 0) throw Bad(nameof(ValidationTailLength), ValidationTailLength, "0 (automatic) or a positive number of observations");
+        if (!Enum.IsDefined(GapFill)) throw Bad(nameof(GapFill), GapFill, "a ForecastGapFill value");
         if (!Enum.IsDefined(TargetTransform)) throw Bad(nameof(TargetTransform), TargetTransform, "a ForecastTargetTransform value");
         if (!Enum.IsDefined(Scaling)) throw Bad(nameof(Scaling), Scaling, "a ForecastScaling value");
         if (!Enum.IsDefined(IntervalScale)) throw Bad(nameof(IntervalScale), IntervalScale, "a ForecastIntervalScale value");

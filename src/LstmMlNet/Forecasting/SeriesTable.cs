@@ -35,8 +35,10 @@ internal static class SeriesTable
     }
 
     /// <summary>All series of <paramref name="data"/>, in order of first appearance. A missing (NaN or infinite) series or
-    /// covariate value throws naming the row and column.</summary>
-    public static List<Series> Read(IDataView data, LstmForecastingOptions options)
+    /// covariate value throws naming the row and column. With a timestamp column, a repeated time or rows out of time order
+    /// throw naming the row, and gaps in time are checked and filled (<see cref="SeriesGaps.Regularize"/>) against
+    /// <paramref name="stepTicks"/> (a fitted model's step) or, when 0, the most common difference between rows.</summary>
+    public static List<Series> Read(IDataView data, LstmForecastingOptions options, long stepTicks = 0)
     {
         CheckSchema(data.Schema, options);
         var columns = new List<DataViewSchema.Column> { data.Schema[options.InputColumnName] };
@@ -78,17 +80,20 @@ internal static class SeriesTable
             if (time is not null)
             {
                 time(ref stamp);
-                if (series.Times.Count > 0 && stamp.Ticks <= series.Times[^1])
-                    throw new InvalidOperationException($"The timestamp column '{options.TimestampColumnName}' is {stamp:O} at {SchemaErrors.Row(cursor)}, not after the series' previous row ({new DateTime(series.Times[^1]):O}); each series' rows must be in time order, one row per time.");
+                if (series.Times.Count > 0 && stamp.Ticks == series.Times[^1])
+                    throw new InvalidOperationException($"The timestamp column '{options.TimestampColumnName}' is {stamp:O} at {SchemaErrors.Row(cursor)}, a duplicate: the series' previous row (row {series.Rows[^1]}) has the same time; each series needs one row per time.");
+                if (series.Times.Count > 0 && stamp.Ticks < series.Times[^1])
+                    throw new InvalidOperationException($"The timestamp column '{options.TimestampColumnName}' is {stamp:O} at {SchemaErrors.Row(cursor)}, before the series' previous row (row {series.Rows[^1]}, {new DateTime(series.Times[^1]):O}): rows out of time order; sort each series' rows by time.");
                 series.Times.Add(stamp.Ticks);
             }
             series.Rows.Add(cursor.Position);
         }
-        return order.Select(k =>
+        List<Series> read = order.Select(k =>
         {
             var b = builders[k];
             return new Series(k, b.Values.ToArray(), b.Covariates.ToArray(), b.Rows.ToArray(), b.Past.ToArray(), b.Times.ToArray());
         }).ToList();
+        return SeriesGaps.Regularize(read, options, stepTicks);
     }
 
     /// <summary>Reads one row's values of covariate columns, which must be finite and within ±1e30.</summary>

@@ -11,7 +11,8 @@ internal sealed class ForecastWindows(ForecastLayout layout)
 
     /// <summary>Every complete window of every series, split at each series' validation tail: training windows
     /// (targets before the tail), calibration windows (starting at or after the tail's start) and, when
-    /// <paramref name="includeAll"/>, all complete windows (for the refit).</summary>
+    /// <paramref name="includeAll"/>, all complete windows (for the refit). A window whose targets include a row filled into
+    /// a gap in time (<see cref="ForecastGapFill"/>) is none of these: filled rows are inputs only.</summary>
     public static (ForecastWindows Train, ForecastWindows Calibration, ForecastWindows? All) Collect(
         ForecastLayout layout, IReadOnlyList<Series> series, int[] tails, bool includeAll)
     {
@@ -25,6 +26,7 @@ internal sealed class ForecastWindows(ForecastLayout layout)
             int trainEnd = s.Length - tails[i]; // observations [0, trainEnd) are training rows
             for (int end = w; end + h <= s.Length; end++) // window = [end − w, end), targets [end, end + h)
             {
+                if (s.AnyFilled(end, h)) continue;
                 all?.Add(s, end);
                 if (end + h <= trainEnd) train.Add(s, end);
                 else if (end >= trainEnd) calibration.Add(s, end);

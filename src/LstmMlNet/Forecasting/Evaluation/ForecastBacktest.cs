@@ -14,6 +14,9 @@ namespace LstmMlNet;
 /// the first origin and every k-th origin after it, each model forecasting from its fit origin until the next fit.</para>
 /// <para>With a series-id column (a global model) every series is backtested at the same positions, and every series
 /// needs at least <c>firstOrigin + h</c> rows.</para>
+/// <para>Gaps in time (<see cref="LstmForecastingOptions.GapFill"/>) are handled as Fit handles them: by default an error;
+/// when filled, positions count the filled rows too (the series is read on its regular grid), a filled row is no origin, and
+/// no error is scored against a filled value (a forecast whose h rows include filled ones reports the others).</para>
 /// </summary>
 public static class ForecastBacktest
 {
@@ -104,6 +107,7 @@ public static class ForecastBacktest
             {
                 for (int t = 0; t < origin && t < s.Length; t++)
                 {
+                    if (s.IsFilled(t)) continue; // no data row: the fit fills it again
                     keep[s.Rows[t]] = true;
                     kept++;
                 }
@@ -122,7 +126,7 @@ public static class ForecastBacktest
                     for (int q = first; q < next; q++)
                     {
                         int p = origins[q];
-                        if (p + h > s.Length) continue;
+                        if (p + h > s.Length || s.IsFilled(p)) continue; // a filled row is no origin
                         long at = s.Rows[p];
                         forecasts.Add((i, p, f[at], l[at], u[at]));
                     }
@@ -135,6 +139,11 @@ public static class ForecastBacktest
                 int end = Math.Min(until, s.Length);
                 for (int t = origin; t < end; t++)
                 {
+                    if (s.IsFilled(t))
+                    {
+                        bounds.Skip(); // filled into a gap: no origin, and it scores no forecast
+                        continue;
+                    }
                     long at = s.Rows[t];
                     if (float.IsFinite(f[at][0]))
                     {
@@ -150,7 +159,10 @@ public static class ForecastBacktest
         foreach (var (i, p, f, l, u) in forecasts.OrderBy(x => x.Series).ThenBy(x => x.Origin))
         {
             Series s = series[i];
-            for (int k = 0; k < h; k++) all.Add(new BacktestForecast(s.Id, p, k + 1, f[k], l[k], u[k], s.Values[p + k]));
+            for (int k = 0; k < h; k++)
+            {
+                if (!s.IsFilled(p + k)) all.Add(new BacktestForecast(s.Id, p, k + 1, f[k], l[k], u[k], s.Values[p + k])); // filled rows are no actuals
+            }
         }
         int m = seasonality > 0 ? seasonality : Math.Max(1, model!.FitReport.Seasonality);
         var (steps, overall) = Score(series, all, firstOrigin, m, h, o.ConfidenceLevel);
@@ -180,9 +192,12 @@ public static class ForecastBacktest
         {
             foreach (int p in origins)
             {
-                if (p + h > s.Length) continue;
+                if (p + h > s.Length || s.IsFilled(p)) continue;
                 float[] f = forecast(s, p);
-                for (int k = 0; k < h; k++) all.Add(new BacktestForecast(s.Id, p, k + 1, f[k], float.NaN, float.NaN, s.Values[p + k]));
+                for (int k = 0; k < h; k++)
+                {
+                    if (!s.IsFilled(p + k)) all.Add(new BacktestForecast(s.Id, p, k + 1, f[k], float.NaN, float.NaN, s.Values[p + k]));
+                }
             }
         }
         return Score(series, all, firstOrigin, seasonality, h, null).Overall;

@@ -17,7 +17,8 @@ public sealed class ForecastBacktestResult
         LastModel = lastModel;
     }
 
-    /// <summary>All forecast values: for each series, origin (ascending) and step 1..h. Every origin has all h steps.</summary>
+    /// <summary>All forecast values: for each series, origin (ascending) and step 1..h. Every origin has all h steps, except
+    /// that a step whose row was filled into a gap in time (<see cref="LstmForecastingOptions.GapFill"/>) is left out.</summary>
     public IReadOnlyList<BacktestForecast> Forecasts { get; }
 
     /// <summary>Errors per horizon step: element k holds step k + 1 (h elements). With stride 1, the last element is

@@ -157,16 +157,14 @@ internal static class ForecastPlanner
     private static (CalendarFeatures Calendar, long Step) Calendar(LstmForecastingOptions o, IReadOnlyList<Series> series, int[] tails, IChannel log)
     {
         if (o.TimestampColumnName is null) return (CalendarFeatures.None, 0);
-        var gaps = new Dictionary<long, int>();
         long span = 0;
         for (int i = 0; i < series.Count; i++)
         {
             long[] times = series[i].Timestamps;
-            for (int t = 1; t < times.Length; t++) gaps[times[t] - times[t - 1]] = gaps.GetValueOrDefault(times[t] - times[t - 1]) + 1;
             int trainEnd = series[i].Length - tails[i];
             if (trainEnd >= 2) span = Math.Max(span, times[trainEnd - 1] - times[0]);
         }
-        long step = gaps.Count == 0 ? TimeSpan.TicksPerDay : gaps.OrderByDescending(g => g.Value).ThenBy(g => g.Key).First().Key;
+        long step = SeriesGaps.MostCommonStep(series); // the rule the reader filled gaps with
         CalendarFeatures calendar = o.CalendarFeatures ?? CalendarArithmetic.Automatic(TimeSpan.FromTicks(step), TimeSpan.FromTicks(span));
         log.Info(MessageSensitivity.None, $"ForecastByLstm: calendar inputs {calendar} from '{o.TimestampColumnName}' (step {TimeSpan.FromTicks(step)}, training span {TimeSpan.FromTicks(span).TotalDays.ToString("F0", CultureInfo.InvariantCulture)} days{(o.CalendarFeatures is null ? "; automatic, set CalendarFeatures to choose" : string.Empty)})");
         return (calendar, step);

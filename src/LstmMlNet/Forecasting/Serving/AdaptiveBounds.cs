@@ -84,6 +84,14 @@ internal sealed class AdaptiveBounds
         pending.RemoveAll(p => Observed - p.Origin >= h);
     }
 
+    /// <summary>Moves to the next observation without scoring: the step at <see cref="Observed"/> was filled into a gap in
+    /// time (<see cref="ForecastGapFill"/>), so no forecast is judged by it.</summary>
+    public void Skip()
+    {
+        Observed++;
+        pending.RemoveAll(p => Observed - p.Origin >= Quantiles.Length);
+    }
+
     /// <summary>Bounds of the half-widths, in units of σ: they keep the state finite (a long run of hits or misses
     /// moves q geometrically).</summary>
     public const float MinimumQuantile = 1e-6f, MaximumQuantile = 1e6f;

@@ -153,9 +153,13 @@ public sealed class LstmForecastEngine<TIn, TOut> : IDisposable
     }
 
     /// <summary>Appends one observed row (series value, covariates, past covariates and, with calendar inputs, its time)
-    /// and drops the oldest; with adaptive bounds it first scores the forecasts made before this observation.</summary>
+    /// and drops the oldest; with adaptive bounds it first scores the forecasts made before this observation. With calendar
+    /// inputs, a time k ≥ 2 of the model's steps after the last one is a gap in time: the model's
+    /// <see cref="LstmForecastingOptions.GapFill"/> fills the k − 1 missing rows first (they score no forecast), or, by
+    /// default, the call throws. A model without calendar inputs reads no time here.</summary>
     /// <exception cref="ArgumentException">The value or a (past) covariate is NaN, infinite, or beyond ±1e30 (where the
-    /// forecast's scaling would overflow float32), or the time is not after the last one.</exception>
+    /// forecast's scaling would overflow float32), or the time is not after the last one, or not a whole number of the
+    /// model's steps after it, or leaves a gap the model does not fill (the message names the first missing time).</exception>
     public void Update(TIn observation)
     {
         ArgumentNullException.ThrowIfNull(observation);
@@ -172,6 +176,12 @@ public sealed class LstmForecastEngine<TIn, TOut> : IDisposable
             ObjectDisposedException.ThrowIf(disposed, this);
             if (time is long t && t <= state.Timestamps[^1])
                 throw new ArgumentException($"The observation's timestamp column '{spec.TimestampColumnName}' is {new DateTime(t):O}, not after the last observation's ({new DateTime(state.Timestamps[^1]):O}).", nameof(observation));
+            var filled = time is long at ? EngineGapFill.Rows(spec, state, value, covariates, past, at) : null;
+            foreach (var row in filled ?? new())
+            {
+                if (adapt) bounds.Skip(); // a filled row scores no forecast
+                state.Push(row.Value, row.Covariates, row.Past, row.Time);
+            }
             if (adapt)
             {
                 // Score the forecasts made before this observation; without future covariates the engine forecasts every

@@ -136,8 +136,8 @@ public sealed class LstmForecastingTransformer : ITransformer, Onnx.IReleasableW
     /// <paramref name="input"/> (NaN where a row has no forecast), indexed by row, and the series read.</summary>
     internal (float[][][] Values, List<Series> Series, long Rows) Score(IDataView input)
     {
-        List<Series> series = SeriesTable.Read(input, Options);
-        long rows = series.Sum(s => (long)s.Length);
+        List<Series> series = SeriesTable.Read(input, Options, Layout.StepTicks); // gaps checked and filled against the model's step
+        long rows = series.Sum(s => (long)s.Rows.Count(r => r >= 0)); // the input's rows (filled rows have none)
         int w = WindowSize, h = Horizon, c = Layout.Covariates, cp = Layout.PastCovariates;
         var nan = Enumerable.Repeat(float.NaN, h).ToArray();
         var values = new float[4][][];
@@ -158,6 +158,7 @@ public sealed class LstmForecastingTransformer : ITransformer, Onnx.IReleasableW
         {
             for (int t = 0; t < s.Length; t++)
             {
+                if (s.IsFilled(t)) continue; // a row filled into a gap: an input of later rows, no output row
                 if (t < w || (c > 0 && t + h > s.Length))
                 {
                     missing++;
