@@ -15,6 +15,13 @@ namespace LstmMlNet.Onnx;
 /// float [1, h] each, named like the user's columns, and the window's interval scale σ, float [1, 1]
 /// (<see cref="IntervalScaleOutput"/>). The network part is <see cref="OnnxExporter"/>'s graph, fed by the
 /// pre-processing nodes and followed by the decoding and bound nodes.
+/// <para>The graph is the ONNX twin of <see cref="ForecastLayout"/>'s C# arithmetic, written method for method so that a
+/// change to one shows where the other changes: <see cref="Nodes.Series"/> ↔ <see cref="ForecastLayout.Series"/>,
+/// <see cref="Nodes.ScaleOf"/> ↔ <see cref="ForecastLayout.ScaleOf"/>, <see cref="Nodes.IntervalScaleOf"/> ↔
+/// <see cref="ForecastLayout.IntervalScaleOf"/>, <see cref="Nodes.Encode"/> ↔ <see cref="ForecastLayout.Encode"/>,
+/// <see cref="Nodes.Baseline"/> ↔ <see cref="ForecastLayout.Baseline"/>, <see cref="Nodes.Levels"/> ↔
+/// <see cref="ForecastLayout.Levels"/>, and <see cref="Nodes.Bounds"/> (ℓ̂ ∓ q·σ, then level⁻¹). The parity tests
+/// (ForecastGraphParityTests) hold the two to 1e-5 on every scaling, transform and input kind.</para>
 /// </summary>
 internal static class ForecastGraph
 {
@@ -37,188 +44,53 @@ internal static class ForecastGraph
     private const string NetworkInput = "lstm_network_frames";
     private const string NetworkOutput = "lstm_network_output";
 
+    /// <summary>The whole forecasting model: pre-processing → the network → decoding and bounds, with the metadata.</summary>
     public static byte[] Export(SequenceNetwork network, ForecastLayout layout, float[] quantiles,
         string forecastName, string lowerName, string upperName, IReadOnlyDictionary<string, string> metadata)
     {
         if (quantiles.Length != layout.Horizon) throw new ArgumentException($"One quantile per horizon step ({layout.Horizon}) is needed.", nameof(quantiles));
         byte[] networkBytes = OnnxExporter.Export(network, new OnnxExportOptions(OnnxHead.Identity, InputName: NetworkInput, ScoreName: NetworkOutput, StepOutputs: layout.Horizon));
         ModelProto inner = ModelProto.Parser.ParseFrom(networkBytes);
-
-        var g = new OnnxGraphBuilder("LstmMlNetForecast");
-        foreach (var init in inner.Graph.Initializer) g.Reserve(init.Name);
-        foreach (var node in inner.Graph.Node)
-        {
-            foreach (string output in node.Output) g.Reserve(output);
-            g.Reserve(node.Name);
-        }
-        g.Reserve(NetworkInput);
-        string window = g.Reserve(WindowInput);
-        string? covariates = layout.Covariates > 0 ? g.Reserve(CovariatesInput) : null;
-        string? pastCovariates = layout.PastCovariates > 0 ? g.Reserve(PastCovariatesInput) : null;
-        string? timestamps = layout.HasTimestamps ? g.Reserve(TimestampsInput) : null;
-        string forecast = g.Reserve(forecastName);
-        string lower = g.Reserve(lowerName);
-        string upper = g.Reserve(upperName);
-        string scaleOutput = g.Reserve(IntervalScaleOutput);
-
-        int w = layout.WindowSize, h = layout.Horizon, c = layout.Covariates, p = layout.PastSteps;
-        string axis1 = g.Int64s("axis1", new[] { 1L });
-        string Slice(string x, long start, long end, string axis) =>
-            g.Node("Slice", new[] { x, g.Int64s("start", new[] { start }), g.Int64s("end", new[] { end }), axis });
+        var n = new Nodes(inner, layout);
+        string window = n.G.Reserve(WindowInput);
+        string? covariates = layout.Covariates > 0 ? n.G.Reserve(CovariatesInput) : null;
+        string? pastCovariates = layout.PastCovariates > 0 ? n.G.Reserve(PastCovariatesInput) : null;
+        string? timestamps = layout.HasTimestamps ? n.G.Reserve(TimestampsInput) : null;
+        string forecast = n.G.Reserve(forecastName), lower = n.G.Reserve(lowerName), upper = n.G.Reserve(upperName);
+        string scaleOutput = n.G.Reserve(IntervalScaleOutput);
 
         // Pre-processing: Window [1, W] → network frames [1, Steps·F].
-        string y = g.Node("Reshape", new[] { window, g.Int64s("window_shape", new[] { 1L, w }) });
-        string level = layout.Transform == ForecastTargetTransform.Log1p
-            ? g.Node("Log", new[] { g.Node("Add", new[] { y, g.Floats("one", new[] { 1f }, 1) }) })
-            : y;
-        string u = layout.Transform == ForecastTargetTransform.Difference
-            ? g.Node("Sub", new[] { Slice(level, 1, w, axis1), Slice(level, 0, w - 1, axis1) })
-            : level;
-        string RowMean(string value) => g.Node("ReduceMean", new[] { value }, null, Attribute("axes", new[] { 1L }), Attribute("keepdims", 1L));
-        string MeanAbsolute(string value) => RowMean(g.Node("Abs", new[] { value }));
-        string MeanAbsoluteChange(int lag) => MeanAbsolute(g.Node("Sub", new[] { Slice(u, lag, p, axis1), Slice(u, 0, p - lag, axis1) }));
-        string LevelFloor(float share, string name) => g.Node("Mul", new[] { MeanAbsolute(u), g.Floats(name, new[] { share }, 1) });
-        string PlusEpsilon(string value) => g.Node("Add", new[] { value, g.Floats("scale_epsilon", new[] { ForecastLayout.ScaleEpsilon }, 1) });
-        bool relative = layout.Transform != ForecastTargetTransform.Difference; // the window scalings take u relative to its last value
-        string m, s;
-        switch (layout.Scaling)
-        {
-            case ForecastScaling.WindowChange when relative:
-                m = Slice(u, p - 1, p, axis1);
-                s = PlusEpsilon(MeanAbsoluteChange(1));
-                break;
-            case ForecastScaling.SeasonalChange when relative:
-                m = Slice(u, p - 1, p, axis1);
-                s = PlusEpsilon(g.Node("Add", new[] { MeanAbsoluteChange(layout.ChangeLag), LevelFloor(ForecastLayout.SeasonalChangeFloor, "seasonal_change_floor") }));
-                break;
-            case ForecastScaling.WindowDeviation when relative:
-                m = Slice(u, p - 1, p, axis1);
-                string centred = g.Node("Sub", new[] { u, RowMean(u) });
-                string deviation = g.Node("Sqrt", new[] { RowMean(g.Node("Mul", new[] { centred, centred })) });
-                s = PlusEpsilon(g.Node("Add", new[] { deviation, LevelFloor(ForecastLayout.DeviationFloor, "deviation_floor") }));
-                break;
-            case ForecastScaling.WindowMean:
-            case ForecastScaling.WindowChange:
-            case ForecastScaling.WindowDeviation:
-            case ForecastScaling.SeasonalChange:
-                m = relative ? Slice(u, p - 1, p, axis1) : g.Floats("zero", new[] { 0f }, 1);
-                s = PlusEpsilon(MeanAbsolute(u));
-                break;
-            case ForecastScaling.Standard:
-                m = g.Floats("series_mean", new[] { layout.Mean }, 1);
-                s = g.Floats("series_scale", new[] { layout.Scale }, 1);
-                break;
-            default:
-                m = g.Floats("zero", new[] { 0f }, 1);
-                s = g.Floats("one", new[] { 1f }, 1);
-                break;
-        }
-        // The interval scale σ the half-widths are in units of (ForecastLayout.IntervalScaleOf).
-        string sigma = layout.IntervalScale == ForecastIntervalScale.NetworkScale || layout.Scaling == ForecastScaling.SeasonalChange
-            ? s
-            : relative
-                ? PlusEpsilon(g.Node("Add", new[] { MeanAbsoluteChange(layout.ChangeLag), LevelFloor(ForecastLayout.SeasonalChangeFloor, "interval_change_floor") }))
-                : PlusEpsilon(MeanAbsolute(u));
+        var (level, u) = n.Series(window);
+        var (m, scale) = n.ScaleOf(u);
+        string sigma = n.IntervalScaleOf(u, scale);
         // A NaN or infinite value in the window or the covariates makes the forecast, both bounds and σ NaN (OnnxInputGuards).
-        string nonFinite = OnnxInputGuards.NonFinite(g, new[] { window, covariates, pastCovariates }.Where(v => v is not null).Select(v => v!).ToArray());
-        bool shared = sigma == s;
-        s = OnnxInputGuards.NanWhere(g, nonFinite, s);
-        sigma = shared ? s : OnnxInputGuards.NanWhere(g, nonFinite, sigma);
-        string x = g.Node("Div", new[] { g.Node("Sub", new[] { u, m }), s });
-        string column = g.Node("Reshape", new[] { x, g.Int64s("column_shape", new[] { (long)p, 1L }) });
-        var pastParts = new List<string> { column, g.Floats("observed", Enumerable.Repeat(1f, p).ToArray(), p, 1) };
-        var futureParts = new List<string> { g.Floats("unobserved", new float[2 * h], h, 2) };
-        string? axis0Value = null;
-        string axis0() => axis0Value ??= g.Int64s("axis0", new[] { 0L });
-        // Standardised (and, under the window scalings, relative to the window's last step) values [rows, count].
-        string Standardised(string input, long rows, int count, int offset, string name)
-        {
-            string values = g.Node("Reshape", new[] { input, g.Int64s($"{name}_shape", new[] { rows, count }) });
-            values = g.Node("Div", new[] { g.Node("Sub", new[] { values, g.Floats($"{name}_mean", layout.CovariateMean[offset..(offset + count)], count) }),
-                g.Floats($"{name}_scale", layout.CovariateScale[offset..(offset + count)], count) });
-            return layout.RelativeCovariates ? g.Node("Sub", new[] { values, Slice(values, w - 1, w, axis0()) }) : values; // ĉ_t − ĉ_T
-        }
-        if (covariates is not null)
-        {
-            string cov = Standardised(covariates, w + h, c, 0, "covariate");
-            pastParts.Add(Slice(cov, w - p, w, axis0()));
-            futureParts.Add(Slice(cov, w, w + h, axis0()));
-        }
-        if (timestamps is not null)
-        {
-            // Calendar phases of the W + h ticks (Calendar.Phase: an int64 remainder, then float division), as sin/cos pairs.
-            string ticks = g.Node("Reshape", new[] { timestamps, g.Int64s("timestamp_shape", new[] { (long)(w + h), 1L }) });
-            string Integer(string name, long value) => g.Int64s(name, new[] { value }, scalar: true);
-            string Phase(string integer, float period) => g.Node("Div", new[] { g.Node("Cast", new[] { integer }, null, Attribute("to", (long)DataType.Float)), g.Floats("calendar_period", new[] { period }, 1) });
-            var pairs = new List<string>();
-            foreach (CalendarFeatures feature in CalendarArithmetic.Parts(layout.Calendar))
-            {
-                string phase = feature switch
-                {
-                    CalendarFeatures.HourOfDay => Phase(g.Node("Mod", new[] { ticks, Integer("ticks_per_day", CalendarArithmetic.TicksPerDay) }), CalendarArithmetic.TicksPerDay),
-                    CalendarFeatures.DayOfWeek => Phase(g.Node("Mod", new[] { g.Node("Div", new[] { ticks, Integer("ticks_per_day", CalendarArithmetic.TicksPerDay) }), Integer("days_per_week", CalendarArithmetic.DaysPerWeek) }), CalendarArithmetic.DaysPerWeek),
-                    _ => Phase(g.Node("Mod", new[] { ticks, Integer("ticks_per_year", CalendarArithmetic.TicksPerYear) }), CalendarArithmetic.TicksPerYear),
-                };
-                string angle = g.Node("Mul", new[] { phase, g.Floats("two_pi", new[] { 2f * MathF.PI }, 1) });
-                pairs.Add(g.Node("Sin", new[] { angle }));
-                pairs.Add(g.Node("Cos", new[] { angle }));
-            }
-            string calendar = g.Node("Concat", pairs.ToArray(), null, Attribute("axis", 1L));
-            pastParts.Add(Slice(calendar, w - p, w, axis0()));
-            futureParts.Add(Slice(calendar, w, w + h, axis0()));
-        }
-        if (pastCovariates is not null)
-        {
-            int cp = layout.PastCovariates;
-            string past = Standardised(pastCovariates, w, cp, c, "past_covariate");
-            pastParts.Add(Slice(past, w - p, w, axis0()));
-            futureParts.Add(g.Floats("future_past_covariates", new float[h * cp], h, cp)); // not known after the origin
-        }
-        if (layout.SeasonalLags > 0)
-        {
-            // Future step k reads x at the L most recent positions of its season phase; past steps read zeros there.
-            int lags = layout.SeasonalLags;
-            long[] positions = Enumerable.Range(0, h).SelectMany(k => Enumerable.Range(0, lags).Select(i => (long)layout.LagPosition(k, i))).ToArray();
-            string gathered = g.Node("Gather", new[] { x, g.Int64s("seasonal_lag_positions", positions) }, null, Attribute("axis", 1L));
-            pastParts.Add(g.Floats("past_lag_zeros", new float[p * lags], p, lags));
-            futureParts.Add(g.Node("Reshape", new[] { gathered, g.Int64s("lag_shape", new[] { (long)h, lags }) }));
-        }
-        string pastFrames = g.Node("Concat", pastParts.ToArray(), null, Attribute("axis", 1L));
-        string futureFrames = futureParts.Count == 1 ? futureParts[0] : g.Node("Concat", futureParts.ToArray(), null, Attribute("axis", 1L));
-        string frames = g.Node("Concat", new[] { pastFrames, futureFrames }, null, Attribute("axis", 0L));
-        g.Node("Reshape", new[] { frames, g.Int64s("frames_shape", new[] { 1L, -1L }) }, NetworkInput);
+        string nonFinite = OnnxInputGuards.NonFinite(n.G, new[] { window, covariates, pastCovariates }.Where(v => v is not null).Select(v => v!).ToArray());
+        bool shared = sigma == scale;
+        scale = OnnxInputGuards.NanWhere(n.G, nonFinite, scale);
+        sigma = shared ? scale : OnnxInputGuards.NanWhere(n.G, nonFinite, sigma);
+        n.Encode(u, m, scale, covariates, pastCovariates, timestamps, NetworkInput);
 
         // The network.
-        g.Graph.Initializer.AddRange(inner.Graph.Initializer);
-        g.Graph.Node.AddRange(inner.Graph.Node);
+        n.G.Graph.Initializer.AddRange(inner.Graph.Initializer);
+        n.G.Graph.Node.AddRange(inner.Graph.Node);
 
         // Decoding: [1, h] network output → levels → forecast and bounds.
-        // Baselines b_k: the seasonal naive values u at LagPosition(k, 0) gathered from the window, or m.
-        string baseline = layout.SeasonalBaseline
-            ? g.Node("Gather", new[] { u, g.Int64s("seasonal_positions", Enumerable.Range(0, h).Select(k => (long)layout.LagPosition(k, 0)).ToArray()) }, null, Attribute("axis", 1L))
-            : m;
-        // z_k = α·z'_k·s + b_k; α (the network's weight, chosen on validation) is left out of the graph when it is 1.
-        string correction = layout.NetworkWeight == 1f ? NetworkOutput : g.Node("Mul", new[] { NetworkOutput, g.Floats("network_weight", new[] { layout.NetworkWeight }, 1) });
-        string z = g.Node("Add", new[] { g.Node("Mul", new[] { correction, s }), baseline });
-        string levels = layout.Transform == ForecastTargetTransform.Difference
-            ? g.Node("Add", new[] { Slice(level, w - 1, w, axis1), g.Node("CumSum", new[] { z, g.Int64s("cumsum_axis", new[] { 1L }, scalar: true) }) })
-            : z;
-        string margin = g.Node("Mul", new[] { g.Floats("conformal_quantiles", quantiles, 1, h), sigma });
-        g.Node("Identity", new[] { sigma }, scaleOutput);
-        string Unlevel(string value, string? name) => layout.Transform == ForecastTargetTransform.Log1p
-            ? g.Node("Sub", new[] { g.Node("Exp", new[] { value }), g.Floats("one", new[] { 1f }, 1) }, name)
-            : g.Node("Identity", new[] { value }, name);
-        Unlevel(levels, forecast);
-        Unlevel(g.Node("Sub", new[] { levels, margin }), lower);
-        Unlevel(g.Node("Add", new[] { levels, margin }), upper);
+        string levels = n.Levels(level, n.Baseline(u, m), NetworkOutput, scale);
+        n.Bounds(levels, sigma, quantiles, forecast, lower, upper, scaleOutput);
 
-        g.Graph.Input.Add(Value(window, DataType.Float, 1L, (long)w));
-        if (covariates is not null) g.Graph.Input.Add(Value(covariates, DataType.Float, 1L, (long)((w + h) * c)));
-        if (pastCovariates is not null) g.Graph.Input.Add(Value(pastCovariates, DataType.Float, 1L, (long)layout.PastCovariateValues));
-        if (timestamps is not null) g.Graph.Input.Add(Value(timestamps, DataType.Int64, 1L, (long)(w + h)));
-        foreach (string output in new[] { forecast, lower, upper }) g.Graph.Output.Add(Value(output, DataType.Float, 1L, (long)h));
-        g.Graph.Output.Add(Value(scaleOutput, DataType.Float, 1L, 1L));
+        n.G.Graph.Input.Add(Value(window, DataType.Float, 1L, (long)layout.WindowSize));
+        if (covariates is not null) n.G.Graph.Input.Add(Value(covariates, DataType.Float, 1L, (long)layout.CovariateValues));
+        if (pastCovariates is not null) n.G.Graph.Input.Add(Value(pastCovariates, DataType.Float, 1L, (long)layout.PastCovariateValues));
+        if (timestamps is not null) n.G.Graph.Input.Add(Value(timestamps, DataType.Int64, 1L, (long)layout.TimestampValues));
+        foreach (string output in new[] { forecast, lower, upper }) n.G.Graph.Output.Add(Value(output, DataType.Float, 1L, (long)layout.Horizon));
+        n.G.Graph.Output.Add(Value(scaleOutput, DataType.Float, 1L, 1L));
+        return Model(inner, n.G, layout, metadata);
+    }
 
+    /// <summary>The model proto around the graph: the inner network's IR and opsets, the layout and the caller's metadata,
+    /// and the whole model's checksum (replacing the inner network's).</summary>
+    private static byte[] Model(ModelProto inner, OnnxGraphBuilder g, ForecastLayout layout, IReadOnlyDictionary<string, string> metadata)
+    {
         var model = new ModelProto
         {
             IrVersion = inner.IrVersion,
@@ -230,9 +102,9 @@ internal static class ForecastGraph
         model.OpsetImport.AddRange(inner.OpsetImport);
         var entries = inner.MetadataProps.ToDictionary(e => e.Key, e => e.Value);
         entries["lstmmlnet.task"] = "forecasting";
-        entries["lstmmlnet.window_size"] = w.ToString(CultureInfo.InvariantCulture);
-        entries["lstmmlnet.horizon"] = h.ToString(CultureInfo.InvariantCulture);
-        entries["lstmmlnet.covariates"] = c.ToString(CultureInfo.InvariantCulture);
+        entries["lstmmlnet.window_size"] = layout.WindowSize.ToString(CultureInfo.InvariantCulture);
+        entries["lstmmlnet.horizon"] = layout.Horizon.ToString(CultureInfo.InvariantCulture);
+        entries["lstmmlnet.covariates"] = layout.Covariates.ToString(CultureInfo.InvariantCulture);
         entries["lstmmlnet.target_transform"] = layout.Transform.ToString();
         entries["lstmmlnet.scaling"] = layout.Scaling.ToString();
         entries["lstmmlnet.seasonal_period"] = layout.SeasonalPeriod.ToString(CultureInfo.InvariantCulture);
@@ -243,7 +115,218 @@ internal static class ForecastGraph
         entries["lstmmlnet.interval_scale"] = layout.IntervalScale.ToString();
         foreach (var (key, value) in metadata) entries[key] = value;
         foreach (var (key, value) in entries) model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
-        LstmModelChecksum.Stamp(model); // the whole forecasting model's checksum, replacing the inner network's
+        LstmModelChecksum.Stamp(model);
         return Google.Protobuf.MessageExtensions.ToByteArray(model);
+    }
+
+    /// <summary>The nodes of <see cref="ForecastLayout"/>'s arithmetic, one method per C# method, over one graph. Values are
+    /// [1, n] rows (one window) unless said otherwise.</summary>
+    internal sealed class Nodes
+    {
+        private readonly ForecastLayout layout;
+        private string? axis0, axis1Name;
+
+        /// <summary>A builder whose names avoid every name of the <paramref name="inner"/> network.</summary>
+        public Nodes(ModelProto inner, ForecastLayout layout)
+        {
+            this.layout = layout;
+            G = new OnnxGraphBuilder("LstmMlNetForecast");
+            foreach (var init in inner.Graph.Initializer) G.Reserve(init.Name);
+            foreach (var node in inner.Graph.Node)
+            {
+                foreach (string output in node.Output) G.Reserve(output);
+                G.Reserve(node.Name);
+            }
+            G.Reserve(NetworkInput);
+        }
+
+        /// <summary>The graph being built.</summary>
+        public OnnxGraphBuilder G { get; }
+
+        private int W => layout.WindowSize;
+
+        private int H => layout.Horizon;
+
+        private int P => layout.PastSteps;
+
+        private string Axis0 => axis0 ??= G.Int64s("axis0", new[] { 0L });
+
+        /// <summary>Made at first use, after <see cref="Export"/> has reserved the inputs' and outputs' names.</summary>
+        private string Axis1 => axis1Name ??= G.Int64s("axis1", new[] { 1L });
+
+        private string Slice(string x, long start, long end, string axis) =>
+            G.Node("Slice", new[] { x, G.Int64s("start", new[] { start }), G.Int64s("end", new[] { end }), axis });
+
+        private string RowMean(string value) => G.Node("ReduceMean", new[] { value }, null, Attribute("axes", new[] { 1L }), Attribute("keepdims", 1L));
+
+        private string MeanAbsolute(string value) => RowMean(G.Node("Abs", new[] { value }));
+
+        private string MeanAbsoluteChange(string u, int lag) => MeanAbsolute(G.Node("Sub", new[] { Slice(u, lag, P, Axis1), Slice(u, 0, P - lag, Axis1) }));
+
+        private string LevelFloor(string u, float share, string name) => G.Node("Mul", new[] { MeanAbsolute(u), G.Floats(name, new[] { share }, 1) });
+
+        private string PlusEpsilon(string value) => G.Node("Add", new[] { value, G.Floats("scale_epsilon", new[] { ForecastLayout.ScaleEpsilon }, 1) });
+
+        /// <summary>The window scalings take u relative to its last value (levels, not differences).</summary>
+        private bool Relative => layout.Transform != ForecastTargetTransform.Difference;
+
+        /// <summary>ForecastLayout.Series: the levels ℓ [1, W] of the window and the network series u (ℓ, or its W − 1 differences).</summary>
+        public (string Level, string U) Series(string window)
+        {
+            string y = G.Node("Reshape", new[] { window, G.Int64s("window_shape", new[] { 1L, W }) });
+            string level = layout.Transform == ForecastTargetTransform.Log1p
+                ? G.Node("Log", new[] { G.Node("Add", new[] { y, G.Floats("one", new[] { 1f }, 1) }) })
+                : y;
+            string u = layout.Transform == ForecastTargetTransform.Difference
+                ? G.Node("Sub", new[] { Slice(level, 1, W, Axis1), Slice(level, 0, W - 1, Axis1) })
+                : level;
+            return (level, u);
+        }
+
+        /// <summary>ForecastLayout.ScaleOf: (m, s) [1, 1] of the network series.</summary>
+        public (string M, string S) ScaleOf(string u)
+        {
+            switch (layout.Scaling)
+            {
+                case ForecastScaling.WindowChange when Relative:
+                    return (Slice(u, P - 1, P, Axis1), PlusEpsilon(MeanAbsoluteChange(u, 1)));
+                case ForecastScaling.SeasonalChange when Relative:
+                    return (Slice(u, P - 1, P, Axis1), SeasonalChangeScale(u, "seasonal_change_floor"));
+                case ForecastScaling.WindowDeviation when Relative:
+                    string m = Slice(u, P - 1, P, Axis1);
+                    string centred = G.Node("Sub", new[] { u, RowMean(u) });
+                    string deviation = G.Node("Sqrt", new[] { RowMean(G.Node("Mul", new[] { centred, centred })) });
+                    return (m, PlusEpsilon(G.Node("Add", new[] { deviation, LevelFloor(u, ForecastLayout.DeviationFloor, "deviation_floor") })));
+                case ForecastScaling.WindowMean:
+                case ForecastScaling.WindowChange:
+                case ForecastScaling.WindowDeviation:
+                case ForecastScaling.SeasonalChange:
+                    return (Relative ? Slice(u, P - 1, P, Axis1) : G.Floats("zero", new[] { 0f }, 1), PlusEpsilon(MeanAbsolute(u)));
+                case ForecastScaling.Standard:
+                    return (G.Floats("series_mean", new[] { layout.Mean }, 1), G.Floats("series_scale", new[] { layout.Scale }, 1));
+                default:
+                    return (G.Floats("zero", new[] { 0f }, 1), G.Floats("one", new[] { 1f }, 1));
+            }
+        }
+
+        /// <summary>ForecastLayout.IntervalScaleOf: σ [1, 1], the unit of the bounds' half-widths (s itself, the seasonal
+        /// change scale of levels, or mean|u| + ε for differences).</summary>
+        public string IntervalScaleOf(string u, string s) =>
+            layout.IntervalScale == ForecastIntervalScale.NetworkScale || layout.Scaling == ForecastScaling.SeasonalChange ? s
+            : Relative ? SeasonalChangeScale(u, "interval_change_floor")
+            : PlusEpsilon(MeanAbsolute(u));
+
+        /// <summary>ForecastLayout.SeasonalChangeScale: mean|u_t − u_{t−L}| + 1e-2·mean|u| + 1e-6.</summary>
+        private string SeasonalChangeScale(string u, string floorName) =>
+            PlusEpsilon(G.Node("Add", new[] { MeanAbsoluteChange(u, layout.ChangeLag), LevelFloor(u, ForecastLayout.SeasonalChangeFloor, floorName) }));
+
+        /// <summary>ForecastLayout.Encode: the frames [1, Steps·F] written to <paramref name="output"/> — past steps
+        /// [x, 1, c, calendar, past c, 0…], future steps [0, 0, c, calendar, 0…, seasonal lags].</summary>
+        public void Encode(string u, string m, string s, string? covariates, string? pastCovariates, string? timestamps, string output)
+        {
+            int h = H, p = P, w = W;
+            string x = G.Node("Div", new[] { G.Node("Sub", new[] { u, m }), s });
+            string column = G.Node("Reshape", new[] { x, G.Int64s("column_shape", new[] { (long)p, 1L }) });
+            var pastParts = new List<string> { column, G.Floats("observed", Enumerable.Repeat(1f, p).ToArray(), p, 1) };
+            var futureParts = new List<string> { G.Floats("unobserved", new float[2 * h], h, 2) };
+            if (covariates is not null)
+            {
+                string cov = WriteCovariates(covariates, w + h, layout.Covariates, 0, "covariate");
+                pastParts.Add(Slice(cov, w - p, w, Axis0));
+                futureParts.Add(Slice(cov, w, w + h, Axis0));
+            }
+            if (timestamps is not null)
+            {
+                string calendar = Calendar(timestamps);
+                pastParts.Add(Slice(calendar, w - p, w, Axis0));
+                futureParts.Add(Slice(calendar, w, w + h, Axis0));
+            }
+            if (pastCovariates is not null)
+            {
+                int cp = layout.PastCovariates;
+                string past = WriteCovariates(pastCovariates, w, cp, layout.Covariates, "past_covariate");
+                pastParts.Add(Slice(past, w - p, w, Axis0));
+                futureParts.Add(G.Floats("future_past_covariates", new float[h * cp], h, cp)); // not known after the origin
+            }
+            if (layout.SeasonalLags > 0)
+            {
+                // Future step k reads x at the L most recent positions of its season phase; past steps read zeros there.
+                int lags = layout.SeasonalLags;
+                long[] positions = Enumerable.Range(0, h).SelectMany(k => Enumerable.Range(0, lags).Select(i => (long)layout.LagPosition(k, i))).ToArray();
+                string gathered = G.Node("Gather", new[] { x, G.Int64s("seasonal_lag_positions", positions) }, null, Attribute("axis", 1L));
+                pastParts.Add(G.Floats("past_lag_zeros", new float[p * lags], p, lags));
+                futureParts.Add(G.Node("Reshape", new[] { gathered, G.Int64s("lag_shape", new[] { (long)h, lags }) }));
+            }
+            string pastFrames = G.Node("Concat", pastParts.ToArray(), null, Attribute("axis", 1L));
+            string futureFrames = futureParts.Count == 1 ? futureParts[0] : G.Node("Concat", futureParts.ToArray(), null, Attribute("axis", 1L));
+            string frames = G.Node("Concat", new[] { pastFrames, futureFrames }, null, Attribute("axis", 0L));
+            G.Node("Reshape", new[] { frames, G.Int64s("frames_shape", new[] { 1L, -1L }) }, output);
+        }
+
+        /// <summary>ForecastLayout.WriteCovariates: standardised values [rows, count] (statistics from
+        /// <paramref name="offset"/>), relative to the window's last step under the window scalings (ĉ_t − ĉ_T).</summary>
+        private string WriteCovariates(string input, long rows, int count, int offset, string name)
+        {
+            string values = G.Node("Reshape", new[] { input, G.Int64s($"{name}_shape", new[] { rows, count }) });
+            values = G.Node("Div", new[] { G.Node("Sub", new[] { values, G.Floats($"{name}_mean", layout.CovariateMean[offset..(offset + count)], count) }),
+                G.Floats($"{name}_scale", layout.CovariateScale[offset..(offset + count)], count) });
+            return layout.RelativeCovariates ? G.Node("Sub", new[] { values, Slice(values, W - 1, W, Axis0) }) : values;
+        }
+
+        /// <summary>CalendarArithmetic.Write: the sin/cos pairs [W + h, 2·|calendar|] of the ticks' phases (an int64
+        /// remainder, then float division, as the C# does).</summary>
+        private string Calendar(string timestamps)
+        {
+            string ticks = G.Node("Reshape", new[] { timestamps, G.Int64s("timestamp_shape", new[] { (long)(W + H), 1L }) });
+            string Integer(string name, long value) => G.Int64s(name, new[] { value }, scalar: true);
+            string Phase(string integer, float period) => G.Node("Div", new[] { G.Node("Cast", new[] { integer }, null, Attribute("to", (long)DataType.Float)), G.Floats("calendar_period", new[] { period }, 1) });
+            var pairs = new List<string>();
+            foreach (CalendarFeatures feature in CalendarArithmetic.Parts(layout.Calendar))
+            {
+                string phase = feature switch
+                {
+                    CalendarFeatures.HourOfDay => Phase(G.Node("Mod", new[] { ticks, Integer("ticks_per_day", CalendarArithmetic.TicksPerDay) }), CalendarArithmetic.TicksPerDay),
+                    CalendarFeatures.DayOfWeek => Phase(G.Node("Mod", new[] { G.Node("Div", new[] { ticks, Integer("ticks_per_day", CalendarArithmetic.TicksPerDay) }), Integer("days_per_week", CalendarArithmetic.DaysPerWeek) }), CalendarArithmetic.DaysPerWeek),
+                    _ => Phase(G.Node("Mod", new[] { ticks, Integer("ticks_per_year", CalendarArithmetic.TicksPerYear) }), CalendarArithmetic.TicksPerYear),
+                };
+                string angle = G.Node("Mul", new[] { phase, G.Floats("two_pi", new[] { 2f * MathF.PI }, 1) });
+                pairs.Add(G.Node("Sin", new[] { angle }));
+                pairs.Add(G.Node("Cos", new[] { angle }));
+            }
+            return G.Node("Concat", pairs.ToArray(), null, Attribute("axis", 1L));
+        }
+
+        /// <summary>ForecastLayout.Baseline: b_k [1, h], the seasonal naive values u at LagPosition(k, 0), or m.</summary>
+        public string Baseline(string u, string m) => layout.SeasonalBaseline
+            ? G.Node("Gather", new[] { u, G.Int64s("seasonal_positions", Enumerable.Range(0, H).Select(k => (long)layout.LagPosition(k, 0)).ToArray()) }, null, Attribute("axis", 1L))
+            : m;
+
+        /// <summary>ForecastLayout.Levels: ℓ̂_k [1, h] from the network output z' — z_k = α·z'_k·s + b_k (α left out when
+        /// 1), summed onto the last level for Difference.</summary>
+        public string Levels(string level, string baseline, string output, string s)
+        {
+            string correction = layout.NetworkWeight == 1f ? output : G.Node("Mul", new[] { output, G.Floats("network_weight", new[] { layout.NetworkWeight }, 1) });
+            string z = G.Node("Add", new[] { G.Node("Mul", new[] { correction, s }), baseline });
+            return layout.Transform == ForecastTargetTransform.Difference
+                ? G.Node("Add", new[] { Slice(level, W - 1, W, Axis1), G.Node("CumSum", new[] { z, G.Int64s("cumsum_axis", new[] { 1L }, scalar: true) }) })
+                : z;
+        }
+
+        /// <summary>The outputs: forecast level⁻¹(ℓ̂), bounds level⁻¹(ℓ̂ ∓ q_k·σ), and σ.</summary>
+        public void Bounds(string levels, string sigma, float[] quantiles, string forecast, string lower, string upper, string scaleOutput)
+        {
+            string margin = G.Node("Mul", new[] { G.Floats("conformal_quantiles", quantiles, 1, H), sigma });
+            G.Node("Identity", new[] { sigma }, scaleOutput);
+            Unlevel(levels, forecast);
+            Unlevel(G.Node("Sub", new[] { levels, margin }), lower);
+            Unlevel(G.Node("Add", new[] { levels, margin }), upper);
+        }
+
+        /// <summary>ForecastLayout.Unlevel: y = ℓ, or exp(ℓ) − 1 for Log1p, written to <paramref name="name"/>.</summary>
+        private void Unlevel(string value, string name)
+        {
+            if (layout.Transform == ForecastTargetTransform.Log1p) G.Node("Sub", new[] { G.Node("Exp", new[] { value }), G.Floats("one", new[] { 1f }, 1) }, name);
+            else G.Node("Identity", new[] { value }, name);
+        }
     }
 }

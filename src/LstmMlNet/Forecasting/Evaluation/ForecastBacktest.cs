@@ -139,18 +139,13 @@ public static class ForecastBacktest
                 int end = Math.Min(until, s.Length);
                 for (int t = origin; t < end; t++)
                 {
-                    if (s.IsFilled(t))
-                    {
-                        bounds.Skip(); // filled into a gap: no origin, and it scores no forecast
-                        continue;
-                    }
                     long at = s.Rows[t];
-                    if (float.IsFinite(f[at][0]))
+                    bounds.Advance(s.IsFilled(t), s.IsFilled(t) ? 0f : ForecastLayout.Level(o.TargetTransform, s.Values[t]), () =>
                     {
+                        if (!float.IsFinite(f[at][0])) return; // no forecast from this origin (too few rows before it)
                         var (lower, upper) = bounds.IssueBounds(f[at], sigma[at][0], o.TargetTransform);
                         if (reported.Contains(t) && t + h <= s.Length) forecasts.Add((i, t, f[at], lower, upper));
-                    }
-                    bounds.Observe(ForecastLayout.Level(o.TargetTransform, s.Values[t]));
+                    });
                 }
             }
         }

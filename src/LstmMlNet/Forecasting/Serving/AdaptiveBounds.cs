@@ -92,6 +92,22 @@ internal sealed class AdaptiveBounds
         pending.RemoveAll(p => Observed - p.Origin >= Quantiles.Length);
     }
 
+    /// <summary>One step of the walk the forecast engine and the backtest both take along a series (the one place its
+    /// order is written): a step filled into a gap scores nothing (<see cref="Skip"/>); an observed step first has the
+    /// forecast from its origin issued when none was (<paramref name="issueIfMissing"/>, which forecasts and calls
+    /// <see cref="IssueBounds"/>, or does nothing when it cannot: no future covariates, a non-finite window), then scores
+    /// every pending forecast with its level ℓ (<see cref="Observe"/>).</summary>
+    public void Advance(bool filled, float level, Action? issueIfMissing)
+    {
+        if (filled)
+        {
+            Skip();
+            return;
+        }
+        if (!IssuedAtOrigin) issueIfMissing?.Invoke();
+        Observe(level);
+    }
+
     /// <summary>Bounds of the half-widths, in units of σ: they keep the state finite (a long run of hits or misses
     /// moves q geometrically).</summary>
     public const float MinimumQuantile = 1e-6f, MaximumQuantile = 1e6f;

@@ -179,16 +179,12 @@ public sealed class LstmForecastEngine<TIn, TOut> : IDisposable
             var filled = time is long at ? EngineGapFill.Rows(spec, state, value, covariates, past, at) : null;
             foreach (var row in filled ?? new())
             {
-                if (adapt) bounds.Skip(); // a filled row scores no forecast
+                if (adapt) bounds.Advance(filled: true, 0f, null); // a filled row scores no forecast
                 state.Push(row.Value, row.Covariates, row.Past, row.Time);
             }
-            if (adapt)
-            {
-                // Score the forecasts made before this observation; without future covariates the engine forecasts every
-                // origin itself, so the bounds adapt however rarely Predict is called.
-                if (!bounds.IssuedAtOrigin && spec.CovariateColumnNames.Length == 0) Forecast(Array.Empty<float>(), null);
-                bounds.Observe(ForecastLayout.Level(spec.TargetTransform, value));
-            }
+            // Score the forecasts made before this observation; without future covariates the engine forecasts every origin
+            // itself, so the bounds adapt however rarely Predict is called.
+            if (adapt) bounds.Advance(filled: false, ForecastLayout.Level(spec.TargetTransform, value), spec.CovariateColumnNames.Length == 0 ? () => Forecast(Array.Empty<float>(), null) : null);
             state.Push(value, covariates, past, time);
         }
     }
