@@ -9,22 +9,50 @@ namespace LstmMlNet.Forecasting;
 /// comparison.</summary>
 internal static class SeriesTable
 {
-    /// <summary>Checks the schema: the series and covariate columns must be Single scalars; the id column Text or a number.</summary>
+    /// <summary>What a forecasting column must hold.</summary>
+    internal enum ColumnKind
+    {
+        /// <summary>A Single scalar: the series, a covariate, a past covariate.</summary>
+        Single,
+
+        /// <summary>A DateTime scalar: the timestamp.</summary>
+        DateTime,
+
+        /// <summary>Text or a number: the series id.</summary>
+        Id,
+    }
+
+    /// <summary>The columns the forecaster reads, with their role (as errors name it) and kind: the one list of the schema
+    /// rules, checked on a <see cref="DataViewSchema"/> here and on a <c>SchemaShape</c> by the estimator.</summary>
+    public static IEnumerable<(string Role, string Name, ColumnKind Kind)> Columns(LstmForecastingOptions options)
+    {
+        yield return ("series", options.InputColumnName, ColumnKind.Single);
+        foreach (string name in options.CovariateColumnNames) yield return ("covariate", name, ColumnKind.Single);
+        foreach (string name in options.PastCovariateColumnNames) yield return ("past covariate", name, ColumnKind.Single);
+        if (options.TimestampColumnName is { } time) yield return ("timestamp", time, ColumnKind.DateTime);
+        if (options.SeriesIdColumnName is { } id) yield return ("series id", id, ColumnKind.Id);
+    }
+
+    /// <summary>Checks the schema against <see cref="Columns"/>: the series and covariate columns must be Single scalars,
+    /// the timestamp a DateTime, the id column Text or a number.</summary>
     public static void CheckSchema(DataViewSchema schema, LstmForecastingOptions options)
     {
-        CheckSingle(schema, "series", options.InputColumnName);
-        foreach (string name in options.CovariateColumnNames) CheckSingle(schema, "covariate", name);
-        foreach (string name in options.PastCovariateColumnNames) CheckSingle(schema, "past covariate", name);
-        if (options.TimestampColumnName is { } time)
+        foreach (var (role, name, kind) in Columns(options))
         {
-            var column = SchemaErrors.Find(schema, "timestamp", time);
-            if (column.Type is not DateTimeDataViewType) throw SchemaErrors.Mismatch("timestamp", time, "DateTime", column.Type);
-        }
-        if (options.SeriesIdColumnName is { } id)
-        {
-            var column = SchemaErrors.Find(schema, "series id", id);
-            if (column.Type is not (TextDataViewType or NumberDataViewType))
-                throw SchemaErrors.Mismatch("series id", id, "Text or a number", column.Type);
+            switch (kind)
+            {
+                case ColumnKind.Single:
+                    CheckSingle(schema, role, name);
+                    break;
+                case ColumnKind.DateTime:
+                    var time = SchemaErrors.Find(schema, role, name);
+                    if (time.Type is not DateTimeDataViewType) throw SchemaErrors.Mismatch(role, name, "DateTime", time.Type);
+                    break;
+                default:
+                    var id = SchemaErrors.Find(schema, role, name);
+                    if (id.Type is not (TextDataViewType or NumberDataViewType)) throw SchemaErrors.Mismatch(role, name, "Text or a number", id.Type);
+                    break;
+            }
         }
     }
 

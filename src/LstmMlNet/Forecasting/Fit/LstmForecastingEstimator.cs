@@ -46,17 +46,7 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
     /// <inheritdoc />
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
-        CheckShape(inputSchema, "series", Options.InputColumnName);
-        foreach (string name in Options.CovariateColumnNames) CheckShape(inputSchema, "covariate", name);
-        foreach (string name in Options.PastCovariateColumnNames) CheckShape(inputSchema, "past covariate", name);
-        if (Options.TimestampColumnName is { } time)
-        {
-            if (!Interop.SchemaShapeColumns.TryFind(inputSchema, time, out var column)) throw SchemaErrors.Missing("timestamp", time);
-            if (column.Kind != SchemaShape.Column.VectorKind.Scalar || column.ItemType is not DateTimeDataViewType)
-                throw new ArgumentOutOfRangeException("inputSchema", $"The timestamp column '{time}' must be a DateTime scalar; found {column.Kind} of {column.ItemType}.");
-        }
-        if (Options.SeriesIdColumnName is { } id && !Interop.SchemaShapeColumns.TryFind(inputSchema, id, out _))
-            throw SchemaErrors.Missing("series id", id);
+        foreach (var (role, name, kind) in SeriesTable.Columns(Options)) CheckShape(inputSchema, role, name, kind);
         var columns = inputSchema.ToDictionary(c => c.Name);
         foreach (string name in Options.OutputColumnNames)
         {
@@ -65,11 +55,18 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
         return new SchemaShape(columns.Values);
     }
 
-    private static void CheckShape(SchemaShape schema, string role, string name)
+    /// <summary>The SchemaShape form of <see cref="SeriesTable.CheckSchema"/>, over the same column list.</summary>
+    private static void CheckShape(SchemaShape schema, string role, string name, SeriesTable.ColumnKind kind)
     {
         if (!Interop.SchemaShapeColumns.TryFind(schema, name, out var column)) throw SchemaErrors.Missing(role, name);
-        if (column.Kind != SchemaShape.Column.VectorKind.Scalar || column.ItemType != NumberDataViewType.Single)
-            throw new ArgumentOutOfRangeException("inputSchema", $"The {role} column '{name}' must be a Single scalar; found {column.Kind} of {column.ItemType}.");
+        bool scalar = column.Kind == SchemaShape.Column.VectorKind.Scalar;
+        switch (kind)
+        {
+            case SeriesTable.ColumnKind.Single when !scalar || column.ItemType != NumberDataViewType.Single:
+                throw new ArgumentOutOfRangeException("inputSchema", $"The {role} column '{name}' must be a Single scalar; found {column.Kind} of {column.ItemType}.");
+            case SeriesTable.ColumnKind.DateTime when !scalar || column.ItemType is not DateTimeDataViewType:
+                throw new ArgumentOutOfRangeException("inputSchema", $"The {role} column '{name}' must be a DateTime scalar; found {column.Kind} of {column.ItemType}.");
+        }
     }
 
     /// <summary>Reads the series (rows in time order), plans, trains, calibrates and returns the fitted transformer.</summary>
@@ -88,11 +85,7 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
         log.Info(MessageSensitivity.None, $"ForecastByLstm: {series.Count} series, {train.Count} training windows, {validation.Count} validation/calibration windows; plan: {plan}");
 
         Device device = Engine.TorchRuntime.SelectDevice(environment);
-        // After the device, whose selection reports a missing TorchSharp backend clearly: every tensor this Fit makes belongs
-        // to this scope (the batches' own scopes nest inside it), so a temporary made outside a batch (the weights read for
-        // the export, the best epoch's snapshot, a view) stays reachable until Fit returns and no finaliser frees its
-        // native handle while libtorch still reads it.
-        using var tensors = NewDisposeScope();
+        using var tensors = NewDisposeScope(); // after the device check; keeps every tensor of this Fit alive until it returns
         SequenceNetwork network = Train(plan, device, train, MonitoredSample(validation, request.WindowsPerEpoch, seed), plan.Training, log, out TrainingResult result);
         try
         {

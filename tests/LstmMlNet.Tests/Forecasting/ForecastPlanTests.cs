@@ -1,0 +1,95 @@
+using System.Reflection;
+using LstmMlNet.Forecasting;
+using LstmMlNet.Tests.Infrastructure;
+using Microsoft.ML;
+
+namespace LstmMlNet.Tests.Forecasting;
+
+/// <summary>The plan of a Fit (<see cref="ForecastPlan"/>): every automatic value resolved once, the options never written.</summary>
+public sealed class ForecastPlanTests
+{
+    private static LstmForecastingOptions Automatic() => new()
+    {
+        InputColumnName = nameof(AirMonth.Passengers),
+        Horizon = 12,
+        CovariateColumnNames = new[] { "Year" }, // with covariates: the automatic scaling and the covariate weight decay resolve
+        Epochs = 2,
+        MinimumOptimizerSteps = 40,
+        Seed = 3,
+        Network = { HiddenSize = 8 },
+    };
+
+    [Fact]
+    public void Fit_never_writes_to_the_options_and_the_plan_holds_every_resolved_value()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView data = ml.Data.LoadFromEnumerable(AirlineData.Months()[..AirlineData.FirstOf1959]);
+        LstmForecastingOptions options = Automatic();
+        string[] before = Snapshot(options);
+        var estimator = ml.Forecasting.ForecastByLstm(options);
+        LstmForecastingTransformer fitted = estimator.Fit(data);
+        using var release = Released.After(fitted);
+
+        Assert.Equal(before, Snapshot(options));
+        Assert.Same(options, estimator.Options);
+        ForecastPlan plan = fitted.Plan;
+        Assert.NotSame(options, plan.Request); // the Fit's own copy
+        Assert.Equal(before, Snapshot(plan.Request)); // as asked: automatic values stay automatic there
+        Assert.Equal(0, plan.Request.WindowSize);
+        Assert.Equal(ForecastScaling.Automatic, plan.Request.Scaling);
+        // Resolved: monthly passengers have a season of 12; the automatic window covers the horizon plus a season.
+        Assert.Equal(12, plan.Layout.Season);
+        Assert.Equal(ForecastPlanner.AutomaticWindow(12, 12, AirlineData.FirstOf1959 - plan.Tails[0]), plan.Layout.WindowSize);
+        Assert.Equal(plan.Layout.WindowSize, fitted.WindowSize);
+        Assert.Equal(ForecastScaling.WindowMean, plan.Layout.Scaling);
+        Assert.Equal(options.CovariateWeightDecay, plan.Training.WeightDecay);
+        Assert.Equal(options.WindowsPerEpoch, plan.Training.RowsPerEpoch);
+        int trainingWindows = AirlineData.FirstOf1959 - plan.Tails[0] - plan.Layout.WindowSize - 12 + 1;
+        Assert.Equal(ForecastPlanner.Epochs(options, trainingWindows), plan.Training.Epochs);
+        Assert.True(plan.Training.Epochs > options.Epochs, "40 optimiser steps over a few dozen windows need more than 2 epochs");
+        Assert.Equal(plan.Training.Epochs, fitted.FitReport.History.Count);
+        Assert.Equal(3, plan.Seed);
+        Assert.Contains($"window {plan.Layout.WindowSize}, horizon 12, season 12", plan.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ForLoop_copies_every_training_setting_and_replaces_only_what_it_is_given()
+    {
+        PropertyInfo[] properties = typeof(TrainingOptions).GetProperties(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance);
+        using var cancel = new CancellationTokenSource();
+        var progress = new Progress<TrainingProgress>();
+        var source = new TrainingOptions
+        {
+            Epochs = 7, BatchSize = 9, LearningRate = 0.25, Optimizer = OptimizerKind.Sgd, Momentum = 0.5, WeightDecay = 0.125,
+            SparseEmbeddingUpdates = false, Schedule = LearningRateSchedule.Cosine, StepEpochs = 3, StepGamma = 0.75, WarmupEpochs = 1.5,
+            GradientClipNorm = 2.5, ValidationFraction = 0.3, EarlyStoppingPatience = 4, RestoreBestWeights = false, Seed = 11,
+            Progress = progress, CancellationToken = cancel.Token,
+        };
+        typeof(TrainingOptions).GetProperty("TruncatedBpttSteps", BindingFlags.NonPublic | BindingFlags.Instance)!.SetValue(source, 5);
+        typeof(TrainingOptions).GetProperty("RowsPerEpoch", BindingFlags.NonPublic | BindingFlags.Instance)!.SetValue(source, 6);
+        var defaults = new TrainingOptions();
+        foreach (PropertyInfo p in properties)
+            Assert.False(Equals(p.GetValue(source), p.GetValue(defaults)), $"{p.Name} must differ from its default for the test to see it copied.");
+
+        TrainingOptions copy = source.ForLoop();
+        Assert.Equal(typeof(TrainingOptions), copy.GetType());
+        foreach (PropertyInfo p in properties) Assert.True(Equals(p.GetValue(source), p.GetValue(copy)), $"{p.Name} was not copied.");
+
+        TrainingOptions changed = source.ForLoop(epochs: 2, rowsPerEpoch: 1, weightDecay: 0, earlyStoppingPatience: 0, restoreBestWeights: true);
+        Assert.Equal((2, 1, 0.0, 0, true), (changed.Epochs, changed.RowsPerEpoch, changed.WeightDecay, changed.EarlyStoppingPatience, changed.RestoreBestWeights));
+        Assert.Equal((7, 6, 0.125, 4, false), (source.Epochs, source.RowsPerEpoch, source.WeightDecay, source.EarlyStoppingPatience, source.RestoreBestWeights));
+    }
+
+    /// <summary>Every readable property of the options and of their network, as name=value lines (arrays by content).</summary>
+    private static string[] Snapshot(LstmForecastingOptions o)
+    {
+        static IEnumerable<string> Of(object value) => value.GetType().GetProperties(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance)
+            .Where(p => p.GetIndexParameters().Length == 0 && p.Name != nameof(LstmForecastingOptions.Network))
+            .Select(p => p.GetValue(value) switch
+            {
+                string[] names => $"{p.Name}=[{string.Join(",", names)}]",
+                var v => $"{p.Name}={v}",
+            });
+        return Of(o).Concat(Of(o.Network).Select(line => "Network." + line)).Order(StringComparer.Ordinal).ToArray();
+    }
+}
