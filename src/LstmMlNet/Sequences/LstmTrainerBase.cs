@@ -23,9 +23,6 @@ namespace LstmMlNet;
 public abstract class LstmTrainerBase<TOptions> : IEstimator<ITransformer>
     where TOptions : LstmTrainerOptions
 {
-    /// <summary>Name of the ONNX graph input that token ids are fed to (a temporary column of the fitted model).</summary>
-    private protected const string IdsColumn = "LstmMlNet.TokenIds";
-
     /// <summary>The network's raw output [1, K] read from the ONNX graph (logits of classifiers, the value of regression);
     /// a temporary column of the fitted model.</summary>
     private protected const string RawOutputColumn = "LstmMlNet.RawOutput";
@@ -61,13 +58,9 @@ public abstract class LstmTrainerBase<TOptions> : IEstimator<ITransformer>
         using IChannel log = env.Start(Name);
         int seed = TrainerOptions.Seed ?? env.Register(Name).Rand.Next();
 
-        // A pretrained encoder (its own package, found by name) gives the frames; otherwise the column is read as it is.
-        using IPretrainedFrameSource? text = TrainerOptions.TextEncoder == PretrainedTextEncoder.None ? null
-            : PretrainedEncoders.Find(TrainerOptions.TextEncoder).Fit(Context, input, TrainerOptions.FeatureColumnName, TrainerOptions.MaxSequenceLength, log);
-        var (features, trainingRows) = text is not null
-            ? (SequenceFeatures.ForFrames(text.FrameSize, TrainerOptions.MaxSequenceLength), new SequenceFeatures.SequenceRows(null, text.EncodeTraining(log)))
-            : SequenceFeatures.Fit(input, TrainerOptions.FeatureColumnName, TrainerOptions.FrameSize, TrainerOptions.MaxSequenceLength,
-                TrainerOptions.MaxVocabularySize, TrainerOptions.MinTokenCount, log);
+        // The column as it is (tokens or frames), or a pretrained encoder's frames (its own package, found by name).
+        using SequenceSource source = SequenceSource.Fit(Context, input, TrainerOptions, log);
+        SequenceFeatures features = source.Features;
         int vocabularySize = features.Vocabulary?.Ids.Count ?? 0;
         if (features.Vocabulary is { Ids.Count: 0 })
         {
@@ -75,13 +68,11 @@ public abstract class LstmTrainerBase<TOptions> : IEstimator<ITransformer>
                 $"No token of the feature column '{TrainerOptions.FeatureColumnName}' occurs at least {TrainerOptions.MinTokenCount} times (MinTokenCount) in the training data, so the vocabulary is empty.");
         }
         LabelData labels = ReadLabels(input);
-        SequenceDataset data = BuildDataset(features, trainingRows, labels);
+        SequenceDataset data = BuildDataset(features, source.Training, labels);
         SequenceDataset? validation = null;
         if (TrainerOptions.ValidationSet is not null)
         {
-            var validationRows = text is not null
-                ? new SequenceFeatures.SequenceRows(null, text.Encode(TrainerOptions.ValidationSet, log))
-                : features.Read(TrainerOptions.ValidationSet, TrainerOptions.FeatureColumnName, log);
+            var validationRows = source.Read(TrainerOptions.ValidationSet, log);
             validation = BuildDataset(features, validationRows,
                 ReadLabels(TrainerOptions.ValidationSet, labels));
         }
@@ -104,7 +95,7 @@ public abstract class LstmTrainerBase<TOptions> : IEstimator<ITransformer>
         NetworkSpec spec = TrainerOptions.Network.ApplyTo(new NetworkSpec(networkInput, labels.Outputs,
             Pooling: TrainerOptions.Pooling, AttentionSize: TrainerOptions.AttentionSize, HeadDropout: TrainerOptions.HeadDropout,
             InputDropout: TrainerOptions.InputDropout,
-            BagOfEmbeddings: (features.Vocabulary is not null || text is not null) && TrainerOptions.BagOfEmbeddings));
+            BagOfEmbeddings: source.HasStepVectors && TrainerOptions.BagOfEmbeddings));
         SubwordTable? subwords = spec.SubwordBuckets > 0
             ? new SubwordNgrams(spec.SubwordBuckets, TrainerOptions.SubwordMinLength, TrainerOptions.SubwordMaxLength).Table(features.Vocabulary!.Ids, spec.VocabularySize)
             : null;
@@ -113,13 +104,10 @@ public abstract class LstmTrainerBase<TOptions> : IEstimator<ITransformer>
         TrainingResult result = TrainingLoop.Run(network, Objective, data, validation, TrainerOptions, seed, device, log);
         network.to(CPU);
 
-        OnnxExportOptions export = ExportOptions(features, labels, text is not null);
-        if (text is not null) export = export with { FrameMean = text.FrameMean, FrameScale = text.FrameScale };
-        byte[] onnx = OnnxExporter.Export(network, export);
-        if (text is not null) onnx = text.Compose(onnx);
+        byte[] onnx = source.Compose(OnnxExporter.Export(network, source.Prepare(ExportOptions(features, labels, source.GraphInput))));
         LastFitReport = new LstmFitReport(result.History, result.BestEpoch, result.StoppedEarly, network.ParameterCount(),
             vocabularySize, data.Count, validation?.Count ?? 0, onnx);
-        return BuildScorer(features, onnx, labels, input, text);
+        return BuildScorer(source, onnx, labels, input);
     }
 
     private static SequenceDataset BuildDataset(SequenceFeatures features, SequenceFeatures.SequenceRows read, LabelData labels)
@@ -137,47 +125,20 @@ public abstract class LstmTrainerBase<TOptions> : IEstimator<ITransformer>
             : SequenceDataset.FromFrames(frames!, features.FrameSize, labels.Values!, labels.Outputs);
     }
 
-    private ITransformer BuildScorer(SequenceFeatures features, byte[] onnx, LabelData labels, IDataView input, IPretrainedFrameSource? text)
+    private ITransformer BuildScorer(SequenceSource source, byte[] onnx, LabelData labels, IDataView input)
     {
-        var temporary = new List<string> { RawOutputColumn };
-        IEstimator<ITransformer> chain;
-        if (text is not null)
-        {
-            // The encoder's steps before the graph (MiniLM: NormalizeText), then the one graph: tokens, ids, the encoder,
-            // the network.
-            chain = text.Preprocess(Context)
-                .Append(OnnxScoringChain.ForFrames(Context, TextEncoderGraph.TextInput, onnx, TextEncoderGraph.TextInput, 0, RawOutputColumn));
-            temporary.Add(TextEncoderGraph.TextInput);
-        }
-        else if (features.Kind == FeatureColumnKind.Frames)
-        {
-            int fixedLength = input.Schema[TrainerOptions.FeatureColumnName].Type is Microsoft.ML.Data.VectorDataViewType { IsKnownSize: true } known ? known.Size : 0;
-            chain = OnnxScoringChain.ForFrames(Context, TrainerOptions.FeatureColumnName, onnx, TrainerOptions.FeatureColumnName, fixedLength, RawOutputColumn);
-        }
-        else
-        {
-            string tokenText = TrainerOptions.FeatureColumnName;
-            IEstimator<ITransformer> keysToText = new EstimatorChain<ITransformer>();
-            if (features.Kind == FeatureColumnKind.KeyTokens)
-            {
-                tokenText = IdsColumn + ".Text";
-                keysToText = Context.Transforms.Conversion.MapKeyToValue(tokenText, TrainerOptions.FeatureColumnName);
-                temporary.Add(tokenText);
-            }
-            var vocabulary = features.Vocabulary!.Ids.Select(kv => new KeyValuePair<string, long>(kv.Key, kv.Value));
-            chain = keysToText.Append(OnnxScoringChain.ForTokens(Context, tokenText, vocabulary, onnx, IdsColumn, RawOutputColumn));
-        }
+        var (chain, temporary) = source.Scoring(Context, onnx, input, RawOutputColumn);
         ITransformer network = chain.Fit(input);
         IDataView scored = network.Transform(input);
         ITransformer head = PredictionHead(scored, labels);
         IDataView predicted = head.Transform(scored);
-        ITransformer drop = Context.Transforms.DropColumns(temporary.ToArray()).Fit(predicted);
+        ITransformer drop = Context.Transforms.DropColumns(temporary.Append(RawOutputColumn).ToArray()).Fit(predicted);
         // Not IDisposable from outside, so disposing a PredictionEngine over the model leaves it working (EngineSafeTransformer).
         return new EngineSafeTransformer(new TransformerChain<ITransformer>(network, head, drop));
     }
 
     /// <summary>The ONNX export settings of the task (head, output names), with the graph input named for the chain.</summary>
-    private OnnxExportOptions ExportOptions(SequenceFeatures features, LabelData labels, bool pretrained)
+    private OnnxExportOptions ExportOptions(SequenceFeatures features, LabelData labels, string inputName)
     {
         var metadata = new Dictionary<string, string>
         {
@@ -189,7 +150,6 @@ public abstract class LstmTrainerBase<TOptions> : IEstimator<ITransformer>
             metadata["subword_ngram_lengths"] = FormattableString.Invariant($"{TrainerOptions.SubwordMinLength}-{TrainerOptions.SubwordMaxLength}");
         }
         if (labels.ClassNames is not null) metadata["labels"] = string.Join("\n", labels.ClassNames);
-        string inputName = pretrained ? TextEncoderGraph.FramesOutput : features.Kind == FeatureColumnKind.Frames ? TrainerOptions.FeatureColumnName : IdsColumn;
         return TaskExportOptions(inputName, features.MaxLength, metadata);
     }
 
