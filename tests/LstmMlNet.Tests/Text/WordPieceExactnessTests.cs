@@ -125,6 +125,45 @@ public sealed class WordPieceExactnessTests(ITestOutputHelper output)
         Assert.Equal(new long[] { 101, 102 }, Ids(ml, text, ""));
     }
 
+    /// <summary>A model fitted with TextEncoder = MiniLM (60 yelp rows, one epoch), saved with ml.Model.Save and loaded:
+    /// a sentence with a word outside the training rows and the vocabulary scores the same after the round trip, and
+    /// differently from the same sentence with a word of unknown characters (which is [UNK]), so the word is read.</summary>
+    [Fact]
+    public void Saved_model_reads_an_unseen_word_after_save_and_load()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView train = ml.Data.TakeRows(ml.Data.TrainTestSplit(TrainerModelTests.Yelp(ml), testFraction: 0.2, seed: 1).TrainSet, 60);
+        using (var text = PretrainedTextFeatures.Fit(ml, train, "Text", 32, null))
+        {
+            Assert.DoesNotContain("wayyy", text.Table.Words);
+            Assert.Equal(new long[] { 101, 2126, 2100, 2100, 2058, 18098, 6610, 2094, 102 }, Ids(ml, text, "wayyy overpriced"));
+        }
+        var options = PretrainedEncoderTrainerTests.SmallBinary();
+        options.Epochs = 1;
+        ITransformer model = ml.BinaryClassification.Trainers.Lstm(options).Fit(train);
+        string[] sentences = { "wayyy overpriced", "\uA66E overpriced", "The Muppets were hilarious!" };
+        var engine = ml.Model.CreatePredictionEngine<TextInput, BinaryOutput>(model);
+        float[] before = sentences.Select(s => engine.Predict(new TextInput { Text = s }).Score).ToArray();
+
+        string path = Path.Combine(Path.GetTempPath(), $"lstmmlnet-wordpiece-{Guid.NewGuid():N}.zip");
+        try
+        {
+            ml.Model.Save(model, train.Schema, path);
+            var other = new MLContext();
+            ITransformer loaded = other.Model.Load(path, out _);
+            using var release = Released.After(loaded);
+            var loadedEngine = other.Model.CreatePredictionEngine<TextInput, BinaryOutput>(loaded, new PredictionEngineOptions { OwnsTransformer = false });
+            float[] after = sentences.Select(s => loadedEngine.Predict(new TextInput { Text = s }).Score).ToArray();
+            output.WriteLine($"scores before save {string.Join(", ", before)}; after load {string.Join(", ", after)}");
+            for (int i = 0; i < sentences.Length; i++) Assert.Equal(before[i], after[i], 5);
+            Assert.True(Math.Abs(after[0] - after[1]) > 1e-4, $"'wayyy' scores as [UNK]: {after[0]} vs {after[1]}");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     /// <summary>A front whose word table holds the vocabulary and the words of <paramref name="training"/>.</summary>
     internal static PretrainedTextFeatures Front(MLContext ml, params string[] training) =>
         PretrainedTextFeatures.Fit(ml, ml.Data.LoadFromEnumerable(training.Select(t => new SentimentRow { Text = t }).ToList()), "Text", MaxLength, null);
