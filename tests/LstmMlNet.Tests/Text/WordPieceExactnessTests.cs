@@ -53,6 +53,23 @@ public sealed class WordPieceExactnessTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Trie_holds_every_piece_of_the_vocabulary_once()
+    {
+        WordPieceGraph trie = WordPieceGraph.Build(MiniLmResources.Vocabulary);
+        string[] vocabulary = Encoding.UTF8.GetString(MiniLmResources.Vocabulary).Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
+        Assert.Equal(30522, vocabulary.Count(l => l.Length > 0));
+        // Every piece is a node ("##" spells the root of continuation pieces, so it is not one), ids 0 … 30521.
+        int[] ids = trie.Terminal.Where(id => id >= 0).Order().ToArray();
+        Assert.Equal(Enumerable.Range(0, 30522), ids);
+        Assert.Equal(18, trie.MaxPieceLength);
+        Assert.Equal(1008, trie.Alphabet.Length);
+        Assert.Equal(18, trie.Keys.Length);
+        // One edge per node below the two roots; the depth-1 edges leave the roots.
+        Assert.Equal(trie.Terminal.Length - 3, trie.Keys.Sum(k => k.Length));
+        Assert.All(trie.Keys[0], key => Assert.InRange(key / trie.Radix, 1, 2));
+    }
+
+    [Fact]
     public void Unseen_word_splits_into_pieces_as_wordpiece_does()
     {
         var ml = new MLContext(seed: 1);
