@@ -4,12 +4,12 @@ using Microsoft.ML.Tokenizers;
 namespace LstmMlNet.Text.MiniLM;
 
 /// <summary>
-/// The WordPiece ids of every word the saved model can meet exactly: each basic token (a run of letters and digits,
-/// or one punctuation mark or CJK ideograph, as BERT's basic tokenizer splits lowercased text) mapped to the ids that
-/// Microsoft.ML.Tokenizers' <see cref="BertTokenizer"/> gives it. The keys are the vocabulary's whole words (pieces
-/// not starting with "##") and every basic token of the training rows; a word outside them (not seen in training,
-/// not a vocabulary word) becomes [UNK] in the saved model, where WordPiece would have split it into pieces. The
-/// table is a LabelEncoder (word → row) and a padded [rows, pieces] int32 matrix in the ONNX graph.
+/// The saved model's fast path to WordPiece ids: basic tokens (<see cref="MiniLmFrontGraph.TokenExpression"/>) mapped to
+/// the ids that Microsoft.ML.Tokenizers' <see cref="BertTokenizer"/> gives them. The keys are the vocabulary's whole
+/// words (pieces not starting with "##") and the basic tokens of the training rows, except words of more than
+/// <see cref="MaxPiecesPerWord"/> pieces; every other word goes through the graph's WordPiece
+/// (<see cref="WordPieceGraph"/>), which gives the same ids. The table is a LabelEncoder (word → row) and a padded
+/// [rows, pieces] int32 matrix in the ONNX graph.
 /// </summary>
 internal sealed class WordPieceTable
 {
@@ -22,8 +22,8 @@ internal sealed class WordPieceTable
     /// <summary>Id of [SEP], the last token of every sequence.</summary>
     public const int SepId = 102;
 
-    /// <summary>Pieces kept per word (longer words keep their first pieces; WordPiece itself gives [UNK] to words over
-    /// 100 characters).</summary>
+    /// <summary>Most pieces of a word in the table (the matrix's width at most): a word of more pieces is left to the
+    /// graph's WordPiece.</summary>
     public const int MaxPiecesPerWord = 16;
 
     private WordPieceTable(string[] words, int[][] pieces)
@@ -35,7 +35,7 @@ internal sealed class WordPieceTable
     /// <summary>The keys, in row order; the row after the last is [UNK].</summary>
     public string[] Words { get; }
 
-    /// <summary>Each word's piece ids (at most <see cref="MaxPiecesPerWord"/>).</summary>
+    /// <summary>Each word's piece ids (at most <see cref="MaxPiecesPerWord"/>; none for a word BertTokenizer drops).</summary>
     public int[][] Pieces { get; }
 
     /// <summary>Longest piece list of the table (the padded matrix's width; at least 1).</summary>
@@ -60,13 +60,15 @@ internal sealed class WordPieceTable
             keys.Add(piece);
         }
         foreach (string word in trainingWords) keys.Add(word);
-        string[] words = keys.Order(StringComparer.Ordinal).ToArray();
-        var pieces = new int[words.Length][];
-        for (int i = 0; i < words.Length; i++)
+        var words = new List<string>(keys.Count);
+        var pieces = new List<int[]>(keys.Count);
+        foreach (string word in keys.Order(StringComparer.Ordinal))
         {
-            IReadOnlyList<int> ids = tokenizer.EncodeToIds(words[i], addSpecialTokens: false);
-            pieces[i] = ids.Take(MaxPiecesPerWord).ToArray();
+            IReadOnlyList<int> ids = tokenizer.EncodeToIds(word, addSpecialTokens: false);
+            if (ids.Count > MaxPiecesPerWord) continue;
+            words.Add(word);
+            pieces.Add(ids.ToArray());
         }
-        return new WordPieceTable(words, pieces);
+        return new WordPieceTable(words.ToArray(), pieces.ToArray());
     }
 }
