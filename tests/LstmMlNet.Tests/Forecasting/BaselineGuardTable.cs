@@ -55,10 +55,14 @@ public sealed class BaselineGuardTable(Xunit.Abstractions.ITestOutputHelper test
             }
             WriteLine($"bike hourly '{column}', h {h}, {origins.Length} origins: " + string.Join("; ",
                 Simple("naive", (o, k) => y[o - 1]), Simple("seasonal naive 24", (o, k) => y[o - 24 + k % 24]), Simple("seasonal naive 168", (o, k) => y[o - 168 + k % 168])));
-            foreach (bool guard in new[] { false, true })
+            // LSTMMLNET_GUARD_TABLE_VARIANT: an index into ForecastDefaultsTable.Variants applied to the options (guard on only).
+            int? variant = Environment.GetEnvironmentVariable("LSTMMLNET_GUARD_TABLE_VARIANT") is { Length: > 0 } v ? int.Parse(v, CultureInfo.InvariantCulture) : null;
+            if (variant is int chosen) WriteLine($"  variant: {ForecastDefaultsTable.Variants[chosen].Name}");
+            foreach (bool guard in variant is null ? new[] { false, true } : new[] { true })
             {
                 var ml = new MLContext(seed: 1);
                 var options = new LstmForecastingOptions { InputColumnName = nameof(Hour.Value), Horizon = h, Seed = 1, BaselineGuard = guard };
+                if (variant is int index) ForecastDefaultsTable.Variants[index].Change(options);
                 IDataView data = ml.Data.LoadFromEnumerable(y.Select(v => new Hour { Value = v }));
                 var clock = System.Diagnostics.Stopwatch.StartNew();
                 ForecastBacktestResult result = ForecastBacktest.Run(ml, options, data, firstOrigin: train, stride: stride, refitEvery: 0);

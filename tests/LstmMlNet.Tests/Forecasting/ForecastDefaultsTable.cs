@@ -30,6 +30,9 @@ public sealed class ForecastDefaultsTable(ITestOutputHelper output)
         ("window 14 (bike, airline)", o => o.WindowSize = 14),
         ("learning rate 3e-3, cosine schedule", o => { o.LearningRate = 3e-3; o.Schedule = LstmMlNet.LearningRateSchedule.Cosine; }),
         ("cosine schedule", o => o.Schedule = LstmMlNet.LearningRateSchedule.Cosine),
+        ("best epoch, patience 10", o => { o.EarlyStoppingPatience = 10; o.RestoreBestWeights = true; }),
+        ("best epoch, no early stop", o => { o.EarlyStoppingPatience = 0; o.RestoreBestWeights = true; }),
+        ("last epoch (no selection)", o => { o.EarlyStoppingPatience = 0; o.RestoreBestWeights = false; }),
     };
 
     [Fact(Skip = "Figures for docs/forecasting.md, several minutes: remove Skip to re-measure.")]

@@ -67,6 +67,7 @@ public sealed class ForecastPlanTests
         };
         typeof(TrainingOptions).GetProperty("TruncatedBpttSteps", BindingFlags.NonPublic | BindingFlags.Instance)!.SetValue(source, 5);
         typeof(TrainingOptions).GetProperty("RowsPerEpoch", BindingFlags.NonPublic | BindingFlags.Instance)!.SetValue(source, 6);
+        typeof(TrainingOptions).GetProperty("RestoreMargin", BindingFlags.NonPublic | BindingFlags.Instance)!.SetValue(source, 0.5);
         var defaults = new TrainingOptions();
         foreach (PropertyInfo p in properties)
             Assert.False(Equals(p.GetValue(source), p.GetValue(defaults)), $"{p.Name} must differ from its default for the test to see it copied.");
@@ -78,6 +79,56 @@ public sealed class ForecastPlanTests
         TrainingOptions changed = source.ForLoop(epochs: 2, rowsPerEpoch: 1, weightDecay: 0, earlyStoppingPatience: 0, restoreBestWeights: true);
         Assert.Equal((2, 1, 0.0, 0, true), (changed.Epochs, changed.RowsPerEpoch, changed.WeightDecay, changed.EarlyStoppingPatience, changed.RestoreBestWeights));
         Assert.Equal((7, 6, 0.125, 4, false), (source.Epochs, source.RowsPerEpoch, source.WeightDecay, source.EarlyStoppingPatience, source.RestoreBestWeights));
+    }
+
+    [Theory]
+    [InlineData(ForecastModelSelection.Automatic, new[] { 100 }, 24, false)] // 4.2 horizons: too few to choose on
+    [InlineData(ForecastModelSelection.Automatic, new[] { 719 }, 24, false)] // 29.96
+    [InlineData(ForecastModelSelection.Automatic, new[] { 720 }, 24, true)] // 30
+    [InlineData(ForecastModelSelection.Automatic, new[] { 1728 }, 24, true)] // one long hourly series: 72
+    [InlineData(ForecastModelSelection.Automatic, new[] { 29, 29, 29 }, 12, false)] // 7.25 over three series
+    [InlineData(ForecastModelSelection.BestEpoch, new[] { 29 }, 12, true)]
+    [InlineData(ForecastModelSelection.LastEpoch, new[] { 1728 }, 24, false)]
+    public void Model_selection_keeps_the_best_epoch_when_the_tails_hold_enough_horizons(ForecastModelSelection selection, int[] tails, int h, bool best)
+    {
+        var o = new LstmForecastingOptions { InputColumnName = "y", Horizon = h, ModelSelection = selection };
+        Assert.Equal(best, ForecastPlanner.SelectsBestEpoch(o, tails, null));
+    }
+
+    [Fact]
+    public void A_long_series_keeps_its_best_validation_epoch_and_the_last_epoch_setting_keeps_the_last()
+    {
+        // 3,000 noisy steps of a 12-step cycle: the automatic tail (600) holds 150 horizons of 4.
+        var random = new Random(5);
+        var points = Enumerable.Range(0, 3000).Select(t => new AirMonth { Passengers = 10f + MathF.Sin(t * MathF.PI / 6) + (float)(random.NextDouble() - 0.5) }).ToArray();
+        var ml = new MLContext(seed: 1);
+        IDataView data = ml.Data.LoadFromEnumerable(points);
+        LstmForecastingOptions Options(ForecastModelSelection selection) => new()
+        {
+            InputColumnName = nameof(AirMonth.Passengers), Horizon = 4, Epochs = 40, WindowsPerEpoch = 256, MinimumOptimizerSteps = 0, Seed = 2,
+            LearningRate = 0.01, EarlyStoppingPatience = 4, Network = { HiddenSize = 8 }, ModelSelection = selection,
+        };
+        LstmForecastingTransformer best = ml.Forecasting.ForecastByLstm(Options(ForecastModelSelection.Automatic)).Fit(data);
+        using (Released.After(best))
+        {
+            Assert.True(best.Plan.Training.RestoreBestWeights);
+            ForecastFitReport report = best.FitReport;
+            double[] validation = report.History.Select(p => p.ValidationLoss!.Value).ToArray();
+            int lowest = Array.IndexOf(validation, validation.Min()) + 1;
+            if (report.StoppedEarly) Assert.Equal(lowest + 4, report.History.Count); // stopped 4 epochs after the lowest
+            else Assert.Equal(40, report.History.Count);
+            // The lowest epoch's weights, unless the last epoch is within the restore margin (2%) of it.
+            bool restored = validation[^1] - validation.Min() > ForecastPlanner.RestoreMargin * validation[^1];
+            Assert.Equal(restored ? lowest : report.History.Count, report.BestEpoch);
+            Assert.Equal(ForecastPlanner.RestoreMargin, best.Plan.Training.RestoreMargin);
+        }
+        LstmForecastingTransformer last = ml.Forecasting.ForecastByLstm(Options(ForecastModelSelection.LastEpoch)).Fit(data);
+        using (Released.After(last))
+        {
+            Assert.False(last.Plan.Training.RestoreBestWeights);
+            Assert.Equal(0, last.Plan.Training.EarlyStoppingPatience);
+            Assert.Equal((40, 40, false), (last.FitReport.History.Count, last.FitReport.BestEpoch, last.FitReport.StoppedEarly));
+        }
     }
 
     /// <summary>Every readable property of the options and of their network, as name=value lines (arrays by content).</summary>

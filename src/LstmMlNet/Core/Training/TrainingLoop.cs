@@ -126,7 +126,14 @@ internal static class TrainingLoop
                     break;
                 }
             }
-            if (bestWeights is not null)
+            double lastLoss = history.Count > 0 ? history[^1].ValidationLoss ?? double.NaN : double.NaN;
+            if (bestWeights is not null && bestEpoch < history.Count && options.RestoreMargin > 0 && !(lastLoss - bestLoss > options.RestoreMargin * Math.Abs(lastLoss)))
+            {
+                log?.Info(MessageSensitivity.None, FormattableString.Invariant(
+                    $"keeping the last epoch's weights: its validation loss {lastLoss:G4} is within {options.RestoreMargin:P0} of the lowest, {bestLoss:G4} (epoch {bestEpoch})"));
+                bestEpoch = history.Count;
+            }
+            else if (bestWeights is not null)
             {
                 if (bestEpoch < history.Count) log?.Info(MessageSensitivity.None, $"restoring the weights of epoch {bestEpoch} (lowest validation loss {bestLoss:G4})");
                 network.load_state_dict(bestWeights);

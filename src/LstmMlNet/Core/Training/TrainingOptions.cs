@@ -66,11 +66,12 @@ public class TrainingOptions
     public double ValidationFraction { get; set; } = 0.1;
 
     /// <summary>Stop after this many epochs without a lower validation loss; 0 = never stop early. Default 3 (the
-    /// trainers); 0 for <see cref="LstmMlNet.LstmForecastingOptions"/>.</summary>
+    /// trainers); 10 for <see cref="LstmMlNet.LstmForecastingOptions"/>, applied when its
+    /// <see cref="LstmMlNet.LstmForecastingOptions.ModelSelection"/> keeps the best epoch.</summary>
     public int EarlyStoppingPatience { get; set; } = 3;
 
     /// <summary>At the end, restore the weights of the epoch with the lowest validation loss. Default true (the
-    /// trainers); false for <see cref="LstmMlNet.LstmForecastingOptions"/>.</summary>
+    /// trainers); the forecaster does not read it (<see cref="LstmMlNet.LstmForecastingOptions.ModelSelection"/> decides).</summary>
     public bool RestoreBestWeights { get; set; } = true;
 
     /// <summary>Seed of everything random in a Fit: weight initialisation, the order of the batches, the validation split
@@ -96,10 +97,15 @@ public class TrainingOptions
     /// <c>WindowsPerEpoch</c>), so the cost of an epoch follows the budget, not the data.</summary>
     internal int RowsPerEpoch { get; set; }
 
+    /// <summary>With <see cref="RestoreBestWeights"/>, the relative margin by which the best epoch's validation loss must be
+    /// below the last epoch's for its weights to be restored; within it the last epoch's are kept (Keras' min_delta for
+    /// the restore: a best epoch that wins by noise is not worth going back to). 0 (the trainers): any lower loss.</summary>
+    internal double RestoreMargin { get; set; }
+
     /// <summary>A new <see cref="TrainingOptions"/> with these settings, any of them replaced: what a caller that resolves
     /// values (the forecaster's plan, a refit) hands the training loop, so the options a user passed are never written.</summary>
     internal TrainingOptions ForLoop(int? epochs = null, int? rowsPerEpoch = null, double? weightDecay = null, int? earlyStoppingPatience = null,
-        bool? restoreBestWeights = null) => new()
+        bool? restoreBestWeights = null, double? restoreMargin = null) => new()
     {
         Epochs = epochs ?? Epochs,
         BatchSize = BatchSize,
@@ -121,6 +127,7 @@ public class TrainingOptions
         Progress = Progress,
         CancellationToken = CancellationToken,
         RowsPerEpoch = rowsPerEpoch ?? RowsPerEpoch,
+        RestoreMargin = restoreMargin ?? RestoreMargin,
     };
 
     /// <summary>Checks every value and throws <see cref="ArgumentOutOfRangeException"/> naming the first bad one.</summary>

@@ -33,6 +33,6 @@ internal sealed record ForecastPlan(LstmForecastingOptions Request, ForecastLayo
             $"window {l.WindowSize}, horizon {l.Horizon}, season {l.Season}, baseline {baseline}, seasonal inputs {l.SeasonalLags}, " +
             $"scaling {l.Scaling}, interval scale {l.IntervalScale}, calendar {l.Calendar}{(l.StepTicks > 0 ? $" (step {TimeSpan.FromTicks(l.StepTicks)})" : string.Empty)}, " +
             $"covariates {l.Covariates} + past {l.PastCovariates}, frame {l.FrameSize} values × {l.Steps} steps, validation tails {Tails.Min()}–{Tails.Max()}, " +
-            $"epochs {Training.Epochs} × {(Training.RowsPerEpoch > 0 ? Training.RowsPerEpoch.ToString(CultureInfo.InvariantCulture) : "all")} windows, weight decay {Training.WeightDecay:G3}, seed {Seed}");
+            $"epochs {Training.Epochs} × {(Training.RowsPerEpoch > 0 ? Training.RowsPerEpoch.ToString(CultureInfo.InvariantCulture) : "all")} windows, weight decay {Training.WeightDecay:G3}, {(Training.RestoreBestWeights ? $"best epoch (patience {Training.EarlyStoppingPatience})" : "last epoch")}, seed {Seed}");
     }
 }
