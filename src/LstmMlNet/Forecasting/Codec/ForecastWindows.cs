@@ -16,23 +16,47 @@ internal sealed class ForecastWindows(ForecastLayout layout)
     public static (ForecastWindows Train, ForecastWindows Calibration, ForecastWindows? All) Collect(
         ForecastLayout layout, IReadOnlyList<Series> series, int[] tails, bool includeAll)
     {
-        int w = layout.WindowSize, h = layout.Horizon;
         var train = new ForecastWindows(layout);
         var calibration = new ForecastWindows(layout);
         ForecastWindows? all = includeAll ? new ForecastWindows(layout) : null;
+        foreach (var (s, end, part) in Ends(layout, series, tails))
+        {
+            all?.Add(s, end);
+            if (part == Part.Training) train.Add(s, end);
+            else if (part == Part.Calibration) calibration.Add(s, end);
+        }
+        return (train, calibration, all);
+    }
+
+    /// <summary>Which part of a series' rows a window's targets fall in.</summary>
+    internal enum Part
+    {
+        /// <summary>Before the validation tail.</summary>
+        Training,
+
+        /// <summary>Starting at or after the tail's start.</summary>
+        Calibration,
+
+        /// <summary>Across the tail's start: in neither set (the refit's only).</summary>
+        Straddling,
+    }
+
+    /// <summary>Every complete window of every series — window [end − W, end), targets [end, end + h) — whose targets hold no
+    /// row filled into a gap, with the part its targets fall in: the one enumeration behind <see cref="Collect"/> and the
+    /// planner's count of training windows.</summary>
+    public static IEnumerable<(Series Series, int End, Part Part)> Ends(ForecastLayout layout, IReadOnlyList<Series> series, int[] tails)
+    {
+        int w = layout.WindowSize, h = layout.Horizon;
         for (int i = 0; i < series.Count; i++)
         {
             Series s = series[i];
             int trainEnd = s.Length - tails[i]; // observations [0, trainEnd) are training rows
-            for (int end = w; end + h <= s.Length; end++) // window = [end − w, end), targets [end, end + h)
+            for (int end = w; end + h <= s.Length; end++)
             {
                 if (s.AnyFilled(end, h)) continue;
-                all?.Add(s, end);
-                if (end + h <= trainEnd) train.Add(s, end);
-                else if (end >= trainEnd) calibration.Add(s, end);
+                yield return (s, end, end + h <= trainEnd ? Part.Training : end >= trainEnd ? Part.Calibration : Part.Straddling);
             }
         }
-        return (train, calibration, all);
     }
 
     public List<float[]> Frames { get; } = new();

@@ -93,8 +93,7 @@ internal static class ForecastPlanner
     /// per-epoch draw of windows, and the covariate weight decay when the model has covariates.</summary>
     private static TrainingOptions Schedule(LstmForecastingOptions o, ForecastLayout layout, IReadOnlyList<Series> series, int[] tails, IChannel log)
     {
-        int windows = 0; // training windows: every window whose h targets end before the series' tail
-        for (int i = 0; i < series.Count; i++) windows += Math.Max(0, series[i].Length - tails[i] - layout.WindowSize - layout.Horizon + 1);
+        int windows = ForecastWindows.Ends(layout, series, tails).Count(x => x.Part == ForecastWindows.Part.Training); // the windows Fit trains on
         int epochs = Epochs(o, windows);
         if (epochs > o.Epochs)
             log.Info(MessageSensitivity.None, $"ForecastByLstm: {epochs} epochs instead of {o.Epochs}, for at least {o.MinimumOptimizerSteps} optimiser steps over {windows} windows");
