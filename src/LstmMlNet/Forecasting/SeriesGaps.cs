@@ -135,12 +135,7 @@ internal static class SeriesGaps
             long k = counts[t];
             for (long j = 1; j < k; j++)
             {
-                int from = method switch
-                {
-                    ForecastGapFill.PreviousValue => p - 1,
-                    ForecastGapFill.SeasonalValue when p - season >= 0 => p - season,
-                    _ => -1,
-                };
+                int from = Source(method, p, season);
                 if (from >= 0)
                 {
                     values[p] = values[from];
@@ -150,8 +145,8 @@ internal static class SeriesGaps
                 else
                 {
                     values[p] = Lerp(s.Values[t - 1], s.Values[t], j, k);
-                    for (int q = 0; q < c; q++) covariates[p * c + q] = Lerp(s.Covariates[(t - 1) * c + q], s.Covariates[t * c + q], j, k);
-                    for (int q = 0; q < cp; q++) past[p * cp + q] = Lerp(s.PastCovariates[(t - 1) * cp + q], s.PastCovariates[t * cp + q], j, k);
+                    Lerp(s.Covariates.AsSpan((t - 1) * c, c), s.Covariates.AsSpan(t * c, c), j, k, covariates.AsSpan(p * c, c));
+                    Lerp(s.PastCovariates.AsSpan((t - 1) * cp, cp), s.PastCovariates.AsSpan(t * cp, cp), j, k, past.AsSpan(p * cp, cp));
                 }
                 rows[p] = -1;
                 times[p] = step.After(s.Timestamps[t - 1], j);
@@ -163,8 +158,26 @@ internal static class SeriesGaps
         return new Series(s.Id, values, covariates, rows, past, times) { Filled = filled };
     }
 
+    /// <summary>The position whose row a step filled at <paramref name="position"/> copies: the one before it
+    /// (PreviousValue), the one a season before it when it exists (SeasonalValue), or −1: interpolate between the rows
+    /// around the gap. The one rule of the reader and of the forecast engine's <c>Update</c> (whose window holds the
+    /// positions before the step).</summary>
+    public static int Source(ForecastGapFill method, int position, int season) => method switch
+    {
+        ForecastGapFill.PreviousValue => position - 1,
+        ForecastGapFill.SeasonalValue when position - season >= 0 => position - season,
+        _ => -1,
+    };
+
     /// <summary>a + (b − a)·j/k, in double.</summary>
     public static float Lerp(float a, float b, long j, long k) => (float)(a + (b - (double)a) * j / k);
+
+    /// <summary><see cref="Lerp(float, float, long, long)"/> of each value of <paramref name="a"/> and <paramref name="b"/>
+    /// into <paramref name="into"/>.</summary>
+    public static void Lerp(ReadOnlySpan<float> a, ReadOnlySpan<float> b, long j, long k, Span<float> into)
+    {
+        for (int q = 0; q < into.Length; q++) into[q] = Lerp(a[q], b[q], j, k);
+    }
 
     internal static string Time(long ticks) => new DateTime(ticks).ToString("O", CultureInfo.InvariantCulture);
 

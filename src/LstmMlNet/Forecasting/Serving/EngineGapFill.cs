@@ -35,17 +35,12 @@ internal static class EngineGapFill
         if (k - 1 > (long)SeriesGaps.MaximumFillRatio * state.Values.Length)
             throw new ArgumentException($"The observation's timestamp column '{spec.TimestampColumnName}' leaves a gap of {k - 1} steps, more than {SeriesGaps.MaximumFillRatio} windows: {what}. Check the time.", "observation");
         SeriesState work = state.Clone();
-        int w = work.Values.Length, c = covariates.Length, cp = past.Length, p = spec.GapSeason;
+        int w = work.Values.Length, c = covariates.Length, cp = past.Length;
         float lastValue = work.Values[^1];
         float[] lastCovariates = work.Covariates[^c..], lastPast = work.PastCovariates[^cp..];
         for (long j = 1; j < k; j++)
         {
-            int from = spec.GapFill switch
-            {
-                ForecastGapFill.PreviousValue => w - 1,
-                ForecastGapFill.SeasonalValue when p <= w => w - p, // the row one season before the one being filled
-                _ => -1,
-            };
+            int from = SeriesGaps.Source(spec.GapFill, w, spec.GapSeason); // the window holds positions 0 … W − 1 before the step
             float v;
             float[] cv, pv;
             if (from >= 0)
@@ -59,8 +54,8 @@ internal static class EngineGapFill
                 v = SeriesGaps.Lerp(lastValue, value, j, k);
                 cv = new float[c];
                 pv = new float[cp];
-                for (int q = 0; q < c; q++) cv[q] = SeriesGaps.Lerp(lastCovariates[q], covariates[q], j, k);
-                for (int q = 0; q < cp; q++) pv[q] = SeriesGaps.Lerp(lastPast[q], past[q], j, k);
+                SeriesGaps.Lerp(lastCovariates, covariates, j, k, cv);
+                SeriesGaps.Lerp(lastPast, past, j, k, pv);
             }
             long at = step.After(last, j);
             work.Push(v, cv, pv, at);
