@@ -335,4 +335,18 @@ public sealed class GapFillTests
         Assert.Equal(24, next.Forecast.Length);
         Assert.All(next.Forecast.Concat(next.LowerBound).Concat(next.UpperBound), v => Assert.True(float.IsFinite(v)));
     }
+
+    [Fact]
+    public void Times_after_the_last_row_count_steps_as_gap_filling_does()
+    {
+        static long T(int year, int month, int day, int hour = 0) => new DateTime(year, month, day, hour, 0, 0).Ticks;
+        // A monthly step (the most common difference, 31 days) continues in calendar months, as gaps are counted and filled.
+        long[] months = { T(2020, 1, 1), T(2020, 2, 1), T(2020, 3, 1) };
+        Assert.Equal(new[] { T(2020, 2, 1), T(2020, 3, 1), T(2020, 4, 1), T(2020, 5, 1) },
+            LstmForecastingTransformer.Times(months, 1, 4, TimeSpan.FromDays(31).Ticks));
+        Assert.Equal(T(2020, 4, 1), SeriesGaps.TimeStep.Of(TimeSpan.FromDays(31).Ticks).After(months[^1], 1));
+        // A step of ticks adds ticks.
+        long[] hours = { T(2020, 1, 1, 22), T(2020, 1, 1, 23) };
+        Assert.Equal(new[] { T(2020, 1, 1, 23), T(2020, 1, 2, 0), T(2020, 1, 2, 1) }, LstmForecastingTransformer.Times(hours, 1, 3, TimeSpan.TicksPerHour));
+    }
 }

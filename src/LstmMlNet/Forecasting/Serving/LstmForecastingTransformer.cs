@@ -185,14 +185,16 @@ public sealed class LstmForecastingTransformer : ITransformer, Onnx.IReleasableW
     }
 
     /// <summary><paramref name="count"/> times from position <paramref name="start"/> of a series' times; beyond its last
-    /// row, the last time plus one <paramref name="step"/> (the model's step) per row.</summary>
+    /// row, one model step (<paramref name="step"/> ticks) per row after the last time, counted as the gap filling counts
+    /// steps (<see cref="SeriesGaps.TimeStep"/>: a step of 28–31 days is a calendar month, and so on).</summary>
     internal static long[] Times(long[] times, int start, int count, long step)
     {
         var result = new long[count];
+        SeriesGaps.TimeStep next = SeriesGaps.TimeStep.Of(step);
         for (int j = 0; j < count; j++)
         {
             int at = start + j;
-            result[j] = at < times.Length ? times[at] : times[^1] + (at - times.Length + 1) * step;
+            result[j] = at < times.Length ? times[at] : next.After(times[^1], at - times.Length + 1);
         }
         return result;
     }
