@@ -11,6 +11,10 @@ namespace LstmMlNet.Onnx;
 /// <param name="MaxLength">When &gt; 0, only the first MaxLength steps of a row are read (the trainers' truncation policy).</param>
 /// <param name="StepOutputs">When K &gt; 0, no pooling: the head runs on each of the last K steps' encoder outputs (as
 /// <c>SequenceNetwork.ForwardSteps</c>) and the output is [1, K·Outputs], step-major. Rows must have at least K steps.</param>
+/// <param name="BatchSteps">When S &gt; 0 (frames with StepOutputs only): a batch of windows of exactly S steps each —
+/// input frames [B, S·F], output [B, K·Outputs], B symbolic; the recurrent nodes run the B windows as one batch. No input
+/// guard is written (the caller's graph makes a row with a non-finite value NaN itself) and rows are not truncated or
+/// padded.</param>
 internal sealed record OnnxExportOptions(
     OnnxHead Head,
     string InputName = "Input",
@@ -20,4 +24,5 @@ internal sealed record OnnxExportOptions(
     float[]? FrameScale = null,
     IReadOnlyDictionary<string, string>? Metadata = null,
     int MaxLength = 0,
-    int StepOutputs = 0);
+    int StepOutputs = 0,
+    int BatchSteps = 0);

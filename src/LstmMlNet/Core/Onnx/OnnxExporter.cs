@@ -55,6 +55,7 @@ internal static class OnnxExporter
         ArgumentNullException.ThrowIfNull(options);
         NetworkSpec spec = network.Spec;
         CheckOptions(spec, options);
+        if (options.BatchSteps > 0) return ExportBatch(network, options);
 
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -68,7 +69,7 @@ internal static class OnnxExporter
         string steps = spec.Input is TokenInput
             ? TokenSteps(g, network, input, options.MaxLength)
             : FrameSteps(g, network, input, options, out frames, out nonFinite);
-        string encoded = Encoder(g, network.Encoder, steps);
+        string encoded = Encoder(g, network.Encoder, steps, batched: false);
         int k = options.StepOutputs;
         string pooled = k > 0
             ? g.Node("Reshape", new[] { g.Node("Slice", new[] { encoded, g.Int64s("last_steps", new[] { (long)-k }), g.Int64s("end", new[] { long.MaxValue }), g.Int64s("axis0", new[] { 0L }) }),
@@ -134,6 +135,77 @@ internal static class OnnxExporter
         return Google.Protobuf.MessageExtensions.ToByteArray(model);
     }
 
+    /// <summary>The batch form (<see cref="OnnxExportOptions.BatchSteps"/> = S): frames [B, S·F] → [S, B, F] (time-major, as
+    /// the ONNX recurrent operators read a batch), the projection, the layers with their outputs [S, B, dirs·H], the head
+    /// (and the step skip) on the last K steps, and the output [B, K·Outputs] in the row layout of the batch-of-one form.</summary>
+    private static byte[] ExportBatch(SequenceNetwork network, OnnxExportOptions options)
+    {
+        NetworkSpec spec = network.Spec;
+        int f = spec.FrameSize, k = options.StepOutputs, stepCount = options.BatchSteps;
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var g = new OnnxGraphBuilder("LstmMlNet");
+        string input = g.Reserve(options.InputName);
+        string score = g.Reserve(options.ScoreName);
+        string? logitOutput = options.LogitName is null ? null : g.Reserve(options.LogitName);
+        string frames = g.Node("Transpose", new[] { g.Node("Reshape", new[] { input, g.Int64s("batch_steps_shape", new[] { -1L, stepCount, f }) }) }, null,
+            Attribute("perm", new[] { 1L, 0L, 2L }));
+        if (options.FrameMean is { } mean) frames = g.Node("Sub", new[] { frames, g.Floats("frame_mean", mean, f) });
+        if (options.FrameScale is { } frameScale) frames = g.Node("Mul", new[] { frames, g.Floats("frame_scale", frameScale, f) });
+        string x = frames;
+        if (network.Projection is { } projection)
+        {
+            int p = spec.ProjectionSize;
+            x = g.Node("MatMul", new[] { x, g.Floats("projection_weight_t", Values(projection.weight!.t()), f, p) });
+            x = g.Node("Add", new[] { x, g.Floats("projection_bias", Values(projection.bias!), p) });
+        }
+        string encoded = Encoder(g, network.Encoder, x, batched: true);
+        string axis0 = g.Int64s("axis0", new[] { 0L });
+        string lastSteps = g.Int64s("last_steps", new[] { (long)-k });
+        string end = g.Int64s("end", new[] { long.MaxValue });
+        string last = g.Node("Slice", new[] { encoded, lastSteps, end, axis0 }); // [K, B, D]
+        Linear head = network.Head;
+        string logits = g.Node("Add", new[]
+        {
+            g.Node("MatMul", new[] { last, g.Floats("head_weight_t", Values(head.weight!.t()), spec.HeadInputSize, spec.Outputs) }),
+            g.Floats("head_bias", Values(head.bias!), spec.Outputs),
+        });
+        if (network.Skip is { } skip)
+        {
+            string lastFrames = g.Node("Slice", new[] { frames, lastSteps, end, axis0 }); // [K, B, F]
+            logits = g.Node("Add", new[] { logits, g.Node("MatMul", new[] { lastFrames, g.Floats("skip_weight_t", Values(skip.weight!.t()), f, spec.Outputs) }) });
+        }
+        // [K, B, O] → [B, K, O] → [B, K·O]: each row step-major, as the batch-of-one form.
+        logits = g.Node("Reshape", new[] { g.Node("Transpose", new[] { logits }, null, Attribute("perm", new[] { 1L, 0L, 2L })), g.Int64s("batch_rows", new[] { 0L, -1L }) });
+        string activated = options.Head switch
+        {
+            OnnxHead.Softmax => throw new ArgumentException("The batch form writes per-step outputs; a softmax head is not supported.", nameof(options)),
+            OnnxHead.Sigmoid => g.Node("Sigmoid", new[] { logits }),
+            _ => g.Node("Identity", new[] { logits }),
+        };
+        int width = spec.Outputs * k;
+        g.Graph.Input.Add(Value(input, DataType.Float, "B", (long)stepCount * f));
+        g.Node("Identity", new[] { activated }, score);
+        g.Graph.Output.Add(Value(score, DataType.Float, "B", (long)width));
+        if (logitOutput is not null)
+        {
+            g.Node("Identity", new[] { logits }, logitOutput);
+            g.Graph.Output.Add(Value(logitOutput, DataType.Float, "B", (long)width));
+        }
+        var model = new ModelProto
+        {
+            IrVersion = IrVersion,
+            ProducerName = ProducerName,
+            ProducerVersion = typeof(OnnxExporter).Assembly.GetName().Version?.ToString() ?? "0.0.0.0",
+            ModelVersion = 1,
+            Graph = g.Graph,
+        };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = string.Empty, Version = OpsetVersion });
+        foreach (var (key, value) in Metadata(spec, options)) model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+        LstmModelChecksum.Stamp(model);
+        return Google.Protobuf.MessageExtensions.ToByteArray(model);
+    }
+
     /// <summary>Names <paramref name="value"/> [1, K] as the float graph output <paramref name="name"/>.</summary>
     private static ValueInfoProto Output(OnnxGraphBuilder g, string value, string name, int width)
     {
@@ -181,6 +253,8 @@ internal static class OnnxExporter
             throw new ArgumentException($"FrameMean has {mean.Length} values; the network's frames have {spec.FrameSize} features.", nameof(options));
         if (spec.BagOfEmbeddings && options.StepOutputs > 0)
             throw new ArgumentException("A network with a bag of embeddings has a pooled output only: export it without StepOutputs.", nameof(options));
+        if (options.BatchSteps < 0 || (options.BatchSteps > 0 && (spec.Input is TokenInput || options.StepOutputs <= 0 || options.StepOutputs > options.BatchSteps)))
+            throw new ArgumentException($"BatchSteps {options.BatchSteps}: the batch form reads frame windows with per-step outputs (0 < StepOutputs ≤ BatchSteps).", nameof(options));
         if (spec.StepSkip && options.StepOutputs <= 0)
             throw new ArgumentException("A network with a step skip has per-step outputs only: export it with StepOutputs.", nameof(options));
         if (options.FrameScale is { } scale && scale.Length != spec.FrameSize)
@@ -232,8 +306,9 @@ internal static class OnnxExporter
         return x;
     }
 
-    /// <summary>One ONNX recurrent node per layer; returns the last layer's outputs [steps, 1, dirs·H].</summary>
-    private static string Encoder(OnnxGraphBuilder g, RecurrentEncoder encoder, string x)
+    /// <summary>One ONNX recurrent node per layer; returns the last layer's outputs [steps, 1, dirs·H] (or [steps, B, dirs·H]
+    /// when <paramref name="batched"/>).</summary>
+    private static string Encoder(OnnxGraphBuilder g, RecurrentEncoder encoder, string x, bool batched)
     {
         EncoderSpec spec = encoder.Spec;
         int h = spec.HiddenSize;
@@ -244,7 +319,7 @@ internal static class OnnxExporter
         int gates = form.Gates;
         int[] order = form.Order;
         int[]? peepholeOrder = form.PeepholeOrder;
-        string stackShape = g.Int64s("layer_output_shape", new[] { 0L, 1L, -1L });
+        string stackShape = batched ? g.Int64s("batch_layer_output_shape", new[] { 0L, 0L, -1L }) : g.Int64s("layer_output_shape", new[] { 0L, 1L, -1L });
         for (int layer = 0; layer < spec.Layers; layer++)
         {
             int inputSize = layer == 0 ? spec.InputSize : spec.OutputSize;
@@ -293,8 +368,11 @@ internal static class OnnxExporter
                 inputs.AddRange(new[] { string.Empty, string.Empty, string.Empty, g.Floats($"l{layer}_P", p.ToArray(), dirs, 3 * h) });
             }
             string y = g.Node(op, inputs.ToArray(), null, attributes.ToArray());
-            // Y [steps, dirs, 1, H] → [steps, 1, dirs·H]: with a batch of one the memory order already matches.
-            x = g.Node("Reshape", new[] { y, stackShape });
+            // Y [steps, dirs, 1, H] → [steps, 1, dirs·H]: with a batch of one the memory order already matches; a batch
+            // first moves the directions next to H ([steps, B, dirs, H]).
+            x = batched
+                ? g.Node("Reshape", new[] { g.Node("Transpose", new[] { y }, null, Attribute("perm", new[] { 0L, 2L, 1L, 3L })), stackShape })
+                : g.Node("Reshape", new[] { y, stackShape });
         }
         return x;
     }

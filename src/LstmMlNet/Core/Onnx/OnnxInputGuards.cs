@@ -43,7 +43,22 @@ internal static class OnnxInputGuards
         return g.Node("Greater", new[] { count!, g.Floats("no_bad_values", new[] { 0f }) });
     }
 
-    /// <summary><paramref name="value"/>, or NaN in every element where the bool scalar <paramref name="flag"/> is true.</summary>
+    /// <summary>Per row of a batch: a bool [B, 1] that is true where the row of any of <paramref name="values"/> (each
+    /// [B, n]) holds a NaN or ±Infinity.</summary>
+    public static string NonFiniteRows(OnnxGraphBuilder g, params string[] values)
+    {
+        if (values.Length == 0) throw new ArgumentException("Name at least one value to check.", nameof(values));
+        string? count = null;
+        foreach (string value in values)
+        {
+            string bad = g.Node("Or", new[] { g.Node("IsNaN", new[] { value }), g.Node("IsInf", new[] { value }) });
+            string sum = g.Node("ReduceSum", new[] { g.Node("Cast", new[] { bad }, null, Attribute("to", (long)DataType.Float)), g.Int64s("row_axis", new[] { 1L }) }, null, Attribute("keepdims", 1L));
+            count = count is null ? sum : g.Node("Add", new[] { count, sum });
+        }
+        return g.Node("Greater", new[] { count!, g.Floats("no_bad_values", new[] { 0f }) });
+    }
+
+    /// <summary><paramref name="value"/>, or NaN in every element where the bool <paramref name="flag"/> is true (a scalar, or [B, 1] per row).</summary>
     public static string NanWhere(OnnxGraphBuilder g, string flag, string value) =>
         g.Node("Where", new[] { flag, g.Floats("nan", new[] { float.NaN }), value });
 }

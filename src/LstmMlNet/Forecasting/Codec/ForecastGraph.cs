@@ -9,11 +9,12 @@ namespace LstmMlNet.Onnx;
 
 /// <summary>
 /// Writes a trained forecasting network as one ONNX model that does everything <see cref="ForecastLayout"/> describes:
-/// inputs <c>Window</c> float [1, W] (raw observations, oldest first) and, with covariates, <c>Covariates</c> float
-/// [1, (W + h)·C] (step-major, window steps then horizon steps), with past covariates <c>PastCovariates</c> float
-/// [1, W·Cp], with calendar inputs <c>Timestamps</c> int64 [1, W + h] (ticks); outputs the forecast and the lower and upper bounds,
-/// float [1, h] each, named like the user's columns, and the window's interval scale σ, float [1, 1]
-/// (<see cref="IntervalScaleOutput"/>). The network part is <see cref="OnnxExporter"/>'s graph, fed by the
+/// inputs <c>Window</c> float [B, W] (raw observations, oldest first) and, with covariates, <c>Covariates</c> float
+/// [B, (W + h)·C] (step-major, window steps then horizon steps), with past covariates <c>PastCovariates</c> float
+/// [B, W·Cp], with calendar inputs <c>Timestamps</c> int64 [B, W + h] (ticks); outputs the forecast and the lower and upper bounds,
+/// float [B, h] each, named like the user's columns, and the window's interval scale σ, float [B, 1]
+/// (<see cref="IntervalScaleOutput"/>). B (<see cref="BatchDimension"/>) is symbolic: OnnxTransformer feeds one row as
+/// B = 1, and a batch forecaster feeds many windows at once (rows are independent: each row's values depend on that row only). The network part is <see cref="OnnxExporter"/>'s graph, fed by the
 /// pre-processing nodes and followed by the decoding and bound nodes.
 /// <para>The graph is the ONNX twin of <see cref="ForecastLayout"/>'s C# arithmetic, written method for method so that a
 /// change to one shows where the other changes: <see cref="Nodes.Series"/> ↔ <see cref="ForecastLayout.Series"/>,
@@ -42,6 +43,10 @@ internal static class ForecastGraph
     public const string TimestampsInput = "Timestamps";
 
     private const string NetworkInput = "lstm_network_frames";
+
+    /// <summary>The symbolic first dimension of every input and output: the number of windows scored at once (1 for a row
+    /// that OnnxTransformer feeds; any B for a batch).</summary>
+    public const string BatchDimension = "B";
     private const string NetworkOutput = "lstm_network_output";
 
     /// <summary>The whole forecasting model: pre-processing → the network → decoding and bounds, with the metadata.</summary>
@@ -49,7 +54,8 @@ internal static class ForecastGraph
         string forecastName, string lowerName, string upperName, IReadOnlyDictionary<string, string> metadata)
     {
         if (quantiles.Length != layout.Horizon) throw new ArgumentException($"One quantile per horizon step ({layout.Horizon}) is needed.", nameof(quantiles));
-        byte[] networkBytes = OnnxExporter.Export(network, new OnnxExportOptions(OnnxHead.Identity, InputName: NetworkInput, ScoreName: NetworkOutput, StepOutputs: layout.Horizon));
+        byte[] networkBytes = OnnxExporter.Export(network, new OnnxExportOptions(OnnxHead.Identity, InputName: NetworkInput, ScoreName: NetworkOutput, StepOutputs: layout.Horizon,
+            BatchSteps: layout.Steps));
         ModelProto inner = ModelProto.Parser.ParseFrom(networkBytes);
         var n = new Nodes(inner, layout);
         string window = n.G.Reserve(WindowInput);
@@ -59,12 +65,13 @@ internal static class ForecastGraph
         string forecast = n.G.Reserve(forecastName), lower = n.G.Reserve(lowerName), upper = n.G.Reserve(upperName);
         string scaleOutput = n.G.Reserve(IntervalScaleOutput);
 
-        // Pre-processing: Window [1, W] → network frames [1, Steps·F].
+        // Pre-processing: Window [B, W] → network frames [B, Steps·F].
         var (level, u) = n.Series(window);
         var (m, scale) = n.ScaleOf(u);
         string sigma = n.IntervalScaleOf(u, scale);
-        // A NaN or infinite value in the window or the covariates makes the forecast, both bounds and σ NaN (OnnxInputGuards).
-        string nonFinite = OnnxInputGuards.NonFinite(n.G, new[] { window, covariates, pastCovariates }.Where(v => v is not null).Select(v => v!).ToArray());
+        // A NaN or infinite value in a row's window or covariates makes that row's forecast, both bounds and σ NaN
+        // (OnnxInputGuards); the other rows of the batch are untouched.
+        string nonFinite = OnnxInputGuards.NonFiniteRows(n.G, new[] { window, covariates, pastCovariates }.Where(v => v is not null).Select(v => v!).ToArray());
         bool shared = sigma == scale;
         scale = OnnxInputGuards.NanWhere(n.G, nonFinite, scale);
         sigma = shared ? scale : OnnxInputGuards.NanWhere(n.G, nonFinite, sigma);
@@ -74,16 +81,16 @@ internal static class ForecastGraph
         n.G.Graph.Initializer.AddRange(inner.Graph.Initializer);
         n.G.Graph.Node.AddRange(inner.Graph.Node);
 
-        // Decoding: [1, h] network output → levels → forecast and bounds.
+        // Decoding: [B, h] network output → levels → forecast and bounds.
         string levels = n.Levels(level, n.Baseline(u, m), NetworkOutput, scale);
         n.Bounds(levels, sigma, quantiles, forecast, lower, upper, scaleOutput);
 
-        n.G.Graph.Input.Add(Value(window, DataType.Float, 1L, (long)layout.WindowSize));
-        if (covariates is not null) n.G.Graph.Input.Add(Value(covariates, DataType.Float, 1L, (long)layout.CovariateValues));
-        if (pastCovariates is not null) n.G.Graph.Input.Add(Value(pastCovariates, DataType.Float, 1L, (long)layout.PastCovariateValues));
-        if (timestamps is not null) n.G.Graph.Input.Add(Value(timestamps, DataType.Int64, 1L, (long)layout.TimestampValues));
-        foreach (string output in new[] { forecast, lower, upper }) n.G.Graph.Output.Add(Value(output, DataType.Float, 1L, (long)layout.Horizon));
-        n.G.Graph.Output.Add(Value(scaleOutput, DataType.Float, 1L, 1L));
+        n.G.Graph.Input.Add(Value(window, DataType.Float, BatchDimension, (long)layout.WindowSize));
+        if (covariates is not null) n.G.Graph.Input.Add(Value(covariates, DataType.Float, BatchDimension, (long)layout.CovariateValues));
+        if (pastCovariates is not null) n.G.Graph.Input.Add(Value(pastCovariates, DataType.Float, BatchDimension, (long)layout.PastCovariateValues));
+        if (timestamps is not null) n.G.Graph.Input.Add(Value(timestamps, DataType.Int64, BatchDimension, (long)layout.TimestampValues));
+        foreach (string output in new[] { forecast, lower, upper }) n.G.Graph.Output.Add(Value(output, DataType.Float, BatchDimension, (long)layout.Horizon));
+        n.G.Graph.Output.Add(Value(scaleOutput, DataType.Float, BatchDimension, 1L));
         return Model(inner, n.G, layout, metadata);
     }
 
@@ -120,11 +127,11 @@ internal static class ForecastGraph
     }
 
     /// <summary>The nodes of <see cref="ForecastLayout"/>'s arithmetic, one method per C# method, over one graph. Values are
-    /// [1, n] rows (one window) unless said otherwise.</summary>
+    /// [B, n] (one row per window of the batch) unless said otherwise.</summary>
     internal sealed class Nodes
     {
         private readonly ForecastLayout layout;
-        private string? axis0, axis1Name;
+        private string? axis1Name, batch;
 
         /// <summary>A builder whose names avoid every name of the <paramref name="inner"/> network.</summary>
         public Nodes(ModelProto inner, ForecastLayout layout)
@@ -149,10 +156,15 @@ internal static class ForecastGraph
 
         private int P => layout.PastSteps;
 
-        private string Axis0 => axis0 ??= G.Int64s("axis0", new[] { 0L });
-
         /// <summary>Made at first use, after <see cref="Export"/> has reserved the inputs' and outputs' names.</summary>
         private string Axis1 => axis1Name ??= G.Int64s("axis1", new[] { 1L });
+
+        /// <summary>[B] (int64 [1]): the batch size, read from the window [B, W] by <see cref="Series"/>.</summary>
+        private string Batch => batch ?? throw new InvalidOperationException("Series reads the window first.");
+
+        /// <summary>A constant [rows, columns] repeated for every window: [B, rows, columns].</summary>
+        private string PerWindow(string name, float[] values, int rows, int columns) =>
+            G.Node("Expand", new[] { G.Floats(name, values, rows, columns), G.Node("Concat", new[] { Batch, G.Int64s($"{name}_shape", new[] { (long)rows, columns }) }, null, Attribute("axis", 0L)) });
 
         private string Slice(string x, long start, long end, string axis) =>
             G.Node("Slice", new[] { x, G.Int64s("start", new[] { start }), G.Int64s("end", new[] { end }), axis });
@@ -170,10 +182,11 @@ internal static class ForecastGraph
         /// <summary>The window scalings take u relative to its last value (levels, not differences).</summary>
         private bool Relative => layout.Transform != ForecastTargetTransform.Difference;
 
-        /// <summary>ForecastLayout.Series: the levels ℓ [1, W] of the window and the network series u (ℓ, or its W − 1 differences).</summary>
+        /// <summary>ForecastLayout.Series: the levels ℓ [B, W] of the windows and the network series u (ℓ, or its W − 1 differences).</summary>
         public (string Level, string U) Series(string window)
         {
-            string y = G.Node("Reshape", new[] { window, G.Int64s("window_shape", new[] { 1L, W }) });
+            string y = G.Node("Reshape", new[] { window, G.Int64s("window_shape", new[] { -1L, W }) });
+            batch = G.Node("Shape", new[] { y }, null, Attribute("start", 0L), Attribute("end", 1L));
             string level = layout.Transform == ForecastTargetTransform.Log1p
                 ? G.Node("Log", new[] { G.Node("Add", new[] { y, G.Floats("one", new[] { 1f }, 1) }) })
                 : y;
@@ -183,7 +196,7 @@ internal static class ForecastGraph
             return (level, u);
         }
 
-        /// <summary>ForecastLayout.ScaleOf: (m, s) [1, 1] of the network series.</summary>
+        /// <summary>ForecastLayout.ScaleOf: (m, s) [B, 1] of the network series ([1] constants under Standard and None).</summary>
         public (string M, string S) ScaleOf(string u)
         {
             switch (layout.Scaling)
@@ -209,7 +222,7 @@ internal static class ForecastGraph
             }
         }
 
-        /// <summary>ForecastLayout.IntervalScaleOf: σ [1, 1], the unit of the bounds' half-widths (s itself, the seasonal
+        /// <summary>ForecastLayout.IntervalScaleOf: σ [B, 1], the unit of the bounds' half-widths (s itself, the seasonal
         /// change scale of levels, or mean|u| + ε for differences).</summary>
         public string IntervalScaleOf(string u, string s) =>
             layout.IntervalScale == ForecastIntervalScale.NetworkScale || layout.Scaling == ForecastScaling.SeasonalChange ? s
@@ -220,33 +233,33 @@ internal static class ForecastGraph
         private string SeasonalChangeScale(string u, string floorName) =>
             PlusEpsilon(G.Node("Add", new[] { MeanAbsoluteChange(u, layout.ChangeLag), LevelFloor(u, ForecastLayout.SeasonalChangeFloor, floorName) }));
 
-        /// <summary>ForecastLayout.Encode: the frames [1, Steps·F] written to <paramref name="output"/> — past steps
-        /// [x, 1, c, calendar, past c, 0…], future steps [0, 0, c, calendar, 0…, seasonal lags].</summary>
+        /// <summary>ForecastLayout.Encode: the frames [B, Steps·F] written to <paramref name="output"/> — past steps
+        /// [x, 1, c, calendar, past c, 0…], future steps [0, 0, c, calendar, 0…, seasonal lags]; built as [B, Steps, F].</summary>
         public void Encode(string u, string m, string s, string? covariates, string? pastCovariates, string? timestamps, string output)
         {
             int h = H, p = P, w = W;
             string x = G.Node("Div", new[] { G.Node("Sub", new[] { u, m }), s });
-            string column = G.Node("Reshape", new[] { x, G.Int64s("column_shape", new[] { (long)p, 1L }) });
-            var pastParts = new List<string> { column, G.Floats("observed", Enumerable.Repeat(1f, p).ToArray(), p, 1) };
-            var futureParts = new List<string> { G.Floats("unobserved", new float[2 * h], h, 2) };
+            string column = G.Node("Reshape", new[] { x, G.Int64s("column_shape", new[] { -1L, p, 1L }) });
+            var pastParts = new List<string> { column, PerWindow("observed", Enumerable.Repeat(1f, p).ToArray(), p, 1) };
+            var futureParts = new List<string> { PerWindow("unobserved", new float[2 * h], h, 2) };
             if (covariates is not null)
             {
                 string cov = WriteCovariates(covariates, w + h, layout.Covariates, 0, "covariate");
-                pastParts.Add(Slice(cov, w - p, w, Axis0));
-                futureParts.Add(Slice(cov, w, w + h, Axis0));
+                pastParts.Add(Slice(cov, w - p, w, Axis1));
+                futureParts.Add(Slice(cov, w, w + h, Axis1));
             }
             if (timestamps is not null)
             {
                 string calendar = Calendar(timestamps);
-                pastParts.Add(Slice(calendar, w - p, w, Axis0));
-                futureParts.Add(Slice(calendar, w, w + h, Axis0));
+                pastParts.Add(Slice(calendar, w - p, w, Axis1));
+                futureParts.Add(Slice(calendar, w, w + h, Axis1));
             }
             if (pastCovariates is not null)
             {
                 int cp = layout.PastCovariates;
                 string past = WriteCovariates(pastCovariates, w, cp, layout.Covariates, "past_covariate");
-                pastParts.Add(Slice(past, w - p, w, Axis0));
-                futureParts.Add(G.Floats("future_past_covariates", new float[h * cp], h, cp)); // not known after the origin
+                pastParts.Add(Slice(past, w - p, w, Axis1));
+                futureParts.Add(PerWindow("future_past_covariates", new float[h * cp], h, cp)); // not known after the origin
             }
             if (layout.SeasonalLags > 0)
             {
@@ -254,30 +267,30 @@ internal static class ForecastGraph
                 int lags = layout.SeasonalLags;
                 long[] positions = Enumerable.Range(0, h).SelectMany(k => Enumerable.Range(0, lags).Select(i => (long)layout.LagPosition(k, i))).ToArray();
                 string gathered = G.Node("Gather", new[] { x, G.Int64s("seasonal_lag_positions", positions) }, null, Attribute("axis", 1L));
-                pastParts.Add(G.Floats("past_lag_zeros", new float[p * lags], p, lags));
-                futureParts.Add(G.Node("Reshape", new[] { gathered, G.Int64s("lag_shape", new[] { (long)h, lags }) }));
+                pastParts.Add(PerWindow("past_lag_zeros", new float[p * lags], p, lags));
+                futureParts.Add(G.Node("Reshape", new[] { gathered, G.Int64s("lag_shape", new[] { -1L, h, lags }) }));
             }
-            string pastFrames = G.Node("Concat", pastParts.ToArray(), null, Attribute("axis", 1L));
-            string futureFrames = futureParts.Count == 1 ? futureParts[0] : G.Node("Concat", futureParts.ToArray(), null, Attribute("axis", 1L));
-            string frames = G.Node("Concat", new[] { pastFrames, futureFrames }, null, Attribute("axis", 0L));
-            G.Node("Reshape", new[] { frames, G.Int64s("frames_shape", new[] { 1L, -1L }) }, output);
+            string pastFrames = G.Node("Concat", pastParts.ToArray(), null, Attribute("axis", 2L));
+            string futureFrames = futureParts.Count == 1 ? futureParts[0] : G.Node("Concat", futureParts.ToArray(), null, Attribute("axis", 2L));
+            string frames = G.Node("Concat", new[] { pastFrames, futureFrames }, null, Attribute("axis", 1L));
+            G.Node("Reshape", new[] { frames, G.Int64s("frames_shape", new[] { 0L, -1L }) }, output);
         }
 
-        /// <summary>ForecastLayout.WriteCovariates: standardised values [rows, count] (statistics from
+        /// <summary>ForecastLayout.WriteCovariates: standardised values [B, rows, count] (statistics from
         /// <paramref name="offset"/>), relative to the window's last step under the window scalings (ĉ_t − ĉ_T).</summary>
         private string WriteCovariates(string input, long rows, int count, int offset, string name)
         {
-            string values = G.Node("Reshape", new[] { input, G.Int64s($"{name}_shape", new[] { rows, count }) });
+            string values = G.Node("Reshape", new[] { input, G.Int64s($"{name}_shape", new[] { -1L, rows, count }) });
             values = G.Node("Div", new[] { G.Node("Sub", new[] { values, G.Floats($"{name}_mean", layout.CovariateMean[offset..(offset + count)], count) }),
                 G.Floats($"{name}_scale", layout.CovariateScale[offset..(offset + count)], count) });
-            return layout.RelativeCovariates ? G.Node("Sub", new[] { values, Slice(values, W - 1, W, Axis0) }) : values;
+            return layout.RelativeCovariates ? G.Node("Sub", new[] { values, Slice(values, W - 1, W, Axis1) }) : values;
         }
 
-        /// <summary>CalendarArithmetic.Write: the sin/cos pairs [W + h, 2·|calendar|] of the ticks' phases (an int64
+        /// <summary>CalendarArithmetic.Write: the sin/cos pairs [B, W + h, 2·|calendar|] of the ticks' phases (an int64
         /// remainder, then float division, as the C# does).</summary>
         private string Calendar(string timestamps)
         {
-            string ticks = G.Node("Reshape", new[] { timestamps, G.Int64s("timestamp_shape", new[] { (long)(W + H), 1L }) });
+            string ticks = G.Node("Reshape", new[] { timestamps, G.Int64s("timestamp_shape", new[] { -1L, W + H, 1L }) });
             string Integer(string name, long value) => G.Int64s(name, new[] { value }, scalar: true);
             string Phase(string integer, float period) => G.Node("Div", new[] { G.Node("Cast", new[] { integer }, null, Attribute("to", (long)DataType.Float)), G.Floats("calendar_period", new[] { period }, 1) });
             var pairs = new List<string>();
@@ -293,15 +306,15 @@ internal static class ForecastGraph
                 pairs.Add(G.Node("Sin", new[] { angle }));
                 pairs.Add(G.Node("Cos", new[] { angle }));
             }
-            return G.Node("Concat", pairs.ToArray(), null, Attribute("axis", 1L));
+            return G.Node("Concat", pairs.ToArray(), null, Attribute("axis", 2L));
         }
 
-        /// <summary>ForecastLayout.Baseline: b_k [1, h], the seasonal naive values u at LagPosition(k, 0), or m.</summary>
+        /// <summary>ForecastLayout.Baseline: b_k [B, h], the seasonal naive values u at LagPosition(k, 0), or m.</summary>
         public string Baseline(string u, string m) => layout.SeasonalBaseline
             ? G.Node("Gather", new[] { u, G.Int64s("seasonal_positions", Enumerable.Range(0, H).Select(k => (long)layout.LagPosition(k, 0)).ToArray()) }, null, Attribute("axis", 1L))
             : m;
 
-        /// <summary>ForecastLayout.Levels: ℓ̂_k [1, h] from the network output z' — z_k = α·z'_k·s + b_k (α left out when
+        /// <summary>ForecastLayout.Levels: ℓ̂_k [B, h] from the network output z' — z_k = α·z'_k·s + b_k (α left out when
         /// 1), summed onto the last level for Difference.</summary>
         public string Levels(string level, string baseline, string output, string s)
         {

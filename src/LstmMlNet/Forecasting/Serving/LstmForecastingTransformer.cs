@@ -27,6 +27,8 @@ public sealed class LstmForecastingTransformer : ITransformer, Onnx.IReleasableW
     private readonly IHostEnvironment environment;
     private readonly byte[] onnx;
     private readonly Dictionary<string, SeriesState> states;
+    private ForecastScorer? scorer;
+    private object? scorerLock;
 
     internal LstmForecastingTransformer(IHostEnvironment environment, ForecastPlan plan, byte[] onnx, Dictionary<string, SeriesState> states, ForecastFitReport report)
     {
@@ -146,14 +148,26 @@ public sealed class LstmForecastingTransformer : ITransformer, Onnx.IReleasableW
             values[k] = new float[rows][];
             Array.Fill(values[k], k < 3 ? nan : new[] { float.NaN });
         }
-        var ml = new MLContext();
-        // A PredictionEngine's Dispose releases the ONNX session of the model it runs, so it gets its own copy.
-        var (scoring, _) = BuildScoringModel(ml, onnx, Layout, Options, ScoringInputSchemaDefinition);
-        using var disposeScoring = scoring as IDisposable;
-        using var engine = ml.Model.CreatePredictionEngine<LstmForecastInput, ForecastRow>(scoring, inputSchemaDefinition: ScoringInputSchemaDefinition,
-            outputSchemaDefinition: ForecastRow.Definition(Options));
+        ForecastScorer scorer = Scorer;
+        ForecastBatch batch = scorer.NewBatch(ForecastScorer.BatchRows);
+        var pending = new List<(Series Series, int T)>(ForecastScorer.BatchRows);
+        void Flush()
+        {
+            if (pending.Count == 0) return;
+            ForecastBatch run = pending.Count == batch.Count ? batch : scorer.NewBatch(pending.Count);
+            for (int i = 0; i < pending.Count; i++) Window(pending[i].Series, pending[i].T, run, i);
+            scorer.Score(run);
+            for (int i = 0; i < pending.Count; i++)
+            {
+                long at = pending[i].Series.Rows[pending[i].T];
+                values[0][at] = run.Forecast[(i * h)..((i + 1) * h)];
+                values[1][at] = run.Lower[(i * h)..((i + 1) * h)];
+                values[2][at] = run.Upper[(i * h)..((i + 1) * h)];
+                values[3][at] = new[] { run.IntervalScale[i] };
+            }
+            pending.Clear();
+        }
         long missing = 0;
-        var row = new LstmForecastInput();
         foreach (Series s in series)
         {
             for (int t = 0; t < s.Length; t++)
@@ -164,18 +178,11 @@ public sealed class LstmForecastingTransformer : ITransformer, Onnx.IReleasableW
                     missing++;
                     continue;
                 }
-                row.Window = s.Values[(t - w)..t];
-                row.Covariates = c > 0 ? s.Covariates[((t - w) * c)..((t + h) * c)] : Array.Empty<float>();
-                row.PastCovariates = cp > 0 ? s.PastCovariates[((t - w) * cp)..(t * cp)] : Array.Empty<float>();
-                row.Timestamps = Layout.HasTimestamps ? Times(s.Timestamps, t - w, w + h, Layout.StepTicks) : Array.Empty<long>();
-                ForecastRow result = engine.Predict(row);
-                long at = s.Rows[t];
-                values[0][at] = result.Forecast;
-                values[1][at] = result.Lower;
-                values[2][at] = result.Upper;
-                values[3][at] = result.IntervalScale;
+                pending.Add((s, t));
+                if (pending.Count == ForecastScorer.BatchRows) Flush();
             }
         }
+        Flush();
         if (missing > 0)
         {
             using IChannel log = environment.Start(nameof(LstmForecastingTransformer));
@@ -183,6 +190,21 @@ public sealed class LstmForecastingTransformer : ITransformer, Onnx.IReleasableW
         }
         return (values, series, rows);
     }
+
+    /// <summary>Writes the model input of the window of <paramref name="s"/> ending before position <paramref name="t"/>
+    /// (covariates up to t + h − 1) into row <paramref name="row"/> of <paramref name="batch"/>.</summary>
+    private void Window(Series s, int t, ForecastBatch batch, int row)
+    {
+        int w = WindowSize, h = Horizon, c = Layout.Covariates, cp = Layout.PastCovariates;
+        s.Values.AsSpan(t - w, w).CopyTo(batch.Windows.AsSpan(row * w, w));
+        if (c > 0) s.Covariates.AsSpan((t - w) * c, (w + h) * c).CopyTo(batch.Covariates.AsSpan(row * (w + h) * c));
+        if (cp > 0) s.PastCovariates.AsSpan((t - w) * cp, w * cp).CopyTo(batch.PastCovariates.AsSpan(row * w * cp));
+        if (Layout.HasTimestamps) Times(s.Timestamps, t - w, w + h, Layout.StepTicks).CopyTo(batch.Timestamps.AsSpan(row * (w + h)));
+    }
+
+    /// <summary>The batch scorer over this model's graph (one ONNX Runtime session, made at first use, safe from many
+    /// threads).</summary>
+    internal ForecastScorer Scorer => LazyInitializer.EnsureInitialized(ref scorer, ref scorerLock, () => ForecastScorer.For(onnx, ForecastEngineSpec.From(Plan, string.Empty)));
 
     /// <summary><paramref name="count"/> times from position <paramref name="start"/> of a series' times; beyond its last
     /// row, one model step (<paramref name="step"/> ticks) per row after the last time, counted as the gap filling counts
