@@ -66,7 +66,11 @@ internal static class SeriesTable
     /// covariate value throws naming the row and column. With a timestamp column, a repeated time or rows out of time order
     /// throw naming the row, and gaps in time are checked and filled (<see cref="SeriesGaps.Regularize"/>) against
     /// <paramref name="stepTicks"/> (a fitted model's step) or, when 0, the most common difference between rows.</summary>
-    public static List<Series> Read(IDataView data, LstmForecastingOptions options, long stepTicks = 0)
+    /// <param name="data">The rows.</param>
+    /// <param name="options">The columns and their rules.</param>
+    /// <param name="stepTicks">A fitted model's step, or 0.</param>
+    /// <param name="regularize">False: gaps are left as they are (the caller fills them against state it holds).</param>
+    public static List<Series> Read(IDataView data, LstmForecastingOptions options, long stepTicks = 0, bool regularize = true)
     {
         CheckSchema(data.Schema, options);
         var columns = new List<DataViewSchema.Column> { data.Schema[options.InputColumnName] };
@@ -121,7 +125,7 @@ internal static class SeriesTable
             var b = builders[k];
             return new Series(k, b.Values.ToArray(), b.Covariates.ToArray(), b.Rows.ToArray(), b.Past.ToArray(), b.Times.ToArray());
         }).ToList();
-        return SeriesGaps.Regularize(read, options, stepTicks);
+        return regularize ? SeriesGaps.Regularize(read, options, stepTicks) : read;
     }
 
     /// <summary>Reads one row's values of covariate columns, which must be finite and within ±1e30.</summary>
@@ -139,7 +143,8 @@ internal static class SeriesTable
         }
     }
 
-    private static Func<string> IdGetter(DataViewRowCursor cursor, DataViewSchema.Column column)
+    /// <summary>Reads the series id of the cursor's row as text (a number in invariant culture).</summary>
+    internal static Func<string> IdGetter(DataViewRowCursor cursor, DataViewSchema.Column column)
     {
         if (column.Type is TextDataViewType)
         {

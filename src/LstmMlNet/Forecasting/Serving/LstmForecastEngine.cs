@@ -174,18 +174,8 @@ public sealed class LstmForecastEngine<TIn, TOut> : IDisposable
         lock (gate)
         {
             ObjectDisposedException.ThrowIf(disposed, this);
-            if (time is long t && t <= state.Timestamps[^1])
-                throw new ArgumentException($"The observation's timestamp column '{spec.TimestampColumnName}' is {new DateTime(t):O}, not after the last observation's ({new DateTime(state.Timestamps[^1]):O}).", nameof(observation));
-            var filled = time is long at ? EngineGapFill.Rows(spec, state, value, covariates, past, at) : null;
-            foreach (var row in filled ?? new())
-            {
-                if (adapt) bounds.Advance(filled: true, 0f, null); // a filled row scores no forecast
-                state.Push(row.Value, row.Covariates, row.Past, row.Time);
-            }
-            // Score the forecasts made before this observation; without future covariates the engine forecasts every origin
-            // itself, so the bounds adapt however rarely Predict is called.
-            if (adapt) bounds.Advance(filled: false, ForecastLayout.Level(spec.TargetTransform, value), spec.CovariateColumnNames.Length == 0 ? () => Forecast(Array.Empty<float>(), null) : null);
-            state.Push(value, covariates, past, time);
+            SeriesAdvance.Observe(spec, state, adapt ? bounds : null, value, covariates, past, time,
+                spec.CovariateColumnNames.Length == 0 ? () => Forecast(Array.Empty<float>(), null) : null);
         }
     }
 

@@ -96,14 +96,25 @@ public sealed class LstmForecastingTransformer : ITransformer, Onnx.IReleasableW
     /// <summary>Writes <see cref="OnnxModel"/> to <paramref name="path"/>.</summary>
     public void SaveOnnx(string path) => File.WriteAllBytes(path, onnx);
 
-    internal static (ITransformer Model, DataViewSchema Schema) BuildScoringModel(MLContext ml, byte[] onnx, ForecastLayout layout, LstmForecastingOptions options, SchemaDefinition definition)
+    internal static (ITransformer Model, DataViewSchema Schema) BuildScoringModel(MLContext ml, byte[] onnx, ForecastLayout layout, LstmForecastingOptions options, SchemaDefinition definition) =>
+        BuildScoringModel(ml, onnx, layout.Covariates, layout.PastCovariates, layout.HasTimestamps, options.OutputColumnNames, definition);
+
+    /// <summary>The stateless ML.NET scoring model over <paramref name="onnx"/> for a model with <paramref name="spec"/>'s
+    /// inputs and columns.</summary>
+    internal static (ITransformer Model, DataViewSchema Schema) BuildScoringModel(MLContext ml, byte[] onnx, ForecastEngineSpec spec) =>
+        BuildScoringModel(ml, onnx, spec.CovariateColumnNames.Length, spec.PastCovariateColumnNames.Length, spec.HasTimestamps,
+            new[] { spec.OutputColumnName, spec.LowerColumnName, spec.UpperColumnName },
+            LstmForecastInput.SchemaFor(spec.WindowSize, spec.Horizon, spec.CovariateColumnNames.Length, spec.PastCovariateColumnNames.Length, spec.HasTimestamps));
+
+    private static (ITransformer Model, DataViewSchema Schema) BuildScoringModel(MLContext ml, byte[] onnx, int covariates, int pastCovariates, bool timestamps,
+        string[] outputColumns, SchemaDefinition definition)
     {
         var inputs = new List<string> { ForecastGraph.WindowInput };
-        if (layout.Covariates > 0) inputs.Add(ForecastGraph.CovariatesInput);
-        if (layout.PastCovariates > 0) inputs.Add(ForecastGraph.PastCovariatesInput);
-        if (layout.HasTimestamps) inputs.Add(ForecastGraph.TimestampsInput);
+        if (covariates > 0) inputs.Add(ForecastGraph.CovariatesInput);
+        if (pastCovariates > 0) inputs.Add(ForecastGraph.PastCovariatesInput);
+        if (timestamps) inputs.Add(ForecastGraph.TimestampsInput);
         IDataView empty = ml.Data.LoadFromEnumerable(Array.Empty<LstmForecastInput>(), definition);
-        string[] outputs = options.OutputColumnNames.Append(ForecastGraph.IntervalScaleOutput).ToArray();
+        string[] outputs = outputColumns.Append(ForecastGraph.IntervalScaleOutput).ToArray();
         // Over a file of ours (deleted when the model is released or collected, or at exit): ML.NET's copy of a stream is
         // never deleted.
         Onnx.OnnxModelFile file = Onnx.OnnxModelFile.Write(ml, onnx);

@@ -24,11 +24,18 @@ internal sealed class SeriesState
     /// <summary>Times of those W steps (ticks); empty for a model without calendar inputs.</summary>
     public long[] Timestamps { get; private set; }
 
+    /// <summary>Time of the last observation (ticks) when the series' rows had times (a timestamp column, with or without
+    /// calendar inputs); −1 when unknown.</summary>
+    public long LastTime { get; set; } = -1;
+
     public static SeriesState FromEnd(Series s, ForecastLayout layout)
     {
         int w = layout.WindowSize;
         return new(s.Values[^w..], s.Covariates[^(w * layout.Covariates)..], s.PastCovariates[^(w * layout.PastCovariates)..],
-            layout.HasTimestamps ? s.Timestamps[^w..] : Array.Empty<long>());
+            layout.HasTimestamps ? s.Timestamps[^w..] : Array.Empty<long>())
+        {
+            LastTime = s.Timestamps.Length > 0 ? s.Timestamps[^1] : -1,
+        };
     }
 
     /// <summary>Appends one observation (with its covariates, past covariates and time) and drops the oldest.</summary>
@@ -40,6 +47,7 @@ internal sealed class SeriesState
         Values = values;
         Covariates = Shift(Covariates, covariates);
         PastCovariates = Shift(PastCovariates, pastCovariates);
+        if (timestamp is long stamp) LastTime = stamp;
         if (Timestamps.Length > 0 && timestamp is long time)
         {
             var times = new long[Timestamps.Length];
@@ -59,5 +67,5 @@ internal sealed class SeriesState
         return shifted;
     }
 
-    public SeriesState Clone() => new((float[])Values.Clone(), (float[])Covariates.Clone(), (float[])PastCovariates.Clone(), (long[])Timestamps.Clone());
+    public SeriesState Clone() => new((float[])Values.Clone(), (float[])Covariates.Clone(), (float[])PastCovariates.Clone(), (long[])Timestamps.Clone()) { LastTime = LastTime };
 }
