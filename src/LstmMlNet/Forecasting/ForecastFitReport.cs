@@ -41,4 +41,8 @@ public sealed record ForecastFitReport(
 
     /// <summary>The baseline's (α = 0) mean absolute error on the validation tail, in the same units; null without the guard.</summary>
     public double? BaselineValidationError { get; init; }
+
+    /// <summary>The calibration windows' scores behind <see cref="Quantiles"/>, which give the half-widths of any other level
+    /// (<see cref="Forecasting.ConformalScores.HalfWidths"/>); null where the Fit's scores were not kept.</summary>
+    internal Forecasting.ConformalScores? Scores { get; init; }
 }

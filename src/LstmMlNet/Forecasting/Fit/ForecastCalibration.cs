@@ -14,7 +14,8 @@ namespace LstmMlNet.Forecasting;
 /// <param name="Quantiles">The half-widths per step, in units of each window's interval scale σ.</param>
 /// <param name="NetworkError">Mean normalised absolute error of the network on the validation windows (null without the guard).</param>
 /// <param name="BaselineError">The same for the baseline alone (null without the guard).</param>
-internal sealed record ForecastCalibration(float NetworkWeight, float[] Quantiles, double? NetworkError, double? BaselineError)
+/// <param name="Scores">The calibration scores <paramref name="Quantiles"/> come from, which answer any other level.</param>
+internal sealed record ForecastCalibration(float NetworkWeight, float[] Quantiles, double? NetworkError, double? BaselineError, ConformalScores Scores)
 {
     /// <summary>The weights of the network's correction the baseline guard chooses among: the baseline alone, three
     /// blends, the network.</summary>
@@ -43,7 +44,8 @@ internal sealed record ForecastCalibration(float NetworkWeight, float[] Quantile
                     : weight == 0f ? $"the network does not beat the {baselineName} forecast: forecasting with the {baselineName} forecast alone"
                     : FormattableString.Invariant($"forecasting with the {baselineName} forecast plus {weight:G2} of the network's correction")));
         }
-        return new ForecastCalibration(weight, Calibrate(scores, plan.Request.ConfidenceLevel), networkError, baselineError);
+        var kept = new ConformalScores(scores);
+        return new ForecastCalibration(weight, Calibrate(kept, plan.Request.ConfidenceLevel), networkError, baselineError, kept);
     }
 
     private static double Mean(float[][] errors) => errors.Average(step => step.Average(v => (double)v));
@@ -108,17 +110,17 @@ internal sealed record ForecastCalibration(float NetworkWeight, float[] Quantile
         a.Select((step, k) => step.Select((v, j) => MathF.Max(v, b[k][j])).ToArray()).ToArray();
 
     /// <summary>Split-conformal half-widths per horizon step, in units of each window's interval scale σ, from the calibration
-    /// windows' normalised errors <paramref name="scores"/> ([step][window]): the ⌈(n + 1)·level⌉-th smallest of each step.</summary>
-    private static float[] Calibrate(float[][] scores, float level)
+    /// windows' normalised errors <paramref name="scores"/>: the ⌈(n + 1)·level⌉-th smallest of each step
+    /// (<see cref="ConformalScores.HalfWidths"/>, the one rule).</summary>
+    private static float[] Calibrate(ConformalScores scores, float level)
     {
-        int n = scores[0].Length;
-        int rank = (int)Math.Ceiling((n + 1) * (double)level);
-        if (rank > n)
+        int n = scores.Count;
+        if (!scores.Supports(level))
         {
             throw new InvalidOperationException(
                 $"Only {n} calibration windows for confidence level {level}: split-conformal bounds need at least {(int)Math.Ceiling(level / (1 - level))}. " +
                 "Lengthen ValidationTailLength or lower ConfidenceLevel.");
         }
-        return scores.Select(step => step.Order().ElementAt(rank - 1)).ToArray();
+        return scores.HalfWidths(level);
     }
 }

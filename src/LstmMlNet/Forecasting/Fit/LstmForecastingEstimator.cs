@@ -145,6 +145,7 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
             NetworkWeight = calibration.NetworkWeight,
             NetworkValidationError = calibration.NetworkError,
             BaselineValidationError = calibration.BaselineError,
+            Scores = calibration.Scores,
         };
 
     /// <summary>The saved model's metadata: the columns it reads and its confidence level.</summary>
