@@ -28,6 +28,7 @@ public sealed class LstmForecastingTransformer : ITransformer, Onnx.IReleasableW
     private readonly byte[] onnx;
     private readonly Dictionary<string, SeriesState> states;
     private ForecastScorer? scorer;
+    private LstmForecaster? forecaster; // Forecast's: never updated, so every call starts from the training data's end
     private object? scorerLock;
 
     internal LstmForecastingTransformer(IHostEnvironment environment, ForecastPlan plan, byte[] onnx, Dictionary<string, SeriesState> states, ForecastFitReport report)
@@ -258,6 +259,21 @@ public sealed class LstmForecastingTransformer : ITransformer, Onnx.IReleasableW
         var bounds = new AdaptiveBounds(FitReport.Quantiles, Options.ConfidenceLevel, Options.IntervalAdaptationRate);
         return new LstmForecastEngine<TIn, TOut>(ml, scoring, schema, ForecastEngineSpec.From(Plan, key), state.Clone(), bounds);
     }
+
+    /// <summary>A panel forecaster over every series' end in the training data (see <see cref="LstmForecaster"/>): batched
+    /// forecasts of all series at any levels and quantiles, <c>Update</c> with new rows, and <c>Save</c> with the series'
+    /// ends (which <see cref="LstmForecaster.Load(MLContext, string)"/> reads back; plain <c>ml.Model.Save</c> of this model
+    /// writes only the stateless scoring model). Each call makes an independent forecaster; dispose it when done.</summary>
+    public LstmForecaster CreateForecaster() =>
+        new(ForecasterSpec, onnx, states.Select(p => new SeriesEnd(p.Key, p.Value.Clone(), new AdaptiveBounds(FitReport.Quantiles, Options.ConfidenceLevel, Options.IntervalAdaptationRate))));
+
+    /// <summary>Forecasts the next h steps of every series from the end of the training data, in batches: one row per series
+    /// and step (see <see cref="LstmForecaster.Forecast"/> for the columns, <paramref name="future"/>, levels and quantiles).</summary>
+    public IDataView Forecast(IDataView? future = null, IReadOnlyList<float>? levels = null, IReadOnlyList<float>? quantiles = null, IEnumerable<string>? seriesIds = null) =>
+        LazyInitializer.EnsureInitialized(ref forecaster, ref scorerLock, CreateForecaster).Forecast(future, levels, quantiles, seriesIds);
+
+    private ForecasterSpec ForecasterSpec => new(ForecastEngineSpec.From(Plan, string.Empty), Options.SeriesIdColumnName, Options.TimestampColumnName,
+        FitReport.Quantiles.ToArray(), FitReport.Scores?.ToForm());
 
     /// <summary>The three output vectors of the scoring model, named after the options' columns at run time.</summary>
     internal sealed class ForecastRow
