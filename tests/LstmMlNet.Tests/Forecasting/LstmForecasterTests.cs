@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using LstmMlNet.Forecasting;
+using LstmMlNet.Tests.Infrastructure;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Point = LstmMlNet.Tests.Forecasting.ForecastEngineTests.Point;
@@ -174,6 +175,7 @@ public sealed class LstmForecasterTests : IClassFixture<LstmForecasterTests.Pane
                 }
                 // The same file is a plain ML.NET model: the stateless scoring model.
                 ITransformer stateless = ml.Model.Load(path, out DataViewSchema schema);
+                using var releaseStateless = Released.After(stateless);
                 using var scoring = ml.Model.CreatePredictionEngine<LstmForecastInput, ForecastOutput>(stateless, inputSchemaDefinition: panel.Model.ScoringInputSchemaDefinition);
                 ForecastOutput fromFile = scoring.Predict(new LstmForecastInput { Window = engines["b"].History.ToArray() });
                 Close(engines["b"].Predict().Forecast, fromFile.Forecast, "ml.Model.Load of the forecaster file");

@@ -73,6 +73,42 @@ internal static class DocSnippets
         Console.WriteLine(next.Forecast[0]);
     }
 
+    /// <summary>docs/forecasting.md: forecast every series of a panel at two levels, update, save with the series' ends, load.</summary>
+    public static void Panel(MLContext ml, LstmForecastingTransformer model, IDataView newRows, string path)
+    {
+        // <panel>
+        // Every series from where it ends, in batched calls: one row per series and step.
+        IDataView forecasts = model.Forecast(levels: [0.8f, 0.95f], quantiles: [0.1f, 0.9f]);
+        foreach (PanelForecast f in ml.Data.CreateEnumerable<PanelForecast>(forecasts, reuseRowObject: false).Take(3))
+            Console.WriteLine($"{f.SeriesId} +{f.Step}: {f.Forecast:F1} [{f.Lower80:F1}, {f.Upper80:F1}] 95% [{f.Lower95:F1}, {f.Upper95:F1}]");
+
+        using (LstmForecaster forecaster = model.CreateForecaster())
+        {
+            forecaster.Update(newRows);   // new observations of any series, in time order
+            forecaster.Save(ml, path);    // one file: ml.Model.Load reads the scoring model, LstmForecaster.Load the series too
+        }
+        // In the scoring app (no TorchSharp): thread-safe, share one instance.
+        using LstmForecaster served = LstmForecaster.Load(new MLContext(), path);
+        IDataView next = served.Forecast(seriesIds: ["H1", "H2"]);
+        // </panel>
+        Console.WriteLine(next.GetRowCount());
+    }
+
+    /// <summary>A row of <see cref="Panel"/>'s forecasts: the model's columns (series id SeriesId, output Forecast, bounds
+    /// LowerBound/UpperBound) with the level suffixes.</summary>
+    public sealed class PanelForecast
+    {
+        public string SeriesId { get; set; } = "";
+        public int Step { get; set; }
+        public float Forecast { get; set; }
+        [ColumnName("LowerBound_80")] public float Lower80 { get; set; }
+        [ColumnName("UpperBound_80")] public float Upper80 { get; set; }
+        [ColumnName("LowerBound_95")] public float Lower95 { get; set; }
+        [ColumnName("UpperBound_95")] public float Upper95 { get; set; }
+        [ColumnName("Forecast_Q10")] public float Quantile10 { get; set; }
+        [ColumnName("Forecast_Q90")] public float Quantile90 { get; set; }
+    }
+
     /// <summary>docs/troubleshooting.md: training on a CUDA device.</summary>
     public static MLContext Gpu()
     {
