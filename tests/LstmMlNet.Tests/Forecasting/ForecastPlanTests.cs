@@ -63,7 +63,7 @@ public sealed class ForecastPlanTests
             Epochs = 7, BatchSize = 9, LearningRate = 0.25, Optimizer = OptimizerKind.Sgd, Momentum = 0.5, WeightDecay = 0.125,
             SparseEmbeddingUpdates = false, Schedule = LearningRateSchedule.Cosine, StepEpochs = 3, StepGamma = 0.75, WarmupEpochs = 1.5,
             GradientClipNorm = 2.5, ValidationFraction = 0.3, EarlyStoppingPatience = 4, RestoreBestWeights = false, Seed = 11,
-            Progress = progress, CancellationToken = cancel.Token,
+            Progress = progress, CancellationToken = cancel.Token, TimeBudget = TimeSpan.FromSeconds(42),
         };
         typeof(TrainingOptions).GetProperty("TruncatedBpttSteps", BindingFlags.NonPublic | BindingFlags.Instance)!.SetValue(source, 5);
         typeof(TrainingOptions).GetProperty("RowsPerEpoch", BindingFlags.NonPublic | BindingFlags.Instance)!.SetValue(source, 6);

@@ -32,6 +32,31 @@ public sealed class TrainingLoopTests
     }
 
     [Fact]
+    public void A_time_budget_stops_after_the_epoch_that_would_overrun_it_and_at_least_one_runs()
+    {
+        var data = AddingProblem.Create(200, 10, seed: 4);
+        var validation = AddingProblem.Create(50, 10, seed: 5);
+        var messages = new List<string>();
+        var log = new Microsoft.ML.MLContext();
+        log.Log += (_, e) => messages.Add(e.Message);
+        using var channel = ((Microsoft.ML.Runtime.IHostEnvironment)log).Start("budget");
+        using var network = AddingNetwork(RecurrentCellKind.Lstm, 5, hidden: 8);
+        var tiny = new TrainingOptions { Epochs = 40, BatchSize = 16, TimeBudget = TimeSpan.FromTicks(1) };
+        TrainingResult stopped = TrainingLoop.Run(network, new RegressionObjective(), data, validation, tiny, seed: 5, CPU, channel);
+        Assert.Single(stopped.History);
+        Assert.True(stopped.StoppedEarly);
+        Assert.Contains(messages, m => m.Contains("time budget", StringComparison.Ordinal) && m.Contains("after epoch 1 of 40", StringComparison.Ordinal));
+
+        using var other = AddingNetwork(RecurrentCellKind.Lstm, 5, hidden: 8);
+        var ample = new TrainingOptions { Epochs = 3, BatchSize = 16, TimeBudget = TimeSpan.FromHours(1), EarlyStoppingPatience = 0 };
+        TrainingResult whole = TrainingLoop.Run(other, new RegressionObjective(), data, validation, ample, seed: 5, CPU);
+        Assert.Equal(3, whole.History.Count);
+        Assert.False(whole.StoppedEarly);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TrainingOptions { TimeBudget = TimeSpan.Zero }.Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new LstmForecastingOptions { InputColumnName = "y", TimeBudget = TimeSpan.FromSeconds(-1) }.Validate());
+    }
+
+    [Fact]
     public void Same_seed_gives_bit_identical_weights_and_another_seed_does_not()
     {
         var data = AddingProblem.Create(200, 10, seed: 4);

@@ -43,6 +43,7 @@ internal static class TrainingLoop
         int sinceBest = 0;
         Dictionary<string, Tensor>? bestWeights = null;
         bool stoppedEarly = false;
+        var budgetClock = Stopwatch.StartNew();
         try
         {
             for (int epoch = 0; epoch < options.Epochs; epoch++)
@@ -123,6 +124,13 @@ internal static class TrainingLoop
                 {
                     stoppedEarly = epoch + 1 < options.Epochs;
                     if (stoppedEarly) log?.Info(MessageSensitivity.None, $"early stopping after epoch {epoch + 1}: no lower validation loss for {sinceBest} epochs; best epoch {bestEpoch}");
+                    break;
+                }
+                if (options.TimeBudget is { } budget && epoch + 1 < options.Epochs && budgetClock.Elapsed + clock.Elapsed > budget)
+                {
+                    stoppedEarly = true;
+                    log?.Info(MessageSensitivity.None, FormattableString.Invariant(
+                        $"time budget {budget} reached: stopping after epoch {epoch + 1} of {options.Epochs} ({budgetClock.Elapsed.TotalSeconds:F1} s so far, {clock.Elapsed.TotalSeconds:F1} s per epoch); best epoch {bestEpoch}"));
                     break;
                 }
             }

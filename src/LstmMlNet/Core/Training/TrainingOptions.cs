@@ -92,6 +92,12 @@ public class TrainingOptions
     /// <summary>Cancels training between batches with <see cref="OperationCanceledException"/>. Default none.</summary>
     public CancellationToken CancellationToken { get; set; }
 
+    /// <summary>Caps the time of the training epochs: after each epoch, training stops when the next epoch (taking as long as
+    /// the last one) would end past the budget, counted from the first epoch's start; at least one epoch always runs. The
+    /// stop is reported like early stopping (the model selection then keeps the best or the last epoch as usual). Reading
+    /// the data, calibration and export come on top. Default null: no cap.</summary>
+    public TimeSpan? TimeBudget { get; set; }
+
     /// <summary>Training rows drawn (without replacement, a fresh seeded draw each epoch) for one epoch when the data has
     /// more; 0 = every row every epoch. Set by estimators whose data grows with the number of series (the forecaster's
     /// <c>WindowsPerEpoch</c>), so the cost of an epoch follows the budget, not the data.</summary>
@@ -126,6 +132,7 @@ public class TrainingOptions
         Seed = Seed,
         Progress = Progress,
         CancellationToken = CancellationToken,
+        TimeBudget = TimeBudget,
         RowsPerEpoch = rowsPerEpoch ?? RowsPerEpoch,
         RestoreMargin = restoreMargin ?? RestoreMargin,
     };
@@ -147,6 +154,7 @@ public class TrainingOptions
         if (TruncatedBpttSteps < 0) throw Bad(nameof(TruncatedBpttSteps), TruncatedBpttSteps, "0 (full BPTT) or a positive number of steps");
         if (!(ValidationFraction >= 0 && ValidationFraction < 1)) throw Bad(nameof(ValidationFraction), ValidationFraction, "a value in [0, 1)");
         if (EarlyStoppingPatience < 0) throw Bad(nameof(EarlyStoppingPatience), EarlyStoppingPatience, "0 (off) or a positive number of epochs");
+        if (TimeBudget is { } budget && budget <= TimeSpan.Zero) throw Bad(nameof(TimeBudget), budget, "null (no cap) or a positive time");
     }
 
     /// <summary>Throws for a value that is not a positive integer.</summary>
