@@ -156,7 +156,7 @@ public sealed class PretrainedEncoderTable(ITestOutputHelper output)
         return (ml.Data.Cache(a), ml.Data.Cache(b), clock.Elapsed.TotalSeconds);
     }
 
-    private static float[] Mean(float[] frames)
+    internal static float[] Mean(float[] frames)
     {
         int d = MiniLmResources.Dimensions, steps = frames.Length / d;
         var mean = new float[d];
