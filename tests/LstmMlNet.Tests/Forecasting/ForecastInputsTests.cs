@@ -26,7 +26,7 @@ public sealed class ForecastInputsTests(ITestOutputHelper output)
 
     /// <summary>A driver that is an AR(1) process (unpredictable from the target alone), and a target that follows it two
     /// steps later: y_t = 50 + 5·p_{t−2} + small noise.</summary>
-    private static Reading[] Lagged(int count, int seed)
+    internal static Reading[] Lagged(int count, int seed)
     {
         var random = new Random(seed);
         double Gaussian() => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());

@@ -209,6 +209,54 @@ public sealed class LstmForecasterTests : IClassFixture<LstmForecasterTests.Pane
         Assert.Contains("2 rows of series 'b'", few.Message);
     }
 
+    public sealed class TimedRow
+    {
+        public int Step { get; set; }
+        public DateTime Time { get; set; }
+        public float Forecast { get; set; }
+        public float LowerBound { get; set; }
+    }
+
+    [Fact]
+    public void A_calendar_model_with_past_covariates_forecasts_with_times_updates_across_a_gap_and_round_trips()
+    {
+        var readings = ForecastInputsTests.Lagged(400, 4);
+        var ml = new MLContext(seed: 1);
+        var options = new LstmForecastingOptions
+        {
+            InputColumnName = nameof(ForecastInputsTests.Reading.Value), TimestampColumnName = nameof(ForecastInputsTests.Reading.Time),
+            PastCovariateColumnNames = new[] { nameof(ForecastInputsTests.Reading.Driver) }, Horizon = 3, WindowSize = 12, Network = { HiddenSize = 8 },
+            Epochs = 2, MinimumOptimizerSteps = 0, Seed = 1, GapFill = ForecastGapFill.LinearInterpolation,
+        };
+        LstmForecastingTransformer model = ml.Forecasting.ForecastByLstm(options).Fit(ml.Data.LoadFromEnumerable(readings[..300]));
+        Assert.NotEqual(CalendarFeatures.None, model.FitReport.CalendarFeatures);
+        using LstmForecaster forecaster = model.CreateForecaster();
+        Assert.Equal(readings[299].Time, forecaster.LastTime(""));
+        var rows = ml.Data.CreateEnumerable<TimedRow>(forecaster.Forecast(), reuseRowObject: false).ToList();
+        Assert.Equal(new[] { 1, 2, 3 }, rows.Select(r => r.Step));
+        Assert.Equal(new[] { 1, 2, 3 }.Select(k => readings[299].Time.AddHours(k)), rows.Select(r => r.Time));
+        using (var engine = model.CreateForecastEngine<ForecastInputsTests.Reading, ForecastInputsTests.Prediction>(ml))
+        {
+            Close(engine.Predict().Forecast, rows.Select(r => r.Forecast).ToList(), "calendar forecast");
+            // Rows 300..309 with 303 missing: filled by linear interpolation in both.
+            var next = readings[300..310].Where((_, i) => i != 3).ToArray();
+            forecaster.Update(ml.Data.LoadFromEnumerable(next));
+            foreach (var r in next) engine.Update(r);
+            var after = ml.Data.CreateEnumerable<TimedRow>(forecaster.Forecast(), reuseRowObject: false).ToList();
+            ForecastInputsTests.Prediction expected = engine.Predict();
+            Close(expected.Forecast, after.Select(r => r.Forecast).ToList(), "calendar forecast after a gap");
+            Close(expected.LowerBound, after.Select(r => r.LowerBound).ToList(), "calendar lower bound after a gap");
+            Assert.Equal(readings[309].Time.AddHours(1), after[0].Time);
+        }
+        var stream = new MemoryStream();
+        forecaster.Save(ml, stream);
+        stream.Position = 0;
+        using LstmForecaster loaded = LstmForecaster.Load(new MLContext(), stream);
+        Assert.Equal(ml.Data.CreateEnumerable<TimedRow>(forecaster.Forecast(), false).Select(r => r.Forecast), ml.Data.CreateEnumerable<TimedRow>(loaded.Forecast(), false).Select(r => r.Forecast));
+        var late = new[] { readings[309] };
+        Assert.Contains("not after", Assert.Throws<ArgumentException>(() => loaded.Update(ml.Data.LoadFromEnumerable(late))).Message);
+    }
+
     [Fact]
     public void Bad_requests_and_files_get_clear_errors()
     {
