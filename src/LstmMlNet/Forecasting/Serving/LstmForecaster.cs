@@ -34,6 +34,7 @@ public sealed class LstmForecaster : IDisposable
     private readonly byte[] onnx;
     private readonly Dictionary<string, SeriesEnd> ends;
     private readonly List<string> order;
+    private readonly HashSet<string> known; // the series ids: fixed at construction, read without the lock
     private readonly ConformalScores? scores;
     private readonly ForecastScorer scorer;
     private readonly ReaderWriterLockSlim gate = new(LockRecursionPolicy.NoRecursion);
@@ -50,6 +51,7 @@ public sealed class LstmForecaster : IDisposable
             this.ends.Add(end.Id, end);
             order.Add(end.Id);
         }
+        known = new HashSet<string>(order, StringComparer.Ordinal);
         scores = spec.Scores is null ? null : ConformalScores.FromForm(spec.Scores, spec.Engine.Horizon);
         scorer = ForecastScorer.For(onnx, spec.Engine);
     }
@@ -166,12 +168,12 @@ public sealed class LstmForecaster : IDisposable
                 if (Engine.HasTimestamps) state.Timestamps.Concat(stepTimes[i]).ToArray().CopyTo(batch.Timestamps, i * (w + h));
                 adaptive[i] = (float[])end.Bounds.Quantiles.Clone();
             }
+            scorer.Score(batch); // under the read lock: Dispose waits for it
         }
         finally
         {
             gate.ExitReadLock();
         }
-        scorer.Score(batch);
         return Table(ids, stepTimes, batch, adaptive, levels is null ? null : asked, taus);
     }
 
@@ -300,7 +302,7 @@ public sealed class LstmForecaster : IDisposable
         while (cursor.MoveNext())
         {
             string id = idGetter();
-            if (!ends.ContainsKey(id)) throw new ArgumentException($"future's series id '{id}' at {SchemaErrors.Row(cursor)} is not a series of this model.", nameof(future));
+            if (!known.Contains(id)) throw new ArgumentException($"future's series id '{id}' at {SchemaErrors.Row(cursor)} is not a series of this model.", nameof(future));
             if (!rows.TryGetValue(id, out var r)) rows.Add(id, r = (new List<float>(), new List<long>()));
             if (r.Times.Count >= h && (time is not null || r.Covariates.Count >= h * c)) continue;
             for (int k = 0; k < c; k++)
