@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using LstmMlNet.Tests.Infrastructure;
-using LstmMlNet.Text.MiniLM;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Xunit.Abstractions;
@@ -141,7 +140,12 @@ public sealed class TextTable(ITestOutputHelper output)
                     : featurize.Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy()).Fit(trainL);
                 break;
             case "probe":
-                return Probe(ml, trainL, testL, binary);
+                // The linear probe: MiniLM sentence vectors (mean-pooled, L2-normalised) + L-BFGS.
+                var vectors = ml.Transforms.Text.PretrainedSentenceVectors("Features", nameof(Sentence.Text));
+                model = binary
+                    ? vectors.Append(ml.BinaryClassification.Trainers.LbfgsLogisticRegression()).Fit(trainL)
+                    : vectors.Append(ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy()).Fit(trainL);
+                break;
             case "scratch":
                 var tokens = ml.Transforms.Text.NormalizeText("Normalized", nameof(Sentence.Text), keepPunctuations: false)
                     .Append(ml.Transforms.Text.TokenizeIntoWords("Tokens", "Normalized"));
@@ -164,47 +168,8 @@ public sealed class TextTable(ITestOutputHelper output)
         return (m.MicroAccuracy, m.MacroAccuracy);
     }
 
-    /// <summary>The linear probe: mean-pooled, L2-normalised MiniLM vectors (the word table from the training rows, 256
-    /// WordPiece ids) + L-BFGS logistic regression (maximum entropy for several classes).</summary>
-    private static (double Accuracy, double? Macro) Probe(MLContext ml, IDataView train, IDataView test, bool binary)
-    {
-        using var text = PretrainedTextFeatures.Fit(ml, train, nameof(Sentence.Text), 256, null);
-        int classes = binary ? 2 : (int)((KeyDataViewType)train.Schema["Label"].Type).Count;
-        IDataView Encode(IDataView data)
-        {
-            List<float[]> frames = text.Encode(data, null);
-            var schema = SchemaDefinition.Create(typeof(PooledRow));
-            if (binary)
-            {
-                bool[] labels = data.GetColumn<bool>("Label").ToArray();
-                schema.Remove(schema[nameof(PooledRow.KeyLabel)]);
-                schema[nameof(PooledRow.BoolLabel)].ColumnName = "Label";
-                return ml.Data.LoadFromEnumerable(frames.Select((f, i) => new PooledRow { BoolLabel = labels[i], Features = PretrainedEncoderTable.Mean(f) }).ToList(), schema);
-            }
-            uint[] keys = data.GetColumn<uint>("Label").ToArray();
-            schema.Remove(schema[nameof(PooledRow.BoolLabel)]);
-            schema[nameof(PooledRow.KeyLabel)].ColumnName = "Label";
-            schema["Label"].ColumnType = new KeyDataViewType(typeof(uint), classes);
-            return ml.Data.LoadFromEnumerable(frames.Select((f, i) => new PooledRow { KeyLabel = keys[i], Features = PretrainedEncoderTable.Mean(f) }).ToList(), schema);
-        }
-        IDataView a = ml.Data.Cache(Encode(train)), b = Encode(test);
-        if (binary) return (ml.BinaryClassification.Evaluate(ml.BinaryClassification.Trainers.LbfgsLogisticRegression().Fit(a).Transform(b)).Accuracy, null);
-        var m = ml.MulticlassClassification.Evaluate(ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy().Fit(a).Transform(b));
-        return (m.MicroAccuracy, m.MacroAccuracy);
-    }
-
     private sealed class BoolLabel
     {
         public bool Label { get; set; }
-    }
-
-    private sealed class PooledRow
-    {
-        public bool BoolLabel { get; set; }
-
-        public uint KeyLabel { get; set; }
-
-        [VectorType(384)]
-        public float[] Features { get; set; } = [];
     }
 }
