@@ -81,8 +81,8 @@ if (forecast.BestModel is LstmForecastingTransformer forecaster)
 {
     string path = Path.Combine(output, "best-bike-forecaster.zip");
     ml.Model.Save(forecaster, forecaster.ScoringInputSchema, path);
-    AnsiConsole.MarkupLine($"Best recurrent forecaster ({Markup.Escape(forecast.BestModelTrial!.Name)}) refitted on all 731 days, saved to {Markup.Escape(path)} " +
-        "(input: the last 14 values; output: 7 forecasts with 95% bounds).");
+    AnsiConsole.MarkupLine($"{Markup.Escape(forecast.BestModelTrial!.Name)} refitted on all 731 days as a ForecastByLstm model, saved to {Markup.Escape(path)} " +
+        $"(input: the last {forecaster.WindowSize} values; output: 7 forecasts with 95% bounds).");
 }
 return 0;
 
@@ -125,6 +125,7 @@ void Show(ComparisonResult result)
     AnsiConsole.Write(table);
     foreach (TrialResult t in result.Trials.Where(t => t.Status != TrialStatus.Completed))
         AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(t.Name)}: {t.Status}{Markup.Escape(t.Error is null ? "" : " (" + t.Error + ")")}[/]");
+    if (result.Remark is not null) AnsiConsole.MarkupLine($"[bold]{Markup.Escape(result.Remark)}[/]");
 }
 
 // The copies of samples/data that the project puts beside the binary.

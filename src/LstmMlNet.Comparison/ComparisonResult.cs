@@ -33,16 +33,33 @@ public sealed class ComparisonResult
     /// <summary>The best completed trial, or null when none completed.</summary>
     public TrialResult? Best => Leaderboard.Count > 0 ? Leaderboard[0] : null;
 
-    /// <summary>The trial refitted into <see cref="BestModel"/>. In classification and regression that is <see cref="Best"/>;
-    /// in forecasting it is the best recurrent forecaster (the baselines there are rules and lag-feature trees with no
-    /// saveable ML.NET forecasting model), which may rank below <see cref="Best"/>.</summary>
+    /// <summary>The trial refitted into <see cref="BestModel"/>. In classification and regression that is <see cref="Best"/>.
+    /// In forecasting it is <see cref="Best"/> when that is a recurrent forecaster, naive or seasonal naive (the model then
+    /// forecasts with that rule); when the lag-feature trees (no saveable forecasting model) rank first it is the best
+    /// recurrent forecaster, which ranks below <see cref="Best"/> (<see cref="Remark"/> says so).</summary>
     public TrialResult? BestModelTrial { get; internal set; }
 
     /// <summary>The best model refitted on all rows, ready for <c>ml.Model.Save</c>; null when nothing completed or
     /// <see cref="ComparisonOptions.RefitBest"/> is false. In forecasting it is an
-    /// <see cref="LstmMlNet.LstmForecastingTransformer"/>: save it with
-    /// <c>ml.Model.Save(model, model.ScoringInputSchema, path)</c> or make a forecast engine from it.</summary>
+    /// <see cref="LstmMlNet.LstmForecastingTransformer"/> (null when only the lag-feature trees completed): save it with
+    /// <c>ml.Model.Save(model, model.ScoringInputSchema, path)</c>, forecast with <c>model.Forecast()</c> or make a forecast
+    /// engine from it. When naive or seasonal naive ranks first it is a <c>ForecastByLstm</c> model that forecasts with that
+    /// rule alone: no network was trained, its <see cref="LstmMlNet.ForecastFitReport.NetworkWeight"/> is 0 (in the saved
+    /// ONNX graph too), and its bounds are calibrated on the rule's errors over the validation tails.</summary>
     public ITransformer? BestModel { get; internal set; }
+
+    /// <summary>Forecasting: the window W (rows) every candidate read, given or resolved by <c>ForecastByLstm</c>'s
+    /// automatic rule on the rows before the first fold; null for the other tasks.</summary>
+    public int? WindowSize { get; internal set; }
+
+    /// <summary>Forecasting: the season s (rows; 1 = none) every candidate used (seasonal naive, the recurrent forecasters,
+    /// MASE), given or detected as <c>ForecastByLstm</c> detects it on the rows before the first fold; null for the other tasks.</summary>
+    public int? Seasonality { get; internal set; }
+
+    /// <summary>What the leaderboard alone does not say about <see cref="BestModel"/>, in a sentence (also in ML.NET's log):
+    /// in forecasting, that a simple forecast (naive, seasonal naive) ranked first and <see cref="BestModel"/> forecasts with
+    /// it, or that a lag-feature tree ranked first and <see cref="BestModel"/> is not the winner. Null otherwise.</summary>
+    public string? Remark { get; internal set; }
 
     /// <summary>The estimator behind <see cref="BestModel"/> (classification and regression), unfitted.</summary>
     public IEstimator<ITransformer>? BestEstimator { get; internal set; }
@@ -65,6 +82,9 @@ public sealed class ComparisonResult
             text.AppendLine(CultureInfo.InvariantCulture, $"{rank++,3} {Trim(t.Name),-44} {t.Mean,10:F4} {t.StandardDeviation,9:F4} {t.TrainSeconds,8:F2} {Parameters(t.Parameters),11}");
         foreach (TrialResult t in Trials.Where(t => t.Status != TrialStatus.Completed))
             text.AppendLine(CultureInfo.InvariantCulture, $"  - {Trim(t.Name),-44} {t.Status}{(t.Error is null ? "" : ": " + t.Error)}");
+        if (WindowSize is int w && Seasonality is int s)
+            text.AppendLine(CultureInfo.InvariantCulture, $"Every candidate read window {w} and season {s}.");
+        if (Remark is not null) text.AppendLine(Remark);
         return text.ToString();
     }
 

@@ -43,26 +43,54 @@ public sealed class ModelComparisonCatalog
         Supervised(ComparisonTask.Regression, data, input, labelColumnName, options);
 
     /// <summary>
-    /// Forecasting one series by a rolling-origin backtest (see <see cref="ForecastComparisonOptions.FoldLength"/>):
-    /// naive, seasonal naive, FastTree and LightGbm on lag features, and <c>ForecastByLstm</c> configurations. Every
-    /// candidate forecasts <paramref name="horizon"/> steps from each origin of a fold's block, scored on all steps.
-    /// <see cref="ComparisonResult.BestModel"/> is the best recurrent forecaster refitted on all rows.
+    /// Forecasting by a rolling-origin backtest (see <see cref="ForecastComparisonOptions.FoldLength"/>) with the window and
+    /// season chosen as <c>ForecastByLstm</c> chooses them: naive, seasonal naive (when there is a season), FastTree and
+    /// LightGbm on lag features, and <c>ForecastByLstm</c> configurations, every candidate forecasting
+    /// <paramref name="horizon"/> steps from each origin of a fold's block, scored on all steps. One series, or a panel
+    /// with <see cref="ForecastComparisonOptions.SeriesIdColumnName"/>.
+    /// <see cref="ComparisonResult.BestModel"/> is the winner refitted on all rows as a <c>ForecastByLstm</c> model (when
+    /// naive or seasonal naive wins, a model that forecasts with that rule; see <see cref="ComparisonResult.Remark"/>).
+    /// The same as <see cref="Forecasting(IDataView, string, int, int, int, ForecastComparisonOptions)"/> with window and
+    /// season 0 (automatic).
     /// </summary>
-    /// <param name="data">Rows in time order.</param>
+    /// <param name="data">Rows in time order (per series).</param>
     /// <param name="valueColumnName">Single series column; every value must be finite.</param>
-    /// <param name="windowSize">Past values each candidate reads (lags of the tree baselines, W of the recurrent ones), ≥ 2.</param>
     /// <param name="horizon">Steps forecast from each origin, ≥ 1.</param>
-    /// <param name="seasonality">Season length in rows for seasonal naive and MASE (7 for daily data with a weekly cycle,
-    /// 12 for monthly data); 1 means none. Default 1.</param>
-    /// <param name="options">Search, folds, budget, covariates and progress; defaults of <see cref="ForecastComparisonOptions"/> when null.</param>
-    public ComparisonResult Forecasting(IDataView data, string valueColumnName, int windowSize, int horizon, int seasonality = 1,
+    /// <param name="options">Search, folds, budget, series id, covariates and progress; defaults of
+    /// <see cref="ForecastComparisonOptions"/> when null.</param>
+    public ComparisonResult Forecasting(IDataView data, string valueColumnName, int horizon, ForecastComparisonOptions? options = null) =>
+        Forecasting(data, valueColumnName, windowSize: 0, horizon, seasonality: 0, options);
+
+    /// <summary>
+    /// Forecasting by a rolling-origin backtest (see <see cref="ForecastComparisonOptions.FoldLength"/>): naive, seasonal
+    /// naive (season ≥ 2), FastTree and LightGbm on lag features, and <c>ForecastByLstm</c> configurations, all reading the
+    /// same window and season. Every candidate forecasts <paramref name="horizon"/> steps from each origin of a fold's
+    /// block, scored on all steps. One series, or a panel with <see cref="ForecastComparisonOptions.SeriesIdColumnName"/>.
+    /// <see cref="ComparisonResult.BestModel"/> is the winner refitted on all rows as a <c>ForecastByLstm</c> model: the
+    /// best recurrent forecaster, or when naive or seasonal naive wins a model that forecasts with that rule alone (network
+    /// weight 0); when a lag-feature tree wins it is the best recurrent forecaster and <see cref="ComparisonResult.Remark"/>
+    /// says it is not the winner. The window and season used are <see cref="ComparisonResult.WindowSize"/> and
+    /// <see cref="ComparisonResult.Seasonality"/>.
+    /// </summary>
+    /// <param name="data">Rows in time order (per series).</param>
+    /// <param name="valueColumnName">Single series column; every value must be finite.</param>
+    /// <param name="windowSize">Past values each candidate reads (lags of the tree baselines, W of the recurrent ones), ≥ 2,
+    /// or 0 for <c>ForecastByLstm</c>'s automatic window (<see cref="LstmMlNet.LstmForecastingOptions.WindowSize"/>) resolved on
+    /// the rows before the first fold.</param>
+    /// <param name="horizon">Steps forecast from each origin, ≥ 1.</param>
+    /// <param name="seasonality">Season length in rows for seasonal naive, the recurrent forecasters and MASE (7 for daily
+    /// data with a weekly cycle, 12 for monthly data); 1 means none; 0 (default) detects it as <c>ForecastByLstm</c> does
+    /// (<see cref="LstmMlNet.LstmForecastingOptions.Seasonality"/>) on the rows before the first fold.</param>
+    /// <param name="options">Search, folds, budget, series id, covariates and progress; defaults of
+    /// <see cref="ForecastComparisonOptions"/> when null.</param>
+    public ComparisonResult Forecasting(IDataView data, string valueColumnName, int windowSize, int horizon, int seasonality = 0,
         ForecastComparisonOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentException.ThrowIfNullOrWhiteSpace(valueColumnName);
-        ArgumentOutOfRangeException.ThrowIfLessThan(windowSize, 2);
+        if (windowSize is 1 or < 0) throw new ArgumentOutOfRangeException(nameof(windowSize), windowSize, "Must be 0 (automatic) or at least 2.");
         ArgumentOutOfRangeException.ThrowIfLessThan(horizon, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(seasonality, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(seasonality);
         options ??= new ForecastComparisonOptions();
         options.Validate(ComparisonTask.Forecasting);
         return new ForecastComparison(ml, valueColumnName, windowSize, horizon, seasonality, options).Run(data);

@@ -2,7 +2,8 @@ namespace LstmMlNet;
 
 /// <summary>What a forecasting Fit did: training history, data sizes and the conformal calibration.</summary>
 /// <param name="History">One entry per epoch (losses in scaled units; the metric is the scaled MAE).</param>
-/// <param name="BestEpoch">Epoch whose weights were kept (1-based).</param>
+/// <param name="BestEpoch">Epoch whose weights were kept (1-based); 0 when no network was trained (a model that forecasts
+/// with its baseline alone, <see cref="NetworkWeight"/> 0, as a comparison returns when a simple forecast won).</param>
 /// <param name="StoppedEarly">True when early stopping ended training before the last epoch.</param>
 /// <param name="Parameters">Trainable parameters of the network.</param>
 /// <param name="Series">Number of series.</param>

@@ -240,6 +240,12 @@ public sealed class LstmForecastingOptions : TrainingOptions
     /// calibration: the model then knows the latest observations (a trend) at twice the training time. Default false.</summary>
     public bool RefitOnAllData { get; set; }
 
+    /// <summary>Fit trains no network and forecasts with the <see cref="Baseline"/> forecast alone (network weight α = 0,
+    /// <see cref="ForecastFitReport.NetworkWeight"/>), its bounds calibrated on the baseline's own errors over the validation
+    /// tails: the model a comparison returns when the naive or seasonal naive forecast won (set with
+    /// <see cref="Baseline"/> LastValue or SeasonalNaive and the season). Not a user's option. Default false.</summary>
+    internal bool BaselineOnly { get; set; }
+
     /// <inheritdoc />
     public override void Validate()
     {

@@ -142,6 +142,23 @@ internal static class DocSnippets
         return options;
     }
 
+    /// <summary>docs/comparison.md: a panel compared with the forecaster's automatic window and season; the model returned.</summary>
+    public static void ComparisonForecasting(MLContext ml, IDataView hourly)
+    {
+        // <comparison-forecasting>
+        ComparisonResult result = ml.CompareModels().Forecasting(hourly, "Value", horizon: 48, new ForecastComparisonOptions
+        {
+            SeriesIdColumnName = "SeriesId",   // a panel: every series' last Folds × FoldLength rows, one global LSTM per fold
+            Folds = 3, FoldLength = 48, TimeBudget = TimeSpan.FromMinutes(20),
+        });
+        Console.WriteLine(result.ToTable());   // the leaderboard, the window and season every candidate read, the remark
+        Console.WriteLine($"W {result.WindowSize}, season {result.Seasonality}; {result.Remark}");
+        var model = (LstmForecastingTransformer)result.BestModel!;   // the winner refitted (a simple winner: network weight 0)
+        IDataView next = model.Forecast();
+        // </comparison-forecasting>
+        Console.WriteLine(next.GetRowCount());
+    }
+
     /// <summary>A month of the airline series.</summary>
     public sealed class AirMonth
     {

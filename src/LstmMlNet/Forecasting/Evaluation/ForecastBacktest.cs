@@ -53,9 +53,13 @@ public static class ForecastBacktest
     /// <summary>As the public <see cref="Run(MLContext, LstmForecastingOptions, IDataView, int, int, int, int)"/>, with the origins
     /// limited to positions before <paramref name="endOrigin"/> (a comparison's fold: one block of origins, the model fitted on
     /// the rows before the block); the errors are those the public backtest reports on data that ends at
-    /// <paramref name="endOrigin"/> + h − 1 rows.</summary>
+    /// <paramref name="endOrigin"/> + h − 1 rows.
+    /// <para>With <paramref name="alignEnds"/> the positions of a panel count from each series' end rather than its start:
+    /// position p of series i is its row p + (nᵢ − n_min), n_min the shortest series' length, so every series is walked over
+    /// its own last rows (a comparison's fold blocks); <see cref="BacktestForecast.Origin"/> is then the row within the
+    /// series. With one series, or series of one length, it changes nothing.</para></summary>
     internal static ForecastBacktestResult Run(MLContext ml, LstmForecastingOptions options, IDataView data, int firstOrigin, int endOrigin, int stride,
-        int refitEvery, int seasonality)
+        int refitEvery, int seasonality, bool alignEnds = false)
     {
         ArgumentNullException.ThrowIfNull(ml);
         ArgumentNullException.ThrowIfNull(options);
@@ -84,7 +88,8 @@ public static class ForecastBacktest
         }
 
         // Origin positions (shared by all series; a shorter series stops earlier) and the fits.
-        List<int> origins = Origins(series, firstOrigin, endOrigin, h, stride);
+        int[] offsets = Offsets(series, alignEnds);
+        List<int> origins = Origins(series, firstOrigin, endOrigin, h, stride, offsets);
         var fitAt = new List<int>();
         for (int i = 0; i < origins.Count; i++)
         {
@@ -103,9 +108,10 @@ public static class ForecastBacktest
             int until = next < origins.Count ? origins[next] : int.MaxValue;
             var keep = new bool[rows];
             long kept = 0;
-            foreach (Series s in series)
+            for (int i = 0; i < series.Count; i++)
             {
-                for (int t = 0; t < origin && t < s.Length; t++)
+                Series s = series[i];
+                for (int t = 0; t < origin + offsets[i] && t < s.Length; t++)
                 {
                     if (s.IsFilled(t)) continue; // no data row: the fit fills it again
                     keep[s.Rows[t]] = true;
@@ -125,7 +131,7 @@ public static class ForecastBacktest
                 {
                     for (int q = first; q < next; q++)
                     {
-                        int p = origins[q];
+                        int p = origins[q] + offsets[i];
                         if (p + h > s.Length || s.IsFilled(p)) continue; // a filled row is no origin
                         long at = s.Rows[p];
                         forecasts.Add((i, p, f[at], l[at], u[at]));
@@ -136,15 +142,15 @@ public static class ForecastBacktest
                 // (the forecast from the rows before it is issued with the current half-widths) and then an observation
                 // that scores the forecasts made before it; the stride only selects the origins reported.
                 var bounds = new AdaptiveBounds(model.FitReport.Quantiles, o.ConfidenceLevel, o.IntervalAdaptationRate);
-                int end = Math.Min(until, s.Length);
-                for (int t = origin; t < end; t++)
+                int end = until == int.MaxValue ? s.Length : Math.Min(until + offsets[i], s.Length);
+                for (int t = origin + offsets[i]; t < end; t++)
                 {
                     long at = s.Rows[t];
                     bounds.Advance(s.IsFilled(t), s.IsFilled(t) ? 0f : ForecastLayout.Level(o.TargetTransform, s.Values[t]), () =>
                     {
                         if (!float.IsFinite(f[at][0])) return; // no forecast from this origin (too few rows before it)
                         var (lower, upper) = bounds.IssueBounds(f[at], sigma[at][0], o.TargetTransform);
-                        if (reported.Contains(t) && t + h <= s.Length) forecasts.Add((i, t, f[at], lower, upper));
+                        if (reported.Contains(t - offsets[i]) && t + h <= s.Length) forecasts.Add((i, t, f[at], lower, upper));
                     });
                 }
             }
@@ -160,33 +166,45 @@ public static class ForecastBacktest
             }
         }
         int m = seasonality > 0 ? seasonality : Math.Max(1, model!.FitReport.Seasonality);
-        var (steps, overall) = Score(series, all, firstOrigin, m, h, o.ConfidenceLevel);
+        var (steps, overall) = Score(series, all, firstOrigin, offsets, m, h, o.ConfidenceLevel);
         return new ForecastBacktestResult(all, steps, overall, fitAt.Select(i => origins[i]).ToArray(), model!, m) { FitSeconds = fitSeconds };
     }
 
     /// <summary>The origin positions of a walk: <paramref name="firstOrigin"/>, + <paramref name="stride"/>, … before
     /// <paramref name="endOrigin"/>, as long as the longest series holds the h rows after the origin (a shorter series stops
-    /// earlier).</summary>
-    internal static List<int> Origins(IReadOnlyList<Series> series, int firstOrigin, int endOrigin, int h, int stride)
+    /// earlier); positions of series i are its rows less <paramref name="offsets"/>[i] (none: 0).</summary>
+    internal static List<int> Origins(IReadOnlyList<Series> series, int firstOrigin, int endOrigin, int h, int stride, int[]? offsets = null)
     {
-        int longest = series.Max(s => s.Length);
+        int longest = series.Select((s, i) => s.Length - (offsets is null ? 0 : offsets[i])).Max();
         var origins = new List<int>();
         for (int p = firstOrigin; p < endOrigin && p + h <= longest; p += stride) origins.Add(p);
         return origins;
     }
 
+    /// <summary>Where each series' positions start: 0, or with <paramref name="alignEnds"/> its length less the shortest
+    /// series' length (positions counted from each series' end).</summary>
+    internal static int[] Offsets(IReadOnlyList<Series> series, bool alignEnds)
+    {
+        int shortest = series.Count == 0 ? 0 : series.Min(s => s.Length);
+        return series.Select(s => alignEnds ? s.Length - shortest : 0).ToArray();
+    }
+
     /// <summary>The walk for a forecaster without bounds (a comparison's baseline): the forecasts of <paramref name="forecast"/>
-    /// (series, origin → the h values from the rows before the origin) at every origin of <see cref="Origins"/> (stride 1)
-    /// of every series whose h rows are observed, scored as the LSTM backtest is (interval figures NaN).</summary>
+    /// (series, origin row → the h values from the rows before the origin) at every origin of <see cref="Origins"/> (stride 1)
+    /// of every series whose h rows are observed, scored as the LSTM backtest is (interval figures NaN); positions from each
+    /// series' end with <paramref name="alignEnds"/>, as the internal <c>Run</c>.</summary>
     internal static BacktestMetrics PointForecasts(IReadOnlyList<Series> series, int firstOrigin, int endOrigin, int h, int seasonality,
-        Func<Series, int, float[]> forecast)
+        Func<Series, int, float[]> forecast, bool alignEnds = false)
     {
         var all = new List<BacktestForecast>();
-        List<int> origins = Origins(series, firstOrigin, endOrigin, h, 1);
-        foreach (Series s in series)
+        int[] offsets = Offsets(series, alignEnds);
+        List<int> origins = Origins(series, firstOrigin, endOrigin, h, 1, offsets);
+        for (int i = 0; i < series.Count; i++)
         {
-            foreach (int p in origins)
+            Series s = series[i];
+            foreach (int position in origins)
             {
+                int p = position + offsets[i];
                 if (p + h > s.Length || s.IsFilled(p)) continue;
                 float[] f = forecast(s, p);
                 for (int k = 0; k < h; k++)
@@ -195,15 +213,16 @@ public static class ForecastBacktest
                 }
             }
         }
-        return Score(series, all, firstOrigin, seasonality, h, null).Overall;
+        return Score(series, all, firstOrigin, offsets, seasonality, h, null).Overall;
     }
 
     /// <summary>The errors per step and overall of a walk's forecasts; MASE scaled by the seasonal naive MAE (season
-    /// <paramref name="m"/>) on the rows before <paramref name="firstOrigin"/> of every series.</summary>
-    private static (BacktestMetrics[] Steps, BacktestMetrics Overall) Score(IReadOnlyList<Series> series, List<BacktestForecast> all, int firstOrigin, int m, int h,
-        double? level)
+    /// <paramref name="m"/>) on the rows before position <paramref name="firstOrigin"/> of every series (its row
+    /// firstOrigin + offset), pooled over the series.</summary>
+    private static (BacktestMetrics[] Steps, BacktestMetrics Overall) Score(IReadOnlyList<Series> series, List<BacktestForecast> all, int firstOrigin, int[] offsets,
+        int m, int h, double? level)
     {
-        double scale = ForecastMetrics.SeasonalNaiveScale(series.Select(s => (IReadOnlyList<float>)new ArraySegment<float>(s.Values, 0, Math.Min(firstOrigin, s.Length))), m);
+        double scale = ForecastMetrics.SeasonalNaiveScale(series.Select((s, i) => (IReadOnlyList<float>)new ArraySegment<float>(s.Values, 0, Math.Min(firstOrigin + offsets[i], s.Length))), m);
         var byStep = new List<BacktestForecast>[h]; // one pass over the forecasts, each step's in walk order
         for (int k = 0; k < h; k++) byStep[k] = new List<BacktestForecast>(all.Count / h);
         foreach (BacktestForecast x in all) byStep[x.Step - 1].Add(x);

@@ -30,14 +30,23 @@ internal sealed record ForecastCalibration(float NetworkWeight, float[] Quantile
         float[][] scores = Errors(layout, windows, outputs); // the network's (α = 1)
         float weight = 1f;
         double? networkError = null, baselineError = null;
-        if (plan.Request.BaselineGuard && windows.Count > 0)
+        if (plan.Request.BaselineOnly)
+        {
+            // The baseline alone (a comparison's simple winner): α = 0, the bounds calibrated on the baseline's own errors.
+            weight = 0f;
+            scores = Errors(layout with { NetworkWeight = 0f }, windows, outputs);
+            baselineError = windows.Count > 0 ? Mean(scores) : null;
+            log.Info(MessageSensitivity.None, FormattableString.Invariant(
+                $"ForecastByLstm: forecasting with the {BaselineName(layout)} forecast alone (BaselineOnly); its mean |error|/σ on the {windows.Count} validation windows {baselineError:G4}"));
+        }
+        else if (plan.Request.BaselineGuard && windows.Count > 0)
         {
             float[][][] errors = GuardWeights.Select(a => a == 1f ? scores : Errors(layout with { NetworkWeight = a }, windows, outputs)).ToArray();
             weight = GuardWeights[ChooseWeight(errors)];
             networkError = Mean(scores);
             baselineError = Mean(errors[0]);
             if (weight != 1f) scores = Larger(scores, errors[0]);
-            string baselineName = layout.SeasonalPeriod > 0 ? $"seasonal naive (period {layout.SeasonalPeriod})" : "last value";
+            string baselineName = BaselineName(layout);
             log.Info(MessageSensitivity.None, FormattableString.Invariant(
                 $"ForecastByLstm: baseline guard on the {windows.Count} validation windows: mean |error|/σ network {networkError:G4}, {baselineName} {baselineError:G4}; ") +
                 (weight == 1f ? "forecasting with the network"
@@ -47,6 +56,9 @@ internal sealed record ForecastCalibration(float NetworkWeight, float[] Quantile
         var kept = new ConformalScores(scores);
         return new ForecastCalibration(weight, Calibrate(kept, plan.Request.ConfidenceLevel), networkError, baselineError, kept);
     }
+
+    /// <summary>The baseline's name for the log: "seasonal naive (period P)" or "last value".</summary>
+    private static string BaselineName(ForecastLayout layout) => layout.SeasonalPeriod > 0 ? $"seasonal naive (period {layout.SeasonalPeriod})" : "last value";
 
     private static double Mean(float[][] errors) => errors.Average(step => step.Average(v => (double)v));
 

@@ -86,12 +86,15 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
 
         Device device = Engine.TorchRuntime.SelectDevice(environment);
         using var tensors = NewDisposeScope(); // after the device check; keeps every tensor of this Fit alive until it returns
-        SequenceNetwork network = Train(plan, device, train, MonitoredSample(validation, request.WindowsPerEpoch, seed), plan.Training, log, out TrainingResult result);
+        TrainingResult result;
+        SequenceNetwork network = request.BaselineOnly
+            ? Untrained(plan, log, out result)
+            : Train(plan, device, train, MonitoredSample(validation, request.WindowsPerEpoch, seed), plan.Training, log, out result);
         try
         {
             ForecastCalibration calibration = ForecastCalibration.Run(plan, network, calibrationWindows, log);
             plan = plan.WithNetworkWeight(calibration.NetworkWeight);
-            if (request.RefitOnAllData)
+            if (request.RefitOnAllData && !request.BaselineOnly)
             {
                 // The same network trained again, from the same seed and for the epochs the first fit kept, on every complete
                 // window (the tail included); the bounds keep the first fit's calibration.
@@ -119,14 +122,12 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
     private static SequenceNetwork Train(ForecastPlan plan, Device device, SequenceDataset data, SequenceDataset? check, TrainingOptions schedule, IChannel log,
         out TrainingResult result)
     {
-        ForecastLayout layout = plan.Layout;
-        NetworkSpec spec = plan.Request.Network.ApplyTo(new NetworkSpec(new FrameInput(layout.FrameSize, StepSkip: layout.FrameSize > 2), 1, Pooling: PoolingKind.Last));
         random.manual_seed(plan.Seed);
-        var trained = new SequenceNetwork(spec);
+        var trained = new SequenceNetwork(Spec(plan));
         try
         {
             trained.to(device);
-            result = TrainingLoop.Run(trained, new ForecastObjective(layout.Horizon, plan.Request.Loss), data, check, schedule, plan.Seed, device, log);
+            result = TrainingLoop.Run(trained, new ForecastObjective(plan.Layout.Horizon, plan.Request.Loss), data, check, schedule, plan.Seed, device, log);
             return trained.to(CPU);
         }
         catch
@@ -135,6 +136,20 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
             throw;
         }
     }
+
+    /// <summary>The network of the plan's shape, initialised from the plan's seed and not trained, on the CPU: the model of a
+    /// <see cref="LstmForecastingOptions.BaselineOnly"/> fit, whose forecasts give it weight 0 (an empty history, best epoch 0).</summary>
+    private static SequenceNetwork Untrained(ForecastPlan plan, IChannel log, out TrainingResult result)
+    {
+        log.Info(MessageSensitivity.None, "ForecastByLstm: no network is trained: the model forecasts with its baseline alone (asked for by BaselineOnly)");
+        random.manual_seed(plan.Seed);
+        result = new TrainingResult(Array.Empty<TrainingProgress>(), 0, false);
+        return new SequenceNetwork(Spec(plan));
+    }
+
+    /// <summary>The network of the plan: the request's network over the layout's frames, one output per future step.</summary>
+    private static NetworkSpec Spec(ForecastPlan plan) =>
+        plan.Request.Network.ApplyTo(new NetworkSpec(new FrameInput(plan.Layout.FrameSize, StepSkip: plan.Layout.FrameSize > 2), 1, Pooling: PoolingKind.Last));
 
     /// <summary>The fit report: the training history, the plan's resolved values and the calibration.</summary>
     private static ForecastFitReport Report(ForecastPlan plan, ForecastCalibration calibration, TrainingResult result, long parameters, int series,

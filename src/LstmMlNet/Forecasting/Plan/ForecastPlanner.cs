@@ -18,20 +18,8 @@ internal static class ForecastPlanner
     /// <summary>The plan of a Fit of <paramref name="request"/> (validated) on <paramref name="series"/>.</summary>
     public static ForecastPlan Plan(LstmForecastingOptions request, IReadOnlyList<Series> series, int seed, IChannel log)
     {
-        if (series.Count == 0) throw new InvalidOperationException($"The training data has no rows (series column '{request.InputColumnName}').");
         int h = request.Horizon;
-        int[] tails = series.Select(s => TailLength(request, s.Length)).ToArray();
-        if (tails.Min() < h)
-            throw new InvalidOperationException($"ValidationTailLength {tails.Min()} is shorter than the horizon {h}: no validation window would be complete.");
-        // The levels ℓ of every series' training part, computed once for the season and the baseline.
-        float[][] levels = series.Select((s, i) =>
-        {
-            var l = new float[Math.Max(0, s.Length - tails[i])];
-            for (int t = 0; t < l.Length; t++) l[t] = ForecastLayout.Level(request.TargetTransform, s.Values[t]);
-            return l;
-        }).ToArray();
-        int season = Season(request, levels, log);
-        int w = Window(request, levels, season, log);
+        var (tails, levels, season, w) = Resolve(request, series, log);
         for (int i = 0; i < series.Count; i++)
         {
             int needed = w + h + tails[i];
@@ -50,6 +38,34 @@ internal static class ForecastPlanner
             Array.Empty<float>(), Array.Empty<float>(), season, seasonalBaseline, seasonalLags, request.IntervalScale, request.PastCovariateColumnNames.Length,
             calendar, step), series, tails);
         return new ForecastPlan(request, layout, tails, Schedule(request, layout, series, tails, log), seed);
+    }
+
+    /// <summary>The season and window a Fit of <paramref name="request"/> (validated) on <paramref name="series"/> resolves,
+    /// each logged as that Fit logs it: the first steps of <see cref="Plan"/> (tails → levels → season → window), for a
+    /// caller that gives other forecasters the same W and season (a comparison's baselines).</summary>
+    public static (int Season, int Window) SeasonAndWindow(LstmForecastingOptions request, IReadOnlyList<Series> series, IChannel log)
+    {
+        var (_, _, season, w) = Resolve(request, series, log);
+        return (season, w);
+    }
+
+    /// <summary>The validation tails, the levels ℓ of every series' training part (computed once for the season and the
+    /// baseline), the season and the window.</summary>
+    private static (int[] Tails, float[][] Levels, int Season, int Window) Resolve(LstmForecastingOptions request, IReadOnlyList<Series> series, IChannel log)
+    {
+        if (series.Count == 0) throw new InvalidOperationException($"The training data has no rows (series column '{request.InputColumnName}').");
+        int h = request.Horizon;
+        int[] tails = series.Select(s => TailLength(request, s.Length)).ToArray();
+        if (tails.Min() < h)
+            throw new InvalidOperationException($"ValidationTailLength {tails.Min()} is shorter than the horizon {h}: no validation window would be complete.");
+        float[][] levels = series.Select((s, i) =>
+        {
+            var l = new float[Math.Max(0, s.Length - tails[i])];
+            for (int t = 0; t < l.Length; t++) l[t] = ForecastLayout.Level(request.TargetTransform, s.Values[t]);
+            return l;
+        }).ToArray();
+        int season = Season(request, levels, log);
+        return (tails, levels, season, Window(request, levels, season, log));
     }
 
     /// <summary>The validation tail of a series of <paramref name="length"/> observations: the given
