@@ -97,13 +97,13 @@ double alpha = 1 - options.ConfidenceLevel;
 }
 var overall = Interval(0, h);
 Console.WriteLine($"  {options.ConfidenceLevel:P0} bounds: coverage {overall.Coverage:P1}, mean width {overall.Width:F2} and Winkler score {overall.Winkler:F2} (both in units of each series' in-sample seasonal-naive MAE)");
-var eighty = Interval(0, h, lower80, upper80, 0.2);
-Console.WriteLine($"  80% bounds (asked for after Fit): coverage {eighty.Coverage:P1}, mean width {eighty.Width:F2}, Winkler {eighty.Winkler:F2}");
 for (int from = 0; from < h; from += 12)
 {
     var block = Interval(from, Math.Min(h, from + 12));
     Console.WriteLine($"    steps {from + 1,2}–{Math.Min(h, from + 12),2}: coverage {block.Coverage:P1}, width {block.Width:F2}, Winkler {block.Winkler:F2}");
 }
+var eighty = Interval(0, h, lower80, upper80, 0.2);
+Console.WriteLine($"  80% bounds (asked for after Fit): coverage {eighty.Coverage:P1}, mean width {eighty.Width:F2}, Winkler {eighty.Winkler:F2}");
 
 // A PNG of four series: the last two weeks of history, the forecast with its bounds, and what happened.
 string plotPath = flags.Get("plot") ?? Path.Combine(AppContext.BaseDirectory, "m4-hourly.png");
