@@ -14,7 +14,8 @@ public class ComparisonOptions
 
     /// <summary>Wall-clock budget for the trials. No trial or fold starts after it is spent, and a recurrent fit still
     /// running when it runs out is cancelled (that trial is reported as <see cref="TrialStatus.StoppedByBudget"/>).
-    /// The final refit of the best runs after the budget. Default 10 minutes.</summary>
+    /// The search ends earlier only when every candidate has run (<see cref="ComparisonResult.BudgetUsed"/> says how much
+    /// was used). The final refit of the best runs after the budget. Default 10 minutes.</summary>
     public TimeSpan TimeBudget { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Grid or seeded random search over <see cref="SearchSpace"/>. Default grid.</summary>
@@ -30,8 +31,9 @@ public class ComparisonOptions
     /// <summary>Recurrent configurations to search. Default <see cref="RecurrentSearchSpace"/>'s defaults.</summary>
     public RecurrentSearchSpace SearchSpace { get; set; } = new();
 
-    /// <summary>Run ML.NET's baselines first (text: FeaturizeText + SDCA / L-BFGS; numeric sequences and forecasting:
-    /// FastTree and LightGbm; forecasting also naive and seasonal naive). Default true.</summary>
+    /// <summary>Run the baselines first (text: FeaturizeText + SDCA / L-BFGS, and the MiniLM sentence-vector probe when
+    /// its package is referenced, see <see cref="SupervisedComparisonOptions.IncludePretrainedBaselines"/>; numeric
+    /// sequences and forecasting: FastTree and LightGbm; forecasting also naive and seasonal naive). Default true.</summary>
     public bool IncludeBaselines { get; set; } = true;
 
     /// <summary>Run the recurrent configurations of <see cref="SearchSpace"/>. Default true.</summary>
