@@ -115,7 +115,8 @@ void Show(ComparisonResult result)
 {
     string direction = result.Metric.HigherIsBetter() ? "higher is better" : "lower is better";
     var table = new Table().Border(TableBorder.Rounded)
-        .Title($"{result.Metric} ({direction}), {result.Trials.Count} trials in {result.Elapsed.TotalSeconds:F0} s")
+        .Title($"{result.Metric} ({direction}), {result.Trials.Count} trials in {result.Elapsed.TotalSeconds:F0} s " +
+            $"({result.BudgetUsed:P0} of the budget{(result.BudgetExhausted ? "" : "; every candidate ran")})")
         .AddColumns("#", "candidate", "mean", "± sd", "fit s/fold", "parameters", "family");
     int rank = 1;
     foreach (TrialResult t in result.Leaderboard)

@@ -2,7 +2,9 @@ namespace LstmMlNet.Comparison;
 
 /// <summary>A progress report: a fold is starting, or (with <see cref="Completed"/> set) a trial has ended.</summary>
 /// <param name="Trial">1-based index of the trial.</param>
-/// <param name="PlannedTrials">Trials planned (baselines, custom and recurrent).</param>
+/// <param name="PlannedTrials">Trials planned (baselines, custom and recurrent); for a random search with no cap on
+/// <see cref="ComparisonOptions.MaxRecurrentTrials"/>, every distinct configuration counts (an upper bound: the draws stop
+/// with the budget).</param>
 /// <param name="Name">Candidate name.</param>
 /// <param name="Fold">1-based fold starting (equal to <paramref name="Folds"/> when a trial ended).</param>
 /// <param name="Folds">Folds per trial.</param>

@@ -7,8 +7,10 @@ namespace LstmMlNet.Comparison;
 /// <summary>What a comparison found: every trial, the leaderboard and the best model refitted on all rows.</summary>
 public sealed class ComparisonResult
 {
-    internal ComparisonResult(ComparisonTask task, ComparisonMetric metric, IReadOnlyList<TrialResult> trials, TimeSpan elapsed, bool budgetExhausted)
+    internal ComparisonResult(ComparisonTask task, ComparisonMetric metric, IReadOnlyList<TrialResult> trials, TimeSpan elapsed, TimeSpan timeBudget,
+        bool budgetExhausted)
     {
+        TimeBudget = timeBudget;
         Task = task;
         Metric = metric;
         Trials = trials;
@@ -67,15 +69,30 @@ public sealed class ComparisonResult
     /// <summary>Wall-clock time of the trials (the refit excluded).</summary>
     public TimeSpan Elapsed { get; }
 
-    /// <summary>True when the budget stopped the search before every planned trial completed.</summary>
+    /// <summary>True when the budget stopped the search: a trial was cut by it or not started, or (a random search with no
+    /// cap on <see cref="ComparisonOptions.MaxRecurrentTrials"/>) the draws stopped before the space was exhausted.</summary>
     public bool BudgetExhausted { get; }
 
-    /// <summary>The leaderboard as a fixed-width text table, best first, then the trials that did not complete.</summary>
+    /// <summary>The time budget the trials ran under (<see cref="ComparisonOptions.TimeBudget"/>).</summary>
+    public TimeSpan TimeBudget { get; }
+
+    /// <summary>The share of <see cref="TimeBudget"/> the trials took, <see cref="Elapsed"/> ÷ <see cref="TimeBudget"/>
+    /// (0.25 = a quarter). Below 1 with <see cref="BudgetExhausted"/> false: every candidate ran and the search
+    /// space was exhausted first (widen it to use more of the budget). It may pass 1 a little: a baseline's fold is not
+    /// interrupted, and a recurrent fit stops at its next batch.</summary>
+    public double BudgetUsed => TimeBudget > TimeSpan.Zero ? Elapsed / TimeBudget : double.NaN;
+
+    /// <summary>"35.2 s, 29% of the 120 s budget; every candidate ran" or "…; the budget ended the search".</summary>
+    internal string BudgetLine => string.Create(CultureInfo.InvariantCulture,
+        $"{Elapsed.TotalSeconds:F1} s, {BudgetUsed * 100:F0}% of the {TimeBudget.TotalSeconds:F0} s budget; {(BudgetExhausted ? "the budget ended the search" : "every candidate ran")}");
+
+    /// <summary>The leaderboard as a fixed-width text table under a line with the time taken and the share of the budget
+    /// (<see cref="BudgetUsed"/>), best first, then the trials that did not complete.</summary>
     public string ToTable()
     {
         var text = new StringBuilder();
         string direction = Metric.HigherIsBetter() ? "higher is better" : "lower is better";
-        text.AppendLine(CultureInfo.InvariantCulture, $"{Task}: {Metric} ({direction}), {Trials.Count} trials in {Elapsed.TotalSeconds:F1} s");
+        text.AppendLine(CultureInfo.InvariantCulture, $"{Task}: {Metric} ({direction}), {Trials.Count} trials in {BudgetLine}");
         text.AppendLine(CultureInfo.InvariantCulture, $"{"#",3} {"candidate",-44} {"mean",10} {"± sd",9} {"s/fold",8} {"parameters",11}");
         int rank = 1;
         foreach (TrialResult t in Leaderboard)

@@ -102,7 +102,7 @@ internal sealed class ForecastComparison
         {
             recurrent[trials.Count + 1] = configuration;
             trials.Add(new PlannedTrial(configuration.Describe(includePooling: false), CandidateFamily.Recurrent, configuration.ToDictionary(includePooling: false),
-                (fold, cancel) => RecurrentFold(configuration, data, starts[fold], length, cancel)));
+                (fold, cancel) => RecurrentFold(configuration, data, starts[fold], length, cancel), options.DrawsWhileBudgetLasts));
         }
 
         ComparisonResult result = TrialRunner.Run(ml, ComparisonTask.Forecasting, metric, options, trials, k);

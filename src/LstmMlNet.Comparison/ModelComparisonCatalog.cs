@@ -6,7 +6,9 @@ namespace LstmMlNet.Comparison;
 /// One call per task compares candidate models on the same seeded folds under a time budget and returns every trial,
 /// a leaderboard (metric mean ± sd over folds, fit seconds per fold, learned parameters, configuration) and the best
 /// model refitted on all rows. Baselines run first, then your own candidates, then the recurrent configurations of the
-/// search space (grid or seeded random order).
+/// search space (grid or seeded random order) while the budget lasts. On a text input, when the app references
+/// LstmMlNet.Text.MiniLM, the baselines include a linear probe on MiniLM sentence vectors and every recurrent point of a
+/// search space whose <see cref="RecurrentSearchSpace.TextEncoders"/> is left null is also tried on MiniLM.
 /// </summary>
 public sealed class ModelComparisonCatalog
 {
@@ -15,7 +17,8 @@ public sealed class ModelComparisonCatalog
     internal ModelComparisonCatalog(MLContext ml) => this.ml = ml;
 
     /// <summary>Binary classification (Boolean label) by k-fold cross-validation. Baselines: FeaturizeText +
-    /// SdcaLogisticRegression and LbfgsLogisticRegression on text; SDCA, FastTree and LightGbm on numeric sequences.</summary>
+    /// SdcaLogisticRegression and LbfgsLogisticRegression on text, and MiniLM sentence vectors + LbfgsLogisticRegression
+    /// when the app references LstmMlNet.Text.MiniLM; SDCA, FastTree and LightGbm on numeric sequences.</summary>
     /// <param name="data">Training rows.</param>
     /// <param name="input">Text column or numeric sequence column.</param>
     /// <param name="labelColumnName">Boolean label column. Default "Label".</param>
@@ -25,7 +28,8 @@ public sealed class ModelComparisonCatalog
 
     /// <summary>Multiclass classification by k-fold cross-validation; the label (any type, mapped to a key in place)
     /// comes back as its original value in the refitted model's PredictedLabel. Baselines: FeaturizeText +
-    /// SdcaMaximumEntropy and LbfgsMaximumEntropy on text; SDCA and LightGbm on numeric sequences.</summary>
+    /// SdcaMaximumEntropy and LbfgsMaximumEntropy on text, and MiniLM sentence vectors + LbfgsMaximumEntropy when the app
+    /// references LstmMlNet.Text.MiniLM; SDCA and LightGbm on numeric sequences.</summary>
     /// <param name="data">Training rows.</param>
     /// <param name="input">Text column or numeric sequence column.</param>
     /// <param name="labelColumnName">Label column. Default "Label".</param>
@@ -34,7 +38,8 @@ public sealed class ModelComparisonCatalog
         Supervised(ComparisonTask.MulticlassClassification, data, input, labelColumnName, options);
 
     /// <summary>Regression (Single label) by k-fold cross-validation. Baselines: FeaturizeText + Sdca and FastTree on
-    /// text; Sdca, FastTree and LightGbm on numeric sequences.</summary>
+    /// text, and MiniLM sentence vectors + Sdca when the app references LstmMlNet.Text.MiniLM; Sdca, FastTree and LightGbm
+    /// on numeric sequences.</summary>
     /// <param name="data">Training rows.</param>
     /// <param name="input">Text column or numeric sequence column.</param>
     /// <param name="labelColumnName">Single label column. Default "Label".</param>

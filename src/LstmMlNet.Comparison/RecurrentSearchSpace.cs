@@ -29,21 +29,24 @@ public sealed class RecurrentSearchSpace
     /// <summary>Text inputs to try (classification and regression on <see cref="ComparisonInput.Text"/> only): tokens
     /// learnt from the rows (<see cref="PretrainedTextEncoder.None"/>) and/or a pretrained encoder's token vectors
     /// (<see cref="PretrainedTextEncoder.MiniLM"/>, which reads the raw text column and needs the app to reference the
-    /// LstmMlNet.Text.MiniLM package; without it the comparison throws before any trial, naming the package). Default
-    /// None only. The outermost axis of the grid.</summary>
-    public IReadOnlyList<PretrainedTextEncoder> TextEncoders { get; init; } = new[] { PretrainedTextEncoder.None };
+    /// LstmMlNet.Text.MiniLM package; without it the comparison throws before any trial, naming the package). A list
+    /// given is the outermost axis of the grid. Default <c>null</c> (automatic): a comparison on a text input tries every
+    /// point of the space with None and, when the app references LstmMlNet.Text.MiniLM, again with MiniLM right after it
+    /// (so a MiniLM trial comes second among the recurrent ones, not after every token trial); on other inputs, and for
+    /// <see cref="Size"/>, <see cref="Grid"/> and <see cref="Sample"/> of the space alone, null reads as None only.</summary>
+    public IReadOnlyList<PretrainedTextEncoder>? TextEncoders { get; init; }
 
     /// <summary>Number of combinations.</summary>
-    public long Size => (long)TextEncoders.Count * Cells.Count * HiddenSizes.Count * Layers.Count * Bidirectional.Count * Pooling.Count * (LearningRates?.Count ?? 1);
+    public long Size => (long)(TextEncoders?.Count ?? 1) * Cells.Count * HiddenSizes.Count * Layers.Count * Bidirectional.Count * Pooling.Count * (LearningRates?.Count ?? 1);
 
-    /// <summary>Every combination in grid order: cells vary slowest, learning rates fastest.</summary>
+    /// <summary>Every combination in grid order: text encoders vary slowest, then cells; learning rates fastest.</summary>
     public IReadOnlyList<RecurrentConfiguration> Grid()
     {
         Validate();
         // No learning-rate axis: one configuration per point with a null rate (the candidate's own default).
         IReadOnlyList<double?> rates = LearningRates?.Select(r => (double?)r).ToArray() ?? new double?[] { null };
         var all = new List<RecurrentConfiguration>();
-        foreach (PretrainedTextEncoder encoder in TextEncoders)
+        foreach (PretrainedTextEncoder encoder in TextEncoders ?? NoEncoder)
         foreach (RecurrentCellKind cell in Cells)
             foreach (int hidden in HiddenSizes)
                 foreach (int layers in Layers)
@@ -80,8 +83,11 @@ public sealed class RecurrentSearchSpace
         Check(Layers, nameof(Layers));
         Check(Bidirectional, nameof(Bidirectional));
         Check(Pooling, nameof(Pooling));
-        Check(TextEncoders, nameof(TextEncoders));
-        if (TextEncoders.Any(e => !Enum.IsDefined(e))) throw new ArgumentException("Every text encoder must be a defined PretrainedTextEncoder.", nameof(TextEncoders));
+        if (TextEncoders is not null)
+        {
+            Check(TextEncoders, nameof(TextEncoders));
+            if (TextEncoders.Any(e => !Enum.IsDefined(e))) throw new ArgumentException("Every text encoder must be a defined PretrainedTextEncoder.", nameof(TextEncoders));
+        }
         // Each value is checked as the network option it sets, with that option's own message ("HiddenSize must be a
         // positive integer; got 0.").
         foreach (RecurrentCellKind cell in Cells) new RecurrentNetworkOptions { Cell = cell }.Validate();
@@ -92,6 +98,21 @@ public sealed class RecurrentSearchSpace
             Check(LearningRates, nameof(LearningRates));
             if (LearningRates.Any(r => !(r > 0) || double.IsInfinity(r))) throw new ArgumentException("Every learning rate must be positive and finite.", nameof(LearningRates));
         }
+    }
+
+    /// <summary>What a null <see cref="TextEncoders"/> reads as outside a comparison on text.</summary>
+    private static readonly PretrainedTextEncoder[] NoEncoder = { PretrainedTextEncoder.None };
+
+    /// <summary>The order a comparison tries this space's configurations in: the grid (<see cref="SearchStrategy.Grid"/>)
+    /// or all of it shuffled with <paramref name="seed"/> (<see cref="SearchStrategy.Random"/>, so a prefix of n is
+    /// <see cref="Sample"/>(n, seed)). With <see cref="TextEncoders"/> null, each point is followed by its twins on
+    /// <paramref name="automaticEncoders"/> (the automatic rule; empty: None only).</summary>
+    internal IReadOnlyList<RecurrentConfiguration> Order(SearchStrategy strategy, int seed, IReadOnlyList<PretrainedTextEncoder> automaticEncoders)
+    {
+        IReadOnlyList<RecurrentConfiguration> points = strategy == SearchStrategy.Random ? Sample(int.MaxValue, seed) : Grid();
+        return TextEncoders is not null || automaticEncoders.Count == 0
+            ? points
+            : points.SelectMany(p => new[] { p }.Concat(automaticEncoders.Select(e => p with { TextEncoder = e }))).ToArray();
     }
 
     private static void Check<T>(IReadOnlyList<T>? values, string name)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Trainers;
 
 namespace LstmMlNet.Comparison;
 
@@ -35,7 +36,7 @@ internal sealed class SupervisedComparison
         IReadOnlyList<DataOperationsCatalog.TrainTestData> folds = ml.Data.CrossValidationSplit(data, options.Folds, seed: options.Seed);
         var candidates = Candidates(data.Schema).ToArray();
         var trials = candidates.Select(c => new PlannedTrial(c.Name, c.Family, c.Configuration,
-            (fold, cancel) => RunFold(c, folds[fold], cancel))).ToArray();
+            (fold, cancel) => RunFold(c, folds[fold], cancel), c.Family == CandidateFamily.Recurrent && options.DrawsWhileBudgetLasts)).ToArray();
         ComparisonResult result = TrialRunner.Run(ml, task, metric, options, trials, options.Folds);
         if (options.RefitBest && result.Best is { } best)
         {
@@ -146,12 +147,12 @@ internal sealed class SupervisedComparison
             throw new ArgumentOutOfRangeException(nameof(input), $"Input column '{input.ColumnName}' must be a scalar String (text), but is {inputColumn.Type}.");
         if (!input.IsText && !(inputColumn.Type is VectorDataViewType v && v.ItemType == NumberDataViewType.Single))
             throw new ArgumentOutOfRangeException(nameof(input), $"Input column '{input.ColumnName}' must be a Single vector (steps × {input.FrameSize}), but is {inputColumn.Type}.");
-        if (!input.IsText && options.IncludeRecurrent && options.SearchSpace.TextEncoders.Any(e => e != PretrainedTextEncoder.None))
+        if (!input.IsText && options.IncludeRecurrent && options.SearchSpace.TextEncoders?.Any(e => e != PretrainedTextEncoder.None) == true)
             throw new ArgumentOutOfRangeException(nameof(input), $"SearchSpace.TextEncoders needs a text input; input column '{input.ColumnName}' is a numeric sequence (ComparisonInput.Sequence).");
         // A pretrained encoder lives in its own package: say which one is missing before any trial, not once per trial.
-        if (options.IncludeRecurrent)
+        if (options.IncludeRecurrent && options.SearchSpace.TextEncoders is { } encoders)
         {
-            foreach (PretrainedTextEncoder encoder in options.SearchSpace.TextEncoders.Where(e => e != PretrainedTextEncoder.None).Distinct())
+            foreach (PretrainedTextEncoder encoder in encoders.Where(e => e != PretrainedTextEncoder.None).Distinct())
                 _ = LstmMlNet.Text.PretrainedEncoders.Find(encoder);
         }
     }
@@ -163,9 +164,17 @@ internal sealed class SupervisedComparison
                 yield return baseline;
         foreach (ComparisonCandidate custom in options.AdditionalCandidates)
             yield return custom;
-        foreach (RecurrentConfiguration configuration in options.Configurations())
+        foreach (RecurrentConfiguration configuration in options.Configurations(AutomaticEncoders()))
             yield return Recurrent(configuration);
     }
+
+    /// <summary>The pretrained encoders offered without being asked for: on a text input, MiniLM when the app references
+    /// its package (the recurrent twins of a null <see cref="RecurrentSearchSpace.TextEncoders"/>, and the sentence-vector
+    /// baseline).</summary>
+    private IReadOnlyList<PretrainedTextEncoder> AutomaticEncoders() =>
+        input.IsText && LstmMlNet.Text.PretrainedEncoders.IsAvailable(PretrainedTextEncoder.MiniLM)
+            ? new[] { PretrainedTextEncoder.MiniLM }
+            : Array.Empty<PretrainedTextEncoder>();
 
     private IEnumerable<ComparisonCandidate> Baselines(DataViewSchema schema)
     {
@@ -217,7 +226,42 @@ internal sealed class SupervisedComparison
                 yield return Make("LightGbm", featurize, m => m.Regression.Trainers.LightGbm(label, features));
                 break;
         }
+
+        // The linear probe on a pretrained encoder, after ML.NET's own (the slowest baseline: it encodes every row).
+        if (input.IsText && options.IncludePretrainedBaselines)
+        {
+            foreach (PretrainedTextEncoder encoder in AutomaticEncoders())
+            {
+                (string trainer, Func<MLContext, IEstimator<ITransformer>> train) = task switch
+                {
+                    ComparisonTask.BinaryClassification => ("LbfgsLogisticRegression", m => m.BinaryClassification.Trainers.LbfgsLogisticRegression(
+                        new LbfgsLogisticRegressionBinaryTrainer.Options { LabelColumnName = label, FeatureColumnName = FeaturesColumn, L1Regularization = 0 })),
+                    ComparisonTask.MulticlassClassification => ("LbfgsMaximumEntropy", m => m.MulticlassClassification.Trainers.LbfgsMaximumEntropy(
+                        new LbfgsMaximumEntropyMulticlassTrainer.Options { LabelColumnName = label, FeatureColumnName = FeaturesColumn, L1Regularization = 0 })),
+                    _ => ("Sdca", (Func<MLContext, IEstimator<ITransformer>>)(m => m.Regression.Trainers.Sdca(label, FeaturesColumn))),
+                };
+                yield return SentenceVectorBaseline(encoder, trainer, train);
+            }
+        }
     }
+
+    /// <summary>The linear probe on a pretrained encoder: its mean-pooled, L2-normalised sentence vectors
+    /// (<c>PretrainedSentenceVectors</c>, <see cref="SentenceVectorLength"/> tokens at most), cached once per fit (a
+    /// linear trainer passes over them many times), then <paramref name="train"/>.</summary>
+    private ComparisonCandidate SentenceVectorBaseline(PretrainedTextEncoder encoder, string trainer, Func<MLContext, IEstimator<ITransformer>> train) =>
+        new($"{encoder} sentence vectors + {trainer}", CandidateFamily.Baseline,
+            new Dictionary<string, string>
+            {
+                ["Trainer"] = trainer,
+                ["Features"] = $"PretrainedSentenceVectors({encoder}, maxLength {SentenceVectorLength.ToString(System.Globalization.CultureInfo.InvariantCulture)})",
+            },
+            (m, _) => new BuiltCandidate(
+                m.Transforms.Text.PretrainedSentenceVectors(FeaturesColumn, input.ColumnName, encoder, SentenceVectorLength)
+                    .AppendCacheCheckpoint(m).Append(train(m)),
+                ParameterCounter.Count));
+
+    /// <summary>Most WordPiece tokens per row of the sentence-vector baselines, [CLS] and [SEP] included: the transform's default.</summary>
+    internal const int SentenceVectorLength = 256;
 
     private ComparisonCandidate Recurrent(RecurrentConfiguration configuration) =>
         new(configuration.Describe(), CandidateFamily.Recurrent, configuration.ToDictionary(), (m, cancel) =>

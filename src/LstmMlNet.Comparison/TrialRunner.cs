@@ -11,8 +11,10 @@ internal static class TrialRunner
         IReadOnlyList<PlannedTrial> trials, int folds)
     {
         using IChannel log = env.Start("ModelComparison");
+        int draws = trials.Count(t => t.WhileBudgetLasts);
+        string planned = draws == 0 ? $"{trials.Count} trials" : $"{trials.Count - draws} trials and up to {draws} random draws while the budget lasts";
         log.Info(MessageSensitivity.None, string.Create(CultureInfo.InvariantCulture,
-            $"{task}: {trials.Count} trials × {folds} folds, ranked by {metric}, budget {options.TimeBudget.TotalSeconds:F0} s, seed {options.Seed}."));
+            $"{task}: {planned} × {folds} folds, ranked by {metric}, budget {options.TimeBudget.TotalSeconds:F0} s, seed {options.Seed}."));
         var clock = Stopwatch.StartNew();
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(options.CancellationToken);
         budget.CancelAfter(options.TimeBudget);
@@ -25,7 +27,9 @@ internal static class TrialRunner
             {
                 options.CancellationToken.ThrowIfCancellationRequested();
                 exhausted = true;
-                results.Add(Result(i, trial, TrialStatus.NotRun, Array.Empty<FoldOutcome>(), "the time budget was spent before it started"));
+                // A random draw the budget leaves unmade is no trial; a planned one is listed as not run.
+                if (!trial.WhileBudgetLasts)
+                    results.Add(Result(i, trial, TrialStatus.NotRun, Array.Empty<FoldOutcome>(), "the time budget was spent before it started"));
                 continue;
             }
             var outcomes = new List<FoldOutcome>();
@@ -60,10 +64,10 @@ internal static class TrialRunner
             log.Info(MessageSensitivity.None, Line(result, trials.Count, folds, metric));
             options.Progress?.Report(new ComparisonProgress(i + 1, trials.Count, trial.Name, folds, folds, clock.Elapsed, options.TimeBudget, result));
         }
-        var comparison = new ComparisonResult(task, metric, results, clock.Elapsed, exhausted);
+        var comparison = new ComparisonResult(task, metric, results, clock.Elapsed, options.TimeBudget, exhausted);
         log.Info(MessageSensitivity.None, comparison.Best is { } best
-            ? string.Create(CultureInfo.InvariantCulture, $"Best: {best.Name}, {metric} {best.Mean:F4} ± {best.StandardDeviation:F4} ({clock.Elapsed.TotalSeconds:F1} s in all).")
-            : "No trial completed.");
+            ? string.Create(CultureInfo.InvariantCulture, $"Best: {best.Name}, {metric} {best.Mean:F4} ± {best.StandardDeviation:F4} ({comparison.BudgetLine}).")
+            : $"No trial completed ({comparison.BudgetLine}).");
         return comparison;
     }
 

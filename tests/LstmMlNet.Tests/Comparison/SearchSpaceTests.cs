@@ -57,9 +57,39 @@ public sealed class SearchSpaceTests
     {
         var grid = new ComparisonOptions { SearchSpace = Space, MaxRecurrentTrials = 5 };
         Assert.Equal(Space.Grid().Take(5), grid.Configurations());
-        var random = new ComparisonOptions { SearchSpace = Space, Strategy = SearchStrategy.Random, Seed = 3 };
+        var random = new ComparisonOptions { SearchSpace = Space, Strategy = SearchStrategy.Random, Seed = 3, MaxRecurrentTrials = 8 };
         Assert.Equal(Space.Sample(8, 3), random.Configurations());
+        Assert.False(random.DrawsWhileBudgetLasts);
+        // No cap: every distinct configuration in the seeded order, drawn while the budget lasts (the first 8 as before).
+        var open = new ComparisonOptions { SearchSpace = Space, Strategy = SearchStrategy.Random, Seed = 3 };
+        Assert.Equal(Space.Sample(24, 3), open.Configurations());
+        Assert.Equal(Space.Sample(8, 3), open.Configurations().Take(8));
+        Assert.True(open.DrawsWhileBudgetLasts);
+        Assert.False(new ComparisonOptions { SearchSpace = Space }.DrawsWhileBudgetLasts);
         Assert.Empty(new ComparisonOptions { IncludeRecurrent = false }.Configurations());
+    }
+
+    [Fact]
+    public void Automatic_text_encoders_follow_each_point_with_its_MiniLM_twin_and_a_given_list_is_kept()
+    {
+        PretrainedTextEncoder[] minilm = { PretrainedTextEncoder.MiniLM };
+        var space = new RecurrentSearchSpace();
+        Assert.Null(space.TextEncoders);
+        Assert.Equal(4, space.Size);
+        Assert.All(space.Grid(), c => Assert.Equal(PretrainedTextEncoder.None, c.TextEncoder));
+        var grid = new ComparisonOptions { SearchSpace = space };
+        Assert.Equal(new[] { "BiLstm H64 L1 Max", "MiniLM BiLstm H64 L1 Max", "BiLstm H128 L1 Max", "MiniLM BiLstm H128 L1 Max",
+                "BiGru H64 L1 Max", "MiniLM BiGru H64 L1 Max", "BiGru H128 L1 Max", "MiniLM BiGru H128 L1 Max" },
+            grid.Configurations(minilm).Select(c => c.Describe()));
+        Assert.Equal(space.Grid(), grid.Configurations());   // no encoder to add (not text, or no package): as before
+        var random = new ComparisonOptions { SearchSpace = space, Strategy = SearchStrategy.Random, Seed = 3 };
+        IReadOnlyList<RecurrentConfiguration> drawn = random.Configurations(minilm);
+        Assert.Equal(space.Sample(4, 3), drawn.Where((_, i) => i % 2 == 0));
+        Assert.Equal(space.Sample(4, 3).Select(c => c with { TextEncoder = PretrainedTextEncoder.MiniLM }), drawn.Where((_, i) => i % 2 == 1));
+        // A list given is the grid's outermost axis, whatever the comparison could add.
+        var given = new RecurrentSearchSpace { TextEncoders = new[] { PretrainedTextEncoder.None } };
+        Assert.Equal(given.Grid(), new ComparisonOptions { SearchSpace = given }.Configurations(minilm));
+        Assert.Equal("TextEncoders", Assert.Throws<ArgumentException>(() => new RecurrentSearchSpace { TextEncoders = Array.Empty<PretrainedTextEncoder>() }.Validate()).ParamName);
     }
 
     [Fact]

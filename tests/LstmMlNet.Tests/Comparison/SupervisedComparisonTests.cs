@@ -4,6 +4,7 @@ using LstmMlNet.Tests.Catalog;
 using LstmMlNet.Tests.Infrastructure;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Trainers;
 using Xunit.Abstractions;
 
 namespace LstmMlNet.Tests.Comparison;
@@ -14,6 +15,7 @@ public sealed class SupervisedComparisonTests(ITestOutputHelper output)
     {
         Cells = new[] { RecurrentCellKind.Lstm },
         HiddenSizes = new[] { 32 },
+        TextEncoders = new[] { PretrainedTextEncoder.None },   // not the automatic MiniLM twin (this project references its package)
     };
 
     private static IDataView Yelp(MLContext ml, int rows) => ml.Data.TakeRows(ml.Data.ShuffleRows(
@@ -32,6 +34,7 @@ public sealed class SupervisedComparisonTests(ITestOutputHelper output)
         {
             Folds = 3,
             SearchSpace = OneSmallLstm,
+            IncludePretrainedBaselines = false,
             ConfigureRecurrent = o => o.Epochs = 3,
             Progress = new SyncProgress<ComparisonProgress>(reports.Add),
         };
@@ -96,6 +99,142 @@ public sealed class SupervisedComparisonTests(ITestOutputHelper output)
         {
             File.Delete(path);
         }
+    }
+
+    [Fact]
+    public void The_MiniLM_sentence_vector_probe_is_a_baseline_equal_to_the_hand_built_pipeline_and_is_refitted_when_it_wins()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView data = ml.Data.Cache(Yelp(ml, 160));
+        var options = new SupervisedComparisonOptions { Folds = 2, IncludeRecurrent = false };   // baselines only (the probe is one by default)
+
+        ComparisonResult result = ml.CompareModels().BinaryClassification(data, ComparisonInput.Text(nameof(SentimentRow.Text)), options: options);
+        output.WriteLine(result.ToTable());
+
+        Assert.Equal(new[] { "FeaturizeText + SdcaLogisticRegression", "FeaturizeText + LbfgsLogisticRegression", "MiniLM sentence vectors + LbfgsLogisticRegression" },
+            result.Trials.Select(t => t.Name));
+        TrialResult probe = result.Trials[2];
+        Assert.Equal(TrialStatus.Completed, probe.Status);
+        Assert.Equal(CandidateFamily.Baseline, probe.Family);
+        Assert.Equal("PretrainedSentenceVectors(MiniLM, maxLength 256)", probe.Configuration["Features"]);
+        Assert.Equal(384 + 1, probe.Parameters);
+
+        // The same figure as the public transform + L-BFGS written by hand on the same seeded folds.
+        var folds = ml.Data.CrossValidationSplit(data, 2, seed: 1);
+        for (int i = 0; i < 2; i++)
+        {
+            var pipeline = ml.Transforms.Text.PretrainedSentenceVectors("Vectors", nameof(SentimentRow.Text), PretrainedTextEncoder.MiniLM, maxLength: 256)
+                .Append(ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options { FeatureColumnName = "Vectors", L1Regularization = 0 }));
+            ITransformer model = pipeline.Fit(folds[i].TrainSet);
+            using var release = Released.After(model);
+            Assert.Equal(ml.BinaryClassification.Evaluate(model.Transform(folds[i].TestSet)).Accuracy, probe.FoldMetrics[i], 6);
+        }
+
+        // On 80 training rows the probe beats the bag-of-n-grams baselines (~0.85 against ~0.65), so it is the model
+        // refitted on all rows; it saves and loads with plain ML.NET and scores as before.
+        Assert.Same(probe, result.Best);
+        Assert.Same(probe, result.BestModelTrial);
+        string path = Path.Combine(Path.GetTempPath(), $"comparison-probe-{Guid.NewGuid():N}.zip");
+        try
+        {
+            ml.Model.Save(result.BestModel!, data.Schema, path);
+            ITransformer loaded = new MLContext().Model.Load(path, out _);
+            using var releaseLoaded = Released.After(loaded);
+            float[] before = result.BestModel!.Transform(data).GetColumn<float>("Score").ToArray();
+            float[] after = loaded.Transform(data).GetColumn<float>("Score").ToArray();
+            Assert.Equal(before, after);
+        }
+        finally
+        {
+            File.Delete(path);
+            LstmMlNet.Onnx.ModelRelease.Release(result.BestModel!);
+        }
+    }
+
+    [Fact]
+    public void The_probe_is_offered_for_multiclass_and_regression_on_text()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView news = ml.Data.TakeRows(ml.Data.ShuffleRows(
+            ml.Data.LoadFromTextFile<NewsRow>(SharedData.Path("agnews", "ag_news_test.csv"), separatorChar: ',', hasHeader: false, allowQuoting: true), seed: 1), 120);
+        IDataView topics = ml.Data.Cache(ml.Transforms.CopyColumns("Label", nameof(NewsRow.Class)).Fit(news).Transform(news));
+        var options = new SupervisedComparisonOptions { Folds = 2, IncludeRecurrent = false, RefitBest = false };
+        ComparisonResult multiclass = ml.CompareModels().MulticlassClassification(topics, ComparisonInput.Text(nameof(NewsRow.Title)), options: options);
+        output.WriteLine(multiclass.ToTable());
+        TrialResult probe = Assert.Single(multiclass.Trials, t => t.Name == "MiniLM sentence vectors + LbfgsMaximumEntropy");
+        Assert.Equal(TrialStatus.Completed, probe.Status);
+        Assert.Equal(4 * 384 + 4, probe.Parameters);
+        Assert.InRange(probe.Mean, 0.4, 1.0);   // four topics from 60 training titles: well above chance (0.25)
+
+        IDataView yelp = Yelp(ml, 120);
+        IDataView scores = ml.Data.Cache(ml.Transforms.Conversion.ConvertType("Stars", nameof(SentimentRow.Label), DataKind.Single).Fit(yelp).Transform(yelp));
+        ComparisonResult regression = ml.CompareModels().Regression(scores, ComparisonInput.Text(nameof(SentimentRow.Text)), "Stars", options);
+        output.WriteLine(regression.ToTable());
+        Assert.Equal(TrialStatus.Completed, Assert.Single(regression.Trials, t => t.Name == "MiniLM sentence vectors + Sdca").Status);
+    }
+
+    [Fact]
+    public void With_the_MiniLM_package_referenced_each_default_text_configuration_is_also_tried_on_MiniLM_and_the_probe_can_be_switched_off()
+    {
+        var ml = new MLContext(seed: 1);
+        var options = new SupervisedComparisonOptions
+        {
+            Folds = 2,
+            IncludePretrainedBaselines = false,
+            RefitBest = false,
+            SearchSpace = new RecurrentSearchSpace { Cells = new[] { RecurrentCellKind.Gru }, HiddenSizes = new[] { 8 } },   // TextEncoders left automatic
+            ConfigureRecurrent = o => { o.Epochs = 1; o.MaxSequenceLength = 32; },
+        };
+
+        ComparisonResult result = ml.CompareModels().BinaryClassification(ml.Data.Cache(Yelp(ml, 120)), ComparisonInput.Text(nameof(SentimentRow.Text)), options: options);
+        output.WriteLine(result.ToTable());
+
+        Assert.Equal(new[] { "FeaturizeText + SdcaLogisticRegression", "FeaturizeText + LbfgsLogisticRegression", "BiGru H8 L1 Max", "MiniLM BiGru H8 L1 Max" },
+            result.Trials.Select(t => t.Name));
+        Assert.All(result.Trials, t => Assert.Equal(TrialStatus.Completed, t.Status));
+        Assert.Equal("MiniLM", result.Trials[3].Configuration["TextEncoder"]);
+    }
+
+    [Fact]
+    public void A_random_search_without_a_cap_keeps_drawing_configurations_until_the_budget_is_spent()
+    {
+        var ml = new MLContext(seed: 1);
+        var budget = TimeSpan.FromSeconds(20);
+        var options = new SupervisedComparisonOptions
+        {
+            Folds = 2,
+            IncludeBaselines = false,
+            RefitBest = false,
+            TimeBudget = budget,
+            Strategy = SearchStrategy.Random,
+            MaxRecurrentTrials = 0,
+            // 3 cells × 5 widths × 2 directions × 20 learning rates = 600 tiny configurations (~0.1–0.5 s each on 2
+            // cores): more than the budget can take.
+            SearchSpace = new RecurrentSearchSpace
+            {
+                Cells = new[] { RecurrentCellKind.Lstm, RecurrentCellKind.Gru, RecurrentCellKind.RnnTanh },
+                HiddenSizes = new[] { 4, 5, 6, 7, 8 },
+                Bidirectional = new[] { true, false },
+                LearningRates = Enumerable.Range(1, 20).Select(i => i * 1e-3).ToArray(),
+                TextEncoders = new[] { PretrainedTextEncoder.None },
+            },
+            ConfigureRecurrent = o => { o.Epochs = 2; o.EarlyStoppingPatience = 0; o.ValidationFraction = 0; },
+        };
+
+        ComparisonResult result = ml.CompareModels().BinaryClassification(ml.Data.Cache(Yelp(ml, 120)), ComparisonInput.Text(nameof(SentimentRow.Text)), options: options);
+        output.WriteLine(result.ToTable());
+
+        int completed = result.Trials.Count(t => t.Status == TrialStatus.Completed);
+        Assert.True(completed > 8, $"{completed} trials completed: no more than the old default of 8 draws");
+        Assert.True(result.BudgetExhausted);
+        Assert.True(result.BudgetUsed >= 0.7, $"{result.BudgetUsed:P0} of the budget used");
+        Assert.Equal(budget, result.TimeBudget);
+        Assert.Equal(result.Elapsed / budget, result.BudgetUsed, 12);
+        // Distinct draws in the seeded order; the budget's end is no trial (a draw never made is not listed as not run).
+        Assert.Equal(options.SearchSpace.Sample(result.Trials.Count, seed: 1).Select(c => c.Describe()), result.Trials.Select(t => t.Name));
+        Assert.DoesNotContain(result.Trials, t => t.Status == TrialStatus.NotRun);
+        Assert.All(result.Trials.SkipLast(1), t => Assert.Equal(TrialStatus.Completed, t.Status));
+        Assert.Contains("% of the 20 s budget; the budget ended the search", result.ToTable(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -196,7 +335,7 @@ public sealed class SupervisedComparisonTests(ITestOutputHelper output)
         {
             Folds = 2,
             IncludeBaselines = false,
-            SearchSpace = new RecurrentSearchSpace { Cells = new[] { RecurrentCellKind.Lstm, RecurrentCellKind.Gru }, HiddenSizes = new[] { 32 } },
+            SearchSpace = new RecurrentSearchSpace { Cells = new[] { RecurrentCellKind.Lstm, RecurrentCellKind.Gru }, HiddenSizes = new[] { 32 }, TextEncoders = new[] { PretrainedTextEncoder.None } },
             // No early stopping: on a fast machine it would end the first fit inside the budget.
             ConfigureRecurrent = o => { o.Epochs = 100_000; o.EarlyStoppingPatience = 0; o.ValidationFraction = 0; },
             TimeBudget = TimeSpan.FromSeconds(3),

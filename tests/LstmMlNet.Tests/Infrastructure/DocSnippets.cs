@@ -126,20 +126,25 @@ internal static class DocSnippets
         // </threads>
     }
 
-    /// <summary>docs/comparison.md: a random search that also tries the pretrained encoder, under a budget.</summary>
-    public static SupervisedComparisonOptions ComparisonOptions()
+    /// <summary>docs/comparison.md: a random search that draws until the budget is spent; one on learnt tokens only.</summary>
+    public static (SupervisedComparisonOptions Drawn, SupervisedComparisonOptions TokensOnly) ComparisonOptions()
     {
         // <comparison-options>
         var options = new SupervisedComparisonOptions
         {
             Folds = 5,
             TimeBudget = TimeSpan.FromMinutes(5),
-            Strategy = SearchStrategy.Random,
-            MaxRecurrentTrials = 6,
-            SearchSpace = new RecurrentSearchSpace { TextEncoders = [PretrainedTextEncoder.None, PretrainedTextEncoder.MiniLM] },
+            Strategy = SearchStrategy.Random,   // MaxRecurrentTrials 0: distinct draws until the budget or the space ends
+            SearchSpace = new RecurrentSearchSpace { HiddenSizes = [32, 64, 128], LearningRates = [1e-3, 2e-3, 5e-3] },
+        };
+        // Learnt tokens only, even where LstmMlNet.Text.MiniLM is referenced: no probe, no MiniLM twins.
+        var tokensOnly = new SupervisedComparisonOptions
+        {
+            IncludePretrainedBaselines = false,
+            SearchSpace = new RecurrentSearchSpace { TextEncoders = [PretrainedTextEncoder.None] },
         };
         // </comparison-options>
-        return options;
+        return (options, tokensOnly);
     }
 
     /// <summary>docs/comparison.md: a panel compared with the forecaster's automatic window and season; the model returned.</summary>

@@ -30,6 +30,7 @@ public sealed class PretrainedEncoderComparisonTests(ITestOutputHelper output)
         var options = new SupervisedComparisonOptions
         {
             Folds = 2,
+            IncludePretrainedBaselines = false,
             SearchSpace = new RecurrentSearchSpace { Cells = new[] { RecurrentCellKind.Gru }, HiddenSizes = new[] { 16 }, TextEncoders = new[] { PretrainedTextEncoder.MiniLM } },
             ConfigureRecurrent = o => { o.Epochs = 3; o.MaxSequenceLength = 32; },
         };

@@ -28,6 +28,15 @@ public sealed class PretrainedEncodersTests
     }
 
     [Fact]
+    public void Availability_is_asked_without_throwing()
+    {
+        Assert.True(PretrainedEncoders.IsAvailable(PretrainedTextEncoder.MiniLM));
+        Assert.False(PretrainedEncoders.IsAvailable(PretrainedTextEncoder.None));
+        Assert.False(PretrainedEncoders.IsAvailable("LstmMlNet.Text.Absent.AbsentEncoder, LstmMlNet.Text.Absent"));
+        Assert.False(PretrainedEncoders.IsAvailable(typeof(object).AssemblyQualifiedName!));
+    }
+
+    [Fact]
     public void A_type_that_is_not_an_encoder_is_rejected_naming_it()
     {
         var e = Assert.Throws<InvalidOperationException>(() => PretrainedEncoders.Find(

@@ -44,6 +44,29 @@ internal static class PretrainedEncoders
         _ => throw NotAnEncoder(encoder),
     };
 
+    /// <summary>Whether <paramref name="encoder"/>'s package is there for <see cref="Find(PretrainedTextEncoder)"/>: its
+    /// implementation's type loads and is an encoder of this library. False for <see cref="PretrainedTextEncoder.None"/>.
+    /// Never throws (the comparison asks it to decide which candidates to offer).</summary>
+    public static bool IsAvailable(PretrainedTextEncoder encoder) => encoder switch
+    {
+        PretrainedTextEncoder.MiniLM => IsAvailable(MiniLmTypeName),
+        _ => false,
+    };
+
+    /// <summary><see cref="IsAvailable(PretrainedTextEncoder)"/> for the type name given (tests name a type that cannot be
+    /// found).</summary>
+    internal static bool IsAvailable(string typeName)
+    {
+        try
+        {
+            return Type.GetType(typeName, throwOnError: false) is { } type && typeof(IPretrainedTextEncoder).IsAssignableFrom(type);
+        }
+        catch (Exception e) when (e is FileLoadException or BadImageFormatException)
+        {
+            return false;
+        }
+    }
+
     /// <summary><see cref="Find(PretrainedTextEncoder)"/> with the type name and package given (tests name a type that
     /// cannot be found).</summary>
     internal static IPretrainedTextEncoder Find(PretrainedTextEncoder encoder, string typeName, string package)
