@@ -32,7 +32,13 @@ IDataView forecasts = forecaster.Transform(ml.Data.LoadFromEnumerable(windows.Se
 File.WriteAllLines(Path.Combine(dir, "forecast-scorer.txt"),
     forecasts.GetColumn<float[]>("Forecast").Zip(forecasts.GetColumn<float[]>("LowerBound"), forecasts.GetColumn<float[]>("UpperBound"))
         .Select(f => string.Join(' ', f.First.Concat(f.Second).Concat(f.Third).Select(v => v.ToString("R", inv)))));
-Console.WriteLine($"scorer: {windows.Length} forecasts and the sentiment of the sentences written to {dir}");
+// A saved LstmForecaster is a plain ML.NET model too: the same scoring model, the series' state beside it.
+ITransformer stateful = ml.Model.Load(Path.Combine(dir, "forecaster-state.zip"), out _);
+float[][] again = stateful.Transform(ml.Data.LoadFromEnumerable(windows.Select(w => new WindowRow { Window = w }), definition)).GetColumn<float[]>("Forecast").ToArray();
+float[][] first = forecasts.GetColumn<float[]>("Forecast").ToArray();
+if (!again.Zip(first).All(pair => pair.First.SequenceEqual(pair.Second)))
+    throw new InvalidOperationException("forecaster-state.zip, loaded with ml.Model.Load, forecasts differently from forecast.zip");
+Console.WriteLine($"scorer: {windows.Length} forecasts and the sentiment of the sentences written to {dir}; forecaster-state.zip loads as the same scoring model");
 return 0;
 
 /// <summary>The last W observations, the saved forecasting model's input.</summary>

@@ -51,6 +51,8 @@ var options = new LstmForecastingOptions
 LstmForecastingTransformer forecaster = ml.Forecasting.ForecastByLstm(options)
     .Fit(ml.Data.LoadFromEnumerable(passengers.Take(120).Select(v => new Month { Passengers = v })));
 ml.Model.Save(forecaster, forecaster.ScoringInputSchema, Path.Combine(outDir, "forecast.zip"));
+using (LstmForecaster panel = forecaster.CreateForecaster())
+    panel.Save(ml, Path.Combine(outDir, "forecaster-state.zip")); // the scoring model plus the series' ends, one file
 
 float[][] windows = Enumerable.Range(120 - window, passengers.Length - 120 + 1).Select(end => passengers[(end - window)..end]).ToArray();
 File.WriteAllLines(Path.Combine(outDir, "forecast-input.txt"), windows.Select(w => string.Join(' ', w.Select(v => v.ToString("R", inv)))));
