@@ -1,14 +1,25 @@
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Reports;
 using LstmMlNet.Forecasting;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
 namespace LstmMlNet.Benchmarks;
 
-/// <summary>For single operations of tens of milliseconds to a few seconds: two warm-ups, ten measured iterations of one
-/// operation each.</summary>
-public sealed class ShortRunConfig() : InProcessRunConfig(2, 10, 1);
+/// <summary>The scale benchmarks' runs: in process, one operation an iteration, ratios written as "12.3x faster".</summary>
+public abstract class ScaleRunConfig : InProcessRunConfig
+{
+    protected ScaleRunConfig(int warmups, int iterations)
+        : base(warmups, iterations, 1) => WithSummaryStyle(SummaryStyle.Default.WithRatioStyle(RatioStyle.Trend));
+}
+
+/// <summary>For operations of tens of milliseconds to a few seconds: two warm-ups, ten measured iterations.</summary>
+public sealed class ShortRunConfig() : ScaleRunConfig(2, 10);
+
+/// <summary>For operations of seconds to a minute: one warm-up, three measured iterations.</summary>
+public sealed class ScaleMinuteRunConfig() : ScaleRunConfig(1, 3);
 
 /// <summary>
 /// Issue 30 (forecasts in production), a: forecasting every series of an M4-hourly-shaped panel (414 series, h = 48,
@@ -26,19 +37,28 @@ public class PanelForecastBenchmark
     private string[] ids = null!;
     private LstmForecastEngine<PanelRow, ForecastVectors>[] engines = null!;
 
-    [GlobalSetup]
-    public void Setup()
+    /// <summary>The saved forecaster, fitted and written once per process (BenchmarkDotNet runs the global setup once per
+    /// benchmark; in process they share this), deleted at exit.</summary>
+    private static readonly Lazy<string> Saved = new(() =>
     {
         var fitContext = new MLContext(seed: 1);
         Panel panel = Panel.M4HourlyShaped();
         LstmForecastingTransformer model = ScaleFit.Fit(fitContext, panel, ScaleFit.Options(epochs: 1, windowsPerEpoch: 2048));
-        path = Path.Combine(Path.GetTempPath(), $"lstmmlnet-panel-forecaster-{Environment.ProcessId}.zip");
-        using (LstmForecaster fitted = model.CreateForecaster()) fitted.Save(fitContext, path);
+        string file = Path.Combine(Path.GetTempPath(), $"lstmmlnet-panel-forecaster-{Environment.ProcessId}.zip");
+        using (LstmForecaster fitted = model.CreateForecaster()) fitted.Save(fitContext, file);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => File.Delete(file);
+        Console.WriteLine($"// {panel.Source}: {panel.Ids.Length} series, {panel.Rows:N0} rows; W {model.WindowSize}, h {model.Horizon}; saved forecaster {new FileInfo(file).Length / 1024.0:N0} KiB");
+        return file;
+    });
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        path = Saved.Value;
         ml = new MLContext(seed: 1);
         forecaster = LstmForecaster.Load(ml, path);
         ids = forecaster.SeriesIds.ToArray();
         engines = ids.Select(id => forecaster.CreateForecastEngine<PanelRow, ForecastVectors>(ml, id)).ToArray();
-        Console.WriteLine($"// {panel.Source}: {ids.Length} series, {panel.Rows:N0} rows; W {forecaster.WindowSize}, h {forecaster.Horizon}; saved forecaster {new FileInfo(path).Length / 1024.0:N0} KiB");
     }
 
     [GlobalCleanup]
@@ -46,7 +66,6 @@ public class PanelForecastBenchmark
     {
         foreach (var engine in engines) engine.Dispose();
         forecaster.Dispose();
-        File.Delete(path);
     }
 
     [Benchmark(Baseline = true, Description = "one engine per series: CreateForecastEngine + Predict, 414 series")]
@@ -94,7 +113,7 @@ public class PanelForecastBenchmark
 /// with W = 72 earlier rows in its series) in batched ONNX Runtime calls, read column by column, against the path it
 /// replaced, reproduced by hand: one ML.NET <c>PredictionEngine.Predict</c> over <c>ScoringModel</c> per row's window.
 /// </summary>
-[Config(typeof(MinuteFitRunConfig))]
+[Config(typeof(ScaleMinuteRunConfig))]
 [MemoryDiagnoser]
 public class PanelTransformBenchmark
 {
@@ -104,12 +123,18 @@ public class PanelTransformBenchmark
     private IDataView data = null!;
     private PredictionEngine<LstmForecastInput, ForecastVectors> engine = null!;
 
+    /// <summary>The panel and its model, fitted once per process.</summary>
+    private static readonly Lazy<(MLContext, Panel, LstmForecastingTransformer)> Fitted = new(() =>
+    {
+        var context = new MLContext(seed: 1);
+        Panel m4 = Panel.M4HourlyShaped();
+        return (context, m4, ScaleFit.Fit(context, m4, ScaleFit.Options(epochs: 1, windowsPerEpoch: 2048)));
+    });
+
     [GlobalSetup]
     public void Setup()
     {
-        ml = new MLContext(seed: 1);
-        panel = Panel.M4HourlyShaped();
-        model = ScaleFit.Fit(ml, panel, ScaleFit.Options(epochs: 1, windowsPerEpoch: 2048));
+        (ml, panel, model) = Fitted.Value;
         data = ml.Data.LoadFromEnumerable(panel.EnumerateRows().ToArray());
         engine = ml.Model.CreatePredictionEngine<LstmForecastInput, ForecastVectors>(model.ScoringModel, inputSchemaDefinition: model.ScoringInputSchemaDefinition);
         long windows = panel.Values.Sum(v => (long)Math.Max(0, v.Length - model.WindowSize));
@@ -154,7 +179,7 @@ public class PanelTransformBenchmark
 /// session, the forecaster's scorer). The baseline is the same call for 1,000 of the series, so the ratio is the growth
 /// from 1,000 to 100,000 series (100 if linear).
 /// </summary>
-[Config(typeof(MinuteFitRunConfig))]
+[Config(typeof(ScaleMinuteRunConfig))]
 [MemoryDiagnoser]
 public class LargePanelForecastBenchmark
 {
@@ -166,19 +191,31 @@ public class LargePanelForecastBenchmark
     private ForecastScorer scorer = null!;
     private ForecastBatch batch = null!;
 
+    private ForecastBatch[] halves = null!;
+
+    /// <summary>The panel and its model, fitted once per process.</summary>
+    private static readonly Lazy<(MLContext, Panel, LstmForecastingTransformer)> Fitted = new(() =>
+    {
+        var context = new MLContext(seed: 1);
+        Panel large = Panel.From(new SyntheticPanel(Series, ScaleFit.ShortLength, ScaleFit.ShortLength, seed: 1), "synthetic");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        LstmForecastingTransformer fitted = ScaleFit.Fit(context, large, ScaleFit.ShortSeriesOptions(epochs: 1, windowsPerEpoch: 2048));
+        Console.WriteLine($"// fit on {Series:N0} series of {ScaleFit.ShortLength}: {clock.Elapsed.TotalSeconds:F1} s; {ScaleFit.Memory()}");
+        return (context, large, fitted);
+    });
+
     [GlobalSetup]
     public void Setup()
     {
-        ml = new MLContext(seed: 1);
-        Panel panel = Panel.From(new SyntheticPanel(Series, ScaleFit.ShortLength, ScaleFit.ShortLength, seed: 1), "synthetic");
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        LstmForecastingTransformer model = ScaleFit.Fit(ml, panel, ScaleFit.ShortSeriesOptions(epochs: 1, windowsPerEpoch: 2048));
-        Console.WriteLine($"// fit on {Series:N0} series of {ScaleFit.ShortLength}: {clock.Elapsed.TotalSeconds:F1} s; {ScaleFit.Memory()}");
+        (ml, Panel panel, LstmForecastingTransformer model) = Fitted.Value;
         forecaster = model.CreateForecaster();
         thousand = forecaster.SeriesIds.Take(1000).ToArray();
         scorer = new ForecastScorer(model.OnnxModel(), model.WindowSize, model.Horizon, 0, 0, false, "Forecast", "LowerBound", "UpperBound");
         batch = scorer.NewBatch(Series);
         for (int i = 0; i < Series; i++) panel.Values[i].AsSpan(^model.WindowSize..).CopyTo(batch.Windows.AsSpan(i * model.WindowSize));
+        halves = new[] { scorer.NewBatch(Series / 2), scorer.NewBatch(Series - Series / 2) };
+        batch.Windows.AsSpan(0, halves[0].Windows.Length).CopyTo(halves[0].Windows);
+        batch.Windows.AsSpan(halves[0].Windows.Length).CopyTo(halves[1].Windows);
     }
 
     [GlobalCleanup]
@@ -202,6 +239,15 @@ public class LargePanelForecastBenchmark
     {
         scorer.Score(batch);
         return batch.Forecast[0];
+    }
+
+    /// <summary>What scoring on both cores would give: the two halves of the windows scored at once on two threads (the
+    /// session is safe for concurrent Run calls; each call keeps one intra-op thread).</summary>
+    [Benchmark(Description = "ONNX Runtime scoring alone, two halves on two threads at once")]
+    public float ScoringTwoThreads()
+    {
+        Parallel.ForEach(halves, new ParallelOptions { MaxDegreeOfParallelism = 2 }, half => scorer.Score(half));
+        return halves[0].Forecast[0] + halves[1].Forecast[0];
     }
 }
 
@@ -252,5 +298,5 @@ public class PanelFitScaleBenchmark
     }
 }
 
-/// <summary>For fits of minutes: one warm-up and two measured iterations of one operation each.</summary>
-public sealed class TwoFitRunConfig() : InProcessRunConfig(1, 2, 1);
+/// <summary>For fits of a minute: one warm-up and two measured iterations.</summary>
+public sealed class TwoFitRunConfig() : ScaleRunConfig(1, 2);
