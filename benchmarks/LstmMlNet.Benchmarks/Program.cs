@@ -18,4 +18,10 @@ if (args.Length > 0 && args[0] == "--layer-sweep")
     foreach (string shape in args.Skip(1)) CpuLayerSweep.Run(shape);
     return;
 }
+if (args.Length > 1 && args[0] == "--fit-scale")
+{
+    int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+    FitScaleProbe.Run(Arg(1, 100_000), Arg(2, 2), Arg(3, 4096));
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
