@@ -115,6 +115,32 @@ public sealed class LstmForecasterTests : IClassFixture<LstmForecasterTests.Pane
     }
 
     [Fact]
+    public void Calls_run_side_by_side_give_each_window_its_own_forecast()
+    {
+        ForecastScorer scorer = panel.Model.Scorer;
+        int n = ForecastScorer.BatchRows * 3 + 17; // several calls, run in parallel, and a short last one
+        ForecastBatch batch = scorer.NewBatch(n);
+        var random = new Random(3);
+        float[] values = panel.Points.Select(p => p.Value).ToArray();
+        var starts = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            starts[i] = random.Next(values.Length - 12);
+            values.AsSpan(starts[i], 12).CopyTo(batch.Windows.AsSpan(i * 12));
+        }
+        scorer.Score(batch);
+        foreach (int i in new[] { 0, 1, ForecastScorer.BatchRows - 1, ForecastScorer.BatchRows, 2 * ForecastScorer.BatchRows + 5, n - 1 })
+        {
+            ForecastBatch one = scorer.NewBatch(1);
+            values.AsSpan(starts[i], 12).CopyTo(one.Windows);
+            scorer.Score(one);
+            Close(one.Forecast, batch.Forecast[(i * 4)..((i + 1) * 4)], $"window {i}");
+            Close(one.Upper, batch.Upper[(i * 4)..((i + 1) * 4)], $"window {i} upper");
+            Assert.Equal(one.IntervalScale[0], batch.IntervalScale[i], 5);
+        }
+    }
+
+    [Fact]
     public void Levels_and_quantiles_nest_and_the_fit_level_matches_the_default_bounds()
     {
         Assert.Equal(0.95f, panel.Model.FitReport.Quantiles.Count > 0 ? 0.95f : 0f);

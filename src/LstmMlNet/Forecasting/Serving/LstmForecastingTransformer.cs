@@ -161,8 +161,9 @@ public sealed class LstmForecastingTransformer : ITransformer, Onnx.IReleasableW
             Array.Fill(values[k], k < 3 ? nan : new[] { float.NaN });
         }
         ForecastScorer scorer = Scorer;
-        ForecastBatch batch = scorer.NewBatch(ForecastScorer.BatchRows);
-        var pending = new List<(Series Series, int T)>(ForecastScorer.BatchRows);
+        int flushRows = ForecastScorer.BatchRows * ForecastScorer.Parallelism * 2; // enough calls to keep every core busy
+        ForecastBatch batch = scorer.NewBatch(flushRows);
+        var pending = new List<(Series Series, int T)>(flushRows);
         void Flush()
         {
             if (pending.Count == 0) return;
@@ -191,7 +192,7 @@ public sealed class LstmForecastingTransformer : ITransformer, Onnx.IReleasableW
                     continue;
                 }
                 pending.Add((s, t));
-                if (pending.Count == ForecastScorer.BatchRows) Flush();
+                if (pending.Count == flushRows) Flush();
             }
         }
         Flush();
