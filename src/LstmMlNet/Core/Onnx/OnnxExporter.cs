@@ -117,7 +117,13 @@ internal static class OnnxExporter
         g.Graph.Input.Add(Value(input, spec.Input is TokenInput ? DataType.Int64 : DataType.Float, 1L, "N"));
         g.Graph.Output.Add(Output(g, activated, score, width));
         if (logitOutput is not null) g.Graph.Output.Add(Output(g, logits, logitOutput, width));
+        return ModelBytes(g, Metadata(spec, options));
+    }
 
+    /// <summary>The model around <paramref name="g"/>'s graph: this exporter's IR, producer and opset, the
+    /// <paramref name="metadata"/>, and the checksum.</summary>
+    internal static byte[] ModelBytes(OnnxGraphBuilder g, IEnumerable<KeyValuePair<string, string>> metadata)
+    {
         var model = new ModelProto
         {
             IrVersion = IrVersion,
@@ -127,10 +133,7 @@ internal static class OnnxExporter
             Graph = g.Graph,
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = string.Empty, Version = OpsetVersion });
-        foreach (var (key, value) in Metadata(spec, options))
-        {
-            model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
-        }
+        foreach (var (key, value) in metadata) model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
         LstmModelChecksum.Stamp(model);
         return Google.Protobuf.MessageExtensions.ToByteArray(model);
     }
@@ -192,18 +195,7 @@ internal static class OnnxExporter
             g.Node("Identity", new[] { logits }, logitOutput);
             g.Graph.Output.Add(Value(logitOutput, DataType.Float, "B", (long)width));
         }
-        var model = new ModelProto
-        {
-            IrVersion = IrVersion,
-            ProducerName = ProducerName,
-            ProducerVersion = typeof(OnnxExporter).Assembly.GetName().Version?.ToString() ?? "0.0.0.0",
-            ModelVersion = 1,
-            Graph = g.Graph,
-        };
-        model.OpsetImport.Add(new OperatorSetIdProto { Domain = string.Empty, Version = OpsetVersion });
-        foreach (var (key, value) in Metadata(spec, options)) model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
-        LstmModelChecksum.Stamp(model);
-        return Google.Protobuf.MessageExtensions.ToByteArray(model);
+        return ModelBytes(g, Metadata(spec, options));
     }
 
     /// <summary>Names <paramref name="value"/> [1, K] as the float graph output <paramref name="name"/>.</summary>

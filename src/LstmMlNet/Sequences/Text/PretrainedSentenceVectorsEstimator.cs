@@ -1,5 +1,4 @@
 using LstmMlNet.Onnx;
-using LstmMlNet.Onnx.Protobuf;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
@@ -95,18 +94,6 @@ public sealed class PretrainedSentenceVectorsEstimator : IEstimator<ITransformer
         g.Node("Div", new[] { mean, g.Node("Max", new[] { norm, g.Floats("norm_floor", new[] { 1e-12f }) }) }, result);
         g.Graph.Input.Add(Value(frames, DataType.Float, 1L, "N"));
         g.Graph.Output.Add(Value(result, DataType.Float, 1L, (long)width));
-        var model = new ModelProto
-        {
-            IrVersion = OnnxExporter.IrVersion,
-            ProducerName = OnnxExporter.ProducerName,
-            ProducerVersion = typeof(OnnxExporter).Assembly.GetName().Version?.ToString() ?? "0.0.0.0",
-            ModelVersion = 1,
-            Graph = g.Graph,
-        };
-        model.OpsetImport.Add(new OperatorSetIdProto { Domain = string.Empty, Version = OnnxExporter.OpsetVersion });
-        model.MetadataProps.Add(new StringStringEntryProto { Key = "lstmmlnet.task", Value = "sentence-vectors" });
-        model.MetadataProps.Add(new StringStringEntryProto { Key = "lstmmlnet.pooling", Value = "mean, L2-normalised" });
-        LstmModelChecksum.Stamp(model);
-        return Google.Protobuf.MessageExtensions.ToByteArray(model);
+        return OnnxExporter.ModelBytes(g, new KeyValuePair<string, string>[] { new("lstmmlnet.task", "sentence-vectors"), new("lstmmlnet.pooling", "mean, L2-normalised") });
     }
 }
