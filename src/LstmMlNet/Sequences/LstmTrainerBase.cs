@@ -101,7 +101,10 @@ public abstract class LstmTrainerBase<TOptions> : IEstimator<ITransformer>
             : null;
         using var network = new SequenceNetwork(spec, subwords);
         network.to(device);
-        TrainingResult result = TrainingLoop.Run(network, Objective, data, validation, TrainerOptions, seed, device, log);
+        bool probeStart = TrainerOptions is LstmClassifierOptions { StartFromLinearProbe: true } && TrainerOptions.TextEncoder != PretrainedTextEncoder.None
+            && spec.BagOfEmbeddings && TrainerOptions.ProjectionSize == 0;
+        if (probeStart) LinearProbeStart.Apply(network, data, seed, device, log);
+        TrainingResult result = TrainingLoop.Run(network, Objective, data, validation, TrainerOptions, seed, device, log, startIsCandidate: probeStart);
         network.to(CPU);
 
         byte[] onnx = source.Compose(OnnxExporter.Export(network, source.Prepare(ExportOptions(features, labels, source.GraphInput))));

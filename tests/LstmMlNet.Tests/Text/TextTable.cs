@@ -12,9 +12,10 @@ namespace LstmMlNet.Tests.Text;
 /// Issue 31's text table: every sentence set (MR, Subj, TREC, yelp, imdb, AG News) × {FeaturizeText + SDCA, the linear
 /// probe (mean-pooled MiniLM + L-BFGS: what a user with the encoder package would build in ten lines), the from-scratch
 /// token defaults, the MiniLM defaults}, three seeded splits each, in one run, with Fit seconds. Off unless
-/// LSTMMLNET_TEXT_TABLE names sets (comma-separated, or "all"); LSTMMLNET_TEXT_TABLE_METHODS picks methods (sdca, probe,
-/// scratch, minilm; default all), LSTMMLNET_TEXT_TABLE_SPLITS the splits (default 1,2,3), LSTMMLNET_TEXT_TABLE_LOG a file
-/// the rows are appended to. Example: <c>LSTMMLNET_TEXT_TABLE=mr,trec dotnet test tests/LstmMlNet.Tests -c Release --filter TextTable</c>.
+/// LSTMMLNET_TEXT_SETS names sets (comma-separated, or "all"); LSTMMLNET_TEXT_SETS_METHODS picks methods (sdca, probe,
+/// scratch, minilm; default all; also minilm-probe and minilm-probeval: the MiniLM defaults started from the linear
+/// probe, without and with a validation tenth), LSTMMLNET_TEXT_SETS_SPLITS the splits (default 1,2,3), LSTMMLNET_TEXT_SETS_LOG a file
+/// the rows are appended to. Example: <c>LSTMMLNET_TEXT_SETS=mr,trec dotnet test tests/LstmMlNet.Tests -c Release --filter TextTable</c>.
 /// <para>Splits: MR, Subj (no standard split; Kim 2014 used 10-fold CV): a seeded 90/10 split per seed; TREC: its own
 /// 5,452/500 split, the seed is the models'; yelp, imdb: seeded 80/20; AG News: 7,600 rows drawn with seed 1, seeded 80/20.
 /// The sentence files are Latin-1 and are read as such. Accuracy is the share of test rows right (TREC's figure in Kim
@@ -32,13 +33,13 @@ public sealed class TextTable(ITestOutputHelper output)
         public string Class { get; set; } = "";
     }
 
-    [MeasurementFact("LSTMMLNET_TEXT_TABLE", "the text table (sets: mr, subj, trec, yelp, imdb, agnews or all)")]
+    [MeasurementFact("LSTMMLNET_TEXT_SETS", "the text table (sets: mr, subj, trec, yelp, imdb, agnews or all)")]
     public void Run()
     {
-        string setting = Environment.GetEnvironmentVariable("LSTMMLNET_TEXT_TABLE")!;
+        string setting = Environment.GetEnvironmentVariable("LSTMMLNET_TEXT_SETS")!;
         string[] sets = setting == "all" ? AllSets : setting.Split(',', StringSplitOptions.TrimEntries);
-        string[] methods = Environment.GetEnvironmentVariable("LSTMMLNET_TEXT_TABLE_METHODS")?.Split(',', StringSplitOptions.TrimEntries) ?? AllMethods;
-        int[] splits = (Environment.GetEnvironmentVariable("LSTMMLNET_TEXT_TABLE_SPLITS") ?? "1,2,3").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        string[] methods = Environment.GetEnvironmentVariable("LSTMMLNET_TEXT_SETS_METHODS")?.Split(',', StringSplitOptions.TrimEntries) ?? AllMethods;
+        int[] splits = (Environment.GetEnvironmentVariable("LSTMMLNET_TEXT_SETS_SPLITS") ?? "1,2,3").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         var results = new List<(string Set, string Method, int Split, double Accuracy, double Seconds)>();
         foreach (string set in sets)
         {
@@ -75,7 +76,7 @@ public sealed class TextTable(ITestOutputHelper output)
     private void Write(string line)
     {
         output.WriteLine(line);
-        if (Environment.GetEnvironmentVariable("LSTMMLNET_TEXT_TABLE_LOG") is { Length: > 0 } log) File.AppendAllText(log, line + Environment.NewLine);
+        if (Environment.GetEnvironmentVariable("LSTMMLNET_TEXT_SETS_LOG") is { Length: > 0 } log) File.AppendAllText(log, line + Environment.NewLine);
     }
 
     /// <summary>A sentence file of ../shared/data/sentences: "label sentence" per line, Latin-1.</summary>
@@ -118,7 +119,7 @@ public sealed class TextTable(ITestOutputHelper output)
                 return (parts.TrainSet, parts.TestSet, false);
             }
             default:
-                throw new ArgumentException($"LSTMMLNET_TEXT_TABLE: unknown set '{set}' (one of {string.Join(", ", AllSets)}, or all).");
+                throw new ArgumentException($"LSTMMLNET_TEXT_SETS: unknown set '{set}' (one of {string.Join(", ", AllSets)}, or all).");
         }
     }
 
@@ -154,12 +155,18 @@ public sealed class TextTable(ITestOutputHelper output)
                     : tokens.Append(ml.MulticlassClassification.Trainers.Lstm(new LstmMulticlassTrainer.Options { FeatureColumnName = "Tokens", Seed = seed })).Fit(trainL);
                 break;
             case "minilm":
+            case "minilm-probe":
+            case "minilm-probeval":
+                // The MiniLM defaults; "-probe" starts the head from the linear probe, "-probeval" also validates on a
+                // tenth of the training rows (the probe start is then a candidate).
+                bool probe = method != "minilm";
+                double validation = method == "minilm-probeval" ? 0.1 : 0;
                 model = binary
-                    ? ml.BinaryClassification.Trainers.Lstm(new LstmBinaryTrainer.Options { FeatureColumnName = nameof(Sentence.Text), TextEncoder = PretrainedTextEncoder.MiniLM, Seed = seed }).Fit(trainL)
-                    : ml.MulticlassClassification.Trainers.Lstm(new LstmMulticlassTrainer.Options { FeatureColumnName = nameof(Sentence.Text), TextEncoder = PretrainedTextEncoder.MiniLM, Seed = seed }).Fit(trainL);
+                    ? ml.BinaryClassification.Trainers.Lstm(new LstmBinaryTrainer.Options { FeatureColumnName = nameof(Sentence.Text), TextEncoder = PretrainedTextEncoder.MiniLM, Seed = seed, StartFromLinearProbe = probe, ValidationFraction = validation }).Fit(trainL)
+                    : ml.MulticlassClassification.Trainers.Lstm(new LstmMulticlassTrainer.Options { FeatureColumnName = nameof(Sentence.Text), TextEncoder = PretrainedTextEncoder.MiniLM, Seed = seed, StartFromLinearProbe = probe, ValidationFraction = validation }).Fit(trainL);
                 break;
             default:
-                throw new ArgumentException($"LSTMMLNET_TEXT_TABLE_METHODS: unknown method '{method}' (one of {string.Join(", ", AllMethods)}).");
+                throw new ArgumentException($"LSTMMLNET_TEXT_SETS_METHODS: unknown method '{method}' (one of {string.Join(", ", AllMethods)}, minilm-probe, minilm-probeval).");
         }
         using var release = Released.After(model);
         IDataView scored = model.Transform(testL);
