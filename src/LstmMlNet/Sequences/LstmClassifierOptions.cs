@@ -36,19 +36,6 @@ public abstract class LstmClassifierOptions : LstmTrainerOptions
     /// </summary>
     public double LabelSmoothing { get; set; } = 0.1;
 
-    /// <summary>
-    /// With a <see cref="LstmTrainerOptions.TextEncoder"/> and <see cref="LstmTrainerOptions.BagOfEmbeddings"/> (and no
-    /// <see cref="LstmTrainerOptions.ProjectionSize"/>): before training, fit the linear probe — ML.NET's
-    /// <c>LbfgsLogisticRegression</c> (binary) or <c>LbfgsMaximumEntropy</c> (multiclass) with their default
-    /// regularisation on each training row's mean encoder frame — and start the head from it, with the pooled recurrent
-    /// output's weights at zero: the untrained network answers as the probe does, and training adds the recurrent part
-    /// to it. With validation (<see cref="LstmTrainerOptions.ValidationSet"/> or
-    /// <see cref="TrainingOptions.ValidationFraction"/>) and <see cref="TrainingOptions.RestoreBestWeights"/> the start is
-    /// also a candidate (epoch 0, <see cref="LstmFitReport.BestEpoch"/> 0 when it stays the best): an epoch must have a
-    /// lower validation loss than the probe to be kept. Ignored for token input. Default false.
-    /// </summary>
-    public bool StartFromLinearProbe { get; set; }
-
     /// <inheritdoc/>
     public override void Validate()
     {

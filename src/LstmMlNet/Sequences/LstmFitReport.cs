@@ -21,8 +21,7 @@ public sealed class LstmFitReport
     /// <summary>One report per epoch run.</summary>
     public IReadOnlyList<TrainingProgress> History { get; }
 
-    /// <summary>1-based epoch whose weights the model carries (lowest validation loss when validating); 0 when the model is
-    /// the network as it started, which only a start that is a candidate can be (<see cref="LstmClassifierOptions.StartFromLinearProbe"/>).</summary>
+    /// <summary>1-based epoch whose weights the model carries (lowest validation loss when validating).</summary>
     public int BestEpoch { get; }
 
     /// <summary>True when early stopping ended training before the planned epochs.</summary>

@@ -101,10 +101,7 @@ public abstract class LstmTrainerBase<TOptions> : IEstimator<ITransformer>
             : null;
         using var network = new SequenceNetwork(spec, subwords);
         network.to(device);
-        bool probeStart = TrainerOptions is LstmClassifierOptions { StartFromLinearProbe: true } && TrainerOptions.TextEncoder != PretrainedTextEncoder.None
-            && spec.BagOfEmbeddings && TrainerOptions.ProjectionSize == 0;
-        if (probeStart) LinearProbeStart.Apply(network, data, seed, device, log);
-        TrainingResult result = TrainingLoop.Run(network, Objective, data, validation, TrainerOptions, seed, device, log, startIsCandidate: probeStart);
+        TrainingResult result = TrainingLoop.Run(network, Objective, data, validation, TrainerOptions, seed, device, log);
         network.to(CPU);
 
         byte[] onnx = source.Compose(OnnxExporter.Export(network, source.Prepare(ExportOptions(features, labels, source.GraphInput))));

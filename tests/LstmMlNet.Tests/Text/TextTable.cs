@@ -13,8 +13,8 @@ namespace LstmMlNet.Tests.Text;
 /// probe (mean-pooled MiniLM + L-BFGS: what a user with the encoder package would build in ten lines), the from-scratch
 /// token defaults, the MiniLM defaults}, three seeded splits each, in one run, with Fit seconds. Off unless
 /// LSTMMLNET_TEXT_SETS names sets (comma-separated, or "all"); LSTMMLNET_TEXT_SETS_METHODS picks methods (sdca, probe,
-/// scratch, minilm; default all; also minilm-probe and minilm-probeval: the MiniLM defaults started from the linear
-/// probe, without and with a validation tenth), LSTMMLNET_TEXT_SETS_SPLITS the splits (default 1,2,3), LSTMMLNET_TEXT_SETS_LOG a file
+/// scratch, minilm; default all; also scratch-h128, scratch-gru64, scratch-gru128: the token defaults with another cell
+/// or hidden size), LSTMMLNET_TEXT_SETS_SPLITS the splits (default 1,2,3), LSTMMLNET_TEXT_SETS_LOG a file
 /// the rows are appended to. Example: <c>LSTMMLNET_TEXT_SETS=mr,trec dotnet test tests/LstmMlNet.Tests -c Release --filter TextTable</c>.
 /// <para>Splits: MR, Subj (no standard split; Kim 2014 used 10-fold CV): a seeded 90/10 split per seed; TREC: its own
 /// 5,452/500 split, the seed is the models'; yelp, imdb: seeded 80/20; AG News: 7,600 rows drawn with seed 1, seeded 80/20.
@@ -50,10 +50,10 @@ public sealed class TextTable(ITestOutputHelper output)
                 foreach (string method in methods)
                 {
                     var clock = Stopwatch.StartNew();
-                    var (accuracy, macro) = Evaluate(ml, method, train, test, binary, split);
+                    var (accuracy, macro, detail) = Evaluate(ml, method, train, test, binary, split);
                     double seconds = clock.Elapsed.TotalSeconds;
                     results.Add((set, method, split, accuracy, seconds));
-                    Write(FormattableString.Invariant($"| {set} | {split} | {method} | {accuracy:F4} | {(macro is double m ? m.ToString("F4", CultureInfo.InvariantCulture) : "")} | {seconds:F1} |"));
+                    Write(FormattableString.Invariant($"| {set} | {split} | {method} | {accuracy:F4} | {(macro is double m ? m.ToString("F4", CultureInfo.InvariantCulture) : "")} | {seconds:F1} | {detail}"));
                 }
             }
         }
@@ -124,8 +124,9 @@ public sealed class TextTable(ITestOutputHelper output)
     }
 
     /// <summary>Test accuracy (and macro-accuracy for multiclass) of one method, fitted on <paramref name="train"/>.</summary>
-    private static (double Accuracy, double? Macro) Evaluate(MLContext ml, string method, IDataView train, IDataView test, bool binary, int seed)
+    private static (double Accuracy, double? Macro, string Detail) Evaluate(MLContext ml, string method, IDataView train, IDataView test, bool binary, int seed)
     {
+        string detail = "";
         IEstimator<ITransformer> label = binary
             ? ml.Transforms.CustomMapping<Sentence, BoolLabel>((s, l) => l.Label = s.Class == "1", contractName: null)
             : ml.Transforms.Conversion.MapValueToKey("Label", nameof(Sentence.Class));
@@ -148,31 +149,52 @@ public sealed class TextTable(ITestOutputHelper output)
                     : vectors.Append(ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy()).Fit(trainL);
                 break;
             case "scratch":
+            case "scratch-h128":
+            case "scratch-gru64":
+            case "scratch-gru128":
+                // The token defaults; the variants change the cell and the hidden size per direction.
                 var tokens = ml.Transforms.Text.NormalizeText("Normalized", nameof(Sentence.Text), keepPunctuations: false)
                     .Append(ml.Transforms.Text.TokenizeIntoWords("Tokens", "Normalized"));
-                model = binary
-                    ? tokens.Append(ml.BinaryClassification.Trainers.Lstm(new LstmBinaryTrainer.Options { FeatureColumnName = "Tokens", Seed = seed })).Fit(trainL)
-                    : tokens.Append(ml.MulticlassClassification.Trainers.Lstm(new LstmMulticlassTrainer.Options { FeatureColumnName = "Tokens", Seed = seed })).Fit(trainL);
+                void Network(RecurrentNetworkOptions network)
+                {
+                    if (method.Contains("gru", StringComparison.Ordinal)) network.Cell = RecurrentCellKind.Gru;
+                    if (method.EndsWith("128", StringComparison.Ordinal)) network.HiddenSize = 128;
+                }
+                if (binary)
+                {
+                    var options = new LstmBinaryTrainer.Options { FeatureColumnName = "Tokens", Seed = seed };
+                    Network(options.Network);
+                    model = tokens.Append(ml.BinaryClassification.Trainers.Lstm(options)).Fit(trainL);
+                }
+                else
+                {
+                    var options = new LstmMulticlassTrainer.Options { FeatureColumnName = "Tokens", Seed = seed };
+                    Network(options.Network);
+                    model = tokens.Append(ml.MulticlassClassification.Trainers.Lstm(options)).Fit(trainL);
+                }
                 break;
             case "minilm":
-            case "minilm-probe":
-            case "minilm-probeval":
-                // The MiniLM defaults; "-probe" starts the head from the linear probe, "-probeval" also validates on a
-                // tenth of the training rows (the probe start is then a candidate).
-                bool probe = method != "minilm";
-                double validation = method == "minilm-probeval" ? 0.1 : 0;
-                model = binary
-                    ? ml.BinaryClassification.Trainers.Lstm(new LstmBinaryTrainer.Options { FeatureColumnName = nameof(Sentence.Text), TextEncoder = PretrainedTextEncoder.MiniLM, Seed = seed, StartFromLinearProbe = probe, ValidationFraction = validation }).Fit(trainL)
-                    : ml.MulticlassClassification.Trainers.Lstm(new LstmMulticlassTrainer.Options { FeatureColumnName = nameof(Sentence.Text), TextEncoder = PretrainedTextEncoder.MiniLM, Seed = seed, StartFromLinearProbe = probe, ValidationFraction = validation }).Fit(trainL);
+                if (binary)
+                {
+                    var trainer = ml.BinaryClassification.Trainers.Lstm(new LstmBinaryTrainer.Options { FeatureColumnName = nameof(Sentence.Text), TextEncoder = PretrainedTextEncoder.MiniLM, Seed = seed });
+                    model = trainer.Fit(trainL);
+                    detail = $"best epoch {trainer.LastFitReport!.BestEpoch}";
+                }
+                else
+                {
+                    var trainer = ml.MulticlassClassification.Trainers.Lstm(new LstmMulticlassTrainer.Options { FeatureColumnName = nameof(Sentence.Text), TextEncoder = PretrainedTextEncoder.MiniLM, Seed = seed });
+                    model = trainer.Fit(trainL);
+                    detail = $"best epoch {trainer.LastFitReport!.BestEpoch}";
+                }
                 break;
             default:
-                throw new ArgumentException($"LSTMMLNET_TEXT_SETS_METHODS: unknown method '{method}' (one of {string.Join(", ", AllMethods)}, minilm-probe, minilm-probeval).");
+                throw new ArgumentException($"LSTMMLNET_TEXT_SETS_METHODS: unknown method '{method}' (one of {string.Join(", ", AllMethods)}, scratch-h128, scratch-gru64, scratch-gru128).");
         }
         using var release = Released.After(model);
         IDataView scored = model.Transform(testL);
-        if (binary) return (ml.BinaryClassification.Evaluate(scored).Accuracy, null);
+        if (binary) return (ml.BinaryClassification.Evaluate(scored).Accuracy, null, detail);
         var m = ml.MulticlassClassification.Evaluate(scored);
-        return (m.MicroAccuracy, m.MacroAccuracy);
+        return (m.MicroAccuracy, m.MacroAccuracy, detail);
     }
 
     private sealed class BoolLabel

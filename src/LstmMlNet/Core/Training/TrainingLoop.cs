@@ -23,8 +23,7 @@ internal static class TrainingLoop
         TrainingOptions options,
         int seed,
         Device device,
-        IChannel? log = null,
-        bool startIsCandidate = false)
+        IChannel? log = null)
     {
         // The options were validated once where they entered (the estimator's constructor and Fit); the loop reads them.
         if (train.Count == 0) throw new InvalidOperationException("There are no training rows.");
@@ -47,15 +46,6 @@ internal static class TrainingLoop
         var budgetClock = Stopwatch.StartNew();
         try
         {
-            if (startIsCandidate && validation is not null && validation.Count > 0)
-            {
-                // The network as it starts (e.g. from the linear probe) is epoch 0: an epoch must beat it to be kept.
-                var (startLoss, startMetric) = Evaluate(network, objective, validation, options.BatchSize, device);
-                log?.Info(MessageSensitivity.None, FormattableString.Invariant(
-                    $"epoch 0 (the start): validation loss {startLoss:F4}, {objective.MetricName} {startMetric:F4}"));
-                bestLoss = startLoss;
-                if (options.RestoreBestWeights) bestWeights = Snapshot(network);
-            }
             for (int epoch = 0; epoch < options.Epochs; epoch++)
             {
                 cancel.ThrowIfCancellationRequested();
@@ -153,7 +143,7 @@ internal static class TrainingLoop
             }
             else if (bestWeights is not null)
             {
-                if (bestEpoch < history.Count) log?.Info(MessageSensitivity.None, $"restoring the weights of {(bestEpoch == 0 ? "the start (epoch 0)" : $"epoch {bestEpoch}")} (lowest validation loss {bestLoss:G4})");
+                if (bestEpoch < history.Count) log?.Info(MessageSensitivity.None, $"restoring the weights of epoch {bestEpoch} (lowest validation loss {bestLoss:G4})");
                 network.load_state_dict(bestWeights);
             }
             else
