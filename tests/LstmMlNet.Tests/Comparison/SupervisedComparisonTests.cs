@@ -84,21 +84,7 @@ public sealed class SupervisedComparisonTests(ITestOutputHelper output)
         // The best pipeline, refitted on all rows, saves and loads with plain ML.NET and scores as before.
         Assert.Same(result.Best, result.BestModelTrial);
         Assert.NotNull(result.BestModel);
-        string path = Path.Combine(Path.GetTempPath(), $"comparison-binary-{Guid.NewGuid():N}.zip");
-        try
-        {
-            ml.Model.Save(result.BestModel!, data.Schema, path);
-            var app = new MLContext();
-            ITransformer loaded = app.Model.Load(path, out _);
-            using var releaseLoaded = Released.After(loaded);
-            float[] before = result.BestModel!.Transform(data).GetColumn<float>("Score").ToArray();
-            float[] after = loaded.Transform(data).GetColumn<float>("Score").ToArray();
-            Assert.Equal(before, after);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        AssertSavedModelScoresAlike(ml, result.BestModel!, data, "Score", (float[] before, float[] after) => Assert.Equal(before, after));
     }
 
     [Fact]
@@ -134,19 +120,12 @@ public sealed class SupervisedComparisonTests(ITestOutputHelper output)
         // refitted on all rows; it saves and loads with plain ML.NET and scores as before.
         Assert.Same(probe, result.Best);
         Assert.Same(probe, result.BestModelTrial);
-        string path = Path.Combine(Path.GetTempPath(), $"comparison-probe-{Guid.NewGuid():N}.zip");
         try
         {
-            ml.Model.Save(result.BestModel!, data.Schema, path);
-            ITransformer loaded = new MLContext().Model.Load(path, out _);
-            using var releaseLoaded = Released.After(loaded);
-            float[] before = result.BestModel!.Transform(data).GetColumn<float>("Score").ToArray();
-            float[] after = loaded.Transform(data).GetColumn<float>("Score").ToArray();
-            Assert.Equal(before, after);
+            AssertSavedModelScoresAlike(ml, result.BestModel!, data, "Score", (float[] before, float[] after) => Assert.Equal(before, after));
         }
         finally
         {
-            File.Delete(path);
             LstmMlNet.Onnx.ModelRelease.Release(result.BestModel!);
         }
     }
@@ -279,21 +258,11 @@ public sealed class SupervisedComparisonTests(ITestOutputHelper output)
         Assert.Equal(TrialStatus.Completed, only.Status);
         Assert.Equal(CandidateFamily.Recurrent, only.Family);
         Assert.InRange(only.Mean, 0.0, 1.0);
-        string path = Path.Combine(Path.GetTempPath(), $"comparison-multiclass-{Guid.NewGuid():N}.zip");
-        try
+        AssertSavedModelScoresAlike(ml, result.BestModel!, data, "PredictedLabel", (string[] before, string[] after) =>
         {
-            ml.Model.Save(result.BestModel!, data.Schema, path);
-            ITransformer loaded = new MLContext().Model.Load(path, out _);
-            using var releaseLoaded = Released.After(loaded);
-            string[] before = result.BestModel!.Transform(data).GetColumn<string>("PredictedLabel").ToArray();
-            string[] after = loaded.Transform(data).GetColumn<string>("PredictedLabel").ToArray();
             Assert.Equal(before, after);
             Assert.All(after, label => Assert.Contains(label, new[] { "1", "2", "3", "4" }));
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        });
     }
 
     [Fact]
@@ -389,5 +358,23 @@ public sealed class SupervisedComparisonTests(ITestOutputHelper output)
     private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
     {
         public void Report(T value) => report(value);
+    }
+
+    /// <summary>Saves <paramref name="model"/> with ML.NET, loads it in a fresh context (a separate load path) and hands
+    /// <paramref name="check"/> the column <paramref name="column"/> of both over <paramref name="data"/>.</summary>
+    private static void AssertSavedModelScoresAlike<T>(MLContext ml, ITransformer model, IDataView data, string column, Action<T[], T[]> check)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"comparison-{Guid.NewGuid():N}.zip");
+        try
+        {
+            ml.Model.Save(model, data.Schema, path);
+            ITransformer loaded = new MLContext().Model.Load(path, out _);
+            using var releaseLoaded = Released.After(loaded);
+            check(model.Transform(data).GetColumn<T>(column).ToArray(), loaded.Transform(data).GetColumn<T>(column).ToArray());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 }
