@@ -32,7 +32,10 @@ public sealed class BaselineGuardTable(Xunit.Abstractions.ITestOutputHelper test
     {
         string[] header = File.ReadLines(SharedData.Path("bike", "hour.csv")).First().Split(',');
         string[][] rows = File.ReadLines(SharedData.Path("bike", "hour.csv")).Skip(1).Select(l => l.Split(',')).ToArray();
-        const int train = 8640, test = 2016, h = 24, stride = 24;
+        const int train = 8640, test = 2016, stride = 24;
+        // LSTMMLNET_GUARD_TABLE_H: the horizon (default 24); LSTMMLNET_GUARD_TABLE_GUARD=on fits with the guard only.
+        int h = Environment.GetEnvironmentVariable("LSTMMLNET_GUARD_TABLE_H") is { Length: > 0 } horizon ? int.Parse(horizon, CultureInfo.InvariantCulture) : 24;
+        bool guardOnly = Environment.GetEnvironmentVariable("LSTMMLNET_GUARD_TABLE_GUARD") == "on";
         string[] columns = Environment.GetEnvironmentVariable("LSTMMLNET_GUARD_TABLE") is { Length: > 1 } named ? named.Split(',') : new[] { "cnt", "casual" };
         foreach (string column in columns)
         {
@@ -58,7 +61,7 @@ public sealed class BaselineGuardTable(Xunit.Abstractions.ITestOutputHelper test
             // LSTMMLNET_GUARD_TABLE_VARIANT: an index into ForecastDefaultsTable.Variants applied to the options (guard on only).
             int? variant = Environment.GetEnvironmentVariable("LSTMMLNET_GUARD_TABLE_VARIANT") is { Length: > 0 } v ? int.Parse(v, CultureInfo.InvariantCulture) : null;
             if (variant is int chosen) WriteLine($"  variant: {ForecastDefaultsTable.Variants[chosen].Name}");
-            foreach (bool guard in variant is null ? new[] { false, true } : new[] { true })
+            foreach (bool guard in variant is null && !guardOnly ? new[] { false, true } : new[] { true })
             {
                 var ml = new MLContext(seed: 1);
                 var options = new LstmForecastingOptions { InputColumnName = nameof(Hour.Value), Horizon = h, Seed = 1, BaselineGuard = guard };
