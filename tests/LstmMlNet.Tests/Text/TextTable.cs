@@ -50,10 +50,10 @@ public sealed class TextTable(ITestOutputHelper output)
                 foreach (string method in methods)
                 {
                     var clock = Stopwatch.StartNew();
-                    var (accuracy, macro, detail) = Evaluate(ml, method, train, test, binary, split);
+                    var (accuracy, macro) = Evaluate(ml, method, train, test, binary, split);
                     double seconds = clock.Elapsed.TotalSeconds;
                     results.Add((set, method, split, accuracy, seconds));
-                    Write(FormattableString.Invariant($"| {set} | {split} | {method} | {accuracy:F4} | {(macro is double m ? m.ToString("F4", CultureInfo.InvariantCulture) : "")} | {seconds:F1} | {detail}"));
+                    Write(FormattableString.Invariant($"| {set} | {split} | {method} | {accuracy:F4} | {(macro is double m ? m.ToString("F4", CultureInfo.InvariantCulture) : "")} | {seconds:F1} |"));
                 }
             }
         }
@@ -124,9 +124,8 @@ public sealed class TextTable(ITestOutputHelper output)
     }
 
     /// <summary>Test accuracy (and macro-accuracy for multiclass) of one method, fitted on <paramref name="train"/>.</summary>
-    private static (double Accuracy, double? Macro, string Detail) Evaluate(MLContext ml, string method, IDataView train, IDataView test, bool binary, int seed)
+    private static (double Accuracy, double? Macro) Evaluate(MLContext ml, string method, IDataView train, IDataView test, bool binary, int seed)
     {
-        string detail = "";
         IEstimator<ITransformer> label = binary
             ? ml.Transforms.CustomMapping<Sentence, BoolLabel>((s, l) => l.Label = s.Class == "1", contractName: null)
             : ml.Transforms.Conversion.MapValueToKey("Label", nameof(Sentence.Class));
@@ -155,46 +154,31 @@ public sealed class TextTable(ITestOutputHelper output)
                 // The token defaults; the variants change the cell and the hidden size per direction.
                 var tokens = ml.Transforms.Text.NormalizeText("Normalized", nameof(Sentence.Text), keepPunctuations: false)
                     .Append(ml.Transforms.Text.TokenizeIntoWords("Tokens", "Normalized"));
-                void Network(RecurrentNetworkOptions network)
+                T Tokens<T>(T options) where T : LstmClassifierOptions
                 {
-                    if (method.Contains("gru", StringComparison.Ordinal)) network.Cell = RecurrentCellKind.Gru;
-                    if (method.EndsWith("128", StringComparison.Ordinal)) network.HiddenSize = 128;
+                    options.FeatureColumnName = "Tokens";
+                    options.Seed = seed;
+                    if (method.Contains("gru", StringComparison.Ordinal)) options.Network.Cell = RecurrentCellKind.Gru;
+                    if (method.EndsWith("128", StringComparison.Ordinal)) options.Network.HiddenSize = 128;
+                    return options;
                 }
-                if (binary)
-                {
-                    var options = new LstmBinaryTrainer.Options { FeatureColumnName = "Tokens", Seed = seed };
-                    Network(options.Network);
-                    model = tokens.Append(ml.BinaryClassification.Trainers.Lstm(options)).Fit(trainL);
-                }
-                else
-                {
-                    var options = new LstmMulticlassTrainer.Options { FeatureColumnName = "Tokens", Seed = seed };
-                    Network(options.Network);
-                    model = tokens.Append(ml.MulticlassClassification.Trainers.Lstm(options)).Fit(trainL);
-                }
+                model = binary
+                    ? tokens.Append(ml.BinaryClassification.Trainers.Lstm(Tokens(new LstmBinaryTrainer.Options()))).Fit(trainL)
+                    : tokens.Append(ml.MulticlassClassification.Trainers.Lstm(Tokens(new LstmMulticlassTrainer.Options()))).Fit(trainL);
                 break;
             case "minilm":
-                if (binary)
-                {
-                    var trainer = ml.BinaryClassification.Trainers.Lstm(new LstmBinaryTrainer.Options { FeatureColumnName = nameof(Sentence.Text), TextEncoder = PretrainedTextEncoder.MiniLM, Seed = seed });
-                    model = trainer.Fit(trainL);
-                    detail = $"best epoch {trainer.LastFitReport!.BestEpoch}";
-                }
-                else
-                {
-                    var trainer = ml.MulticlassClassification.Trainers.Lstm(new LstmMulticlassTrainer.Options { FeatureColumnName = nameof(Sentence.Text), TextEncoder = PretrainedTextEncoder.MiniLM, Seed = seed });
-                    model = trainer.Fit(trainL);
-                    detail = $"best epoch {trainer.LastFitReport!.BestEpoch}";
-                }
+                model = binary
+                    ? ml.BinaryClassification.Trainers.Lstm(new LstmBinaryTrainer.Options { FeatureColumnName = nameof(Sentence.Text), TextEncoder = PretrainedTextEncoder.MiniLM, Seed = seed }).Fit(trainL)
+                    : ml.MulticlassClassification.Trainers.Lstm(new LstmMulticlassTrainer.Options { FeatureColumnName = nameof(Sentence.Text), TextEncoder = PretrainedTextEncoder.MiniLM, Seed = seed }).Fit(trainL);
                 break;
             default:
                 throw new ArgumentException($"LSTMMLNET_TEXT_SETS_METHODS: unknown method '{method}' (one of {string.Join(", ", AllMethods)}, scratch-h128, scratch-gru64, scratch-gru128).");
         }
         using var release = Released.After(model);
         IDataView scored = model.Transform(testL);
-        if (binary) return (ml.BinaryClassification.Evaluate(scored).Accuracy, null, detail);
+        if (binary) return (ml.BinaryClassification.Evaluate(scored).Accuracy, null);
         var m = ml.MulticlassClassification.Evaluate(scored);
-        return (m.MicroAccuracy, m.MacroAccuracy, detail);
+        return (m.MicroAccuracy, m.MacroAccuracy);
     }
 
     private sealed class BoolLabel
