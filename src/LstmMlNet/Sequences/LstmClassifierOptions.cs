@@ -36,10 +36,40 @@ public abstract class LstmClassifierOptions : LstmTrainerOptions
     /// </summary>
     public double LabelSmoothing { get; set; } = 0.1;
 
+    /// <summary>
+    /// Weight w of the linear probe blended into the trained classifier, in [0, 1]: after training, Fit fits ML.NET's
+    /// <c>LbfgsLogisticRegression</c> (binary) or <c>LbfgsMaximumEntropy</c> (multiclass), default regularisation, on each
+    /// training row's mean frame (what a user would build from the encoder's sentence vectors), and the model's logits
+    /// become <c>(1 − w)·network + w·probe</c>. The head is linear in the mean frame it already reads
+    /// (<see cref="LstmTrainerOptions.BagOfEmbeddings"/>), so the blend is folded into the head's weights: the saved model
+    /// has the same graph, size and scoring cost. 0 turns it off; 1 gives the probe alone.
+    /// <para>Default null: with a <see cref="LstmTrainerOptions.TextEncoder"/>, <see cref="DefaultLinearProbeWeight"/>
+    /// — or, when the fit validates (<see cref="LstmTrainerOptions.ValidationSet"/> or
+    /// <see cref="TrainingOptions.ValidationFraction"/>), the weight of {0, ¼, ½, ¾, 1} with the lowest validation
+    /// log-loss, so a model that validates is never worse there than its own probe; off for token input and for frames
+    /// given as a column. A value above 0 needs a text encoder with <see cref="LstmTrainerOptions.BagOfEmbeddings"/> and no
+    /// <see cref="LstmTrainerOptions.ProjectionSize"/>. The weight used is <see cref="LstmFitReport.LinearProbeWeight"/>.</para>
+    /// </summary>
+    public double? LinearProbeWeight { get; set; }
+
+    /// <summary>The probe's weight a fit over a text encoder uses without validation when
+    /// <see cref="LinearProbeWeight"/> is null: 0.5, chosen on docs/text.md's table of six sentence sets over three
+    /// seeds each.</summary>
+    public const double DefaultLinearProbeWeight = 0.5;
+
     /// <inheritdoc/>
     public override void Validate()
     {
         base.Validate();
         if (!(LabelSmoothing >= 0 && LabelSmoothing < 1)) throw Bad(nameof(LabelSmoothing), LabelSmoothing, "a value in [0, 1)");
+        if (LinearProbeWeight is double w)
+        {
+            if (!(w >= 0 && w <= 1)) throw Bad(nameof(LinearProbeWeight), w, "null (the default) or a value in [0, 1]");
+            if (w > 0 && (TextEncoder == PretrainedTextEncoder.None || !BagOfEmbeddings || ProjectionSize > 0))
+            {
+                throw new ArgumentOutOfRangeException(nameof(LinearProbeWeight), w,
+                    "LinearProbeWeight blends a linear probe on the mean encoder frame: it needs a TextEncoder with BagOfEmbeddings = true and ProjectionSize = 0.");
+            }
+        }
     }
 }

@@ -4,7 +4,7 @@ namespace LstmMlNet;
 public sealed class LstmFitReport
 {
     internal LstmFitReport(IReadOnlyList<TrainingProgress> history, int bestEpoch, bool stoppedEarly, long parameterCount,
-        int vocabularySize, int trainingRows, int validationRows, byte[] onnxModel)
+        int vocabularySize, int trainingRows, int validationRows, byte[] onnxModel, double linearProbeWeight = 0)
     {
         History = history;
         BestEpoch = bestEpoch;
@@ -14,6 +14,7 @@ public sealed class LstmFitReport
         TrainingRows = trainingRows;
         ValidationRows = validationRows;
         this.onnxModel = onnxModel;
+        LinearProbeWeight = linearProbeWeight;
     }
 
     private readonly byte[] onnxModel;
@@ -42,6 +43,10 @@ public sealed class LstmFitReport
 
     /// <summary>Rows validated on each epoch (0 without validation).</summary>
     public int ValidationRows { get; }
+
+    /// <summary>Weight of the linear probe in the model's logits, <c>(1 − w)·network + w·probe</c>
+    /// (<see cref="LstmClassifierOptions.LinearProbeWeight"/>); 0 when no probe was blended.</summary>
+    public double LinearProbeWeight { get; }
 
     /// <summary>The trained network as an ONNX model (opset 17), outputs as the fitted model's columns; its input is
     /// "LstmMlNet.TokenIds", int64 [1, N] (token ids after the vocabulary) for a token column, the feature column's name,

@@ -102,12 +102,28 @@ public abstract class LstmTrainerBase<TOptions> : IEstimator<ITransformer>
         using var network = new SequenceNetwork(spec, subwords);
         network.to(device);
         TrainingResult result = TrainingLoop.Run(network, Objective, data, validation, TrainerOptions, seed, device, log);
+        double probeWeight = BlendLinearProbe(network, data, validation, seed, device, log);
         network.to(CPU);
 
         byte[] onnx = source.Compose(OnnxExporter.Export(network, source.Prepare(ExportOptions(features, labels, source.GraphInput))));
         LastFitReport = new LstmFitReport(result.History, result.BestEpoch, result.StoppedEarly, network.ParameterCount(),
-            vocabularySize, data.Count, validation?.Count ?? 0, onnx);
+            vocabularySize, data.Count, validation?.Count ?? 0, onnx, probeWeight);
         return BuildScorer(source, onnx, labels, input);
+    }
+
+    /// <summary>Fits and folds the linear probe of a classifier over frames (<see cref="LstmClassifierOptions.LinearProbeWeight"/>);
+    /// returns the weight used, 0 when none.</summary>
+    private double BlendLinearProbe(SequenceNetwork network, SequenceDataset data, SequenceDataset? validation, int seed, Device device, IChannel log)
+    {
+        if (TrainerOptions is not LstmClassifierOptions classifier || !LinearProbeBlend.Fits(network.Spec)) return 0;
+        double? requested = classifier.LinearProbeWeight;
+        if (requested is null && classifier.TextEncoder == PretrainedTextEncoder.None || requested == 0) return 0;
+        LinearProbeBlend.Probe? probe = LinearProbeBlend.Fit(network, data, seed, device, log);
+        if (probe is null) return 0;
+        double weight = requested
+            ?? (validation is { Count: > 0 } ? LinearProbeBlend.Choose(network, probe, validation, device, log) : LstmClassifierOptions.DefaultLinearProbeWeight);
+        LinearProbeBlend.Fold(network, probe, weight, log);
+        return weight;
     }
 
     private static SequenceDataset BuildDataset(SequenceFeatures features, SequenceFeatures.SequenceRows read, LabelData labels)

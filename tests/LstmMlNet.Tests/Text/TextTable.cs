@@ -47,22 +47,37 @@ public sealed class TextTable(ITestOutputHelper output)
             {
                 var ml = new MLContext(seed: 1);
                 var (train, test, binary) = Split(ml, set, split);
+                var scores = new Dictionary<string, RowScores>();
                 foreach (string method in methods)
                 {
                     var clock = Stopwatch.StartNew();
-                    var (accuracy, macro) = Evaluate(ml, method, train, test, binary, split);
+                    var (accuracy, macro, rows) = Evaluate(ml, method, train, test, binary, split);
                     double seconds = clock.Elapsed.TotalSeconds;
+                    scores[method] = rows;
                     results.Add((set, method, split, accuracy, seconds));
                     Write(FormattableString.Invariant($"| {set} | {split} | {method} | {accuracy:F4} | {(macro is double m ? m.ToString("F4", CultureInfo.InvariantCulture) : "")} | {seconds:F1} |"));
                 }
+                if (scores.TryGetValue("minilm", out RowScores? head) && scores.TryGetValue("probe", out RowScores? probe))
+                {
+                    // Offline blends of the two fitted models' log-odds (binary) or log-probabilities (multiclass):
+                    // (1 - w)·head + w·probe, for every w of the grid, on the same test rows.
+                    foreach (double w in BlendWeights)
+                    {
+                        double accuracy = head.BlendAccuracy(probe, w);
+                        string method = FormattableString.Invariant($"blend{w:F2}");
+                        results.Add((set, method, split, accuracy, 0));
+                        Write(FormattableString.Invariant($"| {set} | {split} | {method} | {accuracy:F4} | | |"));
+                    }
+                }
             }
         }
+        string[] columns = results.Select(r => r.Method).Distinct().ToArray();
         Write("");
-        Write("| set | " + string.Join(" | ", methods) + " |");
-        Write("|---|" + string.Concat(methods.Select(_ => "---|")));
+        Write("| set | " + string.Join(" | ", columns) + " |");
+        Write("|---|" + string.Concat(columns.Select(_ => "---|")));
         foreach (string set in sets)
         {
-            var cells = methods.Select(method =>
+            var cells = columns.Select(method =>
             {
                 double[] a = results.Where(r => r.Set == set && r.Method == method).Select(r => r.Accuracy).ToArray();
                 double s = results.Where(r => r.Set == set && r.Method == method).Average(r => r.Seconds);
@@ -70,6 +85,49 @@ public sealed class TextTable(ITestOutputHelper output)
                 return FormattableString.Invariant($"{100 * mean:F1} ± {100 * sd:F1} ({s:F0} s)");
             });
             Write($"| {set} | " + string.Join(" | ", cells) + " |");
+        }
+    }
+
+    private static readonly double[] BlendWeights = { 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9 };
+
+    /// <summary>A fitted model's test scores: per row the log-odds (binary, K = 1) or log-probabilities [K], and the
+    /// label's index (binary: 1 = true).</summary>
+    private sealed record RowScores(float[][] Scores, int[] Labels)
+    {
+        public double BlendAccuracy(RowScores other, double w)
+        {
+            int right = 0;
+            for (int i = 0; i < Labels.Length; i++)
+            {
+                float[] a = Scores[i], b = other.Scores[i];
+                int predicted;
+                if (a.Length == 1) predicted = (1 - w) * a[0] + w * b[0] > 0 ? 1 : 0;
+                else
+                {
+                    predicted = 0;
+                    double best = double.NegativeInfinity;
+                    for (int k = 0; k < a.Length; k++)
+                    {
+                        double v = (1 - w) * a[k] + w * b[k];
+                        if (v > best) (best, predicted) = (v, k);
+                    }
+                }
+                if (predicted == Labels[i]) right++;
+            }
+            return (double)right / Labels.Length;
+        }
+
+        public static RowScores Read(IDataView scored, bool binary)
+        {
+            if (binary)
+            {
+                float[] score = scored.GetColumn<float>("Score").ToArray();
+                int[] labels = scored.GetColumn<bool>("Label").Select(l => l ? 1 : 0).ToArray();
+                return new RowScores(score.Select(v => new[] { v }).ToArray(), labels);
+            }
+            float[][] probabilities = scored.GetColumn<VBuffer<float>>("Score").Select(v => v.DenseValues().Select(p => MathF.Log(Math.Max(p, 1e-30f))).ToArray()).ToArray();
+            int[] keys = scored.GetColumn<uint>("Label").Select(k => (int)k - 1).ToArray();
+            return new RowScores(probabilities, keys);
         }
     }
 
@@ -124,7 +182,7 @@ public sealed class TextTable(ITestOutputHelper output)
     }
 
     /// <summary>Test accuracy (and macro-accuracy for multiclass) of one method, fitted on <paramref name="train"/>.</summary>
-    private static (double Accuracy, double? Macro) Evaluate(MLContext ml, string method, IDataView train, IDataView test, bool binary, int seed)
+    private static (double Accuracy, double? Macro, RowScores Rows) Evaluate(MLContext ml, string method, IDataView train, IDataView test, bool binary, int seed)
     {
         IEstimator<ITransformer> label = binary
             ? ml.Transforms.CustomMapping<Sentence, BoolLabel>((s, l) => l.Label = s.Class == "1", contractName: null)
@@ -176,9 +234,10 @@ public sealed class TextTable(ITestOutputHelper output)
         }
         using var release = Released.After(model);
         IDataView scored = model.Transform(testL);
-        if (binary) return (ml.BinaryClassification.Evaluate(scored).Accuracy, null);
+        RowScores rows = RowScores.Read(scored, binary);
+        if (binary) return (ml.BinaryClassification.Evaluate(scored).Accuracy, null, rows);
         var m = ml.MulticlassClassification.Evaluate(scored);
-        return (m.MicroAccuracy, m.MacroAccuracy);
+        return (m.MicroAccuracy, m.MacroAccuracy, rows);
     }
 
     private sealed class BoolLabel
