@@ -156,11 +156,10 @@ internal static class LinearProbeBlend
             Tensor headWeight = network.Head.weight!;
             Tensor probeWeight = tensor(probe.Weights, new long[] { probe.Outputs, width }, device: headWeight.device);
             Tensor probeBias = tensor(probe.Biases, device: headWeight.device);
-            float keep = (float)(1 - weight), mix = (float)weight;
-            headWeight.narrow(1, 0, pooledWidth).mul_(keep);
-            Tensor meanColumns = headWeight.narrow(1, pooledWidth, width);
-            meanColumns.mul_(keep).add_(probeWeight.mul(mix));
-            network.Head.bias!.mul_(keep).add_(probeBias.mul(mix));
+            // Numbers reach libtorch through TorchScalars only (scalars that outlive the native call).
+            headWeight.narrow(1, 0, pooledWidth).TimesInPlace(1 - weight);
+            headWeight.narrow(1, pooledWidth, width).TimesInPlace(1 - weight).PlusScaledInPlace(probeWeight, weight);
+            network.Head.bias!.TimesInPlace(1 - weight).PlusScaledInPlace(probeBias, weight);
         }
         log?.Info(MessageSensitivity.None, FormattableString.Invariant(
             $"blended the linear probe into the head: logits = {1 - weight:F2}·network + {weight:F2}·probe"));

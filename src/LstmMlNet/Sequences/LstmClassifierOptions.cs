@@ -55,7 +55,7 @@ public abstract class LstmClassifierOptions : LstmTrainerOptions
     /// <summary>The probe's weight a fit over a text encoder uses without validation when
     /// <see cref="LinearProbeWeight"/> is null: 0.5, chosen on docs/text.md's table of six sentence sets over three
     /// seeds each.</summary>
-    public const double DefaultLinearProbeWeight = 0.5;
+    public static double DefaultLinearProbeWeight { get; } = 0.5;
 
     /// <inheritdoc/>
     public override void Validate()

@@ -15,7 +15,9 @@ namespace LstmMlNet.Tests.Text;
 /// LSTMMLNET_TEXT_SETS names sets (comma-separated, or "all"); LSTMMLNET_TEXT_SETS_METHODS picks methods (sdca, probe,
 /// scratch, minilm; default all; also scratch-h128, scratch-gru64, scratch-gru128: the token defaults with another cell
 /// or hidden size), LSTMMLNET_TEXT_SETS_SPLITS the splits (default 1,2,3), LSTMMLNET_TEXT_SETS_LOG a file
-/// the rows are appended to. Example: <c>LSTMMLNET_TEXT_SETS=mr,trec dotnet test tests/LstmMlNet.Tests -c Release --filter TextTable</c>.
+/// the rows are appended to. When a run has both minilm and probe, rows blend0.10 … blend0.90 give the accuracy of the
+/// two fitted models' logits mixed offline, (1 − w)·minilm + w·probe, on the same test rows (how
+/// <see cref="LstmClassifierOptions.LinearProbeWeight"/>'s default was chosen). Example: <c>LSTMMLNET_TEXT_SETS=mr,trec dotnet test tests/LstmMlNet.Tests -c Release --filter TextTable</c>.
 /// <para>Splits: MR, Subj (no standard split; Kim 2014 used 10-fold CV): a seeded 90/10 split per seed; TREC: its own
 /// 5,452/500 split, the seed is the models'; yelp, imdb: seeded 80/20; AG News: 7,600 rows drawn with seed 1, seeded 80/20.
 /// The sentence files are Latin-1 and are read as such. Accuracy is the share of test rows right (TREC's figure in Kim
