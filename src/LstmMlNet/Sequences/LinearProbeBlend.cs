@@ -56,6 +56,7 @@ internal static class LinearProbeBlend
             log?.Warning(MessageSensitivity.None, "The training rows hold one class only: no linear probe is fitted or blended.");
             return null;
         }
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         float[][] means = MeanFrames(network, train, device);
         float scale = MedianNorm(means);
         float[][] scaled = means.Select(m => m.Select(v => v / scale).ToArray()).ToArray();
@@ -91,7 +92,7 @@ internal static class LinearProbeBlend
         // Back to the raw mean frame the head reads: w·(m / s) = (w / s)·m.
         for (int i = 0; i < weights.Length; i++) weights[i] /= scale;
         log?.Info(MessageSensitivity.None, FormattableString.Invariant(
-            $"linear probe: L-BFGS on {train.Count} rows' mean frames ({width} inputs, divided by their median norm {scale:G4})"));
+            $"linear probe: L-BFGS on {train.Count} rows' mean frames ({width} inputs, divided by their median norm {scale:G4}) in {clock.Elapsed.TotalSeconds:F1} s"));
         return new Probe(weights, biases, outputs, width);
     }
 

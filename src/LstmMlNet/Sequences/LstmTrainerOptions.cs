@@ -66,7 +66,8 @@ public abstract class LstmTrainerOptions : TrainingOptions
     /// <see cref="MaxSequenceLength"/> counts WordPiece ids with [CLS] and [SEP] (at most 512), the vocabulary,
     /// embedding and subword options do not apply, and <see cref="BagOfEmbeddings"/> feeds the head the mean encoder
     /// vector beside the pooled recurrent output. At Fit the encoder runs once per row (progress in
-    /// the log); only the recurrent layers and the head train. The fitted model is ML.NET's NormalizeText and one
+    /// the log); only the recurrent layers and the head train, and the classifiers then blend in the linear probe on the
+    /// mean vector (<see cref="LstmClassifierOptions.LinearProbeWeight"/>). The fitted model is ML.NET's NormalizeText and one
     /// ApplyOnnxModel whose graph tokenises (ONNX Runtime built-in operators), encodes and classifies, so it still loads
     /// and scores with Microsoft.ML, Microsoft.ML.OnnxTransformer and Microsoft.ML.OnnxRuntime only; it holds the
     /// encoder's 87 MB. The encoder comes in its own package (MiniLM: LstmMlNet.Text.MiniLM, at the version of LstmMlNet);

@@ -10,7 +10,8 @@ namespace LstmMlNet.Tests.Forecasting;
 /// hours to fit (the last 20% of them the validation tail), then a forecast of the next 24 hours from every 24th hour of
 /// the following 2,016 (84 origins, one fit), with the guard on and off, beside naive and seasonal naive (24 and 168)
 /// computed on the same origins. Defaults otherwise, seed 1.
-/// About 5 minutes a fit on 2 cores. LSTMMLNET_GUARD_TABLE=cnt (a comma list of columns) limits the series.
+/// About 5 minutes a fit on 2 cores. LSTMMLNET_GUARD_TABLE=cnt (a comma list of columns) limits the series;
+/// LSTMMLNET_GUARD_TABLE_COVARIATES=weather adds the hour's calendar and weather as covariates (a perfect weather forecast).
 /// <code>LSTMMLNET_GUARD_TABLE=1 dotnet test tests/LstmMlNet.Tests -c Release --filter BaselineGuardTable --logger "console;verbosity=detailed"</code>
 /// </summary>
 public sealed class BaselineGuardTable(Xunit.Abstractions.ITestOutputHelper testOutput)
@@ -25,7 +26,20 @@ public sealed class BaselineGuardTable(Xunit.Abstractions.ITestOutputHelper test
     public sealed class Hour
     {
         public float Value { get; set; }
+
+        // The hour's calendar and weather (hour.csv's holiday, weekday, workingday, weathersit, temp, hum, windspeed):
+        // covariates with LSTMMLNET_GUARD_TABLE_COVARIATES=weather, the weather taken as a perfect forecast.
+        public float Holiday { get; set; }
+        public float Weekday { get; set; }
+        public float WorkingDay { get; set; }
+        public float Weather { get; set; }
+        public float Temperature { get; set; }
+        public float Humidity { get; set; }
+        public float WindSpeed { get; set; }
     }
+
+    private static readonly string[] HourCovariates =
+        { nameof(Hour.Holiday), nameof(Hour.Weekday), nameof(Hour.WorkingDay), nameof(Hour.Weather), nameof(Hour.Temperature), nameof(Hour.Humidity), nameof(Hour.WindSpeed) };
 
     [MeasurementFact("LSTMMLNET_GUARD_TABLE", "the baseline guard on hourly bike series")]
     public void Guard_on_and_off_beside_the_simple_forecasts()
@@ -36,6 +50,13 @@ public sealed class BaselineGuardTable(Xunit.Abstractions.ITestOutputHelper test
         // LSTMMLNET_GUARD_TABLE_H: the horizon (default 24); LSTMMLNET_GUARD_TABLE_GUARD=on fits with the guard only.
         int h = Environment.GetEnvironmentVariable("LSTMMLNET_GUARD_TABLE_H") is { Length: > 0 } horizon ? int.Parse(horizon, CultureInfo.InvariantCulture) : 24;
         bool guardOnly = Environment.GetEnvironmentVariable("LSTMMLNET_GUARD_TABLE_GUARD") == "on";
+        bool weather = Environment.GetEnvironmentVariable("LSTMMLNET_GUARD_TABLE_COVARIATES") == "weather";
+        float Cell(string[] row, string name) => float.Parse(row[Array.IndexOf(header, name)], CultureInfo.InvariantCulture);
+        Hour[] calendar = rows.Select(r => new Hour
+        {
+            Holiday = Cell(r, "holiday"), Weekday = Cell(r, "weekday"), WorkingDay = Cell(r, "workingday"), Weather = Cell(r, "weathersit"),
+            Temperature = Cell(r, "temp"), Humidity = Cell(r, "hum"), WindSpeed = Cell(r, "windspeed"),
+        }).ToArray();
         string[] columns = Environment.GetEnvironmentVariable("LSTMMLNET_GUARD_TABLE") is { Length: > 1 } named ? named.Split(',') : new[] { "cnt", "casual" };
         foreach (string column in columns)
         {
@@ -56,7 +77,7 @@ public sealed class BaselineGuardTable(Xunit.Abstractions.ITestOutputHelper test
                     }
                 return FormattableString.Invariant($"{name}: MAE {ae / n:F2} MSE {se / n:F1}");
             }
-            WriteLine($"bike hourly '{column}', h {h}, {origins.Length} origins: " + string.Join("; ",
+            WriteLine($"bike hourly '{column}'{(weather ? " with calendar and weather covariates" : "")}, h {h}, {origins.Length} origins: " + string.Join("; ",
                 Simple("naive", (o, k) => y[o - 1]), Simple("seasonal naive 24", (o, k) => y[o - 24 + k % 24]), Simple("seasonal naive 168", (o, k) => y[o - 168 + k % 168])));
             // LSTMMLNET_GUARD_TABLE_VARIANT: an index into ForecastDefaultsTable.Variants applied to the options (guard on only).
             int? variant = Environment.GetEnvironmentVariable("LSTMMLNET_GUARD_TABLE_VARIANT") is { Length: > 0 } v ? int.Parse(v, CultureInfo.InvariantCulture) : null;
@@ -65,8 +86,12 @@ public sealed class BaselineGuardTable(Xunit.Abstractions.ITestOutputHelper test
             {
                 var ml = new MLContext(seed: 1);
                 var options = new LstmForecastingOptions { InputColumnName = nameof(Hour.Value), Horizon = h, Seed = 1, BaselineGuard = guard };
+                if (weather) options.CovariateColumnNames = HourCovariates;
                 if (variant is int index) ForecastDefaultsTable.Variants[index].Change(options);
-                IDataView data = ml.Data.LoadFromEnumerable(y.Select(v => new Hour { Value = v }));
+                IDataView data = ml.Data.LoadFromEnumerable(y.Select((v, i) => weather
+                    ? new Hour { Value = v, Holiday = calendar[i].Holiday, Weekday = calendar[i].Weekday, WorkingDay = calendar[i].WorkingDay, Weather = calendar[i].Weather,
+                        Temperature = calendar[i].Temperature, Humidity = calendar[i].Humidity, WindSpeed = calendar[i].WindSpeed }
+                    : new Hour { Value = v }));
                 var clock = System.Diagnostics.Stopwatch.StartNew();
                 ForecastBacktestResult result = ForecastBacktest.Run(ml, options, data, firstOrigin: train, stride: stride, refitEvery: 0);
                 ForecastFitReport report = result.LastModel.FitReport;

@@ -14,7 +14,7 @@ namespace LstmMlNet.Tests.Text;
 /// token defaults, the MiniLM defaults}, three seeded splits each, in one run, with Fit seconds. Off unless
 /// LSTMMLNET_TEXT_SETS names sets (comma-separated, or "all"); LSTMMLNET_TEXT_SETS_METHODS picks methods (sdca, probe,
 /// scratch, minilm; default all; also scratch-h128, scratch-gru64, scratch-gru128: the token defaults with another cell
-/// or hidden size), LSTMMLNET_TEXT_SETS_SPLITS the splits (default 1,2,3), LSTMMLNET_TEXT_SETS_LOG a file
+/// or hidden size; scratch/epochs=20+pool=mean and the like: the token defaults with options changed), LSTMMLNET_TEXT_SETS_SPLITS the splits (default 1,2,3), LSTMMLNET_TEXT_SETS_LOG a file
 /// the rows are appended to. When a run has both minilm and probe, rows blend0.10 … blend0.90 give the accuracy of the
 /// two fitted models' logits mixed offline, (1 − w)·minilm + w·probe, on the same test rows (how
 /// <see cref="LstmClassifierOptions.LinearProbeWeight"/>'s default was chosen). Example: <c>LSTMMLNET_TEXT_SETS=mr,trec dotnet test tests/LstmMlNet.Tests -c Release --filter TextTable</c>.
@@ -192,7 +192,10 @@ public sealed class TextTable(ITestOutputHelper output)
         ITransformer labels = label.Fit(train);
         IDataView trainL = labels.Transform(train), testL = labels.Transform(test);
         ITransformer model;
-        switch (method)
+        // "scratch/key=value+key=value": the token defaults with options changed (epochs, lr, pool, hidden, cell,
+        // input-dropout, head-dropout, min-count, smoothing), for trying a default on the whole table.
+        string[] changes = method.StartsWith("scratch/", StringComparison.Ordinal) ? method["scratch/".Length..].Split('+') : Array.Empty<string>();
+        switch (changes.Length > 0 ? "scratch" : method)
         {
             case "sdca":
                 var featurize = ml.Transforms.Text.FeaturizeText("Features", nameof(Sentence.Text));
@@ -220,6 +223,24 @@ public sealed class TextTable(ITestOutputHelper output)
                     options.Seed = seed;
                     if (method.Contains("gru", StringComparison.Ordinal)) options.Network.Cell = RecurrentCellKind.Gru;
                     if (method.EndsWith("128", StringComparison.Ordinal)) options.Network.HiddenSize = 128;
+                    foreach (string change in changes)
+                    {
+                        string[] kv = change.Split('=');
+                        double value = kv[0] is "pool" or "cell" ? 0 : double.Parse(kv[1], CultureInfo.InvariantCulture);
+                        switch (kv[0])
+                        {
+                            case "epochs": options.Epochs = (int)value; break;
+                            case "lr": options.LearningRate = value; break;
+                            case "pool": options.Pooling = Enum.Parse<PoolingKind>(kv[1], ignoreCase: true); break;
+                            case "cell": options.Network.Cell = Enum.Parse<RecurrentCellKind>(kv[1], ignoreCase: true); break;
+                            case "hidden": options.Network.HiddenSize = (int)value; break;
+                            case "input-dropout": options.InputDropout = value; break;
+                            case "head-dropout": options.HeadDropout = value; break;
+                            case "min-count": options.MinTokenCount = (int)value; break;
+                            case "smoothing": options.LabelSmoothing = value; break;
+                            default: throw new ArgumentException($"LSTMMLNET_TEXT_SETS_METHODS: unknown change '{change}' in '{method}'.");
+                        }
+                    }
                     return options;
                 }
                 model = binary
