@@ -93,7 +93,7 @@ public sealed class LinearProbeBlendTests
         // The probe fitted independently: ML.NET's maximum entropy on the scaled means; its Score is softmax(logits).
         var ml = new MLContext(seed: 1);
         float[][] features = ScaledMeans(frames);
-        IDataView view = ml.Data.LoadFromEnumerable(features.Select((m, i) => new MulticlassRow { Features = m, Label = (uint)classes[i] }), Schema<MulticlassRow>(3));
+        IDataView view = ml.Data.LoadFromEnumerable(features.Select((m, i) => new LinearProbeBlend.ProbeRow { Features = m, Label = (uint)classes[i] }), Schema<LinearProbeBlend.ProbeRow>(3));
         float[][] expected = ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy().Fit(view).Transform(view)
             .GetColumn<VBuffer<float>>("Score").Select(v => v.DenseValues().ToArray()).ToArray();
         for (int i = 0; i < frames.Count; i++)
@@ -126,7 +126,7 @@ public sealed class LinearProbeBlendTests
         float[][] after = LinearProbeBlend.NetworkLogits(network, data, CPU);
 
         var ml = new MLContext(seed: 1);
-        IDataView view = ml.Data.LoadFromEnumerable(ScaledMeans(frames).Select((m, i) => new BinaryRow { Features = m, Label = classes[i] == 1 }), Schema<BinaryRow>(0));
+        IDataView view = ml.Data.LoadFromEnumerable(ScaledMeans(frames).Select((m, i) => new LinearProbeBlend.BinaryProbeRow { Features = m, Label = classes[i] == 1 }), Schema<LinearProbeBlend.BinaryProbeRow>(0));
         float[] margin = ml.BinaryClassification.Trainers.LbfgsLogisticRegression().Fit(view).Transform(view).GetColumn<float>("Score").ToArray();
         for (int i = 0; i < frames.Count; i++) Assert.Equal(0.5 * before[i][0] + 0.5 * margin[i], after[i][0], 1e-4);
         Assert.True(margin.Select((s, i) => (s > 0) == (classes[i] == 1)).Count(x => x) > 100);
@@ -209,19 +209,5 @@ public sealed class LinearProbeBlendTests
         options.LinearProbeWeight = 0;
         var off = ml.BinaryClassification.Trainers.Lstm(options);
         using (Released.After(off.Fit(train))) Assert.Equal(0.0, off.LastFitReport!.LinearProbeWeight);
-    }
-
-    /// <summary>A probe row of the multiclass check (ML.NET reads a key member of a class 0-based: 0 is the first key).</summary>
-    public sealed class MulticlassRow
-    {
-        public float[] Features { get; set; } = Array.Empty<float>();
-        public uint Label { get; set; }
-    }
-
-    /// <summary>A probe row of the binary check.</summary>
-    public sealed class BinaryRow
-    {
-        public float[] Features { get; set; } = Array.Empty<float>();
-        public bool Label { get; set; }
     }
 }
