@@ -21,20 +21,23 @@ internal static class LinearProbeBlend
     /// <summary>The candidate weights compared on validation rows when a fit validates.</summary>
     internal static readonly double[] ValidationGrid = { 0, 0.25, 0.5, 0.75, 1 };
 
-    /// <summary>A fitted probe on the raw mean frame: logits = Weights · mean + Biases; Weights [K, F] row-major.</summary>
-    internal sealed record Probe(float[] Weights, float[] Biases, int Outputs, int Width)
+    /// <summary>A fitted probe on the raw mean frame: logits = Weights · mean + Biases; Weights [K, F] row-major,
+    /// Biases [K].</summary>
+    internal sealed record Probe(float[] Weights, float[] Biases)
     {
-        /// <summary>The probe's logits [K] for one mean frame.</summary>
-        public float[] Logits(float[] mean)
+        public int Outputs => Biases.Length;
+
+        public int Width => Weights.Length / Biases.Length;
+
+        /// <summary>Weights [K, F] and Biases [K] as tensors on <paramref name="device"/>.</summary>
+        public (Tensor Weight, Tensor Bias) Tensors(Device device) =>
+            (tensor(Weights, new long[] { Outputs, Width }, device: device), tensor(Biases, device: device));
+
+        /// <summary>The probe's logits [B, K] for mean frames [B, F].</summary>
+        public Tensor Logits(Tensor means)
         {
-            var z = new float[Outputs];
-            for (int k = 0; k < Outputs; k++)
-            {
-                double s = Biases[k];
-                for (int d = 0; d < Width; d++) s += Weights[k * Width + d] * mean[d];
-                z[k] = (float)s;
-            }
-            return z;
+            var (weight, bias) = Tensors(means.device);
+            return nn.functional.linear(means, weight, bias);
         }
     }
 
@@ -59,7 +62,10 @@ internal static class LinearProbeBlend
         var clock = System.Diagnostics.Stopwatch.StartNew();
         float[][] means = MeanFrames(network, train, device);
         float scale = MedianNorm(means);
-        float[][] scaled = means.Select(m => m.Select(v => v / scale).ToArray()).ToArray();
+        foreach (float[] mean in means)
+        {
+            for (int d = 0; d < mean.Length; d++) mean[d] /= scale;
+        }
 
         var ml = new MLContext(seed);
         float[] weights;
@@ -70,7 +76,7 @@ internal static class LinearProbeBlend
             definition[nameof(ProbeRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, width);
             definition[nameof(ProbeRow.Label)].ColumnType = new KeyDataViewType(typeof(uint), outputs);
             // A key member of a class is read 0-based (0 is the first key).
-            IDataView rows = ml.Data.LoadFromEnumerable(scaled.Select((m, i) => new ProbeRow { Features = m, Label = (uint)classes[i] }), definition);
+            IDataView rows = ml.Data.LoadFromEnumerable(means.Select((m, i) => new ProbeRow { Features = m, Label = (uint)classes[i] }), definition);
             var model = ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy().Fit(rows).Model;
             VBuffer<float>[] perClass = Array.Empty<VBuffer<float>>();
             model.GetWeights(ref perClass, out int classCount);
@@ -84,7 +90,7 @@ internal static class LinearProbeBlend
             if (outputs != 1) throw new InvalidOperationException("The linear probe is for classifiers.");
             var definition = SchemaDefinition.Create(typeof(BinaryProbeRow));
             definition[nameof(BinaryProbeRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, width);
-            IDataView rows = ml.Data.LoadFromEnumerable(scaled.Select((m, i) => new BinaryProbeRow { Features = m, Label = classes[i] == 1 }), definition);
+            IDataView rows = ml.Data.LoadFromEnumerable(means.Select((m, i) => new BinaryProbeRow { Features = m, Label = classes[i] == 1 }), definition);
             var model = ml.BinaryClassification.Trainers.LbfgsLogisticRegression().Fit(rows).Model.SubModel;
             weights = model.Weights.ToArray();
             biases = new[] { model.Bias };
@@ -93,21 +99,34 @@ internal static class LinearProbeBlend
         for (int i = 0; i < weights.Length; i++) weights[i] /= scale;
         log?.Info(MessageSensitivity.None, FormattableString.Invariant(
             $"linear probe: L-BFGS on {train.Count} rows' mean frames ({width} inputs, divided by their median norm {scale:G4}) in {clock.Elapsed.TotalSeconds:F1} s"));
-        return new Probe(weights, biases, outputs, width);
+        return new Probe(weights, biases);
     }
 
     /// <summary>Chooses the probe's weight from <see cref="ValidationGrid"/> by the blended model's log-loss on
     /// <paramref name="validation"/> (ties go to the smaller weight), logging every candidate's loss and accuracy.</summary>
     public static double Choose(SequenceNetwork network, Probe probe, SequenceDataset validation, Device device, IChannel? log)
     {
-        float[][] head = NetworkLogits(network, validation, device);
-        float[][] means = MeanFrames(network, validation, device);
-        float[][] linear = means.Select(probe.Logits).ToArray();
-        int[] classes = ClassIndices(validation);
+        // One pass over the rows: the network's logits and the probe's side by side, [B, 2K].
+        int outputs = probe.Outputs;
+        float[][] both = PerRow(network, validation, device, batch => cat(new[]
+        {
+            network.Forward(batch.Inputs, batch.Lengths),
+            probe.Logits(SequencePooling.MeanOverValidSteps(network.Embed(batch.Inputs), batch.Lengths)),
+        }, 1));
+        float[][] head = both.Select(row => row[..outputs]).ToArray();
+        float[][] linear = both.Select(row => row[outputs..]).ToArray();
+        return Best(head, linear, ClassIndices(validation), log);
+    }
+
+    /// <summary>The weight of <see cref="ValidationGrid"/> whose blend of <paramref name="head"/> and
+    /// <paramref name="probe"/> logits has the lowest log-loss on <paramref name="classes"/> (ties go to the smaller
+    /// weight), logging every candidate's loss and accuracy.</summary>
+    internal static double Best(float[][] head, float[][] probe, int[] classes, IChannel? log)
+    {
         double bestWeight = 0, bestLoss = double.PositiveInfinity;
         foreach (double w in ValidationGrid)
         {
-            var (loss, accuracy) = Score(head, linear, classes, w);
+            var (loss, accuracy) = Score(head, probe, classes, w);
             log?.Info(MessageSensitivity.None, FormattableString.Invariant(
                 $"linear probe weight {w:F2}: validation log-loss {loss:F4}, accuracy {accuracy:F4}"));
             if (loss < bestLoss - 1e-9) (bestLoss, bestWeight) = (loss, w);
@@ -155,8 +174,7 @@ internal static class LinearProbeBlend
         {
             using var scope = NewDisposeScope();
             Tensor headWeight = network.Head.weight!;
-            Tensor probeWeight = tensor(probe.Weights, new long[] { probe.Outputs, width }, device: headWeight.device);
-            Tensor probeBias = tensor(probe.Biases, device: headWeight.device);
+            var (probeWeight, probeBias) = probe.Tensors(headWeight.device);
             // Numbers reach libtorch through TorchScalars only (scalars that outlive the native call).
             headWeight.narrow(1, 0, pooledWidth).TimesInPlace(1 - weight);
             headWeight.narrow(1, pooledWidth, width).TimesInPlace(1 - weight).PlusScaledInPlace(probeWeight, weight);

@@ -4,7 +4,7 @@ namespace LstmMlNet;
 public sealed class LstmFitReport
 {
     internal LstmFitReport(IReadOnlyList<TrainingProgress> history, int bestEpoch, bool stoppedEarly, long parameterCount,
-        int vocabularySize, int trainingRows, int validationRows, byte[] onnxModel, double linearProbeWeight = 0)
+        int vocabularySize, int trainingRows, int validationRows, byte[] onnxModel, double linearProbeWeight)
     {
         History = history;
         BestEpoch = bestEpoch;

@@ -111,13 +111,15 @@ public abstract class LstmTrainerBase<TOptions> : IEstimator<ITransformer>
         return BuildScorer(source, onnx, labels, input);
     }
 
-    /// <summary>Fits and folds the linear probe of a classifier over frames (<see cref="LstmClassifierOptions.LinearProbeWeight"/>);
-    /// returns the weight used, 0 when none.</summary>
+    /// <summary>Fits and folds the linear probe of a classifier over a text encoder's frames
+    /// (<see cref="LstmClassifierOptions.LinearProbeWeight"/>); returns the weight used, 0 when none. Only a text
+    /// encoder's network feeds its head the plain mean frame (<see cref="LinearProbeBlend.Fits"/>), so that test is the
+    /// one gate; options asking for a probe elsewhere were refused by Validate.</summary>
     private double BlendLinearProbe(SequenceNetwork network, SequenceDataset data, SequenceDataset? validation, int seed, Device device, IChannel log)
     {
         if (TrainerOptions is not LstmClassifierOptions classifier || !LinearProbeBlend.Fits(network.Spec)) return 0;
         double? requested = classifier.LinearProbeWeight;
-        if (requested is null && classifier.TextEncoder == PretrainedTextEncoder.None || requested == 0) return 0;
+        if (requested == 0) return 0;
         LinearProbeBlend.Probe? probe = LinearProbeBlend.Fit(network, data, seed, device, log);
         if (probe is null) return 0;
         double weight = requested

@@ -52,11 +52,12 @@ public sealed class BaselineGuardTable(Xunit.Abstractions.ITestOutputHelper test
         bool guardOnly = Environment.GetEnvironmentVariable("LSTMMLNET_GUARD_TABLE_GUARD") == "on";
         bool weather = Environment.GetEnvironmentVariable("LSTMMLNET_GUARD_TABLE_COVARIATES") == "weather";
         float Cell(string[] row, string name) => float.Parse(row[Array.IndexOf(header, name)], CultureInfo.InvariantCulture);
-        Hour[] calendar = rows.Select(r => new Hour
+        // Row i of the series: its value and, with covariates, the hour's calendar and weather.
+        Hour Row(int i, float value) => !weather ? new Hour { Value = value } : new Hour
         {
-            Holiday = Cell(r, "holiday"), Weekday = Cell(r, "weekday"), WorkingDay = Cell(r, "workingday"), Weather = Cell(r, "weathersit"),
-            Temperature = Cell(r, "temp"), Humidity = Cell(r, "hum"), WindSpeed = Cell(r, "windspeed"),
-        }).ToArray();
+            Value = value, Holiday = Cell(rows[i], "holiday"), Weekday = Cell(rows[i], "weekday"), WorkingDay = Cell(rows[i], "workingday"),
+            Weather = Cell(rows[i], "weathersit"), Temperature = Cell(rows[i], "temp"), Humidity = Cell(rows[i], "hum"), WindSpeed = Cell(rows[i], "windspeed"),
+        };
         string[] columns = Environment.GetEnvironmentVariable("LSTMMLNET_GUARD_TABLE") is { Length: > 1 } named ? named.Split(',') : new[] { "cnt", "casual" };
         foreach (string column in columns)
         {
@@ -88,10 +89,7 @@ public sealed class BaselineGuardTable(Xunit.Abstractions.ITestOutputHelper test
                 var options = new LstmForecastingOptions { InputColumnName = nameof(Hour.Value), Horizon = h, Seed = 1, BaselineGuard = guard };
                 if (weather) options.CovariateColumnNames = HourCovariates;
                 if (variant is int index) ForecastDefaultsTable.Variants[index].Change(options);
-                IDataView data = ml.Data.LoadFromEnumerable(y.Select((v, i) => weather
-                    ? new Hour { Value = v, Holiday = calendar[i].Holiday, Weekday = calendar[i].Weekday, WorkingDay = calendar[i].WorkingDay, Weather = calendar[i].Weather,
-                        Temperature = calendar[i].Temperature, Humidity = calendar[i].Humidity, WindSpeed = calendar[i].WindSpeed }
-                    : new Hour { Value = v }));
+                IDataView data = ml.Data.LoadFromEnumerable(y.Select((v, i) => Row(i, v)).ToList());
                 var clock = System.Diagnostics.Stopwatch.StartNew();
                 ForecastBacktestResult result = ForecastBacktest.Run(ml, options, data, firstOrigin: train, stride: stride, refitEvery: 0);
                 ForecastFitReport report = result.LastModel.FitReport;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using LstmMlNet.Catalog;
 using LstmMlNet.Tests.Infrastructure;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -15,9 +16,10 @@ namespace LstmMlNet.Tests.Text;
 /// LSTMMLNET_TEXT_SETS names sets (comma-separated, or "all"); LSTMMLNET_TEXT_SETS_METHODS picks methods (sdca, probe,
 /// scratch, minilm; default all; also scratch-h128, scratch-gru64, scratch-gru128: the token defaults with another cell
 /// or hidden size; scratch/epochs=20+pool=mean and the like: the token defaults with options changed), LSTMMLNET_TEXT_SETS_SPLITS the splits (default 1,2,3), LSTMMLNET_TEXT_SETS_LOG a file
-/// the rows are appended to. When a run has both minilm and probe, rows blend0.10 … blend0.90 give the accuracy of the
-/// two fitted models' logits mixed offline, (1 − w)·minilm + w·probe, on the same test rows (how
-/// <see cref="LstmClassifierOptions.LinearProbeWeight"/>'s default was chosen). Example: <c>LSTMMLNET_TEXT_SETS=mr,trec dotnet test tests/LstmMlNet.Tests -c Release --filter TextTable</c>.
+/// the rows are appended to. minilm-w0 is the MiniLM defaults without the probe blended in; when a run has both
+/// minilm-w0 and probe, rows blend0.10 … blend0.90 give the accuracy of the two fitted models' logits mixed offline,
+/// (1 − w)·minilm-w0 + w·probe, on the same test rows (how <see cref="LstmClassifierOptions.LinearProbeWeight"/>'s
+/// default was chosen). Example: <c>LSTMMLNET_TEXT_SETS=mr,trec dotnet test tests/LstmMlNet.Tests -c Release --filter TextTable</c>.
 /// <para>Splits: MR, Subj (no standard split; Kim 2014 used 10-fold CV): a seeded 90/10 split per seed; TREC: its own
 /// 5,452/500 split, the seed is the models'; yelp, imdb: seeded 80/20; AG News: 7,600 rows drawn with seed 1, seeded 80/20.
 /// The sentence files are Latin-1 and are read as such. Accuracy is the share of test rows right (TREC's figure in Kim
@@ -48,6 +50,8 @@ public sealed class TextTable(ITestOutputHelper output)
             foreach (int split in splits)
             {
                 var ml = new MLContext(seed: 1);
+                // The probe's own line (rows, seconds) from a MiniLM fit's log, beside the table's rows.
+                ml.Log += (_, e) => { if (e.Message.Contains("linear probe: L-BFGS", StringComparison.Ordinal)) Write("  " + e.Message); };
                 var (train, test, binary) = Split(ml, set, split);
                 var scores = new Dictionary<string, RowScores>();
                 foreach (string method in methods)
@@ -59,7 +63,7 @@ public sealed class TextTable(ITestOutputHelper output)
                     results.Add((set, method, split, accuracy, seconds));
                     Write(FormattableString.Invariant($"| {set} | {split} | {method} | {accuracy:F4} | {(macro is double m ? m.ToString("F4", CultureInfo.InvariantCulture) : "")} | {seconds:F1} |"));
                 }
-                if (scores.TryGetValue("minilm", out RowScores? head) && scores.TryGetValue("probe", out RowScores? probe))
+                if (scores.TryGetValue("minilm-w0", out RowScores? head) && scores.TryGetValue("probe", out RowScores? probe))
                 {
                     // Offline blends of the two fitted models' log-odds (binary) or log-probabilities (multiclass):
                     // (1 - w)·head + w·probe, for every w of the grid, on the same test rows.
@@ -96,28 +100,9 @@ public sealed class TextTable(ITestOutputHelper output)
     /// label's index (binary: 1 = true).</summary>
     private sealed record RowScores(float[][] Scores, int[] Labels)
     {
-        public double BlendAccuracy(RowScores other, double w)
-        {
-            int right = 0;
-            for (int i = 0; i < Labels.Length; i++)
-            {
-                float[] a = Scores[i], b = other.Scores[i];
-                int predicted;
-                if (a.Length == 1) predicted = (1 - w) * a[0] + w * b[0] > 0 ? 1 : 0;
-                else
-                {
-                    predicted = 0;
-                    double best = double.NegativeInfinity;
-                    for (int k = 0; k < a.Length; k++)
-                    {
-                        double v = (1 - w) * a[k] + w * b[k];
-                        if (v > best) (best, predicted) = (v, k);
-                    }
-                }
-                if (predicted == Labels[i]) right++;
-            }
-            return (double)right / Labels.Length;
-        }
+        /// <summary>Accuracy of (1 − w)·these + w·<paramref name="other"/>: the blend Fit folds in, scored as Fit
+        /// scores its validation candidates (log-probabilities are logits up to a per-row constant).</summary>
+        public double BlendAccuracy(RowScores other, double w) => LinearProbeBlend.Score(Scores, other.Scores, Labels, w).Accuracy;
 
         public static RowScores Read(IDataView scored, bool binary)
         {
@@ -193,8 +178,16 @@ public sealed class TextTable(ITestOutputHelper output)
         IDataView trainL = labels.Transform(train), testL = labels.Transform(test);
         ITransformer model;
         // "scratch/key=value+key=value": the token defaults with options changed (epochs, lr, pool, hidden, cell,
-        // input-dropout, head-dropout, min-count, smoothing), for trying a default on the whole table.
-        string[] changes = method.StartsWith("scratch/", StringComparison.Ordinal) ? method["scratch/".Length..].Split('+') : Array.Empty<string>();
+        // input-dropout, head-dropout, min-count, smoothing), for trying a default on the whole table; the older names
+        // scratch-h128, scratch-gru64 and scratch-gru128 are such changes.
+        string variant = method switch
+        {
+            "scratch-h128" => "scratch/hidden=128",
+            "scratch-gru64" => "scratch/cell=gru",
+            "scratch-gru128" => "scratch/cell=gru+hidden=128",
+            _ => method,
+        };
+        string[] changes = variant.StartsWith("scratch/", StringComparison.Ordinal) ? variant["scratch/".Length..].Split('+') : Array.Empty<string>();
         switch (changes.Length > 0 ? "scratch" : method)
         {
             case "sdca":
@@ -211,33 +204,28 @@ public sealed class TextTable(ITestOutputHelper output)
                     : vectors.Append(ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy()).Fit(trainL);
                 break;
             case "scratch":
-            case "scratch-h128":
-            case "scratch-gru64":
-            case "scratch-gru128":
-                // The token defaults; the variants change the cell and the hidden size per direction.
+                // The token defaults, with the variant's changes.
                 var tokens = ml.Transforms.Text.NormalizeText("Normalized", nameof(Sentence.Text), keepPunctuations: false)
                     .Append(ml.Transforms.Text.TokenizeIntoWords("Tokens", "Normalized"));
                 T Tokens<T>(T options) where T : LstmClassifierOptions
                 {
                     options.FeatureColumnName = "Tokens";
                     options.Seed = seed;
-                    if (method.Contains("gru", StringComparison.Ordinal)) options.Network.Cell = RecurrentCellKind.Gru;
-                    if (method.EndsWith("128", StringComparison.Ordinal)) options.Network.HiddenSize = 128;
                     foreach (string change in changes)
                     {
                         string[] kv = change.Split('=');
-                        double value = kv[0] is "pool" or "cell" ? 0 : double.Parse(kv[1], CultureInfo.InvariantCulture);
+                        double Number() => double.Parse(kv[1], CultureInfo.InvariantCulture);
                         switch (kv[0])
                         {
-                            case "epochs": options.Epochs = (int)value; break;
-                            case "lr": options.LearningRate = value; break;
+                            case "epochs": options.Epochs = (int)Number(); break;
+                            case "lr": options.LearningRate = Number(); break;
                             case "pool": options.Pooling = Enum.Parse<PoolingKind>(kv[1], ignoreCase: true); break;
                             case "cell": options.Network.Cell = Enum.Parse<RecurrentCellKind>(kv[1], ignoreCase: true); break;
-                            case "hidden": options.Network.HiddenSize = (int)value; break;
-                            case "input-dropout": options.InputDropout = value; break;
-                            case "head-dropout": options.HeadDropout = value; break;
-                            case "min-count": options.MinTokenCount = (int)value; break;
-                            case "smoothing": options.LabelSmoothing = value; break;
+                            case "hidden": options.Network.HiddenSize = (int)Number(); break;
+                            case "input-dropout": options.InputDropout = Number(); break;
+                            case "head-dropout": options.HeadDropout = Number(); break;
+                            case "min-count": options.MinTokenCount = (int)Number(); break;
+                            case "smoothing": options.LabelSmoothing = Number(); break;
                             default: throw new ArgumentException($"LSTMMLNET_TEXT_SETS_METHODS: unknown change '{change}' in '{method}'.");
                         }
                     }
@@ -248,12 +236,22 @@ public sealed class TextTable(ITestOutputHelper output)
                     : tokens.Append(ml.MulticlassClassification.Trainers.Lstm(Tokens(new LstmMulticlassTrainer.Options()))).Fit(trainL);
                 break;
             case "minilm":
+            case "minilm-w0":
+                // The MiniLM defaults; minilm-w0 without the probe blended in (LinearProbeWeight = 0).
+                T Encoder<T>(T options) where T : LstmClassifierOptions
+                {
+                    options.FeatureColumnName = nameof(Sentence.Text);
+                    options.TextEncoder = PretrainedTextEncoder.MiniLM;
+                    options.Seed = seed;
+                    if (method == "minilm-w0") options.LinearProbeWeight = 0;
+                    return options;
+                }
                 model = binary
-                    ? ml.BinaryClassification.Trainers.Lstm(new LstmBinaryTrainer.Options { FeatureColumnName = nameof(Sentence.Text), TextEncoder = PretrainedTextEncoder.MiniLM, Seed = seed }).Fit(trainL)
-                    : ml.MulticlassClassification.Trainers.Lstm(new LstmMulticlassTrainer.Options { FeatureColumnName = nameof(Sentence.Text), TextEncoder = PretrainedTextEncoder.MiniLM, Seed = seed }).Fit(trainL);
+                    ? ml.BinaryClassification.Trainers.Lstm(Encoder(new LstmBinaryTrainer.Options())).Fit(trainL)
+                    : ml.MulticlassClassification.Trainers.Lstm(Encoder(new LstmMulticlassTrainer.Options())).Fit(trainL);
                 break;
             default:
-                throw new ArgumentException($"LSTMMLNET_TEXT_SETS_METHODS: unknown method '{method}' (one of {string.Join(", ", AllMethods)}, scratch-h128, scratch-gru64, scratch-gru128).");
+                throw new ArgumentException($"LSTMMLNET_TEXT_SETS_METHODS: unknown method '{method}' (one of {string.Join(", ", AllMethods)}, minilm-w0, scratch-h128, scratch-gru64, scratch-gru128, scratch/key=value+...).");
         }
         using var release = Released.After(model);
         IDataView scored = model.Transform(testL);

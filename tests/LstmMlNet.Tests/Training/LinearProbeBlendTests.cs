@@ -157,6 +157,7 @@ public sealed class LinearProbeBlendTests
         Assert.Equal(Math.Log(3), loss1, 1e-9);
         double expected0 = (Math.Log(Math.Exp(3) + 2) - 3 + Math.Log(Math.Exp(2) + 2) - 2) / 2;
         Assert.Equal(expected0, loss0, 1e-9);
+        Assert.Equal(0.0, LinearProbeBlend.Best(head, blind, truth, log: null));
     }
 
     [Fact]
