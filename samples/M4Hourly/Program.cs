@@ -10,7 +10,8 @@ using ScottPlot;
 // scored with M4's sMAPE, MASE and OWA beside naive, seasonal naive and Naive2 computed here from the same files.
 // Flags (all optional): --series N (first N series), --data DIR, --seed S, --window W, --windows-per-epoch N,
 // --epochs E, --hidden H, --loss SquaredError|AbsoluteError, --scaling WindowMean|WindowDeviation|..., --seasonality P,
-// --baseline Automatic|LastValue|SeasonalNaive, --baseline-guard true|false, --batch B, --lr X, --plot PATH.
+// --baseline Automatic|LastValue|SeasonalNaive, --baseline-guard true|false, --transform None|Log1p|Difference, --batch B, --lr X, --plot PATH,
+// --per-series FILE (each series' sMAPE and MASE, tab-separated).
 var flags = Flags.Parse(args);
 string dataDir = flags.Get("data") ?? DownloadedData();
 if (!File.Exists(Path.Combine(dataDir, "Hourly-train.csv")) || !File.Exists(Path.Combine(dataDir, "Hourly-test.csv")))
@@ -70,6 +71,23 @@ Row("Naive 1", naive);
 Row("Seasonal naive", seasonalNaive);
 Row("Naive 2", naive2);
 Row("ForecastByLstm", lstm);
+
+// --per-series FILE: each series' sMAPE and MASE for the network, seasonal naive and Naive2 (tab-separated), to see
+// where the averages come from.
+if (flags.Get("per-series") is { } perSeriesPath)
+{
+    using var writer = new StreamWriter(perSeriesPath);
+    writer.WriteLine("series\tlength\tmean\tsmape_lstm\tsmape_snaive\tsmape_naive2\tmase_lstm\tmase_snaive\tmase_naive2");
+    for (int i = 0; i < series.Count; i++)
+    {
+        M4Series s = series[i];
+        string F(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
+        writer.WriteLine(string.Join('\t', s.Id, s.Train.Length.ToString(CultureInfo.InvariantCulture), F(s.Train.Average(v => (double)v)),
+            F(M4Evaluation.SymmetricMape(s.Test, lstm[i])), F(M4Evaluation.SymmetricMape(s.Test, seasonalNaive[i])), F(M4Evaluation.SymmetricMape(s.Test, naive2[i])),
+            F(M4Evaluation.Mase(s.Train, s.Test, lstm[i], m)), F(M4Evaluation.Mase(s.Train, s.Test, seasonalNaive[i], m)), F(M4Evaluation.Mase(s.Train, s.Test, naive2[i], m))));
+    }
+    Console.WriteLine($"Per-series scores: {perSeriesPath}");
+}
 
 // Interval quality of the 95% bounds: coverage, mean width relative to the series' scale, Winkler (interval) score, over
 // all steps and per block of 12 steps (one origin per series: the bounds are Fit's split-conformal ones).
@@ -178,5 +196,6 @@ internal sealed class Flags(Dictionary<string, string> values)
         if (Get("cell") is { } cell) o.Network.Cell = Enum.Parse<LstmMlNet.RecurrentCellKind>(cell);
         if (Get("baseline") is { } baseline) o.Baseline = Enum.Parse<ForecastBaseline>(baseline);
         if (Get("baseline-guard") is { } guard) o.BaselineGuard = bool.Parse(guard);
+        if (Get("transform") is { } transform) o.TargetTransform = Enum.Parse<ForecastTargetTransform>(transform);
     }
 }

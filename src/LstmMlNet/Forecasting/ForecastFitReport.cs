@@ -43,6 +43,11 @@ public sealed record ForecastFitReport(
     /// <summary>The baseline's (α = 0) mean absolute error on the validation tail, in the same units; null without the guard.</summary>
     public double? BaselineValidationError { get; init; }
 
+    /// <summary>The target transform the model applies: the one given, or the one
+    /// <see cref="ForecastTargetTransform.Automatic"/> chose (<see cref="ForecastTargetTransform.Log1p"/> or
+    /// <see cref="ForecastTargetTransform.None"/>).</summary>
+    public ForecastTargetTransform TargetTransform { get; init; } = ForecastTargetTransform.None;
+
     /// <summary>The calibration windows' scores behind <see cref="Quantiles"/>, which give the half-widths of any other level
     /// (<see cref="Forecasting.ConformalScores.HalfWidths"/>); null where the Fit's scores were not kept.</summary>
     internal Forecasting.ConformalScores? Scores { get; init; }

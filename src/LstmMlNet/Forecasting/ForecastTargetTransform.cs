@@ -13,4 +13,11 @@ public enum ForecastTargetTransform
     /// <summary>First differences y_t − y_{t−1}: the network reads the W − 1 differences of the window and forecasts
     /// the next differences, which are summed onto the window's last value. For series with a trend.</summary>
     Difference,
+
+    /// <summary>The default: <see cref="Log1p"/> or <see cref="None"/>, chosen at Fit by Guerrero's test on the training
+    /// part of the series: Log1p when no value is negative and the spread of log(1 + y) within each season follows the
+    /// level less than the spread of y does (the season as declared, or as detected on the untransformed values; blocks of
+    /// two steps without one), averaged over the series. The fit report and the log name the choice; the saved model,
+    /// the engine and the backtest use it.</summary>
+    Automatic,
 }

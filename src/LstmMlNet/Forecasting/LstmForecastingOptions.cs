@@ -166,8 +166,11 @@ public sealed class LstmForecastingOptions : TrainingOptions
     /// a difference that is not a whole number of steps, a repeated time and rows out of time order throw, naming the row.</summary>
     public ForecastGapFill GapFill { get; set; } = ForecastGapFill.Error;
 
-    /// <summary>Transform applied to the series. Default <see cref="ForecastTargetTransform.None"/>.</summary>
-    public ForecastTargetTransform TargetTransform { get; set; } = ForecastTargetTransform.None;
+    /// <summary>Transform applied to the series. Default <see cref="ForecastTargetTransform.Automatic"/>: log(1 + y)
+    /// (<see cref="ForecastTargetTransform.Log1p"/>) when the series are non-negative and their spread grows with their
+    /// level (Guerrero's test, see <see cref="ForecastTargetTransform.Automatic"/>), else none;
+    /// <see cref="ForecastFitReport.TargetTransform"/> says which.</summary>
+    public ForecastTargetTransform TargetTransform { get; set; } = ForecastTargetTransform.Automatic;
 
     /// <summary>Scaling of inputs and targets. Default <see cref="ForecastScaling.Automatic"/>: a univariate model takes each
     /// window relative to its last value in units of its mean absolute seasonal change

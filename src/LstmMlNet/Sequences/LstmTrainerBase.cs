@@ -94,7 +94,7 @@ public abstract class LstmTrainerBase<TOptions> : IEstimator<ITransformer>
             : new FrameInput(features.FrameSize, TrainerOptions.ProjectionSize);
         NetworkSpec spec = TrainerOptions.Network.ApplyTo(new NetworkSpec(networkInput, labels.Outputs,
             Pooling: TrainerOptions.Pooling, AttentionSize: TrainerOptions.AttentionSize, HeadDropout: TrainerOptions.HeadDropout,
-            InputDropout: TrainerOptions.InputDropout,
+            InputDropout: TrainerOptions.InputDropout, TokenDropout: features.InputKind == SequenceInputKind.Tokens ? TrainerOptions.TokenDropout : 0,
             BagOfEmbeddings: source.HasStepVectors && TrainerOptions.BagOfEmbeddings));
         SubwordTable? subwords = spec.SubwordBuckets > 0
             ? new SubwordNgrams(spec.SubwordBuckets, TrainerOptions.SubwordMinLength, TrainerOptions.SubwordMaxLength).Table(features.Vocabulary!.Ids, spec.VocabularySize)

@@ -95,6 +95,11 @@ public abstract class LstmTrainerOptions : TrainingOptions
     /// regression trainer); 0.2 for the binary and multiclass trainers (<see cref="LstmClassifierOptions"/>).</summary>
     public double InputDropout { get; set; }
 
+    /// <summary>Word dropout: while training, each token of a row is read as the out-of-vocabulary token with this
+    /// probability, in [0, 1), so the network learns what the unknown-word vector means and does not lean on any one
+    /// word. Token input only (ignored for frames and text encoders); no effect on scoring. Default 0.</summary>
+    public double TokenDropout { get; set; }
+
     /// <summary>Token embedding width E. Default 128.</summary>
     public int EmbeddingSize { get; set; } = 128;
 
@@ -163,6 +168,7 @@ public abstract class LstmTrainerOptions : TrainingOptions
         Network.Validate(nameof(Network));
         if (!(HeadDropout >= 0 && HeadDropout < 1)) throw Bad(nameof(HeadDropout), HeadDropout, "a value in [0, 1)");
         if (!(InputDropout >= 0 && InputDropout < 1)) throw Bad(nameof(InputDropout), InputDropout, "a value in [0, 1)");
+        if (!(TokenDropout >= 0 && TokenDropout < 1)) throw Bad(nameof(TokenDropout), TokenDropout, "a value in [0, 1)");
         Positive(EmbeddingSize, nameof(EmbeddingSize));
         if (SubwordBuckets < 0) throw Bad(nameof(SubwordBuckets), SubwordBuckets, "0 (off) or a positive number of buckets");
         Positive(SubwordMinLength, nameof(SubwordMinLength));

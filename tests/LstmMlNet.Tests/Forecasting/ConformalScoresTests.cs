@@ -261,7 +261,7 @@ public sealed class ConformalScoresTests(ITestOutputHelper output)
             int inside = 0, all = 0;
             for (int t = fitRows; t + h <= points.Length; t++)
             {
-                var (l, u) = ConformalBounds.Bounds(values[0][t], values[3][t][0], q, options.TargetTransform);
+                var (l, u) = ConformalBounds.Bounds(values[0][t], values[3][t][0], q, model.FitReport.TargetTransform);
                 for (int k = 0; k < h; k++, all++) inside += points[t + k].Value >= l[k] && points[t + k].Value <= u[k] ? 1 : 0;
             }
             output.WriteLine(FormattableString.Invariant($"level {level}: coverage {inside / (double)all:F3} of {all} (n = {scores.Count} calibration windows)"));

@@ -33,6 +33,7 @@ public sealed class ForecastDefaultsTable(ITestOutputHelper output)
         ("best epoch, patience 10", o => { o.EarlyStoppingPatience = 10; o.RestoreBestWeights = true; }),
         ("best epoch, no early stop", o => { o.EarlyStoppingPatience = 0; o.RestoreBestWeights = true; }),
         ("last epoch (no selection)", o => { o.EarlyStoppingPatience = 0; o.RestoreBestWeights = false; }),
+        ("TargetTransform None (the default before Automatic)", o => o.TargetTransform = ForecastTargetTransform.None),
     };
 
     [Fact(Skip = "Figures for docs/forecasting.md, several minutes: remove Skip to re-measure.")]

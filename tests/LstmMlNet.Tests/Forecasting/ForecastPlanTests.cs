@@ -34,7 +34,12 @@ public sealed class ForecastPlanTests
         Assert.Same(options, estimator.Options);
         ForecastPlan plan = fitted.Plan;
         Assert.NotSame(options, plan.Request); // the Fit's own copy
-        Assert.Equal(before, Snapshot(plan.Request)); // as asked: automatic values stay automatic there
+        // As asked: automatic values stay automatic there, except the target transform, which the Fit's copy carries
+        // resolved because everything that reads the series reads it there (the scoring read's check of Log1p's domain,
+        // the engine's spec, the backtest's adaptive bounds). Passengers' spread grows with their level: Log1p.
+        Assert.Equal(before.Select(line => line == "TargetTransform=Automatic" ? "TargetTransform=Log1p" : line), Snapshot(plan.Request));
+        Assert.Equal(ForecastTargetTransform.Log1p, plan.Layout.Transform);
+        Assert.Equal(ForecastTargetTransform.Log1p, fitted.FitReport.TargetTransform);
         Assert.Equal(0, plan.Request.WindowSize);
         Assert.Equal(ForecastScaling.Automatic, plan.Request.Scaling);
         // Resolved: monthly passengers have a season of 12; the automatic window covers the horizon plus a season.

@@ -226,6 +226,13 @@ public sealed class TextTable(ITestOutputHelper output)
                             case "head-dropout": options.HeadDropout = Number(); break;
                             case "min-count": options.MinTokenCount = (int)Number(); break;
                             case "smoothing": options.LabelSmoothing = Number(); break;
+                            case "word-dropout": options.TokenDropout = Number(); break;
+                            case "emb": options.EmbeddingSize = (int)Number(); break;
+                            case "subwords": options.SubwordBuckets = (int)Number(); break;
+                            case "batch": options.BatchSize = (int)Number(); break;
+                            case "wd": options.WeightDecay = Number(); break;
+                            case "schedule": options.Schedule = Enum.Parse<LearningRateSchedule>(kv[1], ignoreCase: true); break;
+                            case "warmup": options.WarmupEpochs = (int)Number(); break;
                             default: throw new ArgumentException($"LSTMMLNET_TEXT_SETS_METHODS: unknown change '{change}' in '{method}'.");
                         }
                     }

@@ -146,10 +146,10 @@ public static class ForecastBacktest
                 for (int t = origin + offsets[i]; t < end; t++)
                 {
                     long at = s.Rows[t];
-                    bounds.Advance(s.IsFilled(t), s.IsFilled(t) ? 0f : ForecastLayout.Level(o.TargetTransform, s.Values[t]), () =>
+                    bounds.Advance(s.IsFilled(t), s.IsFilled(t) ? 0f : ForecastLayout.Level(model.Options.TargetTransform, s.Values[t]), () =>
                     {
                         if (!float.IsFinite(f[at][0])) return; // no forecast from this origin (too few rows before it)
-                        var (lower, upper) = bounds.IssueBounds(f[at], sigma[at][0], o.TargetTransform);
+                        var (lower, upper) = bounds.IssueBounds(f[at], sigma[at][0], model.Options.TargetTransform);
                         if (reported.Contains(t - offsets[i]) && t + h <= s.Length) forecasts.Add((i, t, f[at], lower, upper));
                     });
                 }

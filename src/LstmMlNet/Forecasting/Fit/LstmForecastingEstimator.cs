@@ -160,6 +160,7 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
             NetworkWeight = calibration.NetworkWeight,
             NetworkValidationError = calibration.NetworkError,
             BaselineValidationError = calibration.BaselineError,
+            TargetTransform = plan.Layout.Transform,
             Scores = calibration.Scores,
         };
 

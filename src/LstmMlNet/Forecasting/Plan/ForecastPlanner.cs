@@ -19,7 +19,7 @@ internal static class ForecastPlanner
     public static ForecastPlan Plan(LstmForecastingOptions request, IReadOnlyList<Series> series, int seed, IChannel log)
     {
         int h = request.Horizon;
-        var (tails, levels, season, w) = Resolve(request, series, log);
+        (request, int[] tails, float[][] levels, int season, int w) = Resolve(request, series, log);
         for (int i = 0; i < series.Count; i++)
         {
             int needed = w + h + tails[i];
@@ -45,27 +45,51 @@ internal static class ForecastPlanner
     /// caller that gives other forecasters the same W and season (a comparison's baselines).</summary>
     public static (int Season, int Window) SeasonAndWindow(LstmForecastingOptions request, IReadOnlyList<Series> series, IChannel log)
     {
-        var (_, _, season, w) = Resolve(request, series, log);
+        var (_, _, _, season, w) = Resolve(request, series, log);
         return (season, w);
     }
 
-    /// <summary>The validation tails, the levels ℓ of every series' training part (computed once for the season and the
-    /// baseline), the season and the window.</summary>
-    private static (int[] Tails, float[][] Levels, int Season, int Window) Resolve(LstmForecastingOptions request, IReadOnlyList<Series> series, IChannel log)
+    /// <summary>The request with its target transform resolved (<see cref="Transform"/>), the validation tails, the levels ℓ
+    /// of every series' training part (computed once for the season and the baseline), the season and the window.</summary>
+    private static (LstmForecastingOptions Request, int[] Tails, float[][] Levels, int Season, int Window) Resolve(LstmForecastingOptions request, IReadOnlyList<Series> series, IChannel log)
     {
         if (series.Count == 0) throw new InvalidOperationException($"The training data has no rows (series column '{request.InputColumnName}').");
         int h = request.Horizon;
         int[] tails = series.Select(s => TailLength(request, s.Length)).ToArray();
         if (tails.Min() < h)
             throw new InvalidOperationException($"ValidationTailLength {tails.Min()} is shorter than the horizon {h}: no validation window would be complete.");
-        float[][] levels = series.Select((s, i) =>
+        float[][] Levels(ForecastTargetTransform transform) => series.Select((s, i) =>
         {
             var l = new float[Math.Max(0, s.Length - tails[i])];
-            for (int t = 0; t < l.Length; t++) l[t] = ForecastLayout.Level(request.TargetTransform, s.Values[t]);
+            for (int t = 0; t < l.Length; t++) l[t] = ForecastLayout.Level(transform, s.Values[t]);
             return l;
         }).ToArray();
+        float[][]? raw = null;
+        if (request.TargetTransform == ForecastTargetTransform.Automatic)
+        {
+            raw = Levels(ForecastTargetTransform.None);
+            request = Transform(request, raw, log);
+        }
+        float[][] levels = raw is not null && request.TargetTransform == ForecastTargetTransform.None ? raw : Levels(request.TargetTransform);
         int season = Season(request, levels, log);
-        return (tails, levels, season, Window(request, levels, season, log));
+        return (request, tails, levels, season, Window(request, levels, season, log));
+    }
+
+    /// <summary>A copy of <paramref name="request"/> whose automatic target transform is resolved by
+    /// <see cref="TransformChooser"/> on the untransformed training parts <paramref name="raw"/>, with the declared season
+    /// or the one detected on them; the choice is logged. The season the model then uses is detected again on the chosen
+    /// levels, as for a requested transform, so an automatic Log1p fits exactly as a requested one.</summary>
+    private static LstmForecastingOptions Transform(LstmForecastingOptions request, float[][] raw, IChannel log)
+    {
+        int season = request.Seasonality > 0 ? request.Seasonality
+            : SeasonalityDetector.Detect(raw, Math.Min(MaximumDetectedSeason, raw.Min(l => l.Length) / 3));
+        TransformChooser.Choice choice = TransformChooser.Choose(raw, season);
+        LstmForecastingOptions resolved = request.Clone();
+        resolved.TargetTransform = choice.Transform;
+        log.Info(MessageSensitivity.None, choice.Reason is not null
+            ? $"ForecastByLstm: target transform None ({choice.Reason}; set TargetTransform to override)"
+            : FormattableString.Invariant($"ForecastByLstm: target transform {choice.Transform}: the spread within blocks of {Math.Max(2, season)} steps varies {choice.LogVariation:G3} (coefficient of variation, mean of {choice.Series} series) relative to 1 + the level against {choice.PlainVariation:G3} unscaled (set TargetTransform to override)"));
+        return resolved;
     }
 
     /// <summary>The validation tail of a series of <paramref name="length"/> observations: the given

@@ -41,7 +41,7 @@ internal sealed record ForecastEngineSpec(
             ? "its spec lacks a column name"
             : WindowSize < 2 || Horizon < 1 ? $"its spec has window {WindowSize} and horizon {Horizon}"
             : HasTimestamps && StepTicks <= 0 ? $"its spec has calendar inputs and a step of {StepTicks} ticks"
-            : !Enum.IsDefined(TargetTransform) || !Enum.IsDefined(IntervalMethod) ? "its spec names an unknown target transform or interval method"
+            : !Enum.IsDefined(TargetTransform) || TargetTransform == ForecastTargetTransform.Automatic || !Enum.IsDefined(IntervalMethod) ? "its spec names an unknown target transform or interval method"
             : !Enum.IsDefined(GapFill) || GapSeason < 0 ? "its spec names an unknown gap fill or a negative gap season"
             : !(ConfidenceLevel > 0 && ConfidenceLevel < 1) || !(IntervalAdaptationRate > 0 && IntervalAdaptationRate <= 1) ? "its spec has a confidence level outside (0, 1) or an adaptation rate outside (0, 1]"
             : null;
