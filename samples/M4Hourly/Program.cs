@@ -11,7 +11,7 @@ using ScottPlot;
 // Flags (all optional): --series N (first N series), --data DIR, --seed S, --window W, --windows-per-epoch N,
 // --epochs E, --hidden H, --loss SquaredError|AbsoluteError, --scaling WindowMean|WindowDeviation|..., --seasonality P,
 // --baseline Automatic|LastValue|SeasonalNaive, --baseline-guard true|false, --transform None|Log1p|Difference, --batch B, --lr X, --plot PATH,
-// --per-series FILE (each series' sMAPE and MASE, tab-separated).
+// --per-series FILE (each series' sMAPE and MASE, tab-separated), --forecasts FILE (the forecasts, one line per series).
 var flags = Flags.Parse(args);
 string dataDir = flags.Get("data") ?? DownloadedData();
 if (!File.Exists(Path.Combine(dataDir, "Hourly-train.csv")) || !File.Exists(Path.Combine(dataDir, "Hourly-test.csv")))
@@ -87,6 +87,14 @@ if (flags.Get("per-series") is { } perSeriesPath)
             F(M4Evaluation.Mase(s.Train, s.Test, lstm[i], m)), F(M4Evaluation.Mase(s.Train, s.Test, seasonalNaive[i], m)), F(M4Evaluation.Mase(s.Train, s.Test, naive2[i], m))));
     }
     Console.WriteLine($"Per-series scores: {perSeriesPath}");
+}
+
+// --forecasts FILE: the network's 48 forecasts of each series, one line per series (id, then the values), for combining
+// runs offline (e.g. the median of several seeds).
+if (flags.Get("forecasts") is { } forecastsPath)
+{
+    File.WriteAllLines(forecastsPath, series.Select((s, i) => string.Join(',', lstm[i].Select(v => v.ToString("R", CultureInfo.InvariantCulture)).Prepend(s.Id))));
+    Console.WriteLine($"Forecasts: {forecastsPath}");
 }
 
 // Interval quality of the 95% bounds: coverage, mean width relative to the series' scale, Winkler (interval) score, over

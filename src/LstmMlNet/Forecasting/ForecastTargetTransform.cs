@@ -17,7 +17,8 @@ public enum ForecastTargetTransform
     /// <summary>The default: <see cref="Log1p"/> or <see cref="None"/>, chosen at Fit by Guerrero's test on the training
     /// part of the series: Log1p when no value is negative and the spread of log(1 + y) within each season follows the
     /// level less than the spread of y does (the season as declared, or as detected on the untransformed values; blocks of
-    /// two steps without one), averaged over the series. The fit report and the log name the choice; the saved model,
-    /// the engine and the backtest use it.</summary>
+    /// two steps without one), averaged over the series; <see cref="None"/> for a model with covariates (or past
+    /// covariates), whose automatic window-mean scale already makes their effect proportional to the level. The fit report
+    /// and the log name the choice; the saved model, the engine and the backtest use it.</summary>
     Automatic,
 }

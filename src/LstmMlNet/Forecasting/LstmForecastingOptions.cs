@@ -167,8 +167,8 @@ public sealed class LstmForecastingOptions : TrainingOptions
     public ForecastGapFill GapFill { get; set; } = ForecastGapFill.Error;
 
     /// <summary>Transform applied to the series. Default <see cref="ForecastTargetTransform.Automatic"/>: log(1 + y)
-    /// (<see cref="ForecastTargetTransform.Log1p"/>) when the series are non-negative and their spread grows with their
-    /// level (Guerrero's test, see <see cref="ForecastTargetTransform.Automatic"/>), else none;
+    /// (<see cref="ForecastTargetTransform.Log1p"/>) when the series are non-negative, their spread grows with their
+    /// level (Guerrero's test, see <see cref="ForecastTargetTransform.Automatic"/>) and the model has no covariates, else none;
     /// <see cref="ForecastFitReport.TargetTransform"/> says which.</summary>
     public ForecastTargetTransform TargetTransform { get; set; } = ForecastTargetTransform.Automatic;
 

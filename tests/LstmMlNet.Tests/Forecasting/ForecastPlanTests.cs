@@ -36,10 +36,10 @@ public sealed class ForecastPlanTests
         Assert.NotSame(options, plan.Request); // the Fit's own copy
         // As asked: automatic values stay automatic there, except the target transform, which the Fit's copy carries
         // resolved because everything that reads the series reads it there (the scoring read's check of Log1p's domain,
-        // the engine's spec, the backtest's adaptive bounds). Passengers' spread grows with their level: Log1p.
-        Assert.Equal(before.Select(line => line == "TargetTransform=Automatic" ? "TargetTransform=Log1p" : line), Snapshot(plan.Request));
-        Assert.Equal(ForecastTargetTransform.Log1p, plan.Layout.Transform);
-        Assert.Equal(ForecastTargetTransform.Log1p, fitted.FitReport.TargetTransform);
+        // the engine's spec, the backtest's adaptive bounds). With a covariate the values stay as they are.
+        Assert.Equal(before.Select(line => line == "TargetTransform=Automatic" ? "TargetTransform=None" : line), Snapshot(plan.Request));
+        Assert.Equal(ForecastTargetTransform.None, plan.Layout.Transform);
+        Assert.Equal(ForecastTargetTransform.None, fitted.FitReport.TargetTransform);
         Assert.Equal(0, plan.Request.WindowSize);
         Assert.Equal(ForecastScaling.Automatic, plan.Request.Scaling);
         // Resolved: monthly passengers have a season of 12; the automatic window covers the horizon plus a season.
@@ -55,6 +55,35 @@ public sealed class ForecastPlanTests
         Assert.Equal(plan.Training.Epochs, fitted.FitReport.History.Count);
         Assert.Equal(3, plan.Seed);
         Assert.Contains($"window {plan.Layout.WindowSize}, horizon 12, season 12", plan.ToString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>Bike hourly counts (hour.csv's cnt, the first 8,640 rows): the automatic transform takes log(1 + y), on
+    /// which the detector prefers the daily season to the stronger weekly one. A horizon of a week spans the weekly
+    /// season, whose seasonal naive forecast has the lower training error there, so the plan uses 168; a day's horizon
+    /// keeps 24.</summary>
+    [Theory]
+    [InlineData(24, 24)]
+    [InlineData(168, 168)]
+    public void A_horizon_that_spans_the_longer_season_takes_it_when_its_seasonal_naive_is_better(int horizon, int season)
+    {
+        float[] counts = File.ReadLines(SharedData.Path("bike", "hour.csv")).Skip(1).Take(8640)
+            .Select(line => float.Parse(line.Split(',')[^1], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var ml = new MLContext(seed: 1);
+        var options = new LstmForecastingOptions { InputColumnName = nameof(ForecastEngineTests.Point.Value), Horizon = horizon };
+        options.Validate();
+        List<Series> series = SeriesTable.Read(ml.Data.LoadFromEnumerable(counts.Select(v => new ForecastEngineTests.Point { Value = v })), options);
+        var messages = new List<string>();
+        ml.Log += (_, e) => { if (e.Message.Contains("ForecastByLstm", StringComparison.Ordinal)) messages.Add(e.Message); };
+        using (var log = ((Microsoft.ML.Runtime.IHostEnvironment)ml).Start("plan"))
+        {
+            ForecastPlan plan = ForecastPlanner.Plan(options, series, 1, log);
+            Assert.Equal(ForecastTargetTransform.Log1p, plan.Layout.Transform);
+            Assert.Equal(season, plan.Layout.Season);
+            Assert.True(plan.Layout.WindowSize >= season, plan.ToString());
+        }
+        Assert.Contains(messages, m => m.Contains("detected a season of 24 steps", StringComparison.Ordinal));
+        if (horizon >= 168) Assert.Contains(messages, m => m.Contains("season 168 for horizon 168: training-part h-step errors seasonal naive 24 ", StringComparison.Ordinal));
+        else Assert.DoesNotContain(messages, m => m.Contains("for horizon", StringComparison.Ordinal));
     }
 
     [Fact]

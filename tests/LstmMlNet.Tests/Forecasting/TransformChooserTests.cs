@@ -95,6 +95,15 @@ public sealed class TransformChooserTests
         Assert.Equal(b.Length, a.Length);
         for (int t = 0; t < a.Length; t++) Assert.Equal(b[t], a[t]); // bit for bit (NaN rows, too short for a window, alike)
 
+        // With a covariate the same series keep their values (the window-mean scale carries the level), and the log says why.
+        var withPhase = Series(240, true, 3).Select((v, t) => new ForecastEngineTests.Point { Value = v, Phase = t % 12 }).ToArray();
+        LstmForecastingOptions covariate = Options(ForecastTargetTransform.Automatic);
+        covariate.CovariateColumnNames = new[] { nameof(ForecastEngineTests.Point.Phase) };
+        LstmForecastingTransformer withCovariate = ml.Forecasting.ForecastByLstm(covariate).Fit(ml.Data.LoadFromEnumerable(withPhase));
+        using var releaseCovariate = Released.After(withCovariate);
+        Assert.Equal(ForecastTargetTransform.None, withCovariate.FitReport.TargetTransform);
+        Assert.Contains(messages, m => m.Contains("target transform None (a model with covariates", StringComparison.Ordinal));
+
         // The series as given: the untransformed Fit's report says None.
         var additive = Series(240, false, 3).Select(v => new ForecastEngineTests.Point { Value = v }).ToArray();
         LstmForecastingTransformer plain = ml.Forecasting.ForecastByLstm(Options(ForecastTargetTransform.Automatic)).Fit(ml.Data.LoadFromEnumerable(additive));

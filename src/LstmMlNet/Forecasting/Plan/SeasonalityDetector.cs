@@ -18,8 +18,14 @@ internal static class SeasonalityDetector
     public const double FundamentalShare = 0.8;
 
     /// <summary>The detected period (≥ 2), or 1 when no lag up to <paramref name="maxLag"/> is significant.</summary>
-    public static int Detect(IReadOnlyList<float[]> series, int maxLag)
+    public static int Detect(IReadOnlyList<float[]> series, int maxLag) => Detect(series, maxLag, out _);
+
+    /// <summary>The detected period (≥ 2), or 1 when no lag up to <paramref name="maxLag"/> is significant;
+    /// <paramref name="candidates"/> are all the significant periods found (ascending; empty when none), among them the
+    /// longer rhythms the detected period is a fundamental of (168 beside 24 for hourly data with a weekly rhythm).</summary>
+    public static int Detect(IReadOnlyList<float[]> series, int maxLag, out IReadOnlyList<int> candidates)
     {
+        candidates = Array.Empty<int>();
         ArgumentNullException.ThrowIfNull(series);
         if (series.Count == 0 || maxLag < 2) return 1;
         var sum = new double[maxLag + 1];
@@ -54,7 +60,7 @@ internal static class SeasonalityDetector
         for (int k = 1; k <= maxLag && count[k] > 0; k++) { r[k] = sum[k] / count[k]; last = k; }
 
         // Candidates: significant local maxima, each moved to the neighbouring lag (±1) whose harmonics agree best.
-        var candidates = new SortedSet<int>();
+        var found = new SortedSet<int>();
         double squares = 0;
         for (int k = 1; k <= last; k++)
         {
@@ -64,13 +70,14 @@ internal static class SeasonalityDetector
             if (r[k] > r[k - 1] && r[k] >= r[k + 1] && r[k] > bound && r[k] > MinimumCorrelation)
             {
                 int refined = Enumerable.Range(k - 1, 3).Where(j => j >= 2 && j <= last).MaxBy(j => Harmonics(r, j, last));
-                candidates.Add(refined);
+                found.Add(refined);
             }
         }
-        if (candidates.Count == 0) return 1;
-        int best = candidates.MaxBy(k => Harmonics(r, k, last));
+        candidates = found.ToArray();
+        if (found.Count == 0) return 1;
+        int best = found.MaxBy(k => Harmonics(r, k, last));
         double top = Harmonics(r, best, last);
-        foreach (int k in candidates) // ascending: the smallest near-divisor with most of the best's strength
+        foreach (int k in found) // ascending: the smallest near-divisor with most of the best's strength
         {
             if (k >= best) break;
             int remainder = best % k;
