@@ -90,11 +90,11 @@ public abstract class LstmTrainerBase<TOptions> : IEstimator<ITransformer>
         using var tensors = TorchSharp.torch.NewDisposeScope();
         TorchSharp.torch.random.manual_seed(seed);
         NetworkInput networkInput = features.InputKind == SequenceInputKind.Tokens
-            ? new TokenInput(features.Vocabulary?.EmbeddingRows ?? 0, TrainerOptions.EmbeddingSize, features.Vocabulary is null ? 0 : TrainerOptions.SubwordBuckets)
+            ? new TokenInput(features.Vocabulary?.EmbeddingRows ?? 0, TrainerOptions.EmbeddingSize, features.Vocabulary is null ? 0 : TrainerOptions.SubwordBuckets, TrainerOptions.TokenDropout)
             : new FrameInput(features.FrameSize, TrainerOptions.ProjectionSize);
         NetworkSpec spec = TrainerOptions.Network.ApplyTo(new NetworkSpec(networkInput, labels.Outputs,
             Pooling: TrainerOptions.Pooling, AttentionSize: TrainerOptions.AttentionSize, HeadDropout: TrainerOptions.HeadDropout,
-            InputDropout: TrainerOptions.InputDropout, TokenDropout: features.InputKind == SequenceInputKind.Tokens ? TrainerOptions.TokenDropout : 0,
+            InputDropout: TrainerOptions.InputDropout,
             BagOfEmbeddings: source.HasStepVectors && TrainerOptions.BagOfEmbeddings));
         SubwordTable? subwords = spec.SubwordBuckets > 0
             ? new SubwordNgrams(spec.SubwordBuckets, TrainerOptions.SubwordMinLength, TrainerOptions.SubwordMaxLength).Table(features.Vocabulary!.Ids, spec.VocabularySize)

@@ -10,8 +10,8 @@ public sealed class TokenDropoutTests
     private static SequenceNetwork Network(double tokenDropout)
     {
         random.manual_seed(3);
-        return new SequenceNetwork(new NetworkSpec(new TokenInput(VocabularySize: 20, EmbeddingSize: 6), Outputs: 3, Cell: RecurrentCellKind.Lstm,
-            HiddenSize: 5, Pooling: PoolingKind.Max, TokenDropout: tokenDropout));
+        return new SequenceNetwork(new NetworkSpec(new TokenInput(VocabularySize: 20, EmbeddingSize: 6, TokenDropout: tokenDropout), Outputs: 3,
+            Cell: RecurrentCellKind.Lstm, HiddenSize: 5, Pooling: PoolingKind.Max));
     }
 
     [Fact]

@@ -81,15 +81,18 @@ internal static class ForecastPlanner
     /// levels, as for a requested transform, so an automatic Log1p fits exactly as a requested one.</summary>
     private static LstmForecastingOptions Transform(LstmForecastingOptions request, float[][] raw, IChannel log)
     {
-        int season = request.Seasonality > 0 || HasCovariates(request) ? Math.Max(1, request.Seasonality)
-            : SeasonalityDetector.Detect(raw, Math.Min(MaximumDetectedSeason, raw.Min(l => l.Length) / 3));
-        // With covariates the values stay as they are: their automatic window-mean scale already makes the covariates'
-        // effect proportional to the level, and Log1p on top measured worse (bike hourly with weather, h 24: MAE 43.22 /
-        // MSE 5,002 against 41.92 / 4,311).
-        TransformChooser.Choice choice = HasCovariates(request)
-            ? new(ForecastTargetTransform.None, double.NaN, double.NaN, 0, "a model with covariates")
-            : TransformChooser.Choose(raw, season);
         LstmForecastingOptions resolved = request.Clone();
+        resolved.TargetTransform = ForecastTargetTransform.None;
+        if (HasCovariates(request))
+        {
+            // Their automatic window-mean scale already makes the covariates' effect proportional to the level, and Log1p
+            // on top measured worse (bike hourly with weather, h 24: MAE 43.22 / MSE 5,002 against 41.92 / 4,311).
+            log.Info(MessageSensitivity.None, "ForecastByLstm: target transform None (a model with covariates; set TargetTransform to override)");
+            return resolved;
+        }
+        int season = request.Seasonality > 0 ? request.Seasonality
+            : SeasonalityDetector.Detect(raw, Math.Min(MaximumDetectedSeason, raw.Min(l => l.Length) / 3));
+        TransformChooser.Choice choice = TransformChooser.Choose(raw, season);
         resolved.TargetTransform = choice.Transform;
         log.Info(MessageSensitivity.None, choice.Reason is not null
             ? $"ForecastByLstm: target transform None ({choice.Reason}; set TargetTransform to override)"
@@ -184,40 +187,37 @@ internal static class ForecastPlanner
         // seasonal naive forecast has the lowest h-step error on the training levels is the season. Shorter horizons keep
         // the detected season: fresher values, and windows a fraction of the length.
         int[] longer = period >= 2
-            ? candidates.Where(c => c > period && c <= o.Horizon && IsMultiple(c, period) && (o.WindowSize == 0 || o.WindowSize >= c)).ToArray()
+            ? candidates.Where(c => c > period && c <= o.Horizon && SeasonalityDetector.IsNearMultiple(c, period) && (o.WindowSize == 0 || o.WindowSize >= c)).ToArray()
             : Array.Empty<int>();
         if (longer.Length == 0) return period;
         int first = longer.Max();
-        var errors = longer.Prepend(period).Select(p => (Period: p, Error: SeasonalNaiveError(levels, p, first, o.Horizon))).ToArray();
+        long origins = levels.Sum(y => (long)Math.Max(0, y.Length - o.Horizon - first + 1)) * o.Horizon;
+        var errors = longer.Prepend(period).Select(p => (Period: p, Error: HStepErrors(levels, p, first, o.Horizon).Seasonal / Math.Max(1, origins))).ToArray();
         int chosen = errors.MinBy(e => e.Error).Period;
         log.Info(MessageSensitivity.None, FormattableString.Invariant(
             $"ForecastByLstm: season {chosen} for horizon {o.Horizon}: training-part h-step errors {string.Join(", ", errors.Select(e => $"seasonal naive {e.Period} {e.Error:G4}"))}"));
         return chosen;
     }
 
-    /// <summary>Whether <paramref name="longer"/> is a whole number (≥ 2) of <paramref name="period"/>s, within one step
-    /// (the detector refines each lag by ±1).</summary>
-    private static bool IsMultiple(int longer, int period)
+    /// <summary>Total absolute h-step errors of the seasonal naive forecast of <paramref name="period"/> and of the last
+    /// value over every origin from <paramref name="first"/> (≥ period) of the training levels; the same origins for
+    /// every period compared.</summary>
+    private static (double Seasonal, double LastValue) HStepErrors(float[][] levels, int period, int first, int h)
     {
-        int remainder = longer % period;
-        return longer >= 2 * period - 1 && (remainder <= 1 || period - remainder <= 1);
-    }
-
-    /// <summary>Mean absolute h-step error of the seasonal naive forecast of <paramref name="period"/> over every origin
-    /// from <paramref name="first"/> of the training levels (so that two periods are compared on the same origins).</summary>
-    private static double SeasonalNaiveError(float[][] levels, int period, int first, int h)
-    {
-        double total = 0;
-        long count = 0;
+        double seasonal = 0, naive = 0;
         foreach (float[] y in levels)
         {
             for (int origin = first; origin + h <= y.Length; origin++)
             {
-                for (int k = 0; k < h; k++) total += Math.Abs(y[origin + k] - y[origin - period + k % period]);
-                count += h;
+                float last = y[origin - 1];
+                for (int k = 0; k < h; k++)
+                {
+                    naive += Math.Abs(y[origin + k] - last);
+                    seasonal += Math.Abs(y[origin + k] - y[origin - period + k % period]);
+                }
             }
         }
-        return count > 0 ? total / count : double.PositiveInfinity;
+        return (seasonal, naive);
     }
 
     /// <summary>The given window, or the automatic one (<see cref="AutomaticWindow"/>).</summary>
@@ -236,20 +236,7 @@ internal static class ForecastPlanner
     {
         if (o.Baseline == ForecastBaseline.LastValue || period < 2 || period > w || o.TargetTransform == ForecastTargetTransform.Difference) return false;
         if (o.Baseline == ForecastBaseline.SeasonalNaive) return true;
-        int h = o.Horizon;
-        double naive = 0, seasonal = 0;
-        foreach (float[] y in levels)
-        {
-            for (int origin = period; origin + h <= y.Length; origin++)
-            {
-                float last = y[origin - 1];
-                for (int k = 0; k < h; k++)
-                {
-                    naive += Math.Abs(y[origin + k] - last);
-                    seasonal += Math.Abs(y[origin + k] - y[origin - period + k % period]);
-                }
-            }
-        }
+        var (seasonal, naive) = HStepErrors(levels, period, period, o.Horizon);
         bool useSeasonal = seasonal < naive;
         log.Info(MessageSensitivity.None, $"ForecastByLstm: baseline {(useSeasonal ? $"seasonal naive (period {period})" : "last value")}: " +
             $"training-part h-step errors seasonal naive {seasonal:G4} vs last value {naive:G4} (set Baseline to choose)");

@@ -80,10 +80,17 @@ internal static class SeasonalityDetector
         foreach (int k in found) // ascending: the smallest near-divisor with most of the best's strength
         {
             if (k >= best) break;
-            int remainder = best % k;
-            if (best >= 2 * k - 1 && (remainder <= 1 || k - remainder <= 1) && Harmonics(r, k, last) >= FundamentalShare * top) return k;
+            if (IsNearMultiple(best, k) && Harmonics(r, k, last) >= FundamentalShare * top) return k;
         }
         return best;
+    }
+
+    /// <summary>Whether <paramref name="longer"/> is a whole number (≥ 2) of <paramref name="period"/>s within one step
+    /// (candidates are refined by ±1, so 167 and 169 count as 7 × 24).</summary>
+    public static bool IsNearMultiple(int longer, int period)
+    {
+        int remainder = longer % period;
+        return longer >= 2 * period - 1 && (remainder <= 1 || period - remainder <= 1);
     }
 
     /// <summary>One-sided normal quantile of the significance bound (99.5%: many lags are tested at once).</summary>

@@ -9,9 +9,7 @@ namespace LstmMlNet.Engine;
 /// <see cref="HeadDropout"/> does the same to the pooled vector. Neither changes inference. The input-kind options
 /// (subword n-grams for tokens; projection and step skip for frames) live on the input's record.
 /// <see cref="BagOfEmbeddings"/> (pooled output only): the head also reads the mean of the step inputs (embeddings, or
-/// frames after the optional projection) over the sequence's steps, a bag-of-words path beside the recurrent one.
-/// <see cref="TokenDropout"/> (token input only) replaces each token id by the out-of-vocabulary id 0 with that
-/// probability while training (word dropout), so the network learns to read around words it does not know.</remarks>
+/// frames after the optional projection) over the sequence's steps, a bag-of-words path beside the recurrent one.</remarks>
 internal sealed record NetworkSpec(
     NetworkInput Input,
     int Outputs,
@@ -25,8 +23,7 @@ internal sealed record NetworkSpec(
     double HeadDropout = 0.0,
     RecurrentInitialization? Initialization = null,
     double InputDropout = 0.0,
-    bool BagOfEmbeddings = false,
-    double TokenDropout = 0.0)
+    bool BagOfEmbeddings = false)
 {
     /// <summary>The token input, or null for a frame network.</summary>
     public TokenInput? Tokens => Input as TokenInput;
@@ -69,7 +66,6 @@ internal sealed record NetworkSpec(
         Input.Validate();
         EncoderSpec.RequireDropout(HeadDropout);
         EncoderSpec.RequireDropout(InputDropout);
-        EncoderSpec.RequireDropout(TokenDropout);
         Encoder.Validate();
     }
 }

@@ -85,16 +85,9 @@ internal sealed class SequenceNetwork : nn.Module
         return Spec.BagOfEmbeddings ? cat(new[] { pooled, SequencePooling.MeanOverValidSteps(stepInputs, lengths) }, 1) : pooled;
     }
 
-    /// <summary><see cref="Embed"/> with <see cref="NetworkSpec.TokenDropout"/> and <see cref="NetworkSpec.InputDropout"/>
-    /// applied while training.</summary>
+    /// <summary><see cref="Embed"/> with <see cref="NetworkSpec.InputDropout"/> applied while training.</summary>
     private Tensor EncoderInputs(Tensor inputs)
     {
-        if (training && Spec.TokenDropout > 0 && Spec.Tokens is not null)
-        {
-            // Keep each id with probability 1 − p, else the out-of-vocabulary id 0 (padding past a row's length is ignored anyway).
-            using Tensor keep = empty_like(inputs, ScalarType.Float32).bernoulli_(1 - Spec.TokenDropout).to_type(ScalarType.Int64);
-            inputs = inputs.mul(keep);
-        }
         Tensor embedded = Embed(inputs);
         return Spec.InputDropout > 0 ? nn.functional.dropout(embedded, Spec.InputDropout, training) : embedded;
     }

@@ -5,7 +5,9 @@ namespace LstmMlNet.Engine;
 /// <param name="EmbeddingSize">Embedding width E, positive.</param>
 /// <param name="SubwordBuckets">Hashed character n-gram buckets (fastText's subword scheme): each token's vector is the
 /// mean of its own embedding row and its n-grams' rows; 0 (default) for none.</param>
-internal sealed record TokenInput(int VocabularySize, int EmbeddingSize, int SubwordBuckets = 0) : NetworkInput
+/// <param name="TokenDropout">Word dropout: while training, each id is read as the out-of-vocabulary id 0 with this
+/// probability, in [0, 1); 0 (default) for none. No effect in evaluation.</param>
+internal sealed record TokenInput(int VocabularySize, int EmbeddingSize, int SubwordBuckets = 0, double TokenDropout = 0.0) : NetworkInput
 {
     public override SequenceInputKind Kind => SequenceInputKind.Tokens;
 
@@ -16,5 +18,6 @@ internal sealed record TokenInput(int VocabularySize, int EmbeddingSize, int Sub
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(VocabularySize);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(EmbeddingSize);
         ArgumentOutOfRangeException.ThrowIfNegative(SubwordBuckets);
+        EncoderSpec.RequireDropout(TokenDropout);
     }
 }

@@ -56,6 +56,13 @@ internal sealed class TokenInputLayer : SequenceInputLayer
     {
         if (inputs.dim() != 2 || inputs.dtype != ScalarType.Int64)
             throw new ArgumentException($"Token input must be int64 ids of shape [batch, steps]; got {inputs.dtype} [{string.Join(", ", inputs.shape)}].", nameof(inputs));
+        if (training && Spec.TokenDropout > 0)
+        {
+            // Word dropout: keep each id with probability 1 − p, else the out-of-vocabulary id 0 (padding past a row's
+            // length is ignored anyway). The mask is a float Bernoulli draw cast to int64: no Scalar crosses to libtorch.
+            using Tensor keep = empty_like(inputs, ScalarType.Float32).bernoulli_(1 - Spec.TokenDropout).to_type(ScalarType.Int64);
+            inputs = inputs.mul(keep);
+        }
         if (subwords is null) return embedding.call(inputs);
         // On the CPU: one node over the tables' memory that reads only each token's own buckets (see SubwordBag).
         if (SubwordBag.Supports(embedding.weight!, inputs)) return bag!.Apply(embedding.weight!, subwords.weight!, inputs);
