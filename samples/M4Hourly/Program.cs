@@ -10,7 +10,7 @@ using ScottPlot;
 // scored with M4's sMAPE, MASE and OWA beside naive, seasonal naive and Naive2 computed here from the same files.
 // Flags (all optional): --series N (first N series), --data DIR, --seed S, --window W, --windows-per-epoch N,
 // --epochs E, --hidden H, --loss SquaredError|AbsoluteError, --scaling WindowMean|WindowDeviation|..., --seasonality P,
-// --baseline Automatic|LastValue|SeasonalNaive, --baseline-guard true|false, --transform None|Log1p|Difference, --batch B, --lr X, --plot PATH,
+// --baseline Automatic|LastValue|SeasonalNaive, --baseline-guard true|false, --transform None|Log1p|Difference, --ensemble K, --batch B, --lr X, --plot PATH,
 // --per-series FILE (each series' sMAPE and MASE, tab-separated), --forecasts FILE (the forecasts, one line per series).
 var flags = Flags.Parse(args);
 string dataDir = flags.Get("data") ?? DownloadedData();
@@ -204,6 +204,7 @@ internal sealed class Flags(Dictionary<string, string> values)
         if (Get("cell") is { } cell) o.Network.Cell = Enum.Parse<LstmMlNet.RecurrentCellKind>(cell);
         if (Get("baseline") is { } baseline) o.Baseline = Enum.Parse<ForecastBaseline>(baseline);
         if (Get("baseline-guard") is { } guard) o.BaselineGuard = bool.Parse(guard);
+        if (Get("ensemble") is { } ensemble) o.EnsembleSize = I(ensemble);
         if (Get("transform") is { } transform) o.TargetTransform = Enum.Parse<ForecastTargetTransform>(transform);
     }
 }

@@ -5,7 +5,7 @@ namespace LstmMlNet;
 /// <param name="BestEpoch">Epoch whose weights were kept (1-based); 0 when no network was trained (a model that forecasts
 /// with its baseline alone, <see cref="NetworkWeight"/> 0, as a comparison returns when a simple forecast won).</param>
 /// <param name="StoppedEarly">True when early stopping ended training before the last epoch.</param>
-/// <param name="Parameters">Trainable parameters of the network.</param>
+/// <param name="Parameters">Trainable parameters of the network (of all members of an ensemble together).</param>
 /// <param name="Series">Number of series.</param>
 /// <param name="TrainingWindows">Windows trained on (all series).</param>
 /// <param name="CalibrationWindows">Windows of the validation tails, whose errors calibrate the bounds.</param>
@@ -47,6 +47,16 @@ public sealed record ForecastFitReport(
     /// <see cref="ForecastTargetTransform.Automatic"/> chose (<see cref="ForecastTargetTransform.Log1p"/> or
     /// <see cref="ForecastTargetTransform.None"/>).</summary>
     public ForecastTargetTransform TargetTransform { get; init; } = ForecastTargetTransform.None;
+
+    /// <summary>Each ensemble member's training history (<see cref="LstmForecastingOptions.EnsembleSize"/>), in member order;
+    /// <see cref="ForecastFitReport.History"/>, <see cref="ForecastFitReport.BestEpoch"/> and
+    /// <see cref="ForecastFitReport.StoppedEarly"/> are the first member's. One entry (that history) for a single network;
+    /// empty when no network was trained.</summary>
+    public IReadOnlyList<IReadOnlyList<TrainingProgress>> MemberHistories { get; init; } = [];
+
+    /// <summary>Each ensemble member's kept epoch (1-based), in member order, as <see cref="ForecastFitReport.BestEpoch"/>
+    /// is the first member's.</summary>
+    public IReadOnlyList<int> MemberBestEpochs { get; init; } = [];
 
     /// <summary>The calibration windows' scores behind <see cref="Quantiles"/>, which give the half-widths of any other level
     /// (<see cref="Forecasting.ConformalScores.HalfWidths"/>); null where the Fit's scores were not kept.</summary>

@@ -243,6 +243,15 @@ public sealed class LstmForecastingOptions : TrainingOptions
     /// calibration: the model then knows the latest observations (a trend) at twice the training time. Default false.</summary>
     public bool RefitOnAllData { get; set; }
 
+    /// <summary>Networks trained and averaged (an ensemble): member j (0-based) is the same network trained from seed
+    /// <c>Seed + j</c> (its own initialisation and draw of windows, its own model selection), and the model forecasts with
+    /// the mean of the members' corrections to the baseline, so the baseline guard, the bounds' calibration, the saved
+    /// ONNX graph (one subgraph per member and an ONNX <c>Mean</c>) and the forecast engine all see the averaged forecast.
+    /// Training time and the saved model's size grow K-fold (a <see cref="TrainingOptions.TimeBudget"/> is shared equally);
+    /// scoring runs K networks. M4 hourly (414 series, h 48, seed 1): one network OWA 0.502, three 0.48 (docs/forecasting.md).
+    /// Default 1 (one network).</summary>
+    public int EnsembleSize { get; set; } = 1;
+
     /// <summary>Fit trains no network and forecasts with the <see cref="Baseline"/> forecast alone (network weight α = 0,
     /// <see cref="ForecastFitReport.NetworkWeight"/>), its bounds calibrated on the baseline's own errors over the validation
     /// tails: the model a comparison returns when the naive or seasonal naive forecast won (set with
@@ -265,6 +274,7 @@ public sealed class LstmForecastingOptions : TrainingOptions
         if (WindowsPerEpoch < 0) throw Bad(nameof(WindowsPerEpoch), WindowsPerEpoch, "0 (every window) or a positive number of windows");
         Positive(Horizon, nameof(Horizon));
         if (!(ConfidenceLevel > 0 && ConfidenceLevel < 1)) throw Bad(nameof(ConfidenceLevel), ConfidenceLevel, "a value in (0, 1)");
+        if (EnsembleSize is < 1 or > 100) throw Bad(nameof(EnsembleSize), EnsembleSize, "a number of networks from 1 to 100");
         if (MinimumOptimizerSteps < 0) throw Bad(nameof(MinimumOptimizerSteps), MinimumOptimizerSteps, "0 (none) or a number of optimiser steps");
         if (ValidationTailLength < 0) throw Bad(nameof(ValidationTailLength), ValidationTailLength, "0 (automatic) or a positive number of observations");
         if (!Enum.IsDefined(GapFill)) throw Bad(nameof(GapFill), GapFill, "a ForecastGapFill value");

@@ -64,7 +64,7 @@ public sealed class ForecastGraphParityTests
 
         void Check(ForecastLayout layout)
         {
-            byte[] onnx = ForecastGraph.Export(network, layout, quantiles, "F", "L", "U", new Dictionary<string, string>());
+            byte[] onnx = ForecastGraph.Export([network], layout, quantiles, "F", "L", "U", new Dictionary<string, string>());
             using var session = new InferenceSession(onnx);
             for (int trial = 0; trial < 5; trial++)
             {
@@ -116,7 +116,7 @@ public sealed class ForecastGraphParityTests
         using (no_grad()) network.Skip!.weight!.uniform_(-1, 1);
         network.eval();
         float[] quantiles = { 0.5f, 0.8f, 1.1f, 1.4f };
-        byte[] onnx = ForecastGraph.Export(network, layout, quantiles, "F", "L", "U", new Dictionary<string, string>());
+        byte[] onnx = ForecastGraph.Export([network], layout, quantiles, "F", "L", "U", new Dictionary<string, string>());
         using var session = new InferenceSession(onnx);
         for (int trial = 0; trial < 5; trial++)
         {
@@ -155,6 +155,66 @@ public sealed class ForecastGraphParityTests
             AssertClose(levels, Get("F"));
             AssertClose(levels.Select((l, k) => l - quantiles[k] * sigma).ToArray(), Get("L"));
             AssertClose(levels.Select((l, k) => l + quantiles[k] * sigma).ToArray(), Get("U"));
+        }
+    }
+
+    [Theory]
+    [InlineData(2, ForecastTargetTransform.Log1p, 0)]
+    [InlineData(3, ForecastTargetTransform.None, 2)]
+    public void An_ensemble_graph_forecasts_with_the_mean_of_its_members_outputs(int members, ForecastTargetTransform transform, int covariates)
+    {
+        const int w = 9, h = 4, rows = 3;
+        TorchSharp.torch.random.manual_seed(11);
+        var rng = new Random(11);
+        var layout = new ForecastLayout(w, h, covariates, transform, ForecastScaling.SeasonalChange, 0.3f, 1.7f,
+            Enumerable.Range(0, covariates).Select(k => 0.1f * k).ToArray(), Enumerable.Range(0, covariates).Select(k => 1f + k).ToArray(), 3, true, 2) { NetworkWeight = 0.75f };
+        var networks = Enumerable.Range(0, members)
+            .Select(_ => new SequenceNetwork(new NetworkSpec(new FrameInput(layout.FrameSize, StepSkip: true), 1, RecurrentCellKind.Lstm, 5, 1, false))).ToList();
+        try
+        {
+            foreach (SequenceNetwork network in networks)
+            {
+                using (no_grad()) network.Skip!.weight!.uniform_(-1, 1);
+                network.eval();
+            }
+            float[] quantiles = { 0.5f, 0.8f, 1.1f, 1.4f };
+            byte[] onnx = ForecastGraph.Export(networks, layout, quantiles, "F", "L", "U", new Dictionary<string, string>());
+            using var session = new InferenceSession(onnx);
+            Assert.Equal(members.ToString(System.Globalization.CultureInfo.InvariantCulture), session.ModelMetadata.CustomMetadataMap["lstmmlnet.ensemble_size"]);
+
+            // Several windows in one batch: each row's forecast is its own members' mean.
+            float[][] windows = Enumerable.Range(0, rows).Select(_ => Enumerable.Range(0, w).Select(_ => (float)(50 + 40 * rng.NextDouble())).ToArray()).ToArray();
+            float[][] covs = Enumerable.Range(0, rows).Select(_ => Enumerable.Range(0, (w + h) * covariates).Select(_ => (float)rng.NextDouble()).ToArray()).ToArray();
+            var inputs = new List<NamedOnnxValue> { NamedOnnxValue.CreateFromTensor("Window", new DenseTensor<float>(windows.SelectMany(v => v).ToArray(), new[] { rows, w })) };
+            if (covariates > 0) inputs.Add(NamedOnnxValue.CreateFromTensor("Covariates", new DenseTensor<float>(covs.SelectMany(v => v).ToArray(), new[] { rows, (w + h) * covariates })));
+            using var results = session.Run(inputs);
+            float[] Get(string name) => results.Single(r => r.Name == name).AsTensor<float>().ToArray();
+            float[] forecast = Get("F"), lower = Get("L"), upper = Get("U");
+            float[][] single = new float[members][];
+            for (int r = 0; r < rows; r++)
+            {
+                var (frames, m, s) = layout.Encode(windows[r], covs[r]);
+                var mean = new float[h];
+                for (int j = 0; j < members; j++)
+                {
+                    using (no_grad())
+                    {
+                        single[j] = ForecastObjective.Predict(networks[j], tensor(frames, new long[] { 1, layout.Steps, layout.FrameSize }), tensor(new long[] { layout.Steps }), h).data<float>().ToArray();
+                    }
+                    for (int k = 0; k < h; k++) mean[k] += single[j][k] / members;
+                }
+                // The members differ (else the mean would not be tested).
+                Assert.True(single[0].Zip(single[1], (a, b) => Math.Abs(a - b)).Max() > 1e-3f);
+                float[] levels = layout.Levels(windows[r], mean, m, s);
+                float sigma = layout.IntervalScaleOf(layout.Series(windows[r]), s);
+                AssertClose(levels.Select(layout.Unlevel).ToArray(), forecast[(r * h)..((r + 1) * h)]);
+                AssertClose(levels.Select((l, k) => layout.Unlevel(l - quantiles[k] * sigma)).ToArray(), lower[(r * h)..((r + 1) * h)]);
+                AssertClose(levels.Select((l, k) => layout.Unlevel(l + quantiles[k] * sigma)).ToArray(), upper[(r * h)..((r + 1) * h)]);
+            }
+        }
+        finally
+        {
+            foreach (SequenceNetwork network in networks) network.Dispose();
         }
     }
 

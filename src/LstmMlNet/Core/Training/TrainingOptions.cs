@@ -111,7 +111,7 @@ public class TrainingOptions
     /// <summary>A new <see cref="TrainingOptions"/> with these settings, any of them replaced: what a caller that resolves
     /// values (the forecaster's plan, a refit) hands the training loop, so the options a user passed are never written.</summary>
     internal TrainingOptions ForLoop(int? epochs = null, int? rowsPerEpoch = null, double? weightDecay = null, int? earlyStoppingPatience = null,
-        bool? restoreBestWeights = null, double? restoreMargin = null) => new()
+        bool? restoreBestWeights = null, double? restoreMargin = null, TimeSpan? timeBudget = null) => new()
     {
         Epochs = epochs ?? Epochs,
         BatchSize = BatchSize,
@@ -132,7 +132,7 @@ public class TrainingOptions
         Seed = Seed,
         Progress = Progress,
         CancellationToken = CancellationToken,
-        TimeBudget = TimeBudget,
+        TimeBudget = timeBudget ?? TimeBudget,
         RowsPerEpoch = rowsPerEpoch ?? RowsPerEpoch,
         RestoreMargin = restoreMargin ?? RestoreMargin,
     };

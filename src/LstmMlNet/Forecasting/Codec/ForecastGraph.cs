@@ -50,13 +50,41 @@ internal static class ForecastGraph
     private const string NetworkOutput = "lstm_network_output";
 
     /// <summary>The whole forecasting model: pre-processing → the network → decoding and bounds, with the metadata.</summary>
-    public static byte[] Export(SequenceNetwork network, ForecastLayout layout, float[] quantiles,
+    /// <param name="networks">One network, or the members of an ensemble
+    /// (<see cref="LstmForecastingOptions.EnsembleSize"/>): each member's graph is renamed with its own prefix
+    /// (<c>member{j}_</c>) and an ONNX <c>Mean</c> averages their outputs into the network output the decoding reads.</param>
+    /// <param name="layout">The model's layout.</param>
+    /// <param name="quantiles">The bounds' half-widths per step, in units of σ.</param>
+    /// <param name="forecastName">Name of the forecast output.</param>
+    /// <param name="lowerName">Name of the lower-bound output.</param>
+    /// <param name="upperName">Name of the upper-bound output.</param>
+    /// <param name="metadata">Entries added to the model's metadata.</param>
+    public static byte[] Export(IReadOnlyList<SequenceNetwork> networks, ForecastLayout layout, float[] quantiles,
         string forecastName, string lowerName, string upperName, IReadOnlyDictionary<string, string> metadata)
     {
         if (quantiles.Length != layout.Horizon) throw new ArgumentException($"One quantile per horizon step ({layout.Horizon}) is needed.", nameof(quantiles));
-        byte[] networkBytes = OnnxExporter.Export(network, new OnnxExportOptions(OnnxHead.Identity, InputName: NetworkInput, ScoreName: NetworkOutput, StepOutputs: layout.Horizon,
-            BatchSteps: layout.Steps));
-        ModelProto inner = ModelProto.Parser.ParseFrom(networkBytes);
+        if (networks.Count == 0) throw new ArgumentException("At least one network is needed.", nameof(networks));
+        ModelProto inner = Network(networks[0], layout);
+        if (networks.Count > 1)
+        {
+            // An ensemble: every member's nodes and weights under its own prefix, the members' outputs averaged.
+            var graph = new GraphProto { Name = inner.Graph.Name };
+            var outputs = new List<string>();
+            for (int j = 0; j < networks.Count; j++)
+            {
+                GraphProto member = j == 0 ? inner.Graph : Network(networks[j], layout).Graph;
+                string prefix = $"member{j}_";
+                graph.Initializer.AddRange(OnnxRenaming.Prefixed(member.Initializer, prefix, NetworkInput));
+                graph.Node.AddRange(OnnxRenaming.Prefixed(member.Node, prefix, NetworkInput));
+                outputs.Add(prefix + NetworkOutput);
+            }
+            var mean = new NodeProto { OpType = "Mean", Name = "ensemble_mean" };
+            mean.Input.AddRange(outputs);
+            mean.Output.Add(NetworkOutput);
+            graph.Node.Add(mean);
+            inner.Graph = graph;
+            inner.MetadataProps.Add(new StringStringEntryProto { Key = "lstmmlnet.ensemble_size", Value = networks.Count.ToString(CultureInfo.InvariantCulture) });
+        }
         var n = new Nodes(inner, layout);
         string window = n.G.Reserve(WindowInput);
         string? covariates = layout.Covariates > 0 ? n.G.Reserve(CovariatesInput) : null;
@@ -93,6 +121,11 @@ internal static class ForecastGraph
         n.G.Graph.Output.Add(Value(scaleOutput, DataType.Float, BatchDimension, 1L));
         return Model(inner, n.G, layout, metadata);
     }
+
+    /// <summary>One network's graph: frames <see cref="NetworkInput"/> [B, Steps·F] → <see cref="NetworkOutput"/> [B, h].</summary>
+    private static ModelProto Network(SequenceNetwork network, ForecastLayout layout) =>
+        ModelProto.Parser.ParseFrom(OnnxExporter.Export(network, new OnnxExportOptions(OnnxHead.Identity, InputName: NetworkInput, ScoreName: NetworkOutput,
+            StepOutputs: layout.Horizon, BatchSteps: layout.Steps)));
 
     /// <summary>The model proto around the graph: the inner network's IR and opsets, the layout and the caller's metadata,
     /// and the whole model's checksum (replacing the inner network's).</summary>

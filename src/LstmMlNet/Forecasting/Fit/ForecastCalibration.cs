@@ -22,11 +22,12 @@ internal sealed record ForecastCalibration(float NetworkWeight, float[] Quantile
     internal static readonly float[] GuardWeights = { 0f, 0.25f, 0.5f, 0.75f, 1f };
 
     /// <summary>Runs the guard (when asked for) and calibrates the bounds on <paramref name="windows"/> (the validation
-    /// tails' windows) for the trained <paramref name="network"/>.</summary>
-    public static ForecastCalibration Run(ForecastPlan plan, SequenceNetwork network, ForecastWindows windows, IChannel log)
+    /// tails' windows) for the trained <paramref name="networks"/> (one, or an ensemble's members, whose outputs are
+    /// averaged as the saved graph's <c>Mean</c> does).</summary>
+    public static ForecastCalibration Run(ForecastPlan plan, IReadOnlyList<SequenceNetwork> networks, ForecastWindows windows, IChannel log)
     {
         ForecastLayout layout = plan.Layout;
-        float[] outputs = Outputs(network, windows);
+        float[] outputs = Outputs(networks, windows);
         float[][] scores = Errors(layout, windows, outputs); // the network's (α = 1)
         float weight = 1f;
         double? networkError = null, baselineError = null;
@@ -61,6 +62,21 @@ internal sealed record ForecastCalibration(float NetworkWeight, float[] Quantile
     private static string BaselineName(ForecastLayout layout) => layout.SeasonalPeriod > 0 ? $"seasonal naive (period {layout.SeasonalPeriod})" : "last value";
 
     private static double Mean(float[][] errors) => errors.Average(step => step.Average(v => (double)v));
+
+    /// <summary>The networks' mean output z' for every window of <paramref name="windows"/>, h per window, in window order.</summary>
+    private static float[] Outputs(IReadOnlyList<SequenceNetwork> networks, ForecastWindows windows)
+    {
+        if (networks.Count == 1) return Outputs(networks[0], windows);
+        float[][] each = networks.Select(network => Outputs(network, windows)).ToArray();
+        var mean = new float[each[0].Length];
+        for (int i = 0; i < mean.Length; i++)
+        {
+            float sum = 0;
+            foreach (float[] member in each) sum += member[i];
+            mean[i] = sum / each.Length;
+        }
+        return mean;
+    }
 
     /// <summary>The network's outputs z' for every window of <paramref name="windows"/>, h per window, in window order.</summary>
     private static float[] Outputs(SequenceNetwork network, ForecastWindows windows)

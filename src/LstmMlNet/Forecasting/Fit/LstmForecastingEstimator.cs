@@ -86,48 +86,66 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
 
         Device device = Engine.TorchRuntime.SelectDevice(environment);
         using var tensors = NewDisposeScope(); // after the device check; keeps every tensor of this Fit alive until it returns
-        TrainingResult result;
-        SequenceNetwork network = request.BaselineOnly
-            ? Untrained(plan, log, out result)
-            : Train(plan, device, train, MonitoredSample(validation, request.WindowsPerEpoch, seed), plan.Training, log, out result);
+        int members = request.BaselineOnly ? 1 : request.EnsembleSize;
+        var networks = new List<SequenceNetwork>(members);
+        var results = new List<TrainingResult>(members);
         try
         {
-            ForecastCalibration calibration = ForecastCalibration.Run(plan, network, calibrationWindows, log);
+            SequenceDataset? monitored = request.BaselineOnly ? null : MonitoredSample(validation, request.WindowsPerEpoch, seed);
+            TrainingOptions schedule = members == 1 || plan.Training.TimeBudget is not { } budget
+                ? plan.Training
+                : plan.Training.ForLoop(timeBudget: budget / members);
+            for (int j = 0; j < members; j++)
+            {
+                if (members > 1) log.Info(MessageSensitivity.None, $"ForecastByLstm: training ensemble member {j + 1} of {members} (seed {MemberSeed(plan, j)})");
+                TrainingResult trained;
+                networks.Add(request.BaselineOnly
+                    ? Untrained(plan, log, out trained)
+                    : Train(plan, MemberSeed(plan, j), device, train, monitored, schedule, log, out trained));
+                results.Add(trained);
+            }
+            ForecastCalibration calibration = ForecastCalibration.Run(plan, networks, calibrationWindows, log);
             plan = plan.WithNetworkWeight(calibration.NetworkWeight);
             if (request.RefitOnAllData && !request.BaselineOnly)
             {
-                // The same network trained again, from the same seed and for the epochs the first fit kept, on every complete
-                // window (the tail included); the bounds keep the first fit's calibration.
-                TrainingOptions refit = plan.Training.ForLoop(epochs: Math.Max(1, result.BestEpoch), earlyStoppingPatience: 0, restoreBestWeights: false);
-                SequenceNetwork second = Train(plan, device, allWindows!.ToDataset(), null, refit, log, out _);
-                network.Dispose();
-                network = second;
-                log.Info(MessageSensitivity.None, $"ForecastByLstm: refitted on all {allWindows.Count} windows for {refit.Epochs} epochs");
+                // Each network trained again, from its seed and for the epochs its first fit kept, on every complete window
+                // (the tail included); the bounds keep the first fit's calibration.
+                for (int j = 0; j < members; j++)
+                {
+                    TrainingOptions refit = schedule.ForLoop(epochs: Math.Max(1, results[j].BestEpoch), earlyStoppingPatience: 0, restoreBestWeights: false);
+                    SequenceNetwork second = Train(plan, MemberSeed(plan, j), device, allWindows!.ToDataset(), null, refit, log, out _);
+                    networks[j].Dispose();
+                    networks[j] = second;
+                    log.Info(MessageSensitivity.None, $"ForecastByLstm: refitted{(members > 1 ? $" member {j + 1}" : "")} on all {allWindows.Count} windows for {refit.Epochs} epochs");
+                }
             }
             log.Info(MessageSensitivity.None, $"ForecastByLstm: conformal half-widths (× interval scale σ) per step: {string.Join(", ", calibration.Quantiles.Select(q => q.ToString("G3", CultureInfo.InvariantCulture)))}");
-            byte[] onnx = ForecastGraph.Export(network, plan.Layout, calibration.Quantiles, request.OutputColumnName, request.ConfidenceLowerBoundColumn,
+            byte[] onnx = ForecastGraph.Export(networks, plan.Layout, calibration.Quantiles, request.OutputColumnName, request.ConfidenceLowerBoundColumn,
                 request.ConfidenceUpperBoundColumn, Metadata(request));
-            LastFitReport = Report(plan, calibration, result, network.ParameterCount(), series.Count, train.Count, validation.Count);
+            LastFitReport = Report(plan, calibration, results, networks.Sum(n => n.ParameterCount()), series.Count, train.Count, validation.Count);
             var states = series.ToDictionary(s => s.Id, s => SeriesState.FromEnd(s, plan.Layout), StringComparer.Ordinal);
             return new LstmForecastingTransformer(environment, plan, onnx, states, LastFitReport);
         }
         finally
         {
-            network.Dispose();
+            foreach (SequenceNetwork network in networks) network.Dispose();
         }
     }
 
-    /// <summary>A network of the plan's shape trained from the plan's seed on <paramref name="data"/> (validation loss on
+    /// <summary>The seed of ensemble member <paramref name="member"/> (0-based): the plan's seed, then the next ones.</summary>
+    private static int MemberSeed(ForecastPlan plan, int member) => unchecked(plan.Seed + member);
+
+    /// <summary>A network of the plan's shape trained from <paramref name="seed"/> on <paramref name="data"/> (validation loss on
     /// <paramref name="check"/>) with <paramref name="schedule"/>, returned on the CPU; disposed if training throws.</summary>
-    private static SequenceNetwork Train(ForecastPlan plan, Device device, SequenceDataset data, SequenceDataset? check, TrainingOptions schedule, IChannel log,
+    private static SequenceNetwork Train(ForecastPlan plan, int seed, Device device, SequenceDataset data, SequenceDataset? check, TrainingOptions schedule, IChannel log,
         out TrainingResult result)
     {
-        random.manual_seed(plan.Seed);
+        random.manual_seed(seed);
         var trained = new SequenceNetwork(Spec(plan));
         try
         {
             trained.to(device);
-            result = TrainingLoop.Run(trained, new ForecastObjective(plan.Layout.Horizon, plan.Request.Loss), data, check, schedule, plan.Seed, device, log);
+            result = TrainingLoop.Run(trained, new ForecastObjective(plan.Layout.Horizon, plan.Request.Loss), data, check, schedule, seed, device, log);
             return trained.to(CPU);
         }
         catch
@@ -151,16 +169,19 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
     private static NetworkSpec Spec(ForecastPlan plan) =>
         plan.Request.Network.ApplyTo(new NetworkSpec(new FrameInput(plan.Layout.FrameSize, StepSkip: plan.Layout.FrameSize > 2), 1, Pooling: PoolingKind.Last));
 
-    /// <summary>The fit report: the training history, the plan's resolved values and the calibration.</summary>
-    private static ForecastFitReport Report(ForecastPlan plan, ForecastCalibration calibration, TrainingResult result, long parameters, int series,
+    /// <summary>The fit report: the training history (the first member's; every member's in
+    /// <see cref="ForecastFitReport.MemberHistories"/>), the plan's resolved values and the calibration.</summary>
+    private static ForecastFitReport Report(ForecastPlan plan, ForecastCalibration calibration, IReadOnlyList<TrainingResult> results, long parameters, int series,
         int trainingWindows, int calibrationWindows) =>
-        new(result.History, result.BestEpoch, result.StoppedEarly, parameters, series, trainingWindows, calibrationWindows, calibration.Quantiles,
+        new(results[0].History, results[0].BestEpoch, results[0].StoppedEarly, parameters, series, trainingWindows, calibrationWindows, calibration.Quantiles,
             plan.Layout.WindowSize, plan.Layout.Season, plan.Layout.SeasonalPeriod, plan.Layout.Calendar)
         {
             NetworkWeight = calibration.NetworkWeight,
             NetworkValidationError = calibration.NetworkError,
             BaselineValidationError = calibration.BaselineError,
             TargetTransform = plan.Layout.Transform,
+            MemberHistories = results.Select(r => r.History).ToArray(),
+            MemberBestEpochs = results.Select(r => r.BestEpoch).ToArray(),
             Scores = calibration.Scores,
         };
 
