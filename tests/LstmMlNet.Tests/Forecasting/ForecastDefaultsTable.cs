@@ -34,6 +34,12 @@ public sealed class ForecastDefaultsTable(ITestOutputHelper output)
         ("best epoch, no early stop", o => { o.EarlyStoppingPatience = 0; o.RestoreBestWeights = true; }),
         ("last epoch (no selection)", o => { o.EarlyStoppingPatience = 0; o.RestoreBestWeights = false; }),
         ("TargetTransform None (the default before Automatic)", o => o.TargetTransform = ForecastTargetTransform.None),
+        ("ensemble of 3 (EnsembleSize 3)", o => o.EnsembleSize = 3),
+        ("ensemble of 5 (EnsembleSize 5)", o => o.EnsembleSize = 5),
+        ("seed 2 (the defaults' spread over seeds)", o => o.Seed = 2),
+        ("seed 3", o => o.Seed = 3),
+        ("seed 4", o => o.Seed = 4),
+        ("seed 5", o => o.Seed = 5),
     };
 
     [Fact(Skip = "Figures for docs/forecasting.md, several minutes: remove Skip to re-measure.")]
@@ -60,8 +66,11 @@ public sealed class ForecastDefaultsTable(ITestOutputHelper output)
         var air = new LstmForecastingOptions { InputColumnName = nameof(AirMonth.Passengers), Horizon = 6, Seed = 1 };
         change(air);
         var ml = new MLContext(seed: 1);
+        var airLog = new List<string>();
+        ml.Log += (_, e) => { if (e.Message.Contains("guard") || e.Message.Contains("target transform")) airLog.Add(e.Message); };
         ForecastBacktestResult a = ForecastBacktest.Run(ml, air, ml.Data.LoadFromEnumerable(AirlineData.Months()), AirlineData.FirstOf1959, seasonality: 12);
         output.WriteLine($"{name}: bike {b} || airline 6-step {a.Steps[5]} | all {a.Overall} | W {a.LastModel.WindowSize} season {a.LastModel.FitReport.Seasonality} baseline {a.LastModel.FitReport.SeasonalBaselinePeriod}");
         foreach (string line in log) output.WriteLine($"    bike: {line}");
+        foreach (string line in airLog) output.WriteLine($"    airline: {line}");
     }
 }
