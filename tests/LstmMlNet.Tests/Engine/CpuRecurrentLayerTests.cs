@@ -148,9 +148,11 @@ public sealed class CpuRecurrentLayerTests(ITestOutputHelper output)
     {
         using var scope = NewDisposeScope();
         CellWeights Weights(int hidden) => new(zeros(4 * hidden, 3), zeros(4 * hidden, hidden), zeros(4 * hidden), zeros(4 * hidden));
-        // B·T·4H = 64 · 100 · 4 · 82 = 2,099,200 ≥ 2²¹; with H = 81 one step short of it.
+        // B·T·4H = 32 · 192 · 4 · 64 = 1,572,864 = 1.5·2²⁰ (a forecaster's W 144 + h 48 batch); one step fewer is short of it.
+        Assert.Equal(1_572_864L, FusedKernels.CpuLstmLayerMinGateValues);
+        Assert.True(FusedKernels.UsesCpuLayer(RecurrentCellKind.Lstm, zeros(32, 192, 3), Weights(64), largeBlocksFromHeap: false));
+        Assert.False(FusedKernels.UsesCpuLayer(RecurrentCellKind.Lstm, zeros(32, 191, 3), Weights(64), largeBlocksFromHeap: false));
         Assert.True(FusedKernels.UsesCpuLayer(RecurrentCellKind.Lstm, zeros(64, 100, 3), Weights(82), largeBlocksFromHeap: false));
-        Assert.False(FusedKernels.UsesCpuLayer(RecurrentCellKind.Lstm, zeros(64, 100, 3), Weights(81), largeBlocksFromHeap: false));
         Assert.True(FusedKernels.UsesCpuLayer(RecurrentCellKind.Gru, zeros(1, 1, 3), new CellWeights(zeros(6, 3), zeros(6, 2), zeros(6), zeros(6))));
         using (no_grad()) Assert.False(FusedKernels.UsesCpuLayer(RecurrentCellKind.Lstm, zeros(64, 100, 3), Weights(82), largeBlocksFromHeap: false));
         Assert.False(FusedKernels.UsesCpuLayer(RecurrentCellKind.Lstm, zeros(64, 100, 3, float64), Weights(82), largeBlocksFromHeap: false));

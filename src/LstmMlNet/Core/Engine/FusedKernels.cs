@@ -47,8 +47,10 @@ internal static class FusedKernels
     /// <summary>LSTM gate blocks per call, B·T·4H, from which <see cref="CpuLstmLayer"/> trains faster than libtorch's
     /// kernel under glibc's default allocator (libtorch's CPU LSTM is at its GEMM floor on smaller batches; on larger
     /// ones its workspace blocks are fresh mappings whose pages fault in every step; see benchmarks/README.md, "Fused CPU
-    /// layer (issue 20)" and "The C allocator"): 2²¹ float32 values (8 MiB).</summary>
-    internal const long CpuLstmLayerMinGateValues = 1L << 21;
+    /// layer (issue 20)", "The C allocator" and "The layer threshold at forecasting shapes"): 1.5·2²⁰ float32 values
+    /// (6 MiB). libtorch's step jumps 2.5–5× between 1.57 M and 1.64 M gate values (B 32, H 64: T 192 → 200), where the
+    /// layer stays within 10% of the GEMM floor; below the jump libtorch is up to 1.6× faster.</summary>
+    internal const long CpuLstmLayerMinGateValues = 3L << 19;
 
     /// <summary>Whether this process was started with glibc serving large blocks from its heaps
     /// (<c>GLIBC_TUNABLES</c> with <c>glibc.malloc.mmap_max=0</c>, the README's setting for large-batch LSTM training):
