@@ -61,6 +61,23 @@ public sealed class EnsembleTests
     }
 
     [Fact]
+    public void RefitOnAllData_refits_every_member_and_keeps_the_calibration()
+    {
+        ForecastEngineTests.Point[] points = ForecastEngineTests.Points(200, 5);
+        LstmForecastingTransformer once = Fit(Options(2, 8), points);
+        LstmForecastingOptions refitOptions = Options(2, 8);
+        refitOptions.RefitOnAllData = true;
+        LstmForecastingTransformer refitted = Fit(refitOptions, points);
+        Assert.Equal(once.FitReport.Quantiles, refitted.FitReport.Quantiles);
+        Assert.Equal(2, refitted.FitReport.MemberHistories.Count);
+        var ml = new MLContext(seed: 1);
+        float[] window = points[^12..].Select(p => p.Value).ToArray();
+        float[] before = Forecast(ml, once.ScoringModel, 4, window), after = Forecast(ml, refitted.ScoringModel, 4, window);
+        Assert.True(before.Zip(after, (a, b) => Math.Abs(a - b)).Max() > 1e-3, "the refitted members forecast differently");
+        Assert.All(after, v => Assert.True(float.IsFinite(v)));
+    }
+
+    [Fact]
     public void One_member_is_the_single_network_fit()
     {
         ForecastEngineTests.Point[] points = ForecastEngineTests.Points(160, 4);
