@@ -41,6 +41,7 @@ public sealed class ForecastDefaultsTable(ITestOutputHelper output)
         ("seed 4", o => o.Seed = 4),
         ("seed 5", o => o.Seed = 5),
         ("window 192 (hourly series only: a week and a day; BaselineGuardTable)", o => o.WindowSize = 192),
+        ("window 120 (hourly series only: five days; BaselineGuardTable)", o => o.WindowSize = 120),
     };
 
     [Fact(Skip = "Figures for docs/forecasting.md, several minutes: remove Skip to re-measure.")]
