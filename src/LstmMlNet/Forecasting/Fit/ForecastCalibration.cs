@@ -63,23 +63,9 @@ internal sealed record ForecastCalibration(float NetworkWeight, float[] Quantile
 
     private static double Mean(float[][] errors) => errors.Average(step => step.Average(v => (double)v));
 
-    /// <summary>The networks' mean output z' for every window of <paramref name="windows"/>, h per window, in window order.</summary>
+    /// <summary>The networks' mean output z' for every window of <paramref name="windows"/>, h per window, in window order:
+    /// each batch of frames is built once and read by every member (one network: its outputs).</summary>
     private static float[] Outputs(IReadOnlyList<SequenceNetwork> networks, ForecastWindows windows)
-    {
-        if (networks.Count == 1) return Outputs(networks[0], windows);
-        float[][] each = networks.Select(network => Outputs(network, windows)).ToArray();
-        var mean = new float[each[0].Length];
-        for (int i = 0; i < mean.Length; i++)
-        {
-            float sum = 0;
-            foreach (float[] member in each) sum += member[i];
-            mean[i] = sum / each.Length;
-        }
-        return mean;
-    }
-
-    /// <summary>The network's outputs z' for every window of <paramref name="windows"/>, h per window, in window order.</summary>
-    private static float[] Outputs(SequenceNetwork network, ForecastWindows windows)
     {
         ForecastLayout layout = windows.Layout;
         int h = layout.Horizon, perWindow = layout.Steps * layout.FrameSize, n = windows.Count;
@@ -94,7 +80,14 @@ internal sealed record ForecastCalibration(float NetworkWeight, float[] Quantile
             for (int j = 0; j < b; j++) windows.Frames[start + j].CopyTo(values, j * perWindow);
             Tensor input = tensor(values, new long[] { b, layout.Steps, layout.FrameSize });
             Tensor lengths = TorchScalars.Full(new long[] { b }, layout.Steps, ScalarType.Int64);
-            ForecastObjective.Predict(network, input, lengths, h).data<float>().CopyTo(outputs, start * h);
+            float[] sum = ForecastObjective.Predict(networks[0], input, lengths, h).data<float>().ToArray();
+            for (int m = 1; m < networks.Count; m++)
+            {
+                float[] member = ForecastObjective.Predict(networks[m], input, lengths, h).data<float>().ToArray();
+                for (int i = 0; i < sum.Length; i++) sum[i] += member[i];
+            }
+            if (networks.Count > 1) for (int i = 0; i < sum.Length; i++) sum[i] /= networks.Count;
+            sum.CopyTo(outputs, start * h);
         }
         return outputs;
     }

@@ -110,10 +110,11 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
             {
                 // Each network trained again, from its seed and for the epochs its first fit kept, on every complete window
                 // (the tail included); the bounds keep the first fit's calibration.
+                SequenceDataset all = allWindows!.ToDataset();
                 for (int j = 0; j < members; j++)
                 {
                     TrainingOptions refit = schedule.ForLoop(epochs: Math.Max(1, results[j].BestEpoch), earlyStoppingPatience: 0, restoreBestWeights: false);
-                    SequenceNetwork second = Train(plan, MemberSeed(plan, j), device, allWindows!.ToDataset(), null, refit, log, out _);
+                    SequenceNetwork second = Train(plan, MemberSeed(plan, j), device, all, null, refit, log, out _);
                     networks[j].Dispose();
                     networks[j] = second;
                     log.Info(MessageSensitivity.None, $"ForecastByLstm: refitted{(members > 1 ? $" member {j + 1}" : "")} on all {allWindows.Count} windows for {refit.Epochs} epochs");
