@@ -61,9 +61,12 @@ public sealed class LstmForecastingOptions : TrainingOptions
 
     /// <summary>Number of past observations the network reads, W ≥ 2, or 0 (default) to derive it from the data: with a
     /// season of P steps (<see cref="Seasonality"/>, declared or detected) W = P·max(2, ⌈h / P⌉ + 1) — two seasons, and
-    /// one season more than the horizon spans; without a season W = max(2h, 16); in both cases at most a third of the
-    /// shortest series' training part, so every series still gives windows to learn from (a season longer than that is
-    /// then not used). The rule and the W chosen are written to the log and to
+    /// one season more than the horizon spans; without a season W = max(2h, 16). Data that give at least 50,000 training
+    /// windows at that W (a panel: M4 hourly's 414 series give 233,534) read 4 horizons instead when that is longer, in
+    /// whole seasons (without a season 4h): M4 hourly at h 48 reads 186 hours (192, capped) and forecast with OWA 0.409
+    /// against 0.502 at 72, while one long series forecast worse with the longer window. In every case at most a third
+    /// of the shortest series' training part, so every series still gives windows to learn from (a season longer than
+    /// that is then not used). The rule and the W chosen are written to the log and to
     /// <see cref="ForecastFitReport.WindowSize"/>.</summary>
     public int WindowSize { get; set; }
 

@@ -42,6 +42,11 @@ public sealed class ForecastDefaultsTable(ITestOutputHelper output)
         ("seed 5", o => o.Seed = 5),
         ("window 192 (hourly series only: a week and a day; BaselineGuardTable)", o => o.WindowSize = 192),
         ("window 120 (hourly series only: five days; BaselineGuardTable)", o => o.WindowSize = 120),
+        ("BaselineGuard false (the network alone)", o => o.BaselineGuard = false),
+        ("BaselineGuard false, seed 2", o => { o.BaselineGuard = false; o.Seed = 2; }),
+        ("BaselineGuard false, seed 3", o => { o.BaselineGuard = false; o.Seed = 3; }),
+        ("BaselineGuard false, seed 4", o => { o.BaselineGuard = false; o.Seed = 4; }),
+        ("BaselineGuard false, seed 5", o => { o.BaselineGuard = false; o.Seed = 5; }),
     };
 
     [Fact(Skip = "Figures for docs/forecasting.md, several minutes: remove Skip to re-measure.")]

@@ -86,6 +86,56 @@ public sealed class ForecastPlanTests
         else Assert.DoesNotContain(messages, m => m.Contains("for horizon", StringComparison.Ordinal));
     }
 
+    /// <summary>The automatic window's panel rule: M4 hourly (414 series, 233,534 training windows at the standard W 72) reads
+    /// four horizons, 192 hours capped at a third of its shortest training part (560 → 186); its first 40 series
+    /// (about 22,500 windows) and one long hourly series (bike counts, about 13,800) keep the standard window.</summary>
+    [Fact]
+    public void A_panel_reads_four_horizons_and_less_data_keeps_the_standard_window()
+    {
+        List<M4HourlySample.M4Series> m4 = M4HourlySample.M4Data.Load(SharedData.Path("m4", "Hourly-train.csv"), SharedData.Path("m4", "Hourly-test.csv"));
+        var ml = new MLContext(seed: 1);
+        (int Season, int Window, List<string> Log) Resolve(IEnumerable<(string Id, float Value)> rows, int horizon)
+        {
+            var options = new LstmForecastingOptions { InputColumnName = nameof(PanelRow.Value), SeriesIdColumnName = nameof(PanelRow.Id), Horizon = horizon };
+            options.Validate();
+            List<Series> series = SeriesTable.Read(ml.Data.LoadFromEnumerable(rows.Select(r => new PanelRow { Id = r.Id, Value = r.Value })), options);
+            var log = new List<string>();
+            var context = new MLContext(seed: 1);
+            context.Log += (_, e) => { if (e.Message.Contains("window", StringComparison.Ordinal)) log.Add(e.Message); };
+            using var channel = ((Microsoft.ML.Runtime.IHostEnvironment)context).Start("plan");
+            var (season, window) = ForecastPlanner.SeasonAndWindow(options, series, channel);
+            return (season, window, log);
+        }
+
+        var all = Resolve(m4.SelectMany(s => s.Train.Select(v => (s.Id, v))), 48);
+        Assert.Equal(24, all.Season);
+        Assert.Equal(186, all.Window);
+        Assert.Contains(all.Log, m => m.Contains("window 186 (automatic: 233534 training windows, at least 50000, so 4 horizons of 48", StringComparison.Ordinal));
+        var forty = Resolve(m4.Take(40).SelectMany(s => s.Train.Select(v => (s.Id, v))), 48);
+        Assert.Equal(72, forty.Window);
+        Assert.Contains(forty.Log, m => m.Contains("window 72 (automatic: season 24, horizon 48", StringComparison.Ordinal));
+
+        float[] counts = File.ReadLines(SharedData.Path("bike", "hour.csv")).Skip(1)
+            .Select(line => float.Parse(line.Split(',')[^1], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var bike = Resolve(counts.Select(v => ("bike", v)), 24);
+        Assert.Equal(48, bike.Window);
+
+        // The rule itself: the count decides, the cap still holds, and without a season four horizons.
+        Assert.Equal(72, ForecastPlanner.AutomaticWindow(24, 48, 2000, ForecastPlanner.LongWindowMinimumWindows - 1));
+        Assert.Equal(192, ForecastPlanner.AutomaticWindow(24, 48, 2000, ForecastPlanner.LongWindowMinimumWindows));
+        Assert.Equal(60, ForecastPlanner.AutomaticWindow(24, 48, 180, ForecastPlanner.LongWindowMinimumWindows));
+        Assert.Equal(20, ForecastPlanner.AutomaticWindow(1, 10, 2000, 0));
+        Assert.Equal(40, ForecastPlanner.AutomaticWindow(1, 10, 2000, 1_000_000));
+        Assert.Equal(24, ForecastPlanner.AutomaticWindow(12, 6, 2000, 1_000_000)); // four horizons (24) are no more than two seasons
+    }
+
+    private sealed class PanelRow
+    {
+        public string Id { get; set; } = string.Empty;
+
+        public float Value { get; set; }
+    }
+
     [Fact]
     public void ForLoop_copies_every_training_setting_and_replaces_only_what_it_is_given()
     {

@@ -114,13 +114,43 @@ internal static class ForecastPlanner
             : string.Empty;
 
     /// <summary>The automatic window (<see cref="LstmForecastingOptions.WindowSize"/> 0): with a season P ≥ 2, whole
-    /// seasons covering the horizon plus one (at least two), else max(2h, 16); at most a third of the shortest training part.</summary>
-    public static int AutomaticWindow(int period, int horizon, int shortestTraining)
+    /// seasons covering the horizon plus one (at least two), else max(2h, 16); with data of at least
+    /// <see cref="LongWindowMinimumWindows"/> training windows at that window (<paramref name="trainingWindows"/>: a panel), whole
+    /// seasons covering <see cref="LongWindowHorizons"/> horizons if that is longer (without a season 4h); at most a third
+    /// of the shortest training part.</summary>
+    public static int AutomaticWindow(int period, int horizon, int shortestTraining, long trainingWindows = 0)
     {
         int cap = Math.Max(2, shortestTraining / 3);
-        int wanted = period >= 2 ? period * Math.Max(2, (horizon + period - 1) / period + 1) : Math.Max(2 * horizon, 16);
+        int wanted = StandardWindow(period, horizon);
+        if (trainingWindows >= LongWindowMinimumWindows) wanted = Math.Max(wanted, LongWindow(period, horizon));
         return Math.Min(wanted, cap);
     }
+
+    /// <summary>The window of <see cref="AutomaticWindow"/> before the panel rule and the cap.</summary>
+    private static int StandardWindow(int period, int horizon) =>
+        period >= 2 ? period * Math.Max(2, (horizon + period - 1) / period + 1) : Math.Max(2 * horizon, 16);
+
+    /// <summary>Whole seasons covering <see cref="LongWindowHorizons"/> horizons (without a season, that many horizons).</summary>
+    private static int LongWindow(int period, int horizon)
+    {
+        int span = LongWindowHorizons * horizon;
+        return period >= 2 ? period * ((span + period - 1) / period) : span;
+    }
+
+    /// <summary>Training windows (at the standard window, summed over the series) from which the automatic window reads
+    /// <see cref="LongWindowHorizons"/> horizons: 50,000. Measured on two sides of it: M4 hourly (414 series, 233,534
+    /// windows at W 72) forecast far better with the longer window (W 72 → 120 → 186 or 192: OWA 0.502 → 0.450 → 0.409 / 0.427),
+    /// while one long hourly series (bike sharing, 13,800 windows) forecast worse with it (W 48 → 120 → 192: MAE 50.7 →
+    /// 55.2 → 53.2): with one series the longer input overfits the few distinct contexts. The threshold sits between,
+    /// at a round figure; it is not tuned to either.</summary>
+    public const long LongWindowMinimumWindows = 50_000;
+
+    /// <summary>Horizons a panel's automatic window covers: 4 (N-BEATS's lookbacks span 2–7 horizons; M4 hourly's
+    /// h 48 gives 192 = 8 days, capped by its shortest series at 186).</summary>
+    public const int LongWindowHorizons = 4;
+
+    /// <summary>Training windows of every series' training part at window <paramref name="w"/> and horizon <paramref name="h"/>.</summary>
+    private static long TrainingWindows(float[][] levels, int w, int h) => levels.Sum(l => (long)Math.Max(0, l.Length - w - h + 1));
 
     /// <summary>The scaling: the requested one, or for Automatic WindowMean with covariates and SeasonalChange without.</summary>
     public static ForecastScaling Scaling(LstmForecastingOptions o) => o.Scaling != ForecastScaling.Automatic ? o.Scaling
@@ -225,8 +255,12 @@ internal static class ForecastPlanner
     {
         if (o.WindowSize > 0) return o.WindowSize;
         int shortest = levels.Min(l => l.Length);
-        int w = AutomaticWindow(period, o.Horizon, shortest);
-        log.Info(MessageSensitivity.None, $"ForecastByLstm: window {w} (automatic: season {period}, horizon {o.Horizon}, shortest training part {shortest})");
+        int standard = AutomaticWindow(period, o.Horizon, shortest);
+        long windows = TrainingWindows(levels, standard, o.Horizon);
+        int w = AutomaticWindow(period, o.Horizon, shortest, windows);
+        log.Info(MessageSensitivity.None, w == standard
+            ? FormattableString.Invariant($"ForecastByLstm: window {w} (automatic: season {period}, horizon {o.Horizon}, shortest training part {shortest}, {windows} training windows)")
+            : FormattableString.Invariant($"ForecastByLstm: window {w} (automatic: {windows} training windows, at least {LongWindowMinimumWindows}, so {LongWindowHorizons} horizons of {o.Horizon} in whole seasons of {period}, at most a third of the shortest training part {shortest}; {standard} with less data)"));
         return w;
     }
 
