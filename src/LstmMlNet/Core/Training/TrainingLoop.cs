@@ -42,6 +42,8 @@ internal static class TrainingLoop
         int bestEpoch = 0;
         int sinceBest = 0;
         Dictionary<string, Tensor>? bestWeights = null;
+        Dictionary<string, Tensor>? averageSum = null;
+        int averaged = 0;
         bool stoppedEarly = false;
         var budgetClock = Stopwatch.StartNew();
         try
@@ -108,6 +110,12 @@ internal static class TrainingLoop
                 log?.Info(MessageSensitivity.None, report.ToString());
                 options.Progress?.Report(report);
 
+                if (options.AverageLastEpochs > 1 && epoch >= options.Epochs - options.AverageLastEpochs)
+                {
+                    averageSum = Accumulate(averageSum, network);
+                    averaged++;
+                }
+
                 double monitored = validationLoss ?? report.TrainLoss;
                 if (monitored < bestLoss)
                 {
@@ -149,11 +157,17 @@ internal static class TrainingLoop
             else
             {
                 bestEpoch = history.Count;
+                if (averageSum is not null && averaged > 1)
+                {
+                    log?.Info(MessageSensitivity.None, $"weights: the mean of the last {averaged} epochs' (weight averaging)");
+                    LoadMean(network, averageSum, averaged);
+                }
             }
         }
         finally
         {
             Dispose(bestWeights);
+            Dispose(averageSum);
             network.eval();
         }
         return new TrainingResult(history, bestEpoch, stoppedEarly);
@@ -240,6 +254,31 @@ internal static class TrainingLoop
 
     private static Dictionary<string, Tensor> Snapshot(nn.Module network) =>
         network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone().DetachFromDisposeScope());
+
+    /// <summary>Adds the network's floating-point weights to <paramref name="sum"/> (a detached copy of them the first time).</summary>
+    private static Dictionary<string, Tensor> Accumulate(Dictionary<string, Tensor>? sum, nn.Module network)
+    {
+        if (sum is null) return Snapshot(network);
+        using var noGrad = no_grad();
+        foreach (var (name, value) in network.state_dict())
+        {
+            if (value.is_floating_point()) sum[name].PlusInPlace(value);
+        }
+        return sum;
+    }
+
+    /// <summary>Loads <paramref name="sum"/> / <paramref name="count"/> into the network's floating-point weights (the
+    /// others keep the last epoch's values).</summary>
+    private static void LoadMean(nn.Module network, Dictionary<string, Tensor> sum, int count)
+    {
+        using var noGrad = no_grad();
+        foreach (var (name, value) in network.state_dict())
+        {
+            if (!value.is_floating_point()) continue;
+            using Tensor mean = sum[name].Times(1.0 / count);
+            value.copy_(mean);
+        }
+    }
 
     private static void Dispose(Dictionary<string, Tensor>? weights)
     {

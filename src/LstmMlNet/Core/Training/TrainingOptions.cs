@@ -108,6 +108,11 @@ public class TrainingOptions
     /// the restore: a best epoch that wins by noise is not worth going back to). 0 (the trainers): any lower loss.</summary>
     internal double RestoreMargin { get; set; }
 
+    /// <summary>Epochs whose end-of-epoch weights are averaged into the weights the fit returns (stochastic weight averaging
+    /// over the last epochs, Izmailov et al. 2018); 0 or 1 = the last epoch's weights. Not applied when the best validation
+    /// epoch's weights are restored. Default 0.</summary>
+    internal int AverageLastEpochs { get; set; }
+
     /// <summary>A new <see cref="TrainingOptions"/> with these settings, any of them replaced: what a caller that resolves
     /// values (the forecaster's plan, a refit) hands the training loop, so the options a user passed are never written.</summary>
     internal TrainingOptions ForLoop(int? epochs = null, int? rowsPerEpoch = null, double? weightDecay = null, int? earlyStoppingPatience = null,
@@ -135,6 +140,7 @@ public class TrainingOptions
         TimeBudget = timeBudget ?? TimeBudget,
         RowsPerEpoch = rowsPerEpoch ?? RowsPerEpoch,
         RestoreMargin = restoreMargin ?? RestoreMargin,
+        AverageLastEpochs = AverageLastEpochs,
     };
 
     /// <summary>Checks every value and throws <see cref="ArgumentOutOfRangeException"/> naming the first bad one.</summary>
