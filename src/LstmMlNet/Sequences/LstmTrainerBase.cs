@@ -101,7 +101,11 @@ public abstract class LstmTrainerBase<TOptions> : IEstimator<ITransformer>
             : null;
         using var network = new SequenceNetwork(spec, subwords);
         network.to(device);
-        TrainingResult result = TrainingLoop.Run(network, Objective, data, validation, TrainerOptions, seed, device, log);
+        int averaging = TrainerOptions.WeightAveragingEpochs
+            ?? (TrainerOptions is LstmClassifierOptions && features.InputKind == SequenceInputKind.Tokens ? AutomaticAveragingEpochs : 0);
+        if (averaging > 0)
+            log.Info(MessageSensitivity.None, $"{Name}: {TrainerOptions.Epochs} epochs, then {averaging} of weight averaging{(TrainerOptions.WeightAveragingEpochs is null ? " (automatic for a token classifier; set WeightAveragingEpochs to choose)" : string.Empty)}");
+        TrainingResult result = TrainingLoop.Run(network, Objective, data, validation, TrainerOptions.ForLoop(averagingEpochs: averaging), seed, device, log);
         double probeWeight = BlendLinearProbe(network, data, validation, seed, device, log);
         network.to(CPU);
 
@@ -110,6 +114,10 @@ public abstract class LstmTrainerBase<TOptions> : IEstimator<ITransformer>
             vocabularySize, data.Count, validation?.Count ?? 0, onnx, probeWeight);
         return BuildScorer(source, onnx, labels, input);
     }
+
+    /// <summary>The weight-averaging epochs of a classifier reading tokens when <see cref="LstmTrainerOptions.WeightAveragingEpochs"/>
+    /// is null: 5 (docs/text.md, the sentence-set table).</summary>
+    internal const int AutomaticAveragingEpochs = 5;
 
     /// <summary>Fits and folds the linear probe of a classifier over a text encoder's frames
     /// (<see cref="LstmClassifierOptions.LinearProbeWeight"/>); returns the weight used, 0 when none. Only a text

@@ -190,6 +190,12 @@ public sealed class TrainerModelTests
         options.Progress = new SynchronousProgress(reports.Add);
         options.ValidationFraction = 0;
         TextPipeline(ml).Append(ml.BinaryClassification.Trainers.Lstm(options)).Fit(data);
+        // 3 epochs, then the token classifier's 5 automatic weight-averaging epochs, each reported of 8.
+        Assert.Equal(Enumerable.Range(1, 8), reports.Select(r => r.Epoch));
+        Assert.All(reports, r => Assert.Equal(8, r.Epochs));
+        reports.Clear();
+        options.WeightAveragingEpochs = 0;
+        TextPipeline(ml).Append(ml.BinaryClassification.Trainers.Lstm(options)).Fit(data);
         Assert.Equal(new[] { 1, 2, 3 }, reports.Select(r => r.Epoch).ToArray());
 
         using var cancel = new CancellationTokenSource();

@@ -152,6 +152,7 @@ public sealed class ForecastPlanTests
         typeof(TrainingOptions).GetProperty("TruncatedBpttSteps", BindingFlags.NonPublic | BindingFlags.Instance)!.SetValue(source, 5);
         typeof(TrainingOptions).GetProperty("RowsPerEpoch", BindingFlags.NonPublic | BindingFlags.Instance)!.SetValue(source, 6);
         typeof(TrainingOptions).GetProperty("RestoreMargin", BindingFlags.NonPublic | BindingFlags.Instance)!.SetValue(source, 0.5);
+        typeof(TrainingOptions).GetProperty("AveragingEpochs", BindingFlags.NonPublic | BindingFlags.Instance)!.SetValue(source, 3);
         var defaults = new TrainingOptions();
         foreach (PropertyInfo p in properties)
             Assert.False(Equals(p.GetValue(source), p.GetValue(defaults)), $"{p.Name} must differ from its default for the test to see it copied.");
@@ -160,9 +161,9 @@ public sealed class ForecastPlanTests
         Assert.Equal(typeof(TrainingOptions), copy.GetType());
         foreach (PropertyInfo p in properties) Assert.True(Equals(p.GetValue(source), p.GetValue(copy)), $"{p.Name} was not copied.");
 
-        TrainingOptions changed = source.ForLoop(epochs: 2, rowsPerEpoch: 1, weightDecay: 0, earlyStoppingPatience: 0, restoreBestWeights: true);
-        Assert.Equal((2, 1, 0.0, 0, true), (changed.Epochs, changed.RowsPerEpoch, changed.WeightDecay, changed.EarlyStoppingPatience, changed.RestoreBestWeights));
-        Assert.Equal((7, 6, 0.125, 4, false), (source.Epochs, source.RowsPerEpoch, source.WeightDecay, source.EarlyStoppingPatience, source.RestoreBestWeights));
+        TrainingOptions changed = source.ForLoop(epochs: 2, rowsPerEpoch: 1, weightDecay: 0, earlyStoppingPatience: 0, restoreBestWeights: true, averagingEpochs: 0);
+        Assert.Equal((2, 1, 0.0, 0, true, 0), (changed.Epochs, changed.RowsPerEpoch, changed.WeightDecay, changed.EarlyStoppingPatience, changed.RestoreBestWeights, changed.AveragingEpochs));
+        Assert.Equal((7, 6, 0.125, 4, false, 3), (source.Epochs, source.RowsPerEpoch, source.WeightDecay, source.EarlyStoppingPatience, source.RestoreBestWeights, source.AveragingEpochs));
     }
 
     [Theory]

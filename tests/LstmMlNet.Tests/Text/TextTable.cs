@@ -233,7 +233,8 @@ public sealed class TextTable(ITestOutputHelper output)
                             case "wd": options.WeightDecay = Number(); break;
                             case "schedule": options.Schedule = Enum.Parse<LearningRateSchedule>(kv[1], ignoreCase: true); break;
                             case "warmup": options.WarmupEpochs = (int)Number(); break;
-                            case "average": options.AverageLastEpochs = (int)Number(); break;
+                            case "average": options.WeightAveragingEpochs = (int)Number(); break;
+                            case "layers": options.Network.Layers = (int)Number(); break;
                             default: throw new ArgumentException($"LSTMMLNET_TEXT_SETS_METHODS: unknown change '{change}' in '{method}'.");
                         }
                     }

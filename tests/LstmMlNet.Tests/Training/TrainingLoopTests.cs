@@ -79,6 +79,47 @@ public sealed class TrainingLoopTests
         Assert.Contains(a, kv => !TensorAssert.Identical(kv.Value, c[kv.Key]));
     }
 
+    /// <summary>Weight averaging: a fit of 2 epochs and 3 averaging epochs returns the mean of the weights that fits of 3, 4
+    /// and 5 epochs (same seed and a constant rate, so the same epochs) end with; one averaging epoch is one more epoch.</summary>
+    [Fact]
+    public void Averaging_the_last_epochs_returns_the_mean_of_their_weights()
+    {
+        var data = AddingProblem.Create(200, 10, seed: 4);
+
+        Dictionary<string, Tensor> Train(int epochs, int average)
+        {
+            using var network = AddingNetwork(RecurrentCellKind.Lstm, 5, hidden: 8);
+            var options = new TrainingOptions { Epochs = epochs, BatchSize = 16, ValidationFraction = 0, AveragingEpochs = average };
+            TrainingResult result = TrainingLoop.Run(network, new RegressionObjective(), data, null, options, seed: 5, CPU);
+            Assert.Equal(epochs + average, result.History.Count);
+            return network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
+        }
+
+        var three = Train(3, 0);
+        var four = Train(4, 0);
+        var five = Train(5, 0);
+        var averaged = Train(2, 3);
+        var one = Train(4, 1);
+        foreach (var (name, tensor) in averaged)
+        {
+            float[] a = three[name].data<float>().ToArray(), b = four[name].data<float>().ToArray(), c = five[name].data<float>().ToArray();
+            float[] actual = tensor.data<float>().ToArray();
+            for (int i = 0; i < actual.Length; i++) Assert.Equal((a[i] + b[i] + c[i]) / 3f, actual[i], 5);
+            Assert.True(TensorAssert.Identical(five[name], one[name]), $"{name}: averaging one epoch changed the weights");
+        }
+        Assert.Contains(averaged, kv => !TensorAssert.Identical(kv.Value, five[kv.Key]));
+    }
+
+    [Fact]
+    public void A_negative_number_of_averaging_epochs_is_named()
+    {
+        var error = Assert.ThrowsAny<ArgumentException>(new LstmBinaryTrainer.Options { WeightAveragingEpochs = -1 }.Validate);
+        Assert.Contains("WeightAveragingEpochs", error.Message, StringComparison.Ordinal);
+        Assert.Contains("got -1", error.Message, StringComparison.Ordinal);
+        new LstmBinaryTrainer.Options { WeightAveragingEpochs = 0 }.Validate();
+        new LstmBinaryTrainer.Options { WeightAveragingEpochs = null }.Validate();
+    }
+
     [Fact]
     public void Early_stopping_restores_the_best_epoch_weights_and_reports_progress()
     {

@@ -46,9 +46,10 @@ internal static class TrainingLoop
         int averaged = 0;
         bool stoppedEarly = false;
         var budgetClock = Stopwatch.StartNew();
+        int totalEpochs = options.Epochs + options.AveragingEpochs;
         try
         {
-            for (int epoch = 0; epoch < options.Epochs; epoch++)
+            for (int epoch = 0; epoch < totalEpochs; epoch++)
             {
                 cancel.ThrowIfCancellationRequested();
                 var clock = Stopwatch.StartNew();
@@ -75,7 +76,8 @@ internal static class TrainingLoop
                         int pieces = 0;
                         foreach (Tensor loss in losses)
                         {
-                            lr = LearningRatePlan.At(options, epoch, Math.Min(step++, stepsPerEpoch - 1), stepsPerEpoch);
+                            lr = epoch >= options.Epochs ? options.LearningRate // the averaging epochs: SWA's constant rate
+                                : LearningRatePlan.At(options, epoch, Math.Min(step++, stepsPerEpoch - 1), stepsPerEpoch);
                             optimizer.LearningRate = lr;
                             double value = ApplyStep(optimizer, parameters, loss, options.GradientClipNorm, lazy);
                             if (!double.IsFinite(value))
@@ -87,7 +89,7 @@ internal static class TrainingLoop
                     }
                     catch (Exception e) when (IsUnexpected(e))
                     {
-                        throw Failed($"epoch {epoch + 1} of {options.Epochs}, training batch {batchNumber} of {batches.Count}", e);
+                        throw Failed($"epoch {epoch + 1} of {totalEpochs}, training batch {batchNumber} of {batches.Count}", e);
                     }
                 }
 
@@ -101,16 +103,16 @@ internal static class TrainingLoop
                     }
                     catch (Exception e) when (IsUnexpected(e))
                     {
-                        throw Failed($"epoch {epoch + 1} of {options.Epochs}, validation", e);
+                        throw Failed($"epoch {epoch + 1} of {totalEpochs}, validation", e);
                     }
                 }
-                var report = new TrainingProgress(epoch + 1, options.Epochs, lossSum / batches.Sum(b => b.Length), validationLoss, metric,
+                var report = new TrainingProgress(epoch + 1, totalEpochs, lossSum / batches.Sum(b => b.Length), validationLoss, metric,
                     objective.MetricName, lr, clock.Elapsed.TotalSeconds);
                 history.Add(report);
                 log?.Info(MessageSensitivity.None, report.ToString());
                 options.Progress?.Report(report);
 
-                if (options.AverageLastEpochs > 1 && epoch >= options.Epochs - options.AverageLastEpochs)
+                if (options.AveragingEpochs > 1 && epoch >= options.Epochs)
                 {
                     averageSum = Accumulate(averageSum, network);
                     averaged++;
@@ -130,15 +132,15 @@ internal static class TrainingLoop
                 }
                 else if (validationLoss is not null && options.EarlyStoppingPatience > 0 && ++sinceBest >= options.EarlyStoppingPatience)
                 {
-                    stoppedEarly = epoch + 1 < options.Epochs;
+                    stoppedEarly = epoch + 1 < totalEpochs;
                     if (stoppedEarly) log?.Info(MessageSensitivity.None, $"early stopping after epoch {epoch + 1}: no lower validation loss for {sinceBest} epochs; best epoch {bestEpoch}");
                     break;
                 }
-                if (options.TimeBudget is { } budget && epoch + 1 < options.Epochs && budgetClock.Elapsed + clock.Elapsed > budget)
+                if (options.TimeBudget is { } budget && epoch + 1 < totalEpochs && budgetClock.Elapsed + clock.Elapsed > budget)
                 {
                     stoppedEarly = true;
                     log?.Info(MessageSensitivity.None, FormattableString.Invariant(
-                        $"time budget {budget} reached: stopping after epoch {epoch + 1} of {options.Epochs} ({budgetClock.Elapsed.TotalSeconds:F1} s so far, {clock.Elapsed.TotalSeconds:F1} s per epoch); best epoch {bestEpoch}"));
+                        $"time budget {budget} reached: stopping after epoch {epoch + 1} of {totalEpochs} ({budgetClock.Elapsed.TotalSeconds:F1} s so far, {clock.Elapsed.TotalSeconds:F1} s per epoch); best epoch {bestEpoch}"));
                     break;
                 }
             }
@@ -149,9 +151,9 @@ internal static class TrainingLoop
                     $"keeping the last epoch's weights: its validation loss {lastLoss:G4} is within {options.RestoreMargin:P0} of the lowest, {bestLoss:G4} (epoch {bestEpoch})"));
                 bestEpoch = history.Count;
             }
-            else if (bestWeights is not null)
+            if (bestWeights is not null && bestEpoch < history.Count)
             {
-                if (bestEpoch < history.Count) log?.Info(MessageSensitivity.None, $"restoring the weights of epoch {bestEpoch} (lowest validation loss {bestLoss:G4})");
+                log?.Info(MessageSensitivity.None, $"restoring the weights of epoch {bestEpoch} (lowest validation loss {bestLoss:G4})");
                 network.load_state_dict(bestWeights);
             }
             else
@@ -159,7 +161,7 @@ internal static class TrainingLoop
                 bestEpoch = history.Count;
                 if (averageSum is not null && averaged > 1)
                 {
-                    log?.Info(MessageSensitivity.None, $"weights: the mean of the last {averaged} epochs' (weight averaging)");
+                    log?.Info(MessageSensitivity.None, $"weight averaging: the mean of the weights at the end of epochs {history.Count - averaged + 1}–{history.Count}");
                     LoadMean(network, averageSum, averaged);
                 }
             }

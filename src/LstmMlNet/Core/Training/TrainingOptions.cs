@@ -108,15 +108,16 @@ public class TrainingOptions
     /// the restore: a best epoch that wins by noise is not worth going back to). 0 (the trainers): any lower loss.</summary>
     internal double RestoreMargin { get; set; }
 
-    /// <summary>Epochs whose end-of-epoch weights are averaged into the weights the fit returns (stochastic weight averaging
-    /// over the last epochs, Izmailov et al. 2018); 0 or 1 = the last epoch's weights. Not applied when the best validation
-    /// epoch's weights are restored. Default 0.</summary>
-    internal int AverageLastEpochs { get; set; }
+    /// <summary>Epochs of weight averaging after <see cref="Epochs"/> (stochastic weight averaging, Izmailov et al. 2018):
+    /// training goes on for this many epochs at the base <see cref="LearningRate"/>, and the fit returns the mean of the
+    /// weights at the end of each of them; 0 = none. Not applied when the best validation epoch's weights are restored.
+    /// Set by the trainers from <see cref="LstmMlNet.LstmTrainerOptions.WeightAveragingEpochs"/>.</summary>
+    internal int AveragingEpochs { get; set; }
 
     /// <summary>A new <see cref="TrainingOptions"/> with these settings, any of them replaced: what a caller that resolves
     /// values (the forecaster's plan, a refit) hands the training loop, so the options a user passed are never written.</summary>
     internal TrainingOptions ForLoop(int? epochs = null, int? rowsPerEpoch = null, double? weightDecay = null, int? earlyStoppingPatience = null,
-        bool? restoreBestWeights = null, double? restoreMargin = null, TimeSpan? timeBudget = null) => new()
+        bool? restoreBestWeights = null, double? restoreMargin = null, TimeSpan? timeBudget = null, int? averagingEpochs = null) => new()
     {
         Epochs = epochs ?? Epochs,
         BatchSize = BatchSize,
@@ -140,7 +141,7 @@ public class TrainingOptions
         TimeBudget = timeBudget ?? TimeBudget,
         RowsPerEpoch = rowsPerEpoch ?? RowsPerEpoch,
         RestoreMargin = restoreMargin ?? RestoreMargin,
-        AverageLastEpochs = AverageLastEpochs,
+        AveragingEpochs = averagingEpochs ?? AveragingEpochs,
     };
 
     /// <summary>Checks every value and throws <see cref="ArgumentOutOfRangeException"/> naming the first bad one.</summary>
