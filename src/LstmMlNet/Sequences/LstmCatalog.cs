@@ -20,7 +20,8 @@ public static class LstmCatalog
     /// <param name="hiddenSize">Hidden units per direction.</param>
     /// <param name="bidirectional">Read sequences in both directions.</param>
     /// <param name="epochs">Epochs over the training rows (the classifiers hold no rows out by default, so every epoch runs;
-    /// set <see cref="TrainingOptions.ValidationFraction"/> or a validation set in the options overload for early stopping).</param>
+    /// set <see cref="TrainingOptions.ValidationFraction"/> or a validation set in the options overload for early stopping).
+    /// A classifier reading tokens then trains 5 weight-averaging epochs (<see cref="LstmTrainerOptions.WeightAveragingEpochs"/>).</param>
     public static LstmBinaryTrainer Lstm(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
         string labelColumnName = Defaults.LabelColumnName, string featureColumnName = Defaults.FeatureColumnName,
         RecurrentCellKind cell = Defaults.Cell, int hiddenSize = Defaults.ClassifierHiddenSize, bool bidirectional = Defaults.Bidirectional,
@@ -42,7 +43,8 @@ public static class LstmCatalog
     /// <param name="hiddenSize">Hidden units per direction.</param>
     /// <param name="bidirectional">Read sequences in both directions.</param>
     /// <param name="epochs">Epochs over the training rows (the classifiers hold no rows out by default, so every epoch runs;
-    /// set <see cref="TrainingOptions.ValidationFraction"/> or a validation set in the options overload for early stopping).</param>
+    /// set <see cref="TrainingOptions.ValidationFraction"/> or a validation set in the options overload for early stopping).
+    /// A classifier reading tokens then trains 5 weight-averaging epochs (<see cref="LstmTrainerOptions.WeightAveragingEpochs"/>).</param>
     public static LstmMulticlassTrainer Lstm(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = Defaults.LabelColumnName, string featureColumnName = Defaults.FeatureColumnName,
         RecurrentCellKind cell = Defaults.Cell, int hiddenSize = Defaults.ClassifierHiddenSize, bool bidirectional = Defaults.Bidirectional,
