@@ -52,11 +52,7 @@ public sealed class RegressionTrainerTests(Xunit.Abstractions.ITestOutputHelper 
         output.WriteLine($"R² {metrics.RSquared:F4}, RMSE {metrics.RootMeanSquaredError:F4}");
         Assert.True(metrics.RSquared > 0.9, $"R² {metrics.RSquared:F4}, RMSE {metrics.RootMeanSquaredError:F4}");
 
-        var stream = new MemoryStream();
-        ml.Model.Save(model, train.Schema, stream);
-        stream.Position = 0;
-        var other = new MLContext();
-        ITransformer loaded = other.Model.Load(stream, out _);
+        var (other, loaded) = SavedModel.LoadInNewContext(ml, model, train.Schema);
         using var releaseLoaded = Released.After(loaded);
         Assert.Equal(scored.GetColumn<float>("Score").ToArray(), loaded.Transform(other.Data.LoadFromEnumerable(Rows(200, 2))).GetColumn<float>("Score").ToArray());
     }

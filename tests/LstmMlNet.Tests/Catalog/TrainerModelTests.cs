@@ -147,10 +147,7 @@ public sealed class TrainerModelTests
         var metrics = ml.MulticlassClassification.Evaluate(scored);
         Assert.Equal(4, metrics.ConfusionMatrix.NumberOfClasses);
 
-        var stream = new MemoryStream();
-        ml.Model.Save(model, news.Schema, stream);
-        stream.Position = 0;
-        ITransformer loaded = new MLContext().Model.Load(stream, out _);
+        var (_, loaded) = SavedModel.LoadInNewContext(ml, model, news.Schema);
         using var releaseLoaded = Released.After(loaded);
         Assert.Equal(predicted, loaded.Transform(news).GetColumn<string>("PredictedClass").ToArray());
     }

@@ -359,10 +359,7 @@ public sealed class ForecastComparisonTests(ITestOutputHelper output)
         for (int t = w; t + h <= n; t++)
             for (int k = 1; k <= h; k++) Near(rule(t, k), scored[t].Forecast[k - 1], $"Transform row {t} step {k}");
 
-        var stream = new MemoryStream();
-        ml.Model.Save(model, model.ScoringInputSchema, stream);
-        stream.Position = 0;
-        ITransformer loaded = new MLContext().Model.Load(stream, out _);
+        var (_, loaded) = SavedModel.LoadInNewContext(ml, model, model.ScoringInputSchema);
         using var release = Released.After(loaded);
         using var engine = ml.Model.CreatePredictionEngine<LstmForecastInput, ForecastEngineTests.ForecastOutput>(loaded, inputSchemaDefinition: model.ScoringInputSchemaDefinition);
         foreach (int t in new[] { w, n / 2, n })

@@ -43,11 +43,7 @@ public sealed class EnsembleTests
         // The saved ensemble, loaded by a context that never fitted anything, forecasts the members' mean (with no target
         // transform and the whole network kept, the forecast is linear in the network's output).
         var ml = new MLContext(seed: 1);
-        var stream = new MemoryStream();
-        ml.Model.Save(both, both.ScoringInputSchema, stream);
-        stream.Position = 0;
-        var other = new MLContext();
-        ITransformer loaded = other.Model.Load(stream, out _);
+        var (other, loaded) = SavedModel.LoadInNewContext(ml, both, both.ScoringInputSchema);
         using var release = Released.After(loaded);
         float[] window = points[^12..].Select(p => p.Value).ToArray();
         float[] a = Forecast(ml, first.ScoringModel, 4, window), b = Forecast(ml, second.ScoringModel, 4, window), mean = Forecast(other, loaded, 4, window);

@@ -84,11 +84,7 @@ public sealed class ForecastEngineTests
         Point[] points = Points(200, 1);
         var (ml, model) = Fit(Options(), points);
         using var engine = model.CreateForecastEngine<Point, ForecastOutput>(ml);
-        var stream = new MemoryStream();
-        ml.Model.Save(model, model.ScoringInputSchema, stream);
-        stream.Position = 0;
-        var other = new MLContext();
-        ITransformer loaded = other.Model.Load(stream, out _);
+        var (other, loaded) = SavedModel.LoadInNewContext(ml, model, model.ScoringInputSchema);
         using var releaseLoaded = Released.After(loaded);
         using var prediction = other.Model.CreatePredictionEngine<LstmForecastInput, ForecastOutput>(loaded, inputSchemaDefinition: LstmForecastInput.SchemaFor(12, 4, 0));
         ForecastOutput direct = prediction.Predict(new LstmForecastInput { Window = points[^12..].Select(p => p.Value).ToArray() });

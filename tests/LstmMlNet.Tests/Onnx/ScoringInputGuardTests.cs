@@ -95,10 +95,7 @@ public sealed class ScoringInputGuardTests
             FeatureColumnName = "Frames", FrameSize = FrameSize, Network = { HiddenSize = 8, Bidirectional = true, Layers = 2 }, ProjectionSize = 4, Epochs = 2, Seed = 1,
         };
         ITransformer model = ml.Regression.Trainers.Lstm(options).Fit(train);
-        var stream = new MemoryStream();
-        ml.Model.Save(model, train.Schema, stream);
-        stream.Position = 0;
-        ITransformer loaded = new MLContext().Model.Load(stream, out _);
+        var (_, loaded) = SavedModel.LoadInNewContext(ml, model, train.Schema);
         using var releaseLoaded = Released.After(loaded);
         foreach (ITransformer m in new[] { model, loaded })
         {

@@ -44,11 +44,7 @@ public sealed class PretrainedSentenceVectorsTests(ITestOutputHelper output)
         output.WriteLine($"lowest cosine against SentenceEncoder.Encode over {rows.Length} yelp sentences: {worst:F7}");
         Assert.True(worst > 0.9999, $"lowest cosine {worst:F7}");
 
-        var stream = new MemoryStream();
-        ml.Model.Save(model, data.Schema, stream);
-        stream.Position = 0;
-        var other = new MLContext();
-        ITransformer loaded = other.Model.Load(stream, out _);
+        var (other, loaded) = SavedModel.LoadInNewContext(ml, model, data.Schema);
         using var releaseLoaded = Released.After(loaded);
         float[][] again = other.Data.CreateEnumerable<VectorRow>(loaded.Transform(other.Data.LoadFromEnumerable(rows)), reuseRowObject: false).Select(r => r.Vector).ToArray();
         for (int i = 0; i < rows.Length; i++) Assert.Equal(mine[i], again[i]);
