@@ -50,12 +50,12 @@ public sealed record ForecastFitReport(
 
     /// <summary>Each ensemble member's training history (<see cref="LstmForecastingOptions.EnsembleSize"/>), in member order;
     /// <see cref="ForecastFitReport.History"/>, <see cref="ForecastFitReport.BestEpoch"/> and
-    /// <see cref="ForecastFitReport.StoppedEarly"/> are the first member's. One entry (that history) for a single network;
-    /// empty when no network was trained.</summary>
+    /// <see cref="ForecastFitReport.StoppedEarly"/> are the first member's. One entry (that history) for a single network,
+    /// an empty one when no network was trained (the baseline-only model a comparison returns).</summary>
     public IReadOnlyList<IReadOnlyList<TrainingProgress>> MemberHistories { get; init; } = [];
 
     /// <summary>Each ensemble member's kept epoch (1-based), in member order, as <see cref="ForecastFitReport.BestEpoch"/>
-    /// is the first member's.</summary>
+    /// is the first member's (one 0 when no network was trained).</summary>
     public IReadOnlyList<int> MemberBestEpochs { get; init; } = [];
 
     /// <summary>The calibration windows' scores behind <see cref="Quantiles"/>, which give the half-widths of any other level

@@ -88,7 +88,7 @@ public sealed class ForecastPlanTests
 
     /// <summary>The automatic window's panel rule: M4 hourly (414 series, 233,534 training windows at the standard W 72) reads
     /// four horizons, 192 hours capped at a third of its shortest training part (560 → 186); its first 40 series
-    /// (about 22,500 windows) and one long hourly series (bike counts, about 13,800) keep the standard window.</summary>
+    /// (17,640 windows) and one long hourly series (all 17,379 bike counts, 13,832 windows) keep the standard window.</summary>
     [Fact]
     public void A_panel_reads_four_horizons_and_less_data_keeps_the_standard_window()
     {
@@ -113,12 +113,13 @@ public sealed class ForecastPlanTests
         Assert.Contains(all.Log, m => m.Contains("window 186 (automatic: 233534 training windows, at least 50000, so 4 horizons of 48", StringComparison.Ordinal));
         var forty = Resolve(m4.Take(40).SelectMany(s => s.Train.Select(v => (s.Id, v))), 48);
         Assert.Equal(72, forty.Window);
-        Assert.Contains(forty.Log, m => m.Contains("window 72 (automatic: season 24, horizon 48", StringComparison.Ordinal));
+        Assert.Contains(forty.Log, m => m.Contains("window 72 (automatic: season 24, horizon 48, shortest training part 560, 17640 training windows)", StringComparison.Ordinal));
 
         float[] counts = File.ReadLines(SharedData.Path("bike", "hour.csv")).Skip(1)
             .Select(line => float.Parse(line.Split(',')[^1], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         var bike = Resolve(counts.Select(v => ("bike", v)), 24);
         Assert.Equal(48, bike.Window);
+        Assert.Contains(bike.Log, m => m.Contains("window 48 (automatic: season 24, horizon 24, shortest training part 13903, 13832 training windows)", StringComparison.Ordinal));
 
         // The rule itself: the count decides, the cap still holds, and without a season four horizons.
         Assert.Equal(72, ForecastPlanner.AutomaticWindow(24, 48, 2000, ForecastPlanner.LongWindowMinimumWindows - 1));

@@ -10,7 +10,8 @@ namespace LstmMlNet.Training;
 /// <summary>
 /// The one training loop every recurrent estimator uses: seeded bucketed mini-batches, Adam/AdamW/SGD,
 /// warm-up and schedule, global-norm clipping, optional truncated BPTT, validation each epoch, early stopping
-/// with best-weights restore, one log line and one progress report per epoch, cancellation between batches.
+/// with best-weights restore, weight averaging over extra epochs, one log line and one progress report per epoch,
+/// cancellation between batches.
 /// Every batch runs inside its own dispose scope so native memory does not grow with the epochs.
 /// </summary>
 internal static class TrainingLoop

@@ -80,14 +80,15 @@ internal sealed record ForecastCalibration(float NetworkWeight, float[] Quantile
             for (int j = 0; j < b; j++) windows.Frames[start + j].CopyTo(values, j * perWindow);
             Tensor input = tensor(values, new long[] { b, layout.Steps, layout.FrameSize });
             Tensor lengths = TorchScalars.Full(new long[] { b }, layout.Steps, ScalarType.Int64);
-            float[] sum = ForecastObjective.Predict(networks[0], input, lengths, h).data<float>().ToArray();
+            ForecastObjective.Predict(networks[0], input, lengths, h).data<float>().CopyTo(outputs, start * h);
+            if (networks.Count == 1) continue;
+            Span<float> sum = outputs.AsSpan(start * h, b * h);
             for (int m = 1; m < networks.Count; m++)
             {
                 float[] member = ForecastObjective.Predict(networks[m], input, lengths, h).data<float>().ToArray();
                 for (int i = 0; i < sum.Length; i++) sum[i] += member[i];
             }
-            if (networks.Count > 1) for (int i = 0; i < sum.Length; i++) sum[i] /= networks.Count;
-            sum.CopyTo(outputs, start * h);
+            for (int i = 0; i < sum.Length; i++) sum[i] /= networks.Count;
         }
         return outputs;
     }
