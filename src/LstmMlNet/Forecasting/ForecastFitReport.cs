@@ -43,6 +43,23 @@ public sealed record ForecastFitReport(
     /// <summary>The baseline's (α = 0) mean absolute error on the validation tail, in the same units; null without the guard.</summary>
     public double? BaselineValidationError { get; init; }
 
+    /// <summary>The period of the other simple forecast the baseline guard weighed beside the baseline, as
+    /// <see cref="SeasonalBaselinePeriod"/> gives the baseline's: 0 = the last value (the network corrects seasonal naive),
+    /// P = the seasonal naive forecast of period P (the network corrects the last value). Null when there was none: no
+    /// guard, no season of P ≥ 2 steps within the window, or a model whose scaling does not start from the last value
+    /// (<see cref="ForecastTargetTransform.Difference"/>, <see cref="ForecastScaling.Standard"/>, <see cref="ForecastScaling.None"/>).</summary>
+    public int? AlternativePeriod { get; init; }
+
+    /// <summary>The weight γ of that other simple forecast in the forecasts the guard chose: 0 when the model blends the
+    /// network with its baseline (<see cref="NetworkWeight"/> α of the correction), 1 − α when it forecasts
+    /// α·network + (1 − α)·(the other simple forecast) because that blend had the lowest validation error; 1 (with α 0)
+    /// = the other simple forecast alone.</summary>
+    public float AlternativeWeight { get; init; }
+
+    /// <summary>The other simple forecast's own mean absolute error on the validation tail, in the units of
+    /// <see cref="NetworkValidationError"/>; null without it.</summary>
+    public double? AlternativeValidationError { get; init; }
+
     /// <summary>The target transform the model applies: the one given, or the one
     /// <see cref="ForecastTargetTransform.Automatic"/> chose (<see cref="ForecastTargetTransform.Log1p"/> or
     /// <see cref="ForecastTargetTransform.None"/>).</summary>

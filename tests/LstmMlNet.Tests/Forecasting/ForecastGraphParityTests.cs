@@ -61,6 +61,14 @@ public sealed class ForecastGraphParityTests
         }
         Check(layout with { NetworkWeight = 0.5f }); // the baseline guard's blend
         Check(layout with { NetworkWeight = 0f });   // the baseline alone
+        if (layout.HasAlternative)
+        {
+            // The guard's blends with the other simple forecast: the last value beside a seasonal naive baseline, seasonal
+            // naive beside a last-value baseline.
+            Check(layout with { NetworkWeight = 0.5f, AlternativeWeight = 0.5f });
+            Check(layout with { NetworkWeight = 0f, AlternativeWeight = 1f });
+            if (layout.SeasonalBaseline) Check(layout with { SeasonalNaiveBaseline = false, NetworkWeight = 0.25f, AlternativeWeight = 0.75f });
+        }
 
         void Check(ForecastLayout layout)
         {
@@ -237,6 +245,12 @@ public sealed class ForecastGraphParityTests
         // without a period the baseline is the last value (the naive forecast)
         var naive = layout with { SeasonalNaiveBaseline = false };
         Assert.All(naive.Levels(window, new float[h], m, s), l => Assert.Equal(window[^1], l, 5));
+        // the guard's other simple forecast, alone (α 0, γ 1): the last value beside seasonal naive and the reverse
+        Assert.True(layout.HasAlternative && naive.HasAlternative);
+        Assert.Equal((0, period), (layout.AlternativePeriod, naive.AlternativePeriod));
+        Assert.All((layout with { NetworkWeight = 0f, AlternativeWeight = 1f }).Levels(window, new float[h], m, s), l => Assert.Equal(window[^1], l, 5));
+        float[] seasonal = (naive with { NetworkWeight = 0f, AlternativeWeight = 1f }).Levels(window, new float[h], m, s);
+        for (int k = 0; k < h; k++) Assert.Equal(window[w - period + k % period], seasonal[k], 5);
     }
 
     [Fact]

@@ -110,7 +110,7 @@ internal static class ForecastGraph
         n.G.Graph.Node.AddRange(inner.Graph.Node);
 
         // Decoding: [B, h] network output → levels → forecast and bounds.
-        string levels = n.Levels(level, n.Baseline(u, m), NetworkOutput, scale);
+        string levels = n.Levels(level, n.Baseline(u, m), NetworkOutput, scale, layout.AlternativeWeight != 0f ? n.Alternative(u, m) : null);
         n.Bounds(levels, sigma, quantiles, forecast, lower, upper, scaleOutput);
 
         n.G.Graph.Input.Add(Value(window, DataType.Float, BatchDimension, (long)layout.WindowSize));
@@ -347,12 +347,24 @@ internal static class ForecastGraph
             ? G.Node("Gather", new[] { u, G.Int64s("seasonal_positions", Enumerable.Range(0, H).Select(k => (long)layout.LagPosition(k, 0)).ToArray()) }, null, Attribute("axis", 1L))
             : m;
 
+        /// <summary>ForecastLayout.Alternative: o_k [B, h], m (the last value) when the baseline is seasonal naive, else the
+        /// seasonal naive values u at LagPosition(k, 0). m [B, 1] broadcasts over the h steps in <see cref="Levels"/>.</summary>
+        public string Alternative(string u, string m) => layout.SeasonalBaseline
+            ? m
+            : G.Node("Gather", new[] { u, G.Int64s("alternative_positions", Enumerable.Range(0, H).Select(k => (long)layout.LagPosition(k, 0)).ToArray()) }, null, Attribute("axis", 1L));
+
         /// <summary>ForecastLayout.Levels: ℓ̂_k [B, h] from the network output z' — z_k = α·z'_k·s + b_k (α left out when
-        /// 1), summed onto the last level for Difference.</summary>
-        public string Levels(string level, string baseline, string output, string s)
+        /// 1), plus γ·(o_k − b_k) when the guard blended in the other simple forecast <paramref name="alternative"/>,
+        /// summed onto the last level for Difference.</summary>
+        public string Levels(string level, string baseline, string output, string s, string? alternative = null)
         {
             string correction = layout.NetworkWeight == 1f ? output : G.Node("Mul", new[] { output, G.Floats("network_weight", new[] { layout.NetworkWeight }, 1) });
             string z = G.Node("Add", new[] { G.Node("Mul", new[] { correction, s }), baseline });
+            if (alternative is not null)
+            {
+                string shift = G.Node("Mul", new[] { G.Node("Sub", new[] { alternative, baseline }), G.Floats("alternative_weight", new[] { layout.AlternativeWeight }, 1) });
+                z = G.Node("Add", new[] { z, shift });
+            }
             return layout.Transform == ForecastTargetTransform.Difference
                 ? G.Node("Add", new[] { Slice(level, W - 1, W, Axis1), G.Node("CumSum", new[] { z, G.Int64s("cumsum_axis", new[] { 1L }, scalar: true) }) })
                 : z;

@@ -60,6 +60,27 @@ internal sealed record ForecastLayout(
     /// 0 = the baseline alone; chosen by Fit on the validation tail (<see cref="LstmForecastingOptions.BaselineGuard"/>).</summary>
     public float NetworkWeight { get; init; } = 1f;
 
+    /// <summary>The weight γ of the other simple forecast o (<see cref="Alternative"/>) in the forecast,
+    /// b_k + α·s·z'_k + γ·(o_k − b_k): 0 = none (the default), 1 − α when the baseline guard chose a blend of the network
+    /// with the other simple forecast rather than with the baseline (<see cref="LstmForecastingOptions.BaselineGuard"/>).</summary>
+    public float AlternativeWeight { get; init; }
+
+    /// <summary>There is another simple forecast o than the baseline b for the guard to weigh: the last value when the
+    /// baseline is seasonal naive, the seasonal naive forecast when it is the last value and the window holds a season of
+    /// P ≥ 2 steps. Only for levels taken relative to the window's last value (m is then the last value; not
+    /// Difference, Standard or None).</summary>
+    public bool HasAlternative => RelativeCovariates && (SeasonalBaseline || (Season >= 2 && PastSteps >= Season));
+
+    /// <summary>The name of the baseline's forecast for logs and reports: "seasonal naive (period P)" or "last value".</summary>
+    public string BaselineName => SeasonalBaseline ? $"seasonal naive (period {Season})" : "last value";
+
+    /// <summary>The period of <see cref="Alternative"/>'s forecast as <see cref="SeasonalPeriod"/> gives the baseline's: 0 for
+    /// the last value, P for seasonal naive (meaningful when <see cref="HasAlternative"/>).</summary>
+    public int AlternativePeriod => SeasonalBaseline ? 0 : Season;
+
+    /// <summary>The name of <see cref="Alternative"/>'s forecast (meaningful when <see cref="HasAlternative"/>).</summary>
+    public string AlternativeName => SeasonalBaseline ? "last value" : $"seasonal naive (period {Season})";
+
     public int PastSteps => Transform == ForecastTargetTransform.Difference ? WindowSize - 1 : WindowSize;
 
     public int FutureSteps => Horizon;
@@ -259,6 +280,22 @@ internal sealed record ForecastLayout(
         return b;
     }
 
+    /// <summary>The other simple forecast o_k (u units; <see cref="HasAlternative"/>) of a window of raw values with offset
+    /// m: the last value m when the baseline is seasonal naive, else the seasonal naive values u at
+    /// <see cref="LagPosition"/>(k, 0).</summary>
+    public float[] Alternative(ReadOnlySpan<float> window, float m)
+    {
+        var o = new float[Horizon];
+        if (SeasonalBaseline)
+        {
+            Array.Fill(o, m);
+            return o;
+        }
+        float[] u = Series(window);
+        for (int k = 0; k < Horizon; k++) o[k] = u[LagPosition(k, 0)];
+        return o;
+    }
+
     /// <summary>Scaled targets z'_k = (u_{T+k} − b_k) / s for the h observations after a window.</summary>
     public float[] Targets(ReadOnlySpan<float> window, ReadOnlySpan<float> future, float m, float s)
     {
@@ -280,10 +317,12 @@ internal sealed record ForecastLayout(
     {
         var levels = new float[Horizon];
         float[] b = Baseline(window, m);
+        float[]? o = AlternativeWeight != 0f ? Alternative(window, m) : null;
         float running = Level(window[^1]);
         for (int k = 0; k < Horizon; k++)
         {
             float z = output[k] * NetworkWeight * s + b[k];
+            if (o is not null) z += AlternativeWeight * (o[k] - b[k]);
             running = Transform == ForecastTargetTransform.Difference ? running + z : z;
             levels[k] = running;
         }

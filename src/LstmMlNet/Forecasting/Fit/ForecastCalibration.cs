@@ -15,11 +15,25 @@ namespace LstmMlNet.Forecasting;
 /// <param name="NetworkError">Mean normalised absolute error of the network on the validation windows (null without the guard).</param>
 /// <param name="BaselineError">The same for the baseline alone (null without the guard).</param>
 /// <param name="Scores">The calibration scores <paramref name="Quantiles"/> come from, which answer any other level.</param>
-internal sealed record ForecastCalibration(float NetworkWeight, float[] Quantiles, double? NetworkError, double? BaselineError, ConformalScores Scores)
+/// <param name="AlternativeWeight">γ: the weight of the other simple forecast (<see cref="ForecastLayout.AlternativeWeight"/>),
+/// 1 − α when the guard blended the network with it, else 0.</param>
+/// <param name="AlternativeError">The other simple forecast's own error (null without the guard or without one).</param>
+internal sealed record ForecastCalibration(float NetworkWeight, float[] Quantiles, double? NetworkError, double? BaselineError, ConformalScores Scores,
+    float AlternativeWeight = 0f, double? AlternativeError = null)
 {
     /// <summary>The weights of the network's correction the baseline guard chooses among: the baseline alone, three
     /// blends, the network.</summary>
     internal static readonly float[] GuardWeights = { 0f, 0.25f, 0.5f, 0.75f, 1f };
+
+    /// <summary>The guard's candidates (α, γ) in order of preference, ties going to the earlier: the network, its blends
+    /// with the baseline down to the baseline alone, then (with another simple forecast, <see cref="ForecastLayout.HasAlternative"/>)
+    /// its blends with that one, α·network + (1 − α)·other, down to the other alone.</summary>
+    internal static (float Network, float Alternative)[] GuardCandidates(bool alternative)
+    {
+        var candidates = GuardWeights.Reverse().Select(a => (a, 0f)).ToList();
+        if (alternative) candidates.AddRange(GuardWeights.Reverse().Where(a => a < 1f).Select(a => (a, 1f - a)));
+        return candidates.ToArray();
+    }
 
     /// <summary>Runs the guard (when asked for) and calibrates the bounds on <paramref name="windows"/> (the validation
     /// tails' windows) for the trained <paramref name="networks"/> (one, or an ensemble's members, whose outputs are
@@ -29,8 +43,8 @@ internal sealed record ForecastCalibration(float NetworkWeight, float[] Quantile
         ForecastLayout layout = plan.Layout;
         float[] outputs = Outputs(networks, windows);
         float[][] scores = Errors(layout, windows, outputs); // the network's (α = 1)
-        float weight = 1f;
-        double? networkError = null, baselineError = null;
+        float weight = 1f, alternativeWeight = 0f;
+        double? networkError = null, baselineError = null, alternativeError = null;
         if (plan.Request.BaselineOnly)
         {
             // The baseline alone (a comparison's simple winner): α = 0, the bounds calibrated on the baseline's own errors.
@@ -38,28 +52,33 @@ internal sealed record ForecastCalibration(float NetworkWeight, float[] Quantile
             scores = Errors(layout with { NetworkWeight = 0f }, windows, outputs);
             baselineError = windows.Count > 0 ? Mean(scores) : null;
             log.Info(MessageSensitivity.None, FormattableString.Invariant(
-                $"ForecastByLstm: forecasting with the {BaselineName(layout)} forecast alone (BaselineOnly); its mean |error|/σ on the {windows.Count} validation windows {baselineError:G4}"));
+                $"ForecastByLstm: forecasting with the {layout.BaselineName} forecast alone (BaselineOnly); its mean |error|/σ on the {windows.Count} validation windows {baselineError:G4}"));
         }
         else if (plan.Request.BaselineGuard && windows.Count > 0)
         {
-            float[][][] errors = GuardWeights.Select(a => a == 1f ? scores : Errors(layout with { NetworkWeight = a }, windows, outputs)).ToArray();
-            weight = GuardWeights[ChooseWeight(errors)];
+            var candidates = GuardCandidates(layout.HasAlternative);
+            float[][][] errors = candidates.Select(c => c == (1f, 0f) ? scores
+                : Errors(layout with { NetworkWeight = c.Network, AlternativeWeight = c.Alternative }, windows, outputs)).ToArray();
+            (weight, alternativeWeight) = candidates[Choose(errors)];
+            int baselineAlone = Array.IndexOf(candidates, (0f, 0f)), alternativeAlone = Array.IndexOf(candidates, (0f, 1f));
             networkError = Mean(scores);
-            baselineError = Mean(errors[0]);
-            if (weight != 1f) scores = Larger(scores, errors[0]);
-            string baselineName = BaselineName(layout);
+            baselineError = Mean(errors[baselineAlone]);
+            alternativeError = alternativeAlone >= 0 ? Mean(errors[alternativeAlone]) : null;
+            // Bounds: the larger of the network's error and the error of the simple forecast it is blended with.
+            if (weight != 1f) scores = Larger(scores, errors[alternativeWeight > 0f ? alternativeAlone : baselineAlone]);
+            string baselineName = layout.BaselineName, otherName = layout.AlternativeName;
+            string simple = alternativeWeight > 0f ? otherName : baselineName;
             log.Info(MessageSensitivity.None, FormattableString.Invariant(
-                $"ForecastByLstm: baseline guard on the {windows.Count} validation windows: mean |error|/σ network {networkError:G4}, {baselineName} {baselineError:G4}; ") +
+                $"ForecastByLstm: baseline guard on the {windows.Count} validation windows: mean |error|/σ network {networkError:G4}, {baselineName} {baselineError:G4}") +
+                (alternativeError is { } other ? FormattableString.Invariant($", {otherName} {other:G4}; ") : "; ") +
                 (weight == 1f ? "forecasting with the network"
-                    : weight == 0f ? $"the network does not beat the {baselineName} forecast: forecasting with the {baselineName} forecast alone"
-                    : FormattableString.Invariant($"forecasting with the {baselineName} forecast plus {weight:G2} of the network's correction")));
+                    : weight == 0f ? $"the network does not beat the {simple} forecast: forecasting with the {simple} forecast alone"
+                    : alternativeWeight > 0f ? FormattableString.Invariant($"forecasting with {weight:G2} of the network's forecast and {alternativeWeight:G2} of the {simple} forecast")
+                    : FormattableString.Invariant($"forecasting with the {simple} forecast plus {weight:G2} of the network's correction")));
         }
         var kept = new ConformalScores(scores);
-        return new ForecastCalibration(weight, Calibrate(kept, plan.Request.ConfidenceLevel), networkError, baselineError, kept);
+        return new ForecastCalibration(weight, Calibrate(kept, plan.Request.ConfidenceLevel), networkError, baselineError, kept, alternativeWeight, alternativeError);
     }
-
-    /// <summary>The baseline's name for the log: "seasonal naive (period P)" or "last value".</summary>
-    private static string BaselineName(ForecastLayout layout) => layout.SeasonalPeriod > 0 ? $"seasonal naive (period {layout.SeasonalPeriod})" : "last value";
 
     private static double Mean(float[][] errors) => errors.Average(step => step.Average(v => (double)v));
 
@@ -111,14 +130,14 @@ internal sealed record ForecastCalibration(float NetworkWeight, float[] Quantile
         return errors;
     }
 
-    /// <summary>The baseline guard: the index in <see cref="GuardWeights"/> whose forecasts b + α·s·z' have the lowest mean
-    /// normalised absolute error (<paramref name="errors"/>: [weight][step][window], from <see cref="Errors"/>) over the
-    /// validation tails; a tie keeps the larger weight.</summary>
-    private static int ChooseWeight(float[][][] errors)
+    /// <summary>The baseline guard: the index of the candidate (<see cref="GuardCandidates"/>) whose forecasts have the
+    /// lowest mean normalised absolute error (<paramref name="errors"/>: [candidate][step][window], from <see cref="Errors"/>)
+    /// over the validation tails; a tie keeps the earlier, preferred candidate.</summary>
+    private static int Choose(float[][][] errors)
     {
         double[] mean = errors.Select(Mean).ToArray();
-        int best = mean.Length - 1;
-        for (int i = mean.Length - 2; i >= 0; i--) if (mean[i] < mean[best]) best = i;
+        int best = 0;
+        for (int i = 1; i < mean.Length; i++) if (mean[i] < mean[best]) best = i;
         return best;
     }
 

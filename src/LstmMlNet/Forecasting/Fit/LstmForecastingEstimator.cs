@@ -105,7 +105,7 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
                 results.Add(trained);
             }
             ForecastCalibration calibration = ForecastCalibration.Run(plan, networks, calibrationWindows, log);
-            plan = plan.WithNetworkWeight(calibration.NetworkWeight);
+            plan = plan.WithGuard(calibration.NetworkWeight, calibration.AlternativeWeight);
             if (request.RefitOnAllData && !request.BaselineOnly)
             {
                 // Each network trained again, from its seed and for the epochs its first fit kept, on every complete window
@@ -180,6 +180,9 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
             NetworkWeight = calibration.NetworkWeight,
             NetworkValidationError = calibration.NetworkError,
             BaselineValidationError = calibration.BaselineError,
+            AlternativeWeight = calibration.AlternativeWeight,
+            AlternativeValidationError = calibration.AlternativeError,
+            AlternativePeriod = plan.Layout.HasAlternative && calibration.NetworkError is not null ? plan.Layout.AlternativePeriod : null,
             TargetTransform = plan.Layout.Transform,
             MemberHistories = results.Select(r => r.History).ToArray(),
             MemberBestEpochs = results.Select(r => r.BestEpoch).ToArray(),

@@ -14,15 +14,17 @@ namespace LstmMlNet.Forecasting;
 /// <paramref name="Training"/>.</param>
 /// <param name="Layout">The arithmetic between observations and the network (<see cref="ForecastLayout"/>): window,
 /// horizon, season, baseline, seasonal inputs, calendar and step, scaling and the training statistics. The network weight
-/// of the baseline guard is set after training (<see cref="WithNetworkWeight"/>).</param>
+/// of the baseline guard is set after training (<see cref="WithGuard"/>).</param>
 /// <param name="Tails">The validation tail of each series (observations held out at its end), in series order.</param>
 /// <param name="Training">The training loop's schedule: the request's settings with the resolved epochs, windows per
 /// epoch and weight decay.</param>
 /// <param name="Seed">The seed of the fit (the request's, or drawn from the ML.NET environment).</param>
 internal sealed record ForecastPlan(LstmForecastingOptions Request, ForecastLayout Layout, int[] Tails, TrainingOptions Training, int Seed)
 {
-    /// <summary>The plan with the baseline guard's weight α of the network's correction (1 = the network alone).</summary>
-    public ForecastPlan WithNetworkWeight(float weight) => this with { Layout = Layout with { NetworkWeight = weight } };
+    /// <summary>The plan with the baseline guard's weight α of the network's correction (1 = the network alone) and weight
+    /// γ of the other simple forecast (<see cref="ForecastLayout.AlternativeWeight"/>; 0 = none).</summary>
+    public ForecastPlan WithGuard(float weight, float alternativeWeight = 0f) =>
+        this with { Layout = Layout with { NetworkWeight = weight, AlternativeWeight = alternativeWeight } };
 
     /// <summary>The plan in one line for the log: every resolved value.</summary>
     public override string ToString()
