@@ -33,7 +33,8 @@ public sealed record ForecastFitReport(
 {
     /// <summary>The weight α of the network's correction in the forecasts, baseline + α·correction, that the baseline guard
     /// chose on the validation tail (<see cref="LstmForecastingOptions.BaselineGuard"/>): 1 = the network, 0 = the baseline
-    /// alone (seasonal naive, <see cref="SeasonalBaselinePeriod"/>, or the last value). 1 without the guard.</summary>
+    /// alone (seasonal naive, <see cref="SeasonalBaselinePeriod"/>, or the last value) — or, when
+    /// <see cref="AlternativeWeight"/> is not 0, the other simple forecast's blend α·network + (1 − α)·other. 1 without the guard.</summary>
     public float NetworkWeight { get; init; } = 1f;
 
     /// <summary>The network's (α = 1) mean absolute error on the validation tail, in units of each window's interval scale

@@ -233,12 +233,15 @@ public sealed class LstmForecastingOptions : TrainingOptions
 
     /// <summary>The baseline guard: after training, Fit compares the network's forecasts on the validation tail of every
     /// series with the baseline's (the seasonal naive forecast or the last value, <see cref="Baseline"/>) and with blends
-    /// of the two, b + α·(network's correction) for α in {0, ¼, ½, ¾, 1}, and keeps the α with the lowest mean absolute
-    /// error (in units of each window's interval scale σ, so every series counts alike). α = 0 forecasts the baseline
-    /// alone: a model never forecasts worse than its simple baseline did on the data Fit held out. The choice is logged,
-    /// is in <see cref="ForecastFitReport.NetworkWeight"/>, and is part of the saved ONNX graph. The bounds are calibrated
-    /// on the same tail after the choice (one of five values chosen: the coverage stays at its level, see the docs'
-    /// bounds table). Default true.</summary>
+    /// of the two, b + α·(network's correction) for α in {0, ¼, ½, ¾, 1}; where the window holds a season it also weighs
+    /// the other simple forecast (the last value beside a seasonal naive baseline, seasonal naive beside a last-value one)
+    /// and the blends α·network + (1 − α)·(that forecast). It keeps the candidate with the lowest mean absolute error
+    /// (in units of each window's interval scale σ, so every series counts alike; ties go to the network, then to the
+    /// baseline). α = 0 forecasts a simple forecast alone: a model never forecasts worse than the naive or seasonal naive
+    /// forecast did on the data Fit held out. The choice is logged, is in <see cref="ForecastFitReport.NetworkWeight"/> and
+    /// <see cref="ForecastFitReport.AlternativeWeight"/>, and is part of the saved ONNX graph. The bounds are calibrated on
+    /// the same tail after the choice, on the larger of the network's and the chosen simple forecast's error per window
+    /// (which bounds every blend of the two, so the choice does not make them optimistic). Default true.</summary>
     public bool BaselineGuard { get; set; } = true;
 
     /// <summary>After calibrating the bounds on the validation tail, train the network again (same seed, same number

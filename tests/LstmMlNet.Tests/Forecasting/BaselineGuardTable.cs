@@ -98,7 +98,7 @@ public sealed class BaselineGuardTable(Xunit.Abstractions.ITestOutputHelper test
                 double mae = f.Average(x => Math.Abs(x.Actual - x.Forecast)), mse = f.Average(x => (double)(x.Actual - x.Forecast) * (x.Actual - x.Forecast));
                 double coverage = f.Average(x => x.Lower <= x.Actual && x.Actual <= x.Upper ? 1.0 : 0.0);
                 WriteLine(FormattableString.Invariant(
-                    $"  guard {(guard ? "on " : "off")}: MAE {mae:F2} MSE {mse:F1} coverage {coverage:F3} (n {f.Length}); weight {report.NetworkWeight:G2}, validation |e|/σ network {report.NetworkValidationError:G4} baseline {report.BaselineValidationError:G4}; season {report.Seasonality}, W {report.WindowSize}, best epoch {report.BestEpoch}/{report.History.Count}; {clock.Elapsed.TotalSeconds:F0} s"));
+                    $"  guard {(guard ? "on " : "off")}: MAE {mae:F2} MSE {mse:F1} coverage {coverage:F3} (n {f.Length}); weight {report.NetworkWeight:G2} (other simple forecast {report.AlternativeWeight:G2}), validation |e|/σ network {report.NetworkValidationError:G4} baseline {report.BaselineValidationError:G4} other (period {report.AlternativePeriod}) {report.AlternativeValidationError:G4}; season {report.Seasonality}, W {report.WindowSize}, best epoch {report.BestEpoch}/{report.History.Count}; {clock.Elapsed.TotalSeconds:F0} s"));
                 Assert.Equal(origins.Length * h, f.Length);
             }
         }
