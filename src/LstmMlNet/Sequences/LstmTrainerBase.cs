@@ -90,7 +90,8 @@ public abstract class LstmTrainerBase<TOptions> : IEstimator<ITransformer>
         using var tensors = TorchSharp.torch.NewDisposeScope();
         TorchSharp.torch.random.manual_seed(seed);
         NetworkInput networkInput = features.InputKind == SequenceInputKind.Tokens
-            ? new TokenInput(features.Vocabulary?.EmbeddingRows ?? 0, TrainerOptions.EmbeddingSize, features.Vocabulary is null ? 0 : TrainerOptions.SubwordBuckets, TrainerOptions.TokenDropout)
+            ? new TokenInput(features.Vocabulary?.EmbeddingRows ?? 0, TrainerOptions.EmbeddingSize, features.Vocabulary is null ? 0 : TrainerOptions.SubwordBuckets, TrainerOptions.TokenDropout,
+                ZeroUnknown: features.Vocabulary is { DroppedTypes: 0 } && TrainerOptions.TokenDropout == 0)
             : new FrameInput(features.FrameSize, TrainerOptions.ProjectionSize);
         NetworkSpec spec = TrainerOptions.Network.ApplyTo(new NetworkSpec(networkInput, labels.Outputs,
             Pooling: TrainerOptions.Pooling, AttentionSize: TrainerOptions.AttentionSize, HeadDropout: TrainerOptions.HeadDropout,

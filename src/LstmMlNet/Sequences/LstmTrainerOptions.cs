@@ -152,7 +152,8 @@ public abstract class LstmTrainerOptions : TrainingOptions
 
     /// <summary>Least training occurrences for a token to enter the vocabulary. Default 2: tokens seen once in training
     /// share the out-of-vocabulary embedding with tokens never seen, so that embedding is trained on the same kind of
-    /// words the model meets as unknown at prediction time.</summary>
+    /// words the model meets as unknown at prediction time. With 1 (and no <see cref="TokenDropout"/>) no training token is
+    /// out of vocabulary, so that embedding never trains: it starts at zero, and unseen words at prediction time read zeros.</summary>
     public int MinTokenCount { get; set; } = 2;
 
     /// <summary>Rows to validate on each epoch instead of a split of the training rows. Default null.</summary>

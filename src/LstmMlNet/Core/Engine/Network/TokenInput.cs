@@ -7,7 +7,10 @@ namespace LstmMlNet.Engine;
 /// mean of its own embedding row and its n-grams' rows; 0 (default) for none.</param>
 /// <param name="TokenDropout">Word dropout: while training, each id is read as the out-of-vocabulary id 0 with this
 /// probability, in [0, 1); 0 (default) for none. No effect in evaluation.</param>
-internal sealed record TokenInput(int VocabularySize, int EmbeddingSize, int SubwordBuckets = 0, double TokenDropout = 0.0) : NetworkInput
+/// <param name="ZeroUnknown">The out-of-vocabulary row starts at zero rather than at random: set when no training token
+/// maps to id 0 (the vocabulary kept every training token and there is no word dropout), so the row never trains and an
+/// unseen word at scoring then reads zeros, not an untrained random vector.</param>
+internal sealed record TokenInput(int VocabularySize, int EmbeddingSize, int SubwordBuckets = 0, double TokenDropout = 0.0, bool ZeroUnknown = false) : NetworkInput
 {
     public override SequenceInputKind Kind => SequenceInputKind.Tokens;
 

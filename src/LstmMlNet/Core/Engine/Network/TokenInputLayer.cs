@@ -26,6 +26,11 @@ internal sealed class TokenInputLayer : SequenceInputLayer
     {
         Spec = spec;
         embedding = nn.Embedding(spec.VocabularySize, spec.EmbeddingSize);
+        if (spec.ZeroUnknown)
+        {
+            using var noGrad = no_grad();
+            embedding.weight![0].zero_(); // never trained (no training token maps to id 0): unseen words read zeros
+        }
         if (spec.SubwordBuckets > 0)
         {
             if (subwordTable is null) throw new ArgumentNullException(nameof(subwordTable), "A network with subword buckets needs the n-gram table of its vocabulary.");
