@@ -10,8 +10,9 @@ namespace LstmMlNet.Data;
 internal sealed class SequenceDataset
 {
     private SequenceDataset(SequenceInputKind kind, int frameSize, IReadOnlyList<long[]>? tokens, IReadOnlyList<float[]>? frames,
-        long[]? classes, float[]? targets, IReadOnlyList<float[]>? stepTargets, int targetSize)
+        long[]? classes, float[]? targets, IReadOnlyList<float[]>? stepTargets, int targetSize, int uniformSteps = 0)
     {
+        UniformSteps = uniformSteps;
         Kind = kind;
         FrameSize = frameSize;
         Tokens = tokens;
@@ -24,6 +25,11 @@ internal sealed class SequenceDataset
         if (classes is not null && classes.Length != Count) throw new ArgumentException("One class per sequence is needed.", nameof(classes));
         if (targets is not null && targets.Length != Count * targetSize) throw new ArgumentException($"{targetSize} targets per sequence are needed.", nameof(targets));
         if (stepTargets is not null && stepTargets.Count != Count) throw new ArgumentException("Step targets are needed for every sequence.", nameof(stepTargets));
+        if (uniformSteps > 0)
+        {
+            if (stepTargets is not null) throw new ArgumentException("Sequences of one length take targets per sequence.", nameof(stepTargets));
+            return; // every sequence has uniformSteps steps: the frames are not read (they may be made on demand)
+        }
         for (int i = 0; i < Count; i++)
         {
             if (Length(i) == 0) throw new ArgumentException($"Sequence {i} is empty.");
@@ -53,7 +59,25 @@ internal sealed class SequenceDataset
 
     public int Count { get; }
 
-    public int Length(int index) => Tokens is not null ? Tokens[index].Length : Frames![index].Length / FrameSize;
+    /// <summary>The steps of every sequence when they all have the same number (frames made on demand, e.g. a forecaster's
+    /// windows, <see cref="FromUniformFrames"/>); 0 when each sequence's length is read from it.</summary>
+    public int UniformSteps { get; }
+
+    public int Length(int index) => UniformSteps > 0 ? UniformSteps : Tokens is not null ? Tokens[index].Length : Frames![index].Length / FrameSize;
+
+    /// <summary>Sequences of <paramref name="steps"/> frames each whose values <paramref name="frames"/> may make when read
+    /// (each element steps × <paramref name="frameSize"/> floats; not read here), with <paramref name="targetSize"/> targets
+    /// each: a forecaster's windows, encoded when a batch reads them rather than all at once.</summary>
+    public static SequenceDataset FromUniformFrames(IReadOnlyList<float[]> frames, int frameSize, int steps, float[] targets, int targetSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(frameSize);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(steps);
+        return new(SequenceInputKind.Frames, frameSize, null, frames, null, targets, null, targetSize, steps);
+    }
+
+    /// <summary>The same sequences with every frame array read once and held (for a small sample read every epoch).</summary>
+    public SequenceDataset Materialized() => Frames is null || UniformSteps == 0 ? this
+        : new SequenceDataset(Kind, FrameSize, null, Frames.ToArray(), Classes, Targets, null, TargetSize, UniformSteps);
 
     public static SequenceDataset FromTokens(IReadOnlyList<long[]> tokens, long[] classes) =>
         new(SequenceInputKind.Tokens, 0, tokens, null, classes, null, null, 1);
@@ -92,11 +116,11 @@ internal sealed class SequenceDataset
         }
         return new SequenceDataset(Kind, FrameSize,
             Tokens is null ? null : indices.Select(i => Tokens[i]).ToArray(),
-            Frames is null ? null : indices.Select(i => Frames[i]).ToArray(),
+            Frames is null ? null : UniformSteps > 0 ? new Selection<float[]>(Frames, indices.ToArray()) : indices.Select(i => Frames[i]).ToArray(),
             Classes is null ? null : indices.Select(i => Classes[i]).ToArray(),
             targets,
             StepTargets is null ? null : indices.Select(i => StepTargets[i]).ToArray(),
-            TargetSize);
+            TargetSize, UniformSteps);
     }
 
     /// <summary>A seeded random split: (the rest, a held-out part of round(fraction · Count) sequences, at least 1).</summary>
@@ -109,4 +133,20 @@ internal sealed class SequenceDataset
         new Random(seed).Shuffle(order);
         return (Subset(order[held..]), Subset(order[..held]));
     }
+}
+
+/// <summary>The elements of <paramref name="source"/> at <paramref name="indices"/>, read through (nothing copied), so a subset
+/// of frames made on demand stays on demand.</summary>
+internal sealed class Selection<T>(IReadOnlyList<T> source, int[] indices) : IReadOnlyList<T>
+{
+    public T this[int index] => source[indices[index]];
+
+    public int Count => indices.Length;
+
+    public IEnumerator<T> GetEnumerator()
+    {
+        foreach (int i in indices) yield return source[i];
+    }
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }

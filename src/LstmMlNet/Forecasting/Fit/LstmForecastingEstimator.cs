@@ -205,9 +205,9 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
     private static SequenceDataset MonitoredSample(SequenceDataset validation, int windowsPerEpoch, int seed)
     {
         int size = Math.Max(1, windowsPerEpoch / 4);
-        if (windowsPerEpoch <= 0 || validation.Count <= size) return validation;
+        if (windowsPerEpoch <= 0 || validation.Count <= size) return validation.Materialized();
         int[] order = Enumerable.Range(0, validation.Count).ToArray();
         new Random(seed).Shuffle(order);
-        return validation.Subset(order[..size]);
+        return validation.Subset(order[..size]).Materialized(); // read every epoch: encoded once
     }
 }
