@@ -187,8 +187,9 @@ public sealed class TextTable(ITestOutputHelper output)
             "scratch-gru128" => "scratch/cell=gru+hidden=128",
             _ => method,
         };
-        string[] changes = variant.StartsWith("scratch/", StringComparison.Ordinal) ? variant["scratch/".Length..].Split('+') : Array.Empty<string>();
-        switch (changes.Length > 0 ? "scratch" : method)
+        string family = variant.Split('/')[0];
+        string[] changes = variant.Contains('/') ? variant[(family.Length + 1)..].Split('+') : Array.Empty<string>();
+        switch (changes.Length > 0 ? family : method)
         {
             case "sdca":
                 var featurize = ml.Transforms.Text.FeaturizeText("Features", nameof(Sentence.Text));
@@ -211,33 +212,7 @@ public sealed class TextTable(ITestOutputHelper output)
                 {
                     options.FeatureColumnName = "Tokens";
                     options.Seed = seed;
-                    foreach (string change in changes)
-                    {
-                        string[] kv = change.Split('=');
-                        double Number() => double.Parse(kv[1], CultureInfo.InvariantCulture);
-                        switch (kv[0])
-                        {
-                            case "epochs": options.Epochs = (int)Number(); break;
-                            case "lr": options.LearningRate = Number(); break;
-                            case "pool": options.Pooling = Enum.Parse<PoolingKind>(kv[1], ignoreCase: true); break;
-                            case "cell": options.Network.Cell = Enum.Parse<RecurrentCellKind>(kv[1], ignoreCase: true); break;
-                            case "hidden": options.Network.HiddenSize = (int)Number(); break;
-                            case "input-dropout": options.InputDropout = Number(); break;
-                            case "head-dropout": options.HeadDropout = Number(); break;
-                            case "min-count": options.MinTokenCount = (int)Number(); break;
-                            case "smoothing": options.LabelSmoothing = Number(); break;
-                            case "word-dropout": options.TokenDropout = Number(); break;
-                            case "emb": options.EmbeddingSize = (int)Number(); break;
-                            case "subwords": options.SubwordBuckets = (int)Number(); break;
-                            case "batch": options.BatchSize = (int)Number(); break;
-                            case "wd": options.WeightDecay = Number(); break;
-                            case "schedule": options.Schedule = Enum.Parse<LearningRateSchedule>(kv[1], ignoreCase: true); break;
-                            case "warmup": options.WarmupEpochs = (int)Number(); break;
-                            case "average": options.WeightAveragingEpochs = (int)Number(); break;
-                            case "layers": options.Network.Layers = (int)Number(); break;
-                            default: throw new ArgumentException($"LSTMMLNET_TEXT_SETS_METHODS: unknown change '{change}' in '{method}'.");
-                        }
-                    }
+                    Apply(options, changes, method);
                     return options;
                 }
                 model = binary
@@ -253,6 +228,7 @@ public sealed class TextTable(ITestOutputHelper output)
                     options.TextEncoder = PretrainedTextEncoder.MiniLM;
                     options.Seed = seed;
                     if (method == "minilm-w0") options.LinearProbeWeight = 0;
+                    Apply(options, changes, method);
                     return options;
                 }
                 model = binary
@@ -260,7 +236,7 @@ public sealed class TextTable(ITestOutputHelper output)
                     : ml.MulticlassClassification.Trainers.Lstm(Encoder(new LstmMulticlassTrainer.Options())).Fit(trainL);
                 break;
             default:
-                throw new ArgumentException($"LSTMMLNET_TEXT_SETS_METHODS: unknown method '{method}' (one of {string.Join(", ", AllMethods)}, minilm-w0, scratch-h128, scratch-gru64, scratch-gru128, scratch/key=value+...).");
+                throw new ArgumentException($"LSTMMLNET_TEXT_SETS_METHODS: unknown method '{method}' (one of {string.Join(", ", AllMethods)}, minilm-w0, scratch-h128, scratch-gru64, scratch-gru128, scratch/key=value+..., minilm/key=value+...).");
         }
         using var release = Released.After(model);
         IDataView scored = model.Transform(testL);
@@ -268,6 +244,38 @@ public sealed class TextTable(ITestOutputHelper output)
         if (binary) return (ml.BinaryClassification.Evaluate(scored).Accuracy, null, rows);
         var m = ml.MulticlassClassification.Evaluate(scored);
         return (m.MicroAccuracy, m.MacroAccuracy, rows);
+    }
+
+    /// <summary>The changes of a "scratch/…" or "minilm/…" method (key=value, joined by '+') applied to the options.</summary>
+    private static void Apply(LstmClassifierOptions options, string[] changes, string method)
+    {
+        foreach (string change in changes)
+        {
+            string[] kv = change.Split('=');
+            double Number() => double.Parse(kv[1], CultureInfo.InvariantCulture);
+            switch (kv[0])
+            {
+                case "epochs": options.Epochs = (int)Number(); break;
+                case "lr": options.LearningRate = Number(); break;
+                case "pool": options.Pooling = Enum.Parse<PoolingKind>(kv[1], ignoreCase: true); break;
+                case "cell": options.Network.Cell = Enum.Parse<RecurrentCellKind>(kv[1], ignoreCase: true); break;
+                case "hidden": options.Network.HiddenSize = (int)Number(); break;
+                case "input-dropout": options.InputDropout = Number(); break;
+                case "head-dropout": options.HeadDropout = Number(); break;
+                case "min-count": options.MinTokenCount = (int)Number(); break;
+                case "smoothing": options.LabelSmoothing = Number(); break;
+                case "word-dropout": options.TokenDropout = Number(); break;
+                case "emb": options.EmbeddingSize = (int)Number(); break;
+                case "subwords": options.SubwordBuckets = (int)Number(); break;
+                case "batch": options.BatchSize = (int)Number(); break;
+                case "wd": options.WeightDecay = Number(); break;
+                case "schedule": options.Schedule = Enum.Parse<LearningRateSchedule>(kv[1], ignoreCase: true); break;
+                case "warmup": options.WarmupEpochs = (int)Number(); break;
+                case "average": options.WeightAveragingEpochs = (int)Number(); break;
+                case "layers": options.Network.Layers = (int)Number(); break;
+                default: throw new ArgumentException($"LSTMMLNET_TEXT_SETS_METHODS: unknown change '{change}' in '{method}'.");
+            }
+        }
     }
 
     private sealed class BoolLabel
