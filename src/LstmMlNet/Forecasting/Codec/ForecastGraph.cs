@@ -20,8 +20,8 @@ namespace LstmMlNet.Onnx;
 /// change to one shows where the other changes: <see cref="Nodes.Series"/> ↔ <see cref="ForecastLayout.Series"/>,
 /// <see cref="Nodes.ScaleOf"/> ↔ <see cref="ForecastLayout.ScaleOf"/>, <see cref="Nodes.IntervalScaleOf"/> ↔
 /// <see cref="ForecastLayout.IntervalScaleOf"/>, <see cref="Nodes.Encode"/> ↔ <see cref="ForecastLayout.Encode"/>,
-/// <see cref="Nodes.Baseline"/> ↔ <see cref="ForecastLayout.Baseline"/>, <see cref="Nodes.Levels"/> ↔
-/// <see cref="ForecastLayout.Levels"/>, and <see cref="Nodes.Bounds"/> (ℓ̂ ∓ q·σ, then level⁻¹). The parity tests
+/// <see cref="Nodes.Baseline"/> ↔ <see cref="ForecastLayout.Baseline"/> (<see cref="Nodes.Alternative"/> ↔ <see cref="ForecastLayout.Alternative"/>), <see cref="Nodes.Levels"/> ↔
+/// <see cref="ForecastLayout.Levels(float, float[], float[], ReadOnlySpan{float}, float)"/>, and <see cref="Nodes.Bounds"/> (ℓ̂ ∓ q·σ, then level⁻¹). The parity tests
 /// (ForecastGraphParityTests) hold the two to 1e-5 on every scaling, transform and input kind.</para>
 /// </summary>
 internal static class ForecastGraph
@@ -342,16 +342,17 @@ internal static class ForecastGraph
             return G.Node("Concat", pairs.ToArray(), null, Attribute("axis", 2L));
         }
 
-        /// <summary>ForecastLayout.Baseline: b_k [B, h], the seasonal naive values u at LagPosition(k, 0), or m.</summary>
-        public string Baseline(string u, string m) => layout.SeasonalBaseline
+        /// <summary>ForecastLayout.Baseline: b_k [B, h], the seasonal naive values u at LagPosition(k, 0), or m [B, 1].</summary>
+        public string Baseline(string u, string m) => SimpleForecast(u, m, layout.SeasonalBaseline);
+
+        /// <summary>ForecastLayout.Alternative: o_k, m (the last value) when the baseline is seasonal naive, else the seasonal
+        /// naive values. m [B, 1] broadcasts over the h steps in <see cref="Levels"/>.</summary>
+        public string Alternative(string u, string m) => SimpleForecast(u, m, !layout.SeasonalBaseline);
+
+        /// <summary>ForecastLayout.SimpleForecast: the seasonal naive values u at LagPosition(k, 0) [B, h], or m.</summary>
+        private string SimpleForecast(string u, string m, bool seasonal) => seasonal
             ? G.Node("Gather", new[] { u, G.Int64s("seasonal_positions", Enumerable.Range(0, H).Select(k => (long)layout.LagPosition(k, 0)).ToArray()) }, null, Attribute("axis", 1L))
             : m;
-
-        /// <summary>ForecastLayout.Alternative: o_k [B, h], m (the last value) when the baseline is seasonal naive, else the
-        /// seasonal naive values u at LagPosition(k, 0). m [B, 1] broadcasts over the h steps in <see cref="Levels"/>.</summary>
-        public string Alternative(string u, string m) => layout.SeasonalBaseline
-            ? m
-            : G.Node("Gather", new[] { u, G.Int64s("alternative_positions", Enumerable.Range(0, H).Select(k => (long)layout.LagPosition(k, 0)).ToArray()) }, null, Attribute("axis", 1L));
 
         /// <summary>ForecastLayout.Levels: ℓ̂_k [B, h] from the network output z' — z_k = α·z'_k·s + b_k (α left out when
         /// 1), plus γ·(o_k − b_k) when the guard blended in the other simple forecast <paramref name="alternative"/>,

@@ -72,14 +72,16 @@ internal sealed record ForecastLayout(
     public bool HasAlternative => RelativeCovariates && (SeasonalBaseline || (Season >= 2 && PastSteps >= Season));
 
     /// <summary>The name of the baseline's forecast for logs and reports: "seasonal naive (period P)" or "last value".</summary>
-    public string BaselineName => SeasonalBaseline ? $"seasonal naive (period {Season})" : "last value";
+    public string BaselineName => SimpleName(SeasonalBaseline);
 
     /// <summary>The period of <see cref="Alternative"/>'s forecast as <see cref="SeasonalPeriod"/> gives the baseline's: 0 for
     /// the last value, P for seasonal naive (meaningful when <see cref="HasAlternative"/>).</summary>
     public int AlternativePeriod => SeasonalBaseline ? 0 : Season;
 
     /// <summary>The name of <see cref="Alternative"/>'s forecast (meaningful when <see cref="HasAlternative"/>).</summary>
-    public string AlternativeName => SeasonalBaseline ? "last value" : $"seasonal naive (period {Season})";
+    public string AlternativeName => SimpleName(!SeasonalBaseline);
+
+    private string SimpleName(bool seasonal) => seasonal ? $"seasonal naive (period {Season})" : "last value";
 
     public int PastSteps => Transform == ForecastTargetTransform.Difference ? WindowSize - 1 : WindowSize;
 
@@ -267,33 +269,25 @@ internal sealed record ForecastLayout(
 
     /// <summary>Baselines b_k (u units) of a window of raw values with offset m: the seasonal naive forecast
     /// (<see cref="SeasonalBaseline"/>, u at <see cref="LagPosition"/>(k, 0)) or m at every step.</summary>
-    public float[] Baseline(ReadOnlySpan<float> window, float m)
-    {
-        var b = new float[Horizon];
-        if (!SeasonalBaseline)
-        {
-            Array.Fill(b, m);
-            return b;
-        }
-        float[] u = Series(window);
-        for (int k = 0; k < Horizon; k++) b[k] = u[LagPosition(k, 0)];
-        return b;
-    }
+    public float[] Baseline(ReadOnlySpan<float> window, float m) => SimpleForecast(window, m, SeasonalBaseline);
 
     /// <summary>The other simple forecast o_k (u units; <see cref="HasAlternative"/>) of a window of raw values with offset
     /// m: the last value m when the baseline is seasonal naive, else the seasonal naive values u at
     /// <see cref="LagPosition"/>(k, 0).</summary>
-    public float[] Alternative(ReadOnlySpan<float> window, float m)
+    public float[] Alternative(ReadOnlySpan<float> window, float m) => SimpleForecast(window, m, !SeasonalBaseline);
+
+    /// <summary>The seasonal naive forecast (u at <see cref="LagPosition"/>(k, 0)) or m at every step.</summary>
+    private float[] SimpleForecast(ReadOnlySpan<float> window, float m, bool seasonal)
     {
-        var o = new float[Horizon];
-        if (SeasonalBaseline)
+        var f = new float[Horizon];
+        if (!seasonal)
         {
-            Array.Fill(o, m);
-            return o;
+            Array.Fill(f, m);
+            return f;
         }
         float[] u = Series(window);
-        for (int k = 0; k < Horizon; k++) o[k] = u[LagPosition(k, 0)];
-        return o;
+        for (int k = 0; k < Horizon; k++) f[k] = u[LagPosition(k, 0)];
+        return f;
     }
 
     /// <summary>Scaled targets z'_k = (u_{T+k} − b_k) / s for the h observations after a window.</summary>
@@ -313,16 +307,20 @@ internal sealed record ForecastLayout(
     }
 
     /// <summary>Level forecasts ℓ̂_k from the network outputs z'_k.</summary>
-    public float[] Levels(ReadOnlySpan<float> window, ReadOnlySpan<float> output, float m, float s)
+    public float[] Levels(ReadOnlySpan<float> window, ReadOnlySpan<float> output, float m, float s) =>
+        Levels(Level(window[^1]), Baseline(window, m), AlternativeWeight != 0f ? Alternative(window, m) : null, output, s);
+
+    /// <summary>Level forecasts ℓ̂_k from the network outputs z'_k given the window's last level, its baseline b and (when
+    /// <see cref="AlternativeWeight"/> is not 0) its other simple forecast o: z_k = α·z'_k·s + b_k + γ·(o_k − b_k), the
+    /// level itself or summed onto <paramref name="last"/> (Difference). For callers that decode one window many ways.</summary>
+    public float[] Levels(float last, float[] b, float[]? o, ReadOnlySpan<float> output, float s)
     {
         var levels = new float[Horizon];
-        float[] b = Baseline(window, m);
-        float[]? o = AlternativeWeight != 0f ? Alternative(window, m) : null;
-        float running = Level(window[^1]);
+        float running = last;
         for (int k = 0; k < Horizon; k++)
         {
             float z = output[k] * NetworkWeight * s + b[k];
-            if (o is not null) z += AlternativeWeight * (o[k] - b[k]);
+            if (AlternativeWeight != 0f) z += AlternativeWeight * (o![k] - b[k]);
             running = Transform == ForecastTargetTransform.Difference ? running + z : z;
             levels[k] = running;
         }

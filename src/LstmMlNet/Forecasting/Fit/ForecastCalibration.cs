@@ -42,23 +42,25 @@ internal sealed record ForecastCalibration(float NetworkWeight, float[] Quantile
     {
         ForecastLayout layout = plan.Layout;
         float[] outputs = Outputs(networks, windows);
-        float[][] scores = Errors(layout, windows, outputs); // the network's (α = 1)
+        bool guard = !plan.Request.BaselineOnly && plan.Request.BaselineGuard && windows.Count > 0;
+        WindowTruth[] truths = Truths(layout, windows, guard && layout.HasAlternative);
+        float[][] scores = Errors(layout, truths, outputs); // the network's (α = 1)
         float weight = 1f, alternativeWeight = 0f;
         double? networkError = null, baselineError = null, alternativeError = null;
         if (plan.Request.BaselineOnly)
         {
             // The baseline alone (a comparison's simple winner): α = 0, the bounds calibrated on the baseline's own errors.
             weight = 0f;
-            scores = Errors(layout with { NetworkWeight = 0f }, windows, outputs);
+            scores = Errors(layout with { NetworkWeight = 0f }, truths, outputs);
             baselineError = windows.Count > 0 ? Mean(scores) : null;
             log.Info(MessageSensitivity.None, FormattableString.Invariant(
                 $"ForecastByLstm: forecasting with the {layout.BaselineName} forecast alone (BaselineOnly); its mean |error|/σ on the {windows.Count} validation windows {baselineError:G4}"));
         }
-        else if (plan.Request.BaselineGuard && windows.Count > 0)
+        else if (guard)
         {
             var candidates = GuardCandidates(layout.HasAlternative);
             float[][][] errors = candidates.Select(c => c == (1f, 0f) ? scores
-                : Errors(layout with { NetworkWeight = c.Network, AlternativeWeight = c.Alternative }, windows, outputs)).ToArray();
+                : Errors(layout with { NetworkWeight = c.Network, AlternativeWeight = c.Alternative }, truths, outputs)).ToArray();
             (weight, alternativeWeight) = candidates[Choose(errors)];
             int baselineAlone = Array.IndexOf(candidates, (0f, 0f)), alternativeAlone = Array.IndexOf(candidates, (0f, 1f));
             networkError = Mean(scores);
@@ -112,20 +114,39 @@ internal sealed record ForecastCalibration(float NetworkWeight, float[] Quantile
         return outputs;
     }
 
-    /// <summary>The normalised level errors |ℓ − ℓ̂| / σ of every window and step of <paramref name="windows"/> when
-    /// <paramref name="layout"/> (its network weight included) decodes <paramref name="outputs"/>: [step][window].</summary>
-    private static float[][] Errors(ForecastLayout layout, ForecastWindows windows, float[] outputs)
+    /// <summary>What decoding a window needs besides the network's output, computed once per window for all the decodings
+    /// the guard compares: the last level, the baseline b, the other simple forecast o (when the guard weighs one), the
+    /// interval scale σ and the h observed levels.</summary>
+    private sealed record WindowTruth(float Last, float[] Baseline, float[]? Alternative, float Scale, float Sigma, float[] Actual);
+
+    private static WindowTruth[] Truths(ForecastLayout layout, ForecastWindows windows, bool alternative)
     {
-        int h = layout.Horizon, w = layout.WindowSize, n = windows.Count;
+        int h = layout.Horizon, w = layout.WindowSize;
+        var truths = new WindowTruth[windows.Count];
+        for (int j = 0; j < truths.Length; j++)
+        {
+            var (s, end, m, scale) = windows.Origins[j];
+            ReadOnlySpan<float> window = s.Values.AsSpan(end - w, w);
+            var actual = new float[h];
+            for (int k = 0; k < h; k++) actual[k] = layout.Level(s.Values[end + k]);
+            truths[j] = new WindowTruth(layout.Level(window[^1]), layout.Baseline(window, m), alternative ? layout.Alternative(window, m) : null,
+                scale, layout.IntervalScaleOf(layout.Series(window), scale), actual);
+        }
+        return truths;
+    }
+
+    /// <summary>The normalised level errors |ℓ − ℓ̂| / σ of every window and step when <paramref name="layout"/> (its
+    /// network and other-forecast weights included) decodes <paramref name="outputs"/>: [step][window].</summary>
+    private static float[][] Errors(ForecastLayout layout, WindowTruth[] truths, float[] outputs)
+    {
+        int h = layout.Horizon, n = truths.Length;
         var errors = new float[h][];
         for (int k = 0; k < h; k++) errors[k] = new float[n];
         for (int j = 0; j < n; j++)
         {
-            var (s, end, m, scale) = windows.Origins[j];
-            ReadOnlySpan<float> window = s.Values.AsSpan(end - w, w);
-            float[] levels = layout.Levels(window, outputs.AsSpan(j * h, h), m, scale);
-            float sigma = layout.IntervalScaleOf(layout.Series(window), scale);
-            for (int k = 0; k < h; k++) errors[k][j] = MathF.Abs(layout.Level(s.Values[end + k]) - levels[k]) / sigma;
+            WindowTruth t = truths[j];
+            float[] levels = layout.Levels(t.Last, t.Baseline, t.Alternative, outputs.AsSpan(j * h, h), t.Scale);
+            for (int k = 0; k < h; k++) errors[k][j] = MathF.Abs(t.Actual[k] - levels[k]) / t.Sigma;
         }
         return errors;
     }

@@ -182,7 +182,7 @@ public sealed class LstmForecastingEstimator : IEstimator<LstmForecastingTransfo
             BaselineValidationError = calibration.BaselineError,
             AlternativeWeight = calibration.AlternativeWeight,
             AlternativeValidationError = calibration.AlternativeError,
-            AlternativePeriod = plan.Layout.HasAlternative && calibration.NetworkError is not null ? plan.Layout.AlternativePeriod : null,
+            AlternativePeriod = calibration.AlternativeError is not null ? plan.Layout.AlternativePeriod : null,
             TargetTransform = plan.Layout.Transform,
             MemberHistories = results.Select(r => r.History).ToArray(),
             MemberBestEpochs = results.Select(r => r.BestEpoch).ToArray(),
